@@ -1,0 +1,93 @@
+# tinbao: GNU make + pkg-config.  See README.md.
+#
+#   make              build ./tinbao
+#   make test         unit tests (cmocka) and regress tests (real tinbao serve)
+#   make SANITIZE=1 test   the same under ASan + UBSan (objects in build-san/)
+#   make run          start the gateway on the simulated phone with a sample report
+#   make deps         install every Debian package the build and tests need
+
+PKGS	= gammu libevent libevent_pthreads sqlite3 libutf8proc libsodium jansson
+
+CC	?= cc
+ifeq ($(CC),cc)
+CC	= gcc
+endif
+
+WARN	= -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wmissing-declarations -Wshadow \
+	  -Wpointer-arith -Wcast-qual -Wsign-compare -Wwrite-strings
+
+ifeq ($(SANITIZE),1)
+O	= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined
+OPT	= -O1
+BIN	= $(O)/tinbao
+else
+O	= build
+SANFLAGS =
+OPT	= -O2
+BIN	= tinbao
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CPPFLAGS += -D_GNU_SOURCE -Igateway -Ihandlers -I$(O)
+CFLAGS	+= -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS	+= $(SANFLAGS)
+LDLIBS	+= $(PKG_LIBS) -lcsv -lpthread -lm
+
+SRCS	:= $(wildcard gateway/*.c handlers/*.c)
+MAINSRC	:= gateway/tinbao.c
+LIBSRCS	:= $(filter-out $(MAINSRC),$(SRCS))
+LIBOBJS	:= $(LIBSRCS:%.c=$(O)/%.o) $(O)/sqlgen.o
+MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
+
+.PHONY: all test unit regress run deps clean eval bench fuzz
+all: $(BIN)
+
+$(BIN): $(O)/gateway/tinbao.o $(LIBOBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The migrations are compiled into the binary as C strings.
+$(O)/sqlgen.c: $(MIGRATIONS) tests/tools/sql2c.sh
+	@mkdir -p $(O)
+	sh tests/tools/sql2c.sh $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+$(O)/sqlgen.o: $(O)/sqlgen.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(O)/tests/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@sh tests/tools/run-unit.sh $(UNIT_BINS)
+
+regress: $(BIN)
+	@TINBAO=$(abspath $(BIN)) sh tests/tools/run-regress.sh
+
+test: $(BIN) $(UNIT_BINS)
+	@sh tests/tools/run-unit.sh $(UNIT_BINS) && \
+	 TINBAO=$(abspath $(BIN)) sh tests/tools/run-regress.sh
+
+run: $(BIN)
+	@sh tests/tools/demo.sh $(abspath $(BIN))
+
+deps:
+	sh tests/tools/deps.sh
+
+clean:
+	rm -rf build build-san tinbao
+
+# Further targets (eval, bench, fuzz) live in fragments beside their code.
+-include $(wildcard tests/*.mk)
+-include $(SRCS:%.c=$(O)/%.d) $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%.d)

@@ -1,0 +1,2 @@
+-- placeholder replaced below
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);

@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs every Debian package that the build, the tests and the demo need.
+# Idempotent: packages already present are left alone, and the package lists
+# are refreshed once per run only when something is missing.
+set -e
+PKGS="build-essential pkg-config clang llvm
+libgammu-dev gammu libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
+libsodium-dev libjansson-dev libcsv-dev libcmocka-dev jq procps"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+if [ -z "$missing" ]; then
+	echo "deps: all packages present"
+	exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "deps: installing$missing"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
