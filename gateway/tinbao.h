@@ -24,6 +24,7 @@
 #define NUMBER_MAX	64
 
 struct event_base;
+struct event;
 struct store;
 struct classifier;
 
@@ -125,7 +126,9 @@ struct msgctx {
 	int64_t			 message_id;
 	int64_t			 reporter_id;	/* 0 for a registered contact */
 	char			 alias[16];	/* the reporter's alias */
+	int			 silent;	/* the reporter sent STOP */
 	int64_t			 now;
+	const struct classifier	*classifier;	/* NULL: none loaded */
 	/* filled by the handler */
 	char			 case_code[8];
 };
@@ -143,6 +146,155 @@ struct sms_out {
 	char		 number[NUMBER_MAX];
 	char		*text;		/* UTF-8 */
 	int		 charset;	/* enum alert_charset */
+};
+
+/* The router's state: what it needs to store and dispatch (router.c). */
+struct router {
+	struct store		*store;
+	const struct secret	*secret;
+	const struct config	*conf;
+	const struct classifier	*classifier;
+};
+
+struct router_result {
+	int64_t		 message_id;
+	int		 duplicate;
+	int		 joined;
+	char		 case_code[8];
+};
+
+/* What the classifier says of a report (handlers/classification.c). */
+struct classification {
+	const char	*category;
+	int		 urgent;
+	char		 school[16];	/* "" when none */
+	char		 matched[1024];	/* JSON list of matched phrases */
+};
+
+/*
+ * Texts sent to users, in Vietnamese.  A reply never repeats the report
+ * and always names 113 (police) and 111 (child protection).
+ */
+#define REPLY_ACK	"Đã nhận tin báo. Mã hồ sơ: %s. Nhắn thêm: %s " \
+	"<nội dung>. Khẩn cấp gọi 113 (công an) hoặc 111 (bảo vệ trẻ em)."
+#define REPLY_ACK_111	"Đã nhận tin báo. Mã hồ sơ: %s. Gọi ngay 111 " \
+	"(bảo vệ trẻ em, miễn phí) hoặc 113 (công an). Nhắn thêm: %s " \
+	"<nội dung>."
+#define REPLY_HELP	"Đường dây an toàn trường học: nhắn nội dung sự " \
+	"việc để báo, không cần ghi tên. Khẩn cấp gọi 113 (công an), 111 " \
+	"(bảo vệ trẻ em)."
+
+/* The outbox's state (outbox.c). */
+struct outbox {
+	struct store		*store;
+	const struct secret	*secret;
+	struct modem		*modem;
+	int			 modem_up;
+	struct event		*kick;
+	int64_t			 inflight;	/* outbox id with the modem */
+	int64_t			 inflight_case;
+	int			 inflight_attempts;
+	char			 inflight_kind[16];
+	uint64_t		 sent;
+	uint64_t		 failed;
+};
+
+/* A growable write buffer, or a bounded reader (ipc.c). */
+struct ibuf {
+	unsigned char		*buf;
+	const unsigned char	*rbuf;
+	size_t			 len;
+	size_t			 cap;
+	size_t			 rpos;
+};
+
+/* Frame types between the main loop and the modem worker. */
+enum ipc_type {
+	IPC_RECV = 1,	/* worker -> main: an incoming SMS (struct sms_in) */
+	IPC_STATE,	/* worker -> main: link state and last error */
+	IPC_SENT,	/* worker -> main: outcome of an IPC_SEND */
+	IPC_CONFIRM,	/* main -> worker: committed (delete) or not */
+	IPC_SEND,	/* main -> worker: send an SMS */
+	IPC_STOP,	/* main -> worker: finish and exit */
+	IPC_MAX
+};
+#define IPC_FRAME_MAX	(1024 * 1024)
+
+/* Link states of the modem worker. */
+enum modem_state {
+	MODEM_S_DOWN = 0,	/* not connected, will retry */
+	MODEM_S_CONNECTING,
+	MODEM_S_UP,
+	MODEM_S_STOPPED,
+};
+
+/* Outcome of a send. */
+#define SEND_OK		0
+#define SEND_TEMPFAIL	1	/* retry later */
+#define SEND_PERMFAIL	2	/* give up */
+
+/* Rows as the store takes and gives them (store.c). */
+struct store_message {
+	const char	*direction;	/* "in" or "out" */
+	const char	*transport;
+	int64_t		 reporter_id;
+	int64_t		 case_id;
+	const char	*text;
+	int		 flags;
+	int		 concat_ref;
+	int		 parts_total;
+	int		 parts_have;
+	int64_t		 smsc_time;
+	int64_t		 created_at;
+};
+
+struct store_case {
+	char		 code[8];	/* filled by store_case_add */
+	const char	*category;
+	int		 urgent;
+	char		 school[16];
+	const char	*matched;	/* JSON list */
+	const char	*source;
+	int64_t		 reporter_id;
+	const char	*text;
+	int64_t		 created_at;
+};
+
+struct store_caserow {
+	int64_t		 id;
+	char		 code[8];
+	char		 status[16];
+	char		 category[24];
+	int		 urgent;
+	char		 school[16];
+	char		*matched;
+	char		 source[16];
+	char		*text;
+	char		 alias[24];
+	int64_t		 created_at;
+	int64_t		 updated_at;
+};
+
+/* Outbox priorities: lower goes first. */
+#define PRIO_ALERT	0
+#define PRIO_REPLY	10
+#define PRIO_ACK	20
+#define PRIO_DIGEST	30
+
+struct store_outmsg {
+	int64_t		 id;
+	int64_t		 case_id;
+	int64_t		 reporter_id;	/* a reporter: number sealed */
+	const char	*number;	/* or a registered contact */
+	const char	*text;
+	char		*owned;		/* text, from store_outbox_take */
+	const char	*kind;		/* ack, help, alert, reply, operator */
+	int		 priority;
+	int		 charset;
+	int		 attempts;
+	int64_t		 created_at;
+	char		 numbuf[NUMBER_MAX];	/* filled by store_outbox_take */
+	char		 kindbuf[16];
 };
 
 /* ---------------------------------------------------------- prototypes */
@@ -209,6 +361,64 @@ int	 utf8_is_valid(const char *, size_t);
 size_t	 utf8_to_utf16be(const char *, unsigned char *, size_t);
 int	 text_is_blank(const char *);
 
+/* ipc.c */
+void	 ibuf_init(struct ibuf *);
+void	 ibuf_free(struct ibuf *);
+void	 ibuf_put_u32(struct ibuf *, uint32_t);
+void	 ibuf_put_i64(struct ibuf *, int64_t);
+void	 ibuf_put_str(struct ibuf *, const char *);
+void	 ibuf_reader(struct ibuf *, const unsigned char *, size_t);
+int	 ibuf_get_u32(struct ibuf *, uint32_t *);
+int	 ibuf_get_i64(struct ibuf *, int64_t *);
+int	 ibuf_get_str(struct ibuf *, char **, size_t);
+int	 ibuf_get_strbuf(struct ibuf *, char *, size_t);
+int	 ipc_write(int, uint32_t, const struct ibuf *);
+int	 ipc_peek(const unsigned char *, size_t, uint32_t *, size_t *);
+void	 ipc_pack_sms(struct ibuf *, const struct sms_in *);
+int	 ipc_unpack_sms(struct ibuf *, struct sms_in *);
+void	 sms_in_free(struct sms_in *);
+char	*sms_in_text(const struct sms_in *);
+
+/* modem.c: the only user of libGammu */
+struct modem;
+struct modem_cb {
+	void	(*recv)(struct sms_in *, void *);
+	void	(*sent)(int64_t, int, int, int, const char *, void *);
+	void	(*state)(enum modem_state, const char *, void *);
+	void	*arg;
+};
+struct modem *modem_start(struct event_base *, const struct config *,
+	    const struct modem_cb *);
+void	 modem_send(struct modem *, const struct sms_out *);
+void	 modem_confirm(struct modem *, uint64_t, int);
+void	 modem_request_stop(struct modem *);
+void	 modem_free(struct modem *, int);
+const char *modem_state_name(enum modem_state);
+
+/* router.c */
+void	 router_init(struct router *, struct store *, const struct secret *,
+	    const struct config *);
+int	 router_receive(struct router *, const struct sms_in *, int64_t,
+	    struct router_result *);
+
+/* outbox.c */
+struct outbox *outbox_new(struct event_base *, struct store *,
+	    const struct secret *);
+void	 outbox_free(struct outbox *);
+void	 outbox_set_modem(struct outbox *, struct modem *, int);
+void	 outbox_kick(struct outbox *);
+void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
+
+/* server.c */
+int	 server_run(struct config *);
+
+/* cmd_db.c, cmd_cases.c, cmd_inject.c: subcommands */
+int	 cmd_db(struct config *, int, char **);
+int	 cmd_reports(struct config *, int, char **);
+int	 cmd_show(struct config *, int, char **);
+int	 cmd_send(struct config *, int, char **);
+int	 cmd_inject(struct config *, int, char **);
+
 /* crashpoint.c */
 void	 crashpoint(const char *);
 
@@ -222,9 +432,46 @@ void	*store_sqlite(struct store *);
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
+int64_t	 store_part_seen(struct store *, const unsigned char[32]);
+int64_t	 store_reporter_get(struct store *, const struct secret *,
+	    const char *, char *, size_t, int *);
+int64_t	 store_reporter_lookup(struct store *, const struct secret *,
+	    const char *, char *, size_t, int *);
+int	 store_reporter_number(struct store *, const struct secret *, int64_t,
+	    char *, size_t, char *, size_t, int *);
+int64_t	 store_message_add(struct store *, const struct store_message *);
+int64_t	 store_message_find_incomplete(struct store *, int64_t, int, int, int,
+	    int64_t);
+int	 store_message_set_case(struct store *, int64_t, int64_t);
+int	 store_message_get(struct store *, int64_t, int64_t *, int *, int *);
+int	 store_part_add(struct store *, int64_t, int, const unsigned char[32],
+	    const char *);
+char	*store_message_rejoin(struct store *, int64_t, int64_t, int, int *);
+int64_t	 store_case_add(struct store *, struct store_case *);
+int	 store_case_set_text(struct store *, int64_t, const char *, int64_t);
+int	 store_event_add(struct store *, int64_t, int64_t, const char *,
+	    const char *);
+int64_t	 store_outbox_add(struct store *, const struct store_outmsg *);
+int	 store_outbox_take(struct store *, int64_t, struct store_outmsg *);
+int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
+	    int, int, int64_t);
+int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
+int	 store_outbox_recover(struct store *);
+int	 store_outbox_pending(struct store *);
+int	 store_case_get(struct store *, const char *, struct store_caserow *);
+void	 store_caserow_free(struct store_caserow *);
+int	 store_case_list(struct store *, const char *, int64_t,
+	    int (*)(const struct store_caserow *, void *), void *);
+int	 store_event_list(struct store *, int64_t,
+	    int (*)(int64_t, const char *, const char *, void *), void *);
 
 /* handlers/handlers.c */
 extern const struct handler *handlers[];
 const struct handler *handler_find(const struct msgctx *);
+int	 handler_reply(struct msgctx *, int64_t, const char *, int,
+	    const char *);
+
+/* handlers/classification.c */
+void	 report_classify(const struct msgctx *, struct classification *);
 
 #endif /* TINBAO_H */

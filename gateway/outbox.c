@@ -1,0 +1,181 @@
+/*
+ * tinbao: the outbox, from a queued row to an SMS on the modem.
+ *
+ * The queue lives in the database (table outbox), so a restart loses
+ * nothing: a row left 'sending' by a crash is queued again at start, and an
+ * alert is sent at least once.  One message is with the modem at a time;
+ * the next is the most urgent one that is due (alerts, then replies, then
+ * acknowledgements, then digests).  A failure is retried with a backoff
+ * (30 s doubling, at most an hour, ten attempts) unless it is permanent.
+ * A reporter's number is decrypted only here, just before it is handed to
+ * the modem worker, and never logged.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "tinbao.h"
+
+#define OUTBOX_MAX_ATTEMPTS	10
+#define OUTBOX_BACKOFF_BASE	30
+#define OUTBOX_BACKOFF_MAX	3600
+
+static void	outbox_kick_cb(evutil_socket_t, short, void *);
+
+/* Sets up the outbox over an open store; sending starts with a modem. */
+struct outbox *
+outbox_new(struct event_base *base, struct store *st, const struct secret *sec)
+{
+	struct outbox	*ob;
+
+	ob = xcalloc(1, sizeof(*ob));
+	ob->store = st;
+	ob->secret = sec;
+	ob->kick = event_new(base, -1, 0, outbox_kick_cb, ob);
+	return (ob);
+}
+
+/* Frees the outbox. */
+void
+outbox_free(struct outbox *ob)
+{
+	if (ob == NULL)
+		return;
+	event_free(ob->kick);
+	free(ob);
+}
+
+/* Attaches the modem (or detaches it with NULL) and its link state. */
+void
+outbox_set_modem(struct outbox *ob, struct modem *m, int up)
+{
+	ob->modem = m;
+	ob->modem_up = up;
+	if (up)
+		outbox_kick(ob);
+}
+
+/* Schedules a look at the queue from the event loop. */
+void
+outbox_kick(struct outbox *ob)
+{
+	event_active(ob->kick, 0, 0);
+}
+
+static int64_t
+outbox_backoff(int attempts)
+{
+	int64_t	 d = OUTBOX_BACKOFF_BASE;
+
+	while (--attempts > 0 && d < OUTBOX_BACKOFF_MAX)
+		d *= 2;
+	return (d > OUTBOX_BACKOFF_MAX ? OUTBOX_BACKOFF_MAX : d);
+}
+
+/* Hands the next due message to the modem, if it is free. */
+static void
+outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct outbox		*ob = arg;
+	struct store_outmsg	 o;
+	struct sms_out		 out;
+	char			 alias[24] = "", number[NUMBER_MAX];
+	int64_t			 now = time(NULL);
+	int			 silent = 0;
+
+	(void)fd;
+	(void)what;
+	while (ob->modem != NULL && ob->modem_up && !ob->inflight) {
+		if (store_outbox_take(ob->store, now, &o) <= 0)
+			return;
+		if (o.reporter_id > 0) {
+			if (store_reporter_number(ob->store, ob->secret,
+			    o.reporter_id, number, sizeof(number), alias,
+			    sizeof(alias), &silent) == -1) {
+				log_warnx("outbox=%lld to=%s number unavailable",
+				    (long long)o.id, alias);
+				(void)store_outbox_done(ob->store, o.id, "failed",
+				    "number unavailable", 0, -1, now);
+				free(o.owned);
+				continue;
+			}
+		} else
+			(void)strlcpy_checked(number, o.numbuf, sizeof(number));
+		memset(&out, 0, sizeof(out));
+		out.id = o.id;
+		(void)strlcpy_checked(out.number, number, sizeof(out.number));
+		out.text = o.owned;
+		out.charset = o.charset;
+		modem_send(ob->modem, &out);
+		explicit_bzero(number, sizeof(number));
+		explicit_bzero(out.number, sizeof(out.number));
+		ob->inflight = o.id;
+		ob->inflight_case = o.case_id;
+		ob->inflight_attempts = o.attempts;
+		(void)strlcpy_checked(ob->inflight_kind, o.kindbuf,
+		    sizeof(ob->inflight_kind));
+		log_debug("outbox=%lld kind=%s to=%s handed to the modem "
+		    "attempt=%d", (long long)o.id, o.kindbuf,
+		    alias[0] ? alias : "contact", o.attempts);
+		free(o.owned);
+	}
+}
+
+/* Records the modem's outcome for the message in flight. */
+void
+outbox_sent(struct outbox *ob, int64_t id, int result, int parts, int mr,
+    const char *error)
+{
+	int64_t	 now = time(NULL), case_id = ob->inflight_case;
+	char	 detail[300];
+
+	if (id != ob->inflight)
+		log_warnx("outbox=%lld outcome for a message not in flight",
+		    (long long)id);
+	ob->inflight = 0;
+	switch (result) {
+	case SEND_OK:
+		if (store_outbox_done(ob->store, id, "sent", NULL, parts, mr,
+		    now) == -1)
+			break;
+		(void)snprintf(detail, sizeof(detail), "%s outbox=%lld parts=%d",
+		    ob->inflight_kind, (long long)id, parts);
+		if (case_id > 0)
+			(void)store_event_add(ob->store, case_id, now,
+			    "reply_sent", detail);
+		log_info("outbox=%lld kind=%s sent parts=%d ref=%d",
+		    (long long)id, ob->inflight_kind, parts, mr);
+		ob->sent++;
+		break;
+	case SEND_TEMPFAIL:
+		if (ob->inflight_attempts < OUTBOX_MAX_ATTEMPTS) {
+			int64_t	 next = now + outbox_backoff(
+			    ob->inflight_attempts);
+
+			(void)store_outbox_retry(ob->store, id,
+			    error ? error : "temporary failure", next);
+			log_warnx("outbox=%lld send failed reason=\"%s\" "
+			    "attempt=%d retry_in=%llds", (long long)id,
+			    error ? error : "", ob->inflight_attempts,
+			    (long long)(next - now));
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		(void)store_outbox_done(ob->store, id, "failed",
+		    error ? error : "failed", parts, mr, now);
+		(void)snprintf(detail, sizeof(detail),
+		    "%s outbox=%lld reason=%s", ob->inflight_kind,
+		    (long long)id, error ? error : "failed");
+		if (case_id > 0)
+			(void)store_event_add(ob->store, case_id, now,
+			    "reply_failed", detail);
+		log_warnx("outbox=%lld send failed for good reason=\"%s\"",
+		    (long long)id, error ? error : "");
+		ob->failed++;
+		break;
+	}
+	outbox_kick(ob);
+}

@@ -1,0 +1,231 @@
+/*
+ * tinbao: `tinbao serve`, the gateway's event loop.
+ *
+ * The main thread runs one libevent loop.  It owns the store (every SQLite
+ * call happens here) and the outbox; the modem worker thread owns libGammu.
+ * Signals arrive through evsignal events only: SIGTERM and SIGINT stop the
+ * loop gracefully (the worker finishes the operation in hand and the queue
+ * state is already in the database), SIGHUP reloads what can be reloaded.
+ * One housekeeping timer runs the periodic tasks.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "tinbao.h"
+
+#define SERVER_TICK	1	/* seconds between housekeeping runs */
+#define SERVER_STOP_GRACE 60	/* seconds the worker has to stop */
+
+struct server {
+	struct event_base	*base;
+	struct config		*conf;
+	struct secret		 secret;
+	struct store		*store;
+	struct router		 router;
+	struct outbox		*outbox;
+	struct modem		*modem;
+	enum modem_state	 modem_state;
+	int			 stopping;
+	struct event		*ev_grace;
+	struct event		*ev_term;
+	struct event		*ev_int;
+	struct event		*ev_hup;
+	struct event		*ev_tick;
+	uint64_t		 received;
+	uint64_t		 duplicates;
+	uint64_t		 store_errors;
+};
+
+static void	server_recv(struct sms_in *, void *);
+static void	server_sent(int64_t, int, int, int, const char *, void *);
+static void	server_modem_state(enum modem_state, const char *, void *);
+static void	server_signal(evutil_socket_t, short, void *);
+static void	server_tick(evutil_socket_t, short, void *);
+static void	server_grace(evutil_socket_t, short, void *);
+
+/* An incoming SMS from the worker: commit it, then let the worker delete it. */
+static void
+server_recv(struct sms_in *sms, void *arg)
+{
+	struct server		*sv = arg;
+	struct router_result	 res;
+
+	if (router_receive(&sv->router, sms, time(NULL), &res) == -1) {
+		/* Not committed: the message stays on the phone. */
+		sv->store_errors++;
+		log_warnx("sms token=%llu not stored, left on the modem",
+		    (unsigned long long)sms->token);
+		modem_confirm(sv->modem, sms->token, 0);
+		return;
+	}
+	crashpoint("after_commit");
+	if (res.duplicate)
+		sv->duplicates++;
+	else
+		sv->received++;
+	modem_confirm(sv->modem, sms->token, 1);
+	outbox_kick(sv->outbox);
+}
+
+static void
+server_sent(int64_t id, int result, int parts, int mr, const char *error,
+    void *arg)
+{
+	struct server	*sv = arg;
+
+	outbox_sent(sv->outbox, id, result, parts, mr, error);
+}
+
+static void
+server_modem_state(enum modem_state state, const char *detail, void *arg)
+{
+	struct server	*sv = arg;
+
+	if (state == MODEM_S_STOPPED) {
+		sv->modem_state = state;
+		event_base_loopexit(sv->base, NULL);
+		return;
+	}
+	if (state != sv->modem_state)
+		log_info("modem: state %s -> %s%s%s",
+		    modem_state_name(sv->modem_state), modem_state_name(state),
+		    detail[0] ? " reason=" : "", detail);
+	sv->modem_state = state;
+	if (!sv->stopping)
+		outbox_set_modem(sv->outbox, sv->modem, state == MODEM_S_UP);
+}
+
+static void
+server_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server	*sv = arg;
+	struct timeval	 grace = { SERVER_STOP_GRACE, 0 };
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		if (sv->stopping)
+			break;
+		sv->stopping = 1;
+		log_info("signal=%d stopping", (int)sig);
+		/* Let the worker finish what it holds, then leave the loop. */
+		outbox_set_modem(sv->outbox, NULL, 0);
+		modem_request_stop(sv->modem);
+		evtimer_add(sv->ev_grace, &grace);
+		break;
+	case SIGHUP:
+		log_info("signal=HUP reloading");
+		log_setverbose(sv->conf->log_verbose);
+		break;
+	}
+}
+
+static void
+server_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*sv = arg;
+
+	(void)fd;
+	(void)what;
+	/* Retries that have come due. */
+	outbox_kick(sv->outbox);
+}
+
+static void
+server_grace(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*sv = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopexit(sv->base, NULL);
+}
+
+/*
+ * Runs the gateway until SIGTERM or SIGINT.  Returns 0 after a clean stop,
+ * 1 when it could not start.
+ */
+int
+server_run(struct config *conf)
+{
+	struct server	 sv;
+	struct modem_cb	 cb;
+	struct timeval	 tv = { SERVER_TICK, 0 };
+	int		 n;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.conf = conf;
+	if (!conf->has_gammu) {
+		log_warnx("config=%s has no [gammu] section: no transport "
+		    "to serve", conf->path);
+		return (1);
+	}
+	if (secret_load(conf->keyfile, &sv.secret) == -1)
+		return (1);
+	if ((sv.store = store_open(conf->database, 0)) == NULL)
+		return (1);
+	if (store_check_version(sv.store) == -1) {
+		store_close(sv.store);
+		return (1);
+	}
+	if ((n = store_outbox_recover(sv.store)) > 0)
+		log_info("outbox: %d message(s) requeued after a stop", n);
+	router_init(&sv.router, sv.store, &sv.secret, conf);
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((sv.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	sv.outbox = outbox_new(sv.base, sv.store, &sv.secret);
+	sv.ev_term = evsignal_new(sv.base, SIGTERM, server_signal, &sv);
+	sv.ev_int = evsignal_new(sv.base, SIGINT, server_signal, &sv);
+	sv.ev_hup = evsignal_new(sv.base, SIGHUP, server_signal, &sv);
+	evsignal_add(sv.ev_term, NULL);
+	evsignal_add(sv.ev_int, NULL);
+	evsignal_add(sv.ev_hup, NULL);
+	sv.ev_tick = event_new(sv.base, -1, EV_PERSIST, server_tick, &sv);
+	sv.ev_grace = evtimer_new(sv.base, server_grace, &sv);
+	evtimer_add(sv.ev_tick, &tv);
+
+	if (conf->gammu_model != NULL &&
+	    strcmp(conf->gammu_model, "dummy") == 0 &&
+	    conf->gammu_device != NULL &&
+	    mkdir(conf->gammu_device, 0700) == 0)
+		log_info("modem: created the dummy phone's folder %s",
+		    conf->gammu_device);
+	memset(&cb, 0, sizeof(cb));
+	cb.recv = server_recv;
+	cb.sent = server_sent;
+	cb.state = server_modem_state;
+	cb.arg = &sv;
+	if ((sv.modem = modem_start(sv.base, conf, &cb)) == NULL)
+		fatalx("cannot start the modem worker");
+	outbox_set_modem(sv.outbox, sv.modem, 0);
+
+	log_info("tinbao %s serving database=%s schema=%d device=%s",
+	    TINBAO_VERSION, conf->database, store_schema_version(),
+	    conf->gammu_device ? conf->gammu_device : "-");
+	event_base_dispatch(sv.base);
+
+	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);
+	outbox_free(sv.outbox);
+	event_free(sv.ev_tick);
+	event_free(sv.ev_grace);
+	event_free(sv.ev_term);
+	event_free(sv.ev_int);
+	event_free(sv.ev_hup);
+	event_base_free(sv.base);
+	store_close(sv.store);
+	log_info("stopped received=%llu duplicates=%llu store_errors=%llu",
+	    (unsigned long long)sv.received,
+	    (unsigned long long)sv.duplicates,
+	    (unsigned long long)sv.store_errors);
+	return (0);
+}

@@ -1,0 +1,1016 @@
+/*
+ * tinbao: the store (SQLite).
+ *
+ * This file owns the database connection.  Every statement is static text
+ * here, prepared once on first use, reset after each use and finalized at
+ * close; every value goes through sqlite3_bind_*.  The database runs in WAL
+ * mode with synchronous=FULL, so a committed report survives a power cut,
+ * and a busy timeout, so an operator's sqlite3 shell cannot stall the daemon.
+ * Writes are short transactions begun with BEGIN IMMEDIATE.
+ *
+ * The schema is the list of numbered migrations in sql/, compiled in; the
+ * schema version is PRAGMA user_version.  tinbao refuses to run on a
+ * database that is older (run `tinbao db migrate`) or newer than itself.
+ *
+ * Idempotency lives in the schema: message_parts.dedup_key is UNIQUE, so the
+ * same SMS read twice (a crash between commit and delete, or seen by both a
+ * notification and a poll) is recognised and becomes one case.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "tinbao.h"
+
+#define STORE_BUSY_MS		5000
+#define STORE_SLOW_MS		200	/* log statements slower than this */
+
+enum store_stmt {
+	S_PART_SEEN,
+	S_REPORTER_BY_HASH,
+	S_REPORTER_INSERT,
+	S_REPORTER_GET,
+	S_MESSAGE_INSERT,
+	S_MESSAGE_FIND_INCOMPLETE,
+	S_MESSAGE_UPDATE,
+	S_MESSAGE_GET,
+	S_MESSAGE_SET_CASE,
+	S_PART_INSERT,
+	S_PARTS_OF,
+	S_CASE_INSERT,
+	S_CASE_SET_TEXT,
+	S_CASE_BY_CODE,
+	S_CASE_BY_ID,
+	S_EVENT_INSERT,
+	S_OUTBOX_INSERT,
+	S_OUTBOX_NEXT,
+	S_OUTBOX_SET_SENDING,
+	S_OUTBOX_SET_DONE,
+	S_OUTBOX_SET_RETRY,
+	S_OUTBOX_RECOVER,
+	S_EVENTS_OF,
+	S_OUTBOX_COUNT,
+	S_MAX
+};
+
+static const char *store_sql[S_MAX] = {
+	[S_PART_SEEN] =
+	    "SELECT message_id FROM message_parts WHERE dedup_key = ?1",
+	[S_REPORTER_BY_HASH] =
+	    "SELECT id, alias, silent FROM reporters WHERE number_hash = ?1",
+	[S_REPORTER_INSERT] =
+	    "INSERT INTO reporters (number_hash, number_enc, alias, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[S_REPORTER_GET] =
+	    "SELECT number_enc, alias, silent FROM reporters WHERE id = ?1",
+	[S_MESSAGE_INSERT] =
+	    "INSERT INTO messages (direction, transport, reporter_id, case_id,"
+	    " text, flags, concat_ref, parts_total, parts_have, smsc_time,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_MESSAGE_FIND_INCOMPLETE] =
+	    "SELECT id FROM messages WHERE direction = 'in'"
+	    " AND reporter_id IS ?1 AND concat_ref = ?2 AND parts_total = ?3"
+	    " AND parts_have < parts_total AND created_at >= ?4"
+	    " AND NOT EXISTS (SELECT 1 FROM message_parts p"
+	    "  WHERE p.message_id = messages.id AND p.partno = ?5)"
+	    " ORDER BY id DESC LIMIT 1",
+	[S_MESSAGE_UPDATE] =
+	    "UPDATE messages SET text = ?2, parts_have = ?3, flags = ?4,"
+	    " case_id = ?5 WHERE id = ?1",
+	[S_MESSAGE_GET] =
+	    "SELECT case_id, flags, parts_total FROM messages WHERE id = ?1",
+	[S_MESSAGE_SET_CASE] =
+	    "UPDATE messages SET case_id = ?2 WHERE id = ?1",
+	[S_PART_INSERT] =
+	    "INSERT INTO message_parts (message_id, partno, dedup_key, text)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[S_PARTS_OF] =
+	    "SELECT partno, text FROM message_parts WHERE message_id = ?1"
+	    " ORDER BY partno",
+	[S_CASE_INSERT] =
+	    "INSERT INTO cases (code, category, urgent, school, matched, source,"
+	    " reporter_id, text, created_at, updated_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	[S_CASE_SET_TEXT] =
+	    "UPDATE cases SET text = ?2, updated_at = ?3 WHERE id = ?1",
+	[S_CASE_BY_CODE] =
+	    "SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"
+	    " c.matched, c.source, c.text, c.created_at, c.updated_at,"
+	    " COALESCE(r.alias, '') FROM cases c"
+	    " LEFT JOIN reporters r ON r.id = c.reporter_id WHERE c.code = ?1",
+	[S_CASE_BY_ID] =
+	    "SELECT code FROM cases WHERE id = ?1",
+	[S_EVENT_INSERT] =
+	    "INSERT INTO events (case_id, at, type, detail)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[S_OUTBOX_INSERT] =
+	    "INSERT INTO outbox (case_id, reporter_id, number, text, kind,"
+	    " priority, charset, next_at, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	[S_OUTBOX_NEXT] =
+	    "SELECT id, case_id, reporter_id, number, text, kind, charset,"
+	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
+	    " ORDER BY priority, next_at, id LIMIT 1",
+	[S_OUTBOX_SET_SENDING] =
+	    "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
+	    " WHERE id = ?1 AND status = 'queued'",
+	[S_OUTBOX_SET_DONE] =
+	    "UPDATE outbox SET status = ?2, error = ?3, parts = ?4,"
+	    " reference = ?5, sent_at = ?6 WHERE id = ?1",
+	[S_OUTBOX_SET_RETRY] =
+	    "UPDATE outbox SET status = 'queued', error = ?2, next_at = ?3"
+	    " WHERE id = ?1",
+	[S_OUTBOX_RECOVER] =
+	    "UPDATE outbox SET status = 'queued' WHERE status = 'sending'",
+	[S_EVENTS_OF] =
+	    "SELECT at, type, detail FROM events WHERE case_id = ?1"
+	    " ORDER BY at, id",
+	[S_OUTBOX_COUNT] =
+	    "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmt[S_MAX];
+	int		 in_tx;
+};
+
+static sqlite3_stmt	*store_stmt(struct store *, enum store_stmt);
+static int		 store_exec(struct store *, const char *);
+static int		 store_user_version(struct store *, int *);
+static int		 store_step_done(struct store *, sqlite3_stmt *,
+			    const char *);
+
+/* Returns the schema version this binary expects. */
+int
+store_schema_version(void)
+{
+	if (nmigrations == 0)
+		return (0);
+	return (migrations[nmigrations - 1].version);
+}
+
+/*
+ * Opens the database.  With create, a missing file is created (for `db
+ * init`); without it a missing file is an error naming the command to run.
+ */
+struct store *
+store_open(const char *path, int create)
+{
+	struct store	*st;
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+	int		 rc;
+
+	if (!create && access(path, F_OK) == -1) {
+		log_warnx("database=%s does not exist; run 'tinbao db init'",
+		    path);
+		return (NULL);
+	}
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	st = xcalloc(1, sizeof(*st));
+	st->path = xstrdup(path);
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		log_warnx("database=%s open failed: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	/* A corrupt or foreign file fails here, with SQLite's own words. */
+	if (store_exec(st, "PRAGMA journal_mode = WAL") == -1 ||
+	    store_exec(st, "PRAGMA synchronous = FULL") == -1 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON") == -1)
+		goto fail;
+	return (st);
+fail:
+	store_close(st);
+	return (NULL);
+}
+
+/* Finalizes every statement and closes the connection. */
+void
+store_close(struct store *st)
+{
+	int	 i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S_MAX; i++)
+		if (st->stmt[i] != NULL)
+			sqlite3_finalize(st->stmt[i]);
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* Returns the raw connection, for the other store*.c files only. */
+void *
+store_sqlite(struct store *st)
+{
+	return (st->db);
+}
+
+static int
+store_exec(struct store *st, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("database=%s: %s: %s", st->path, sql,
+		    err ? err : sqlite3_errmsg(st->db));
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+store_user_version(struct store *st, int *version)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		sqlite3_finalize(s);
+		return (-1);
+	}
+	*version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return (0);
+}
+
+/*
+ * Applies every migration newer than the database, each in its own
+ * transaction together with the new user_version.  Reports the versions
+ * before and after.  A database newer than this binary is refused.
+ */
+int
+store_migrate(struct store *st, int *from, int *to)
+{
+	int	 version;
+	size_t	 i;
+	char	 pragma[64];
+
+	if (store_user_version(st, &version) == -1)
+		return (-1);
+	*from = *to = version;
+	if (version > store_schema_version()) {
+		log_warnx("database=%s has schema version %d, newer than this "
+		    "tinbao (%d); upgrade tinbao", st->path, version,
+		    store_schema_version());
+		return (-1);
+	}
+	for (i = 0; i < nmigrations; i++) {
+		if (migrations[i].version <= version)
+			continue;
+		if (store_exec(st, "BEGIN IMMEDIATE") == -1)
+			return (-1);
+		(void)snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		    migrations[i].version);
+		if (store_exec(st, migrations[i].sql) == -1 ||
+		    store_exec(st, pragma) == -1) {
+			log_warnx("database=%s migration=%s failed", st->path,
+			    migrations[i].name);
+			(void)store_exec(st, "ROLLBACK");
+			return (-1);
+		}
+		if (store_exec(st, "COMMIT") == -1)
+			return (-1);
+		log_info("database=%s migration=%s applied", st->path,
+		    migrations[i].name);
+		*to = migrations[i].version;
+	}
+	return (0);
+}
+
+/* Checks that the database has exactly the schema this binary expects. */
+int
+store_check_version(struct store *st)
+{
+	int	 version;
+
+	if (store_user_version(st, &version) == -1)
+		return (-1);
+	if (version == store_schema_version())
+		return (0);
+	if (version == 0)
+		log_warnx("database=%s is not a tinbao database (no schema); "
+		    "run 'tinbao db init'", st->path);
+	else if (version < store_schema_version())
+		log_warnx("database=%s has schema version %d, this tinbao "
+		    "needs %d; run 'tinbao db migrate'", st->path, version,
+		    store_schema_version());
+	else
+		log_warnx("database=%s has schema version %d, newer than this "
+		    "tinbao (%d); upgrade tinbao", st->path, version,
+		    store_schema_version());
+	return (-1);
+}
+
+/* Begins a write transaction. */
+int
+store_begin(struct store *st)
+{
+	if (store_exec(st, "BEGIN IMMEDIATE") == -1)
+		return (-1);
+	st->in_tx = 1;
+	return (0);
+}
+
+/* Commits the transaction; on failure it is rolled back. */
+int
+store_commit(struct store *st)
+{
+	st->in_tx = 0;
+	if (store_exec(st, "COMMIT") == -1) {
+		(void)store_exec(st, "ROLLBACK");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Rolls the transaction back. */
+void
+store_rollback(struct store *st)
+{
+	if (!st->in_tx)
+		return;
+	st->in_tx = 0;
+	(void)store_exec(st, "ROLLBACK");
+}
+
+static sqlite3_stmt *
+store_stmt(struct store *st, enum store_stmt which)
+{
+	sqlite3_stmt	*s = st->stmt[which];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, store_sql[which], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+			log_warnx("database=%s prepare failed: %s",
+			    st->path, sqlite3_errmsg(st->db));
+			return (NULL);
+		}
+		st->stmt[which] = s;
+	}
+	return (s);
+}
+
+/* Steps a statement that returns no row, then resets it. */
+static int
+store_step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int	 rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE) {
+		log_warnx("database=%s %s failed: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
+		sqlite3_reset(s);
+		return (-1);
+	}
+	sqlite3_reset(s);
+	return (0);
+}
+
+/* Returns the message holding a part with this dedup key, 0 if none, -1. */
+int64_t
+store_part_seen(struct store *st, const unsigned char key[32])
+{
+	sqlite3_stmt	*s = store_stmt(st, S_PART_SEEN);
+	int64_t		 id = 0;
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_blob(s, 1, key, 32, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_reset(s);
+	return (id);
+}
+
+/*
+ * Finds the reporter for a number without creating one.  Returns the id,
+ * 0 when the number is not a known reporter, or -1.
+ */
+int64_t
+store_reporter_lookup(struct store *st, const struct secret *sec,
+    const char *number, char *alias, size_t aliassz, int *silent)
+{
+	sqlite3_stmt	*s;
+	unsigned char	 hash[32];
+	int64_t		 id = 0;
+	int		 rc;
+
+	number_hash(sec, number, hash);
+	if ((s = store_stmt(st, S_REPORTER_BY_HASH)) == NULL)
+		return (-1);
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		(void)strlcpy_checked(alias,
+		    (const char *)sqlite3_column_text(s, 1), aliassz);
+		*silent = sqlite3_column_int(s, 2);
+	} else if (rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_reset(s);
+	return (id);
+}
+
+/*
+ * Finds the reporter for a number, or creates one with the number sealed.
+ * Fills the alias and the silent flag.  Returns the reporter id or -1.
+ */
+int64_t
+store_reporter_get(struct store *st, const struct secret *sec,
+    const char *number, char *alias, size_t aliassz, int *silent)
+{
+	sqlite3_stmt	*s;
+	unsigned char	 hash[32], *box;
+	size_t		 boxlen;
+	int64_t		 id = -1;
+	int		 rc;
+
+	if ((id = store_reporter_lookup(st, sec, number, alias, aliassz,
+	    silent)) != 0)
+		return (id);
+	number_hash(sec, number, hash);
+	if (number_seal(sec, number, &box, &boxlen) == -1)
+		return (-1);
+	number_alias(hash, alias, aliassz);
+	*silent = 0;
+	if ((s = store_stmt(st, S_REPORTER_INSERT)) == NULL) {
+		free(box);
+		return (-1);
+	}
+	sqlite3_bind_blob(s, 1, hash, sizeof(hash), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 2, box, boxlen, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 3, alias, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, time(NULL));
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		/* Two hashes share an alias prefix: lengthen it. */
+		char	 longer[32];
+
+		(void)snprintf(longer, sizeof(longer), "%s%02X%02X", alias,
+		    hash[6], hash[7]);
+		(void)strlcpy_checked(alias, longer, aliassz);
+		sqlite3_bind_text(s, 3, alias, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	free(box);
+	if (rc != SQLITE_DONE) {
+		log_warnx("database=%s reporter insert failed: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/*
+ * Reads a reporter's number back (for sending a reply) into buf, with the
+ * alias and silent flag.  Returns 0, or -1 when it is gone or unreadable.
+ */
+int
+store_reporter_number(struct store *st, const struct secret *sec, int64_t id,
+    char *buf, size_t bufsz, char *alias, size_t aliassz, int *silent)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_REPORTER_GET);
+	int		 rc, ret = -1;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		(void)strlcpy_checked(alias,
+		    (const char *)sqlite3_column_text(s, 1), aliassz);
+		*silent = sqlite3_column_int(s, 2);
+		if (sqlite3_column_type(s, 0) == SQLITE_BLOB)
+			ret = number_open(sec, sqlite3_column_blob(s, 0),
+			    sqlite3_column_bytes(s, 0), buf, bufsz);
+	}
+	sqlite3_reset(s);
+	return (ret);
+}
+
+/* Inserts a message row and returns its id, or -1. */
+int64_t
+store_message_add(struct store *st, const struct store_message *m)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_MESSAGE_INSERT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, m->direction, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, m->transport, -1, SQLITE_STATIC);
+	if (m->reporter_id > 0)
+		sqlite3_bind_int64(s, 3, m->reporter_id);
+	else
+		sqlite3_bind_null(s, 3);
+	if (m->case_id > 0)
+		sqlite3_bind_int64(s, 4, m->case_id);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_text(s, 5, m->text, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, m->flags);
+	sqlite3_bind_int(s, 7, m->concat_ref);
+	sqlite3_bind_int(s, 8, m->parts_total);
+	sqlite3_bind_int(s, 9, m->parts_have);
+	sqlite3_bind_int64(s, 10, m->smsc_time);
+	sqlite3_bind_int64(s, 11, m->created_at);
+	if (store_step_done(st, s, "message insert") == -1)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/*
+ * Finds a recent incomplete message from the same reporter with the same
+ * concatenation reference that still lacks part partno; 0 when none.
+ */
+int64_t
+store_message_find_incomplete(struct store *st, int64_t reporter_id,
+    int concat_ref, int parts_total, int partno, int64_t since)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_MESSAGE_FIND_INCOMPLETE);
+	int64_t		 id = 0;
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	if (reporter_id > 0)
+		sqlite3_bind_int64(s, 1, reporter_id);
+	else
+		sqlite3_bind_null(s, 1);
+	sqlite3_bind_int(s, 2, concat_ref);
+	sqlite3_bind_int(s, 3, parts_total);
+	sqlite3_bind_int64(s, 4, since);
+	sqlite3_bind_int(s, 5, partno);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_reset(s);
+	return (id);
+}
+
+/* Reads a message's case, flags and expected part count. */
+int
+store_message_get(struct store *st, int64_t id, int64_t *case_id, int *flags,
+    int *parts_total)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_MESSAGE_GET);
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*case_id = sqlite3_column_int64(s, 0);
+		*flags = sqlite3_column_int(s, 1);
+		*parts_total = sqlite3_column_int(s, 2);
+	}
+	sqlite3_reset(s);
+	return (rc == SQLITE_ROW ? 0 : -1);
+}
+
+/* Links a message to its case. */
+int
+store_message_set_case(struct store *st, int64_t id, int64_t case_id)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_MESSAGE_SET_CASE);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, case_id);
+	return (store_step_done(st, s, "message case"));
+}
+
+/* Stores one physical part of an incoming message. */
+int
+store_part_add(struct store *st, int64_t message_id, int partno,
+    const unsigned char key[32], const char *text)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_PART_INSERT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, message_id);
+	sqlite3_bind_int(s, 2, partno);
+	sqlite3_bind_blob(s, 3, key, 32, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
+	return (store_step_done(st, s, "part insert"));
+}
+
+/*
+ * Rebuilds a message's text from its stored parts, in part order, updates
+ * the message row and returns the text (the caller frees it) with the count
+ * of parts present.
+ */
+char *
+store_message_rejoin(struct store *st, int64_t id, int64_t case_id, int flags,
+    int *have)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_PARTS_OF), *u;
+	char		*text = xstrdup(""), *t;
+	int		 n = 0;
+
+	if (s == NULL) {
+		free(text);
+		return (NULL);
+	}
+	sqlite3_bind_int64(s, 1, id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		xasprintf(&t, "%s%s", text,
+		    (const char *)sqlite3_column_text(s, 1));
+		free(text);
+		text = t;
+		n++;
+	}
+	sqlite3_reset(s);
+	if ((u = store_stmt(st, S_MESSAGE_UPDATE)) == NULL) {
+		free(text);
+		return (NULL);
+	}
+	sqlite3_bind_int64(u, 1, id);
+	sqlite3_bind_text(u, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int(u, 3, n);
+	sqlite3_bind_int(u, 4, flags);
+	if (case_id > 0)
+		sqlite3_bind_int64(u, 5, case_id);
+	else
+		sqlite3_bind_null(u, 5);
+	if (store_step_done(st, u, "message update") == -1) {
+		free(text);
+		return (NULL);
+	}
+	*have = n;
+	return (text);
+}
+
+/*
+ * Creates a case with a new random code (written into c->code) and returns
+ * its id.  A code collision retries; after a few, codes get longer.
+ */
+int64_t
+store_case_add(struct store *st, struct store_case *c)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_INSERT);
+	int		 tries, rc;
+
+	if (s == NULL)
+		return (-1);
+	for (tries = 0; tries < 30; tries++) {
+		if (casecode_generate(c->code, sizeof(c->code),
+		    4 + tries / 10) == -1)
+			return (-1);
+		sqlite3_bind_text(s, 1, c->code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, c->category, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 3, c->urgent);
+		if (c->school[0] != '\0')
+			sqlite3_bind_text(s, 4, c->school, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 4);
+		sqlite3_bind_text(s, 5, c->matched ? c->matched : "[]", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, c->source, -1, SQLITE_STATIC);
+		if (c->reporter_id > 0)
+			sqlite3_bind_int64(s, 7, c->reporter_id);
+		else
+			sqlite3_bind_null(s, 7);
+		sqlite3_bind_text(s, 8, c->text, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 9, c->created_at);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return (sqlite3_last_insert_rowid(st->db));
+		if (rc != SQLITE_CONSTRAINT_UNIQUE) {
+			log_warnx("database=%s case insert failed: %s",
+			    st->path, sqlite3_errmsg(st->db));
+			return (-1);
+		}
+	}
+	log_warnx("database=%s no free case code", st->path);
+	return (-1);
+}
+
+/* Replaces a case's text (a late part arrived). */
+int
+store_case_set_text(struct store *st, int64_t id, const char *text,
+    int64_t now)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_SET_TEXT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	return (store_step_done(st, s, "case update"));
+}
+
+/* Adds an event to a case's timeline. */
+int
+store_event_add(struct store *st, int64_t case_id, int64_t at,
+    const char *type, const char *detail)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_EVENT_INSERT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_int64(s, 2, at);
+	sqlite3_bind_text(s, 3, type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, detail ? detail : "", -1, SQLITE_STATIC);
+	return (store_step_done(st, s, "event insert"));
+}
+
+/* Queues an outgoing SMS and returns its id, or -1. */
+int64_t
+store_outbox_add(struct store *st, const struct store_outmsg *o)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_INSERT);
+
+	if (s == NULL)
+		return (-1);
+	if (o->case_id > 0)
+		sqlite3_bind_int64(s, 1, o->case_id);
+	else
+		sqlite3_bind_null(s, 1);
+	if (o->reporter_id > 0)
+		sqlite3_bind_int64(s, 2, o->reporter_id);
+	else
+		sqlite3_bind_null(s, 2);
+	if (o->number != NULL)
+		sqlite3_bind_text(s, 3, o->number, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_text(s, 4, o->text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, o->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, o->priority);
+	sqlite3_bind_int(s, 7, o->charset);
+	sqlite3_bind_int64(s, 8, o->created_at);
+	if (store_step_done(st, s, "outbox insert") == -1)
+		return (-1);
+	return (sqlite3_last_insert_rowid(st->db));
+}
+
+/*
+ * Takes the most urgent queued message that is due and marks it 'sending'.
+ * Returns 1 with o filled (o->owned is the caller's to free), 0 when nothing
+ * is due, -1 on error.
+ */
+int
+store_outbox_take(struct store *st, int64_t now, struct store_outmsg *o)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_NEXT), *u;
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, now);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return (rc == SQLITE_DONE ? 0 : -1);
+	}
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(s, 0);
+	o->case_id = sqlite3_column_int64(s, 1);
+	o->reporter_id = sqlite3_column_int64(s, 2);
+	if (sqlite3_column_type(s, 3) != SQLITE_NULL)
+		(void)strlcpy_checked(o->numbuf,
+		    (const char *)sqlite3_column_text(s, 3),
+		    sizeof(o->numbuf));
+	o->text = o->owned = xstrdup((const char *)sqlite3_column_text(s, 4));
+	(void)strlcpy_checked(o->kindbuf,
+	    (const char *)sqlite3_column_text(s, 5), sizeof(o->kindbuf));
+	o->charset = sqlite3_column_int(s, 6);
+	o->attempts = sqlite3_column_int(s, 7) + 1;
+	sqlite3_reset(s);
+
+	if ((u = store_stmt(st, S_OUTBOX_SET_SENDING)) == NULL) {
+		free(o->owned);
+		o->text = o->owned = NULL;
+		return (-1);
+	}
+	sqlite3_bind_int64(u, 1, o->id);
+	if (store_step_done(st, u, "outbox take") == -1) {
+		free(o->owned);
+		o->text = o->owned = NULL;
+		return (-1);
+	}
+	return (1);
+}
+
+/* Records the final state of an outgoing message. */
+int
+store_outbox_done(struct store *st, int64_t id, const char *status,
+    const char *error, int parts, int reference, int64_t now)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_SET_DONE);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	if (error != NULL)
+		sqlite3_bind_text(s, 3, error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int(s, 4, parts);
+	if (reference >= 0)
+		sqlite3_bind_int(s, 5, reference);
+	else
+		sqlite3_bind_null(s, 5);
+	sqlite3_bind_int64(s, 6, now);
+	return (store_step_done(st, s, "outbox done"));
+}
+
+/* Puts a message back in the queue to be retried at next_at. */
+int
+store_outbox_retry(struct store *st, int64_t id, const char *error,
+    int64_t next_at)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_SET_RETRY);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, next_at);
+	return (store_step_done(st, s, "outbox retry"));
+}
+
+/*
+ * Requeues messages left 'sending' by a crash: they may or may not have
+ * left the modem, and at-least-once is the promise for alerts.
+ */
+int
+store_outbox_recover(struct store *st)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_RECOVER);
+
+	if (s == NULL)
+		return (-1);
+	if (store_step_done(st, s, "outbox recover") == -1)
+		return (-1);
+	return (sqlite3_changes(st->db));
+}
+
+/* Returns how many messages wait in the outbox, or -1. */
+int
+store_outbox_pending(struct store *st)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_COUNT);
+	int		 n = -1;
+
+	if (s == NULL)
+		return (-1);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return (n);
+}
+
+/* Fills a case row from the current row of a S_CASE_BY_CODE-shaped query. */
+static void
+store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
+{
+	const unsigned char	*v;
+
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	(void)strlcpy_checked(c->code, (const char *)sqlite3_column_text(s, 1),
+	    sizeof(c->code));
+	(void)strlcpy_checked(c->status,
+	    (const char *)sqlite3_column_text(s, 2), sizeof(c->status));
+	(void)strlcpy_checked(c->category,
+	    (const char *)sqlite3_column_text(s, 3), sizeof(c->category));
+	c->urgent = sqlite3_column_int(s, 4);
+	if ((v = sqlite3_column_text(s, 5)) != NULL)
+		(void)strlcpy_checked(c->school, (const char *)v,
+		    sizeof(c->school));
+	c->matched = xstrdup((const char *)sqlite3_column_text(s, 6));
+	(void)strlcpy_checked(c->source,
+	    (const char *)sqlite3_column_text(s, 7), sizeof(c->source));
+	c->text = xstrdup((const char *)sqlite3_column_text(s, 8));
+	c->created_at = sqlite3_column_int64(s, 9);
+	c->updated_at = sqlite3_column_int64(s, 10);
+	(void)strlcpy_checked(c->alias,
+	    (const char *)sqlite3_column_text(s, 11), sizeof(c->alias));
+}
+
+/* Frees the strings of a case row. */
+void
+store_caserow_free(struct store_caserow *c)
+{
+	free(c->matched);
+	free(c->text);
+	c->matched = c->text = NULL;
+}
+
+/* Looks a case up by code; 1 found, 0 not found, -1 error. */
+int
+store_case_get(struct store *st, const char *code, struct store_caserow *c)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_BY_CODE);
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_case_fill(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * Calls cb for each case matching the filters (status may be NULL, since 0
+ * for all), oldest first.  Returns the count, or -1.
+ */
+int
+store_case_list(struct store *st, const char *status, int64_t since,
+    int (*cb)(const struct store_caserow *, void *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"
+	    " c.matched, c.source, c.text, c.created_at, c.updated_at,"
+	    " COALESCE(r.alias, '') FROM cases c"
+	    " LEFT JOIN reporters r ON r.id = c.reporter_id"
+	    " WHERE (?1 IS NULL OR c.status = ?1) AND c.created_at >= ?2"
+	    " ORDER BY c.created_at, c.id";
+	sqlite3_stmt		*s;
+	struct store_caserow	 c;
+	int			 rc, n = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	if (status != NULL)
+		sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_case_fill(s, &c);
+		rc = cb(&c, arg);
+		store_caserow_free(&c);
+		n++;
+		if (rc == -1)
+			break;
+	}
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE || rc == -1 || rc == 0 ? n : -1);
+}
+
+/* Calls cb for each event of a case, in order.  Returns the count or -1. */
+int
+store_event_list(struct store *st, int64_t case_id,
+    int (*cb)(int64_t, const char *, const char *, void *), void *arg)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_EVENTS_OF);
+	int		 n = 0;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		n++;
+		if (cb(sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), arg) == -1)
+			break;
+	}
+	sqlite3_reset(s);
+	return (n);
+}

@@ -1,0 +1,130 @@
+/*
+ * tinbao: UTF-8 helpers.
+ *
+ * Text from a modem, an HTTP form or a file is never trusted to be valid
+ * UTF-8: a lone UTF-16 surrogate from a bad phone, an 8-bit message or plain
+ * garbage must still be stored (nothing is lost) without breaking JSON, HTML
+ * or SQLite's text functions later.  Invalid sequences become U+FFFD.
+ */
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "tinbao.h"
+
+/* Returns 1 when the len bytes at s are valid UTF-8 with no NUL. */
+int
+utf8_is_valid(const char *s, size_t len)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+
+	while (len > 0) {
+		n = utf8proc_iterate(p, len, &c);
+		if (n <= 0 || c == 0)
+			return (0);
+		p += n;
+		len -= n;
+	}
+	return (1);
+}
+
+/*
+ * Returns a new NUL-terminated copy of len bytes at s in which every invalid
+ * sequence, NUL and C0 control other than tab and newline is replaced by
+ * U+FFFD (controls by a space).  The result is valid UTF-8.
+ */
+char *
+utf8_sanitize(const char *s, size_t len)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+	char			*out, *o;
+	int			 k;
+
+	/* U+FFFD takes 3 bytes and replaces at least one. */
+	out = o = xmalloc(len * 3 + 1);
+	while (len > 0) {
+		n = utf8proc_iterate(p, len, &c);
+		if (n <= 0) {
+			/*
+			 * One U+FFFD for a bad lead byte and the continuation
+			 * bytes after it: an encoded lone surrogate (ED A0 80)
+			 * is one bad character, not three.
+			 */
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+			len--;
+			for (k = 0; k < 3 && len > 0 && (*p & 0xc0) == 0x80;
+			    k++) {
+				p++;
+				len--;
+			}
+			continue;
+		}
+		if (c == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+			*o++ = ' ';
+		else {
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n;
+		len -= n;
+	}
+	*o = '\0';
+	return (out);
+}
+
+/*
+ * Encodes UTF-8 (assumed valid) as UTF-16BE into out of outsz bytes; returns
+ * the number of bytes written, or 0 when it does not fit.
+ */
+size_t
+utf8_to_utf16be(const char *s, unsigned char *out, size_t outsz)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t	 len = strlen(s), n;
+	utf8proc_int32_t	 c;
+	size_t			 o = 0;
+
+	while (len > 0) {
+		n = utf8proc_iterate(p, len, &c);
+		if (n <= 0) {
+			c = 0xfffd;
+			n = 1;
+		}
+		if (c >= 0x10000) {
+			unsigned int	 v = c - 0x10000;
+			unsigned int	 hi = 0xd800 | (v >> 10);
+			unsigned int	 lo = 0xdc00 | (v & 0x3ff);
+
+			if (o + 4 > outsz)
+				return (0);
+			out[o++] = hi >> 8;
+			out[o++] = hi & 0xff;
+			out[o++] = lo >> 8;
+			out[o++] = lo & 0xff;
+		} else {
+			if (o + 2 > outsz)
+				return (0);
+			out[o++] = (c >> 8) & 0xff;
+			out[o++] = c & 0xff;
+		}
+		p += n;
+		len -= n;
+	}
+	return (o);
+}
+
+/* Returns 1 when the string holds only white space. */
+int
+text_is_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (strchr(" \t\r\n", *s) == NULL)
+			return (0);
+	return (1);
+}

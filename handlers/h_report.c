@@ -1,0 +1,81 @@
+/*
+ * tinbao: h_report, a new report.
+ *
+ * The handler of last resort: every message no other handler took is a
+ * report from a pupil or a parent.  It becomes a case with a fresh code, and
+ * the reporter gets an acknowledgement that gives the code, never repeats
+ * the report's text (the phone may be seen by the bully or a parent), and
+ * names 113 (police) and 111 (child protection).  For sexual abuse and self
+ * harm, 111 comes first.
+ *
+ * Two kinds of message do not become cases: an empty one gets the short
+ * usage instead, and 8-bit binary data (a WAP push, a SIM toolkit message)
+ * is kept as a message and answered with nothing, since replying to
+ * machines costs credit and helps nobody.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "tinbao.h"
+
+static int	report_match(const struct msgctx *);
+static int	report_handle(struct msgctx *);
+
+const struct handler handler_report = {
+	.name = "report",
+	.match = report_match,
+	.handle = report_handle,
+};
+
+static int
+report_match(const struct msgctx *ctx)
+{
+	(void)ctx;
+	return (1);
+}
+
+static int
+report_handle(struct msgctx *ctx)
+{
+	struct store_case	 c;
+	struct classification	 cl;
+	int64_t			 case_id;
+	char			 ack[320], detail[128];
+
+	if (ctx->sms->flags & SMS_F_BINARY) {
+		log_info("sms message=%lld from=%s binary data kept, no case",
+		    (long long)ctx->message_id, ctx->alias);
+		return (0);
+	}
+	if (text_is_blank(ctx->text))
+		return (handler_reply(ctx, 0, "help", PRIO_ACK, REPLY_HELP));
+
+	report_classify(ctx, &cl);
+	memset(&c, 0, sizeof(c));
+	c.category = cl.category;
+	c.urgent = cl.urgent;
+	(void)strlcpy_checked(c.school, cl.school, sizeof(c.school));
+	c.matched = cl.matched;
+	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";
+	c.reporter_id = ctx->reporter_id;
+	c.text = ctx->text;
+	c.created_at = ctx->now;
+	if ((case_id = store_case_add(ctx->store, &c)) == -1)
+		return (-1);
+	(void)strlcpy_checked(ctx->case_code, c.code, sizeof(ctx->case_code));
+	if (store_message_set_case(ctx->store, ctx->message_id, case_id) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "via=%s from=%s%s%s", c.source,
+	    ctx->alias, ctx->sms->flags & SMS_F_INCOMPLETE ?
+	    " incomplete" : "", ctx->sms->flags & SMS_F_FLASH ? " flash" : "");
+	if (store_event_add(ctx->store, case_id, ctx->now, "received",
+	    detail) == -1)
+		return (-1);
+
+	if (strcmp(cl.category, "sexual_abuse") == 0 ||
+	    strcmp(cl.category, "self_harm") == 0)
+		(void)snprintf(ack, sizeof(ack), REPLY_ACK_111, c.code, c.code);
+	else
+		(void)snprintf(ack, sizeof(ack), REPLY_ACK, c.code, c.code);
+	return (handler_reply(ctx, case_id, "ack", PRIO_ACK, ack));
+}

@@ -1,0 +1,104 @@
+# Shared helpers for the regress tests: each test sources this file, calls
+# setup, starts the real `tinbao serve` against libGammu's dummy phone and
+# asserts on what a user or a peer sees (the CLI's JSON, the database rows,
+# the phone's folder).  Every process started is stopped by its PID.
+
+set -u
+: "${TINBAO:?TINBAO must point at the tinbao binary}"
+TEST=$(basename "$0" .sh)
+OUT=${TINBAO_TEST_OUT:-$(pwd)/tests/out}/$TEST
+SERVE_PID=""
+FAILED=0
+
+setup() {
+	rm -rf "$OUT"
+	mkdir -p "$OUT/phone"
+	CONF=$OUT/tinbao.conf
+	cat > "$CONF" <<EOC
+[gammu]
+model = dummy
+connection = none
+device = phone
+
+[tinbao]
+database = tinbao.db
+keyfile = secret.key
+district = Thủ Thừa
+poll_interval = 1s
+multipart_timeout = ${MULTIPART_TIMEOUT:-4s}
+send_timeout = 5s
+EOC
+	"$TINBAO" -c "$CONF" db init > "$OUT/dbinit.log" 2>&1 ||
+	    fail "db init failed: $(cat "$OUT/dbinit.log")"
+}
+
+tb() {
+	"$TINBAO" -c "$CONF" "$@"
+}
+
+start() {
+	env ${CRASHPOINT:+TINBAO_CRASHPOINT=$CRASHPOINT} \
+	    "$TINBAO" -c "$CONF" serve >> "$OUT/serve.log" 2>&1 &
+	SERVE_PID=$!
+	wait_for "modem up" grep -q "state connecting -> up" "$OUT/serve.log"
+}
+
+stop() {
+	if [ -n "$SERVE_PID" ] && kill -0 "$SERVE_PID" 2>/dev/null; then
+		kill -TERM "$SERVE_PID"
+		wait "$SERVE_PID" 2>/dev/null
+	fi
+	SERVE_PID=""
+}
+
+# Waits (up to $WAIT seconds, default 15) until the command succeeds.
+wait_for() {
+	what=$1; shift
+	i=0
+	while ! "$@" 2>/dev/null; do
+		i=$((i + 1))
+		if [ "$i" -gt $((${WAIT:-15} * 10)) ]; then
+			fail "timed out waiting for: $what"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+fail() {
+	echo "FAIL $TEST: $*"
+	FAILED=1
+	return 1
+}
+
+check() {
+	what=$1; shift
+	if "$@"; then :; else fail "$what"; fi
+}
+
+eq() {
+	what=$1; got=$2; want=$3
+	[ "$got" = "$want" ] || fail "$what: got '$got', want '$want'"
+}
+
+ncases() {
+	tb reports --json | wc -l
+}
+
+sql() {
+	sqlite3 -cmd ".timeout 5000" "$OUT/tinbao.db" "$1"
+}
+
+finish() {
+	stop
+	if [ "$FAILED" -ne 0 ]; then
+		echo "--- $TEST: serve.log"
+		tail -n 40 "$OUT/serve.log" 2>/dev/null
+		exit 1
+	fi
+	echo "ok $TEST"
+	rm -rf "$OUT"
+	exit 0
+}
+
+trap 'stop' EXIT
