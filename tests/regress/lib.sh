@@ -91,6 +91,10 @@ sql() {
 
 finish() {
 	stop
+	if grep -qE "ERROR: (Address|Leak)Sanitizer|runtime error:" \
+	    "$OUT/serve.log" 2>/dev/null; then
+		fail "sanitizer report in serve.log"
+	fi
 	if [ "$FAILED" -ne 0 ]; then
 		echo "--- $TEST: serve.log"
 		tail -n 40 "$OUT/serve.log" 2>/dev/null

@@ -1,0 +1,85 @@
+#!/bin/sh
+# `make run`: the gateway on its embedded default.  Creates ./run/ (a SQLite
+# database, a key file, libGammu's dummy phone), starts `tinbao serve`, makes
+# one Vietnamese report arrive on the phone and shows it becoming a case and
+# being acknowledged.  The gateway then keeps running, with its log on the
+# terminal, until Ctrl-C.  TINBAO_DEMO_EXIT=1 stops it after the showing.
+set -e
+BIN=${1:?usage: demo.sh TINBAO}
+RUN=$(pwd)/run
+CONF=$RUN/tinbao.conf
+mkdir -p "$RUN"
+if [ ! -f "$CONF" ]; then
+	cat > "$CONF" <<EOC
+; Written by 'make run': the simulated phone and a local database.
+[gammu]
+model = dummy
+connection = none
+device = phone
+
+[tinbao]
+database = tinbao.db
+keyfile = secret.key
+district = Thủ Thừa
+poll_interval = 1s
+multipart_timeout = 30s
+
+[escalation]
+ack_timeout = 10m
+EOC
+fi
+"$BIN" -c "$CONF" db init
+"$BIN" -c "$CONF" serve > "$RUN/serve.log" 2>&1 &
+PID=$!
+trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; exit 0' INT TERM
+trap 'kill -TERM $PID 2>/dev/null' EXIT
+i=0
+until grep -q "state connecting -> up" "$RUN/serve.log"; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 $PID 2>/dev/null; then
+		echo "tinbao serve did not start:"; cat "$RUN/serve.log"; exit 1
+	fi
+	sleep 0.1
+done
+before=$("$BIN" -c "$CONF" reports --json | wc -l)
+TEXT="Em là học sinh lớp 8A trường THCS Mỹ Phú. Mấy anh lớp 9 chặn em ở cổng trường đòi tiền, không đưa thì bị đánh. Em sợ lắm."
+echo
+echo "== a pupil texts the hotline from 0912 345 678:"
+echo "   $TEXT"
+"$BIN" -c "$CONF" inject --from "0912 345 678" "$TEXT" > /dev/null
+i=0
+until [ "$("$BIN" -c "$CONF" reports --json | wc -l)" -gt "$before" ]; do
+	i=$((i + 1)); [ $i -gt 150 ] && { echo "no case after 15 s"; cat "$RUN/serve.log"; exit 1; }
+	sleep 0.1
+done
+code=$("$BIN" -c "$CONF" reports --json | tail -n 1 | jq -r .code)
+i=0
+until "$BIN" -c "$CONF" show "$code" | grep -q reply_sent; do
+	i=$((i + 1)); [ $i -gt 150 ] && break
+	sleep 0.1
+done
+echo
+echo "== the gateway's log:"
+cat "$RUN/serve.log"
+echo
+echo "== tinbao reports:"
+"$BIN" -c "$CONF" reports
+echo
+echo "== tinbao show $code:"
+"$BIN" -c "$CONF" show "$code"
+echo
+echo "== the acknowledgement sent back (no number, no report text in it):"
+sqlite3 "$RUN/tinbao.db" "SELECT text FROM outbox WHERE case_id = (SELECT id FROM cases WHERE code = '$code')"
+echo
+if [ "${TINBAO_DEMO_EXIT:-0}" = 1 ]; then
+	kill -TERM $PID; wait $PID; trap - EXIT; exit 0
+fi
+echo "The gateway keeps running (Ctrl-C stops it). In another terminal:"
+echo "  ./tinbao -c run/tinbao.conf inject \"Có bạn mang dao vào lớp 9C\""
+echo "  ./tinbao -c run/tinbao.conf reports"
+echo
+tail -n 0 -f "$RUN/serve.log" &
+TAILPID=$!
+trap 'kill $TAILPID 2>/dev/null; kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; exit 0' INT TERM
+wait $PID
+kill $TAILPID 2>/dev/null
