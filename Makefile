@@ -17,7 +17,15 @@ WARN	= -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wmissing-declarations -Wshadow \
 	  -Wpointer-arith -Wcast-qual -Wsign-compare -Wwrite-strings
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+# libFuzzer build: our objects instrumented for coverage, then each harness
+# in tests/fuzz/ linked with -fsanitize=fuzzer.
+CC	= clang
+O	= build-fuzz
+SANFLAGS = -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+OPT	= -O1
+BIN	= $(O)/tinbao
+else ifeq ($(SANITIZE),1)
 O	= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined
@@ -47,7 +55,7 @@ MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all test unit regress run deps clean eval bench fuzz
+.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build
 all: $(BIN)
 
 $(BIN): $(O)/gateway/tinbao.o $(LIBOBJS)
@@ -85,8 +93,23 @@ run: $(BIN)
 deps:
 	sh tests/tools/deps.sh
 
+# Fuzzing: `make fuzz` runs every harness for FUZZ_TIME seconds each.
+FUZZ_TIME ?= 60
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/fuzz/%)
+
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-build
+	@sh tests/tools/run-fuzz.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+fuzz-build: $(FUZZ_BINS)
+
+build-fuzz/fuzz/%: tests/fuzz/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(LIBOBJS) $(LDLIBS)
+
 clean:
-	rm -rf build build-san tinbao
+	rm -rf build build-san build-fuzz tinbao
 
 # Further targets (eval, bench, fuzz) live in fragments beside their code.
 -include $(wildcard tests/*.mk)
