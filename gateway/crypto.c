@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -199,4 +200,34 @@ number_alias(const unsigned char hash[32], char *buf, size_t bufsz)
 		a[i] = alpha[hash[i] % na];
 	a[6] = '\0';
 	(void)snprintf(buf, bufsz, "NB-%s", a);
+}
+
+/*
+ * Computes the keyed hash of a contact's PIN, bound to the phone.  A PIN is
+ * only a few digits: a slow unkeyed hash would still fall to a brute force
+ * of a copied database, while this one needs the key file as well.
+ */
+void
+pin_mac(const struct secret *sec, const char *phone, const char *pin,
+    unsigned char out[32])
+{
+	struct ibuf	 b;
+
+	ibuf_init(&b);
+	ibuf_put_str(&b, "pin");
+	ibuf_put_str(&b, phone);
+	ibuf_put_str(&b, pin);
+	secret_mac(sec, b.buf, b.len, out);
+	ibuf_free(&b);
+}
+
+/* Checks a PIN against its keyed hash in constant time; 1 when it matches. */
+int
+pin_check(const struct secret *sec, const char *phone, const char *pin,
+    const unsigned char mac[32])
+{
+	unsigned char	 m[32];
+
+	pin_mac(sec, phone, pin, m);
+	return (sodium_memcmp(m, mac, sizeof(m)) == 0);
 }

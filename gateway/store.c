@@ -31,6 +31,14 @@
 #define STORE_BUSY_MS		5000
 #define STORE_SLOW_MS		200	/* log statements slower than this */
 
+/* The columns store_case_fill reads, in its order. */
+#define CASE_COLUMNS							\
+	"SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"	\
+	" c.matched, c.source, c.text, c.created_at, c.updated_at,"	\
+	" COALESCE(r.alias, ''), COALESCE(c.reporter_id, 0),"		\
+	" COALESCE(c.contact_id, 0), COALESCE(c.ack_contact_id, 0),"	\
+	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, '')"
+
 enum store_stmt {
 	S_PART_SEEN,
 	S_REPORTER_BY_HASH,
@@ -56,6 +64,10 @@ enum store_stmt {
 	S_OUTBOX_RECOVER,
 	S_EVENTS_OF,
 	S_OUTBOX_COUNT,
+	S_CONTACT_BY_PHONE,
+	S_CONTACT_UPSERT,
+	S_SCHOOL_UPSERT,
+	S_SCHOOL_GET,
 	S_MAX
 };
 
@@ -100,9 +112,7 @@ static const char *store_sql[S_MAX] = {
 	[S_CASE_SET_TEXT] =
 	    "UPDATE cases SET text = ?2, updated_at = ?3 WHERE id = ?1",
 	[S_CASE_BY_CODE] =
-	    "SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"
-	    " c.matched, c.source, c.text, c.created_at, c.updated_at,"
-	    " COALESCE(r.alias, '') FROM cases c"
+	    CASE_COLUMNS " FROM cases c"
 	    " LEFT JOIN reporters r ON r.id = c.reporter_id WHERE c.code = ?1",
 	[S_CASE_BY_ID] =
 	    "SELECT code FROM cases WHERE id = ?1",
@@ -133,6 +143,24 @@ static const char *store_sql[S_MAX] = {
 	    " ORDER BY at, id",
 	[S_OUTBOX_COUNT] =
 	    "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sending')",
+	[S_CONTACT_BY_PHONE] =
+	    "SELECT id, name, phone, role, COALESCE(school, ''), commune,"
+	    " level, pin_mac FROM contacts WHERE phone = ?1",
+	[S_CONTACT_UPSERT] =
+	    "INSERT INTO contacts (name, phone, role, school, commune, level,"
+	    " pin_mac, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	    " ON CONFLICT (phone) DO UPDATE SET name = excluded.name,"
+	    " role = excluded.role, school = excluded.school,"
+	    " commune = excluded.commune, level = excluded.level,"
+	    " pin_mac = excluded.pin_mac, updated_at = excluded.updated_at",
+	[S_SCHOOL_UPSERT] =
+	    "INSERT INTO schools (code, name, commune, level, aliases)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET"
+	    " name = excluded.name, commune = excluded.commune,"
+	    " level = excluded.level, aliases = excluded.aliases",
+	[S_SCHOOL_GET] =
+	    "SELECT code, name, commune, level, aliases FROM schools"
+	    " WHERE code = ?1",
 };
 
 struct store {
@@ -925,6 +953,13 @@ store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 	c->updated_at = sqlite3_column_int64(s, 10);
 	(void)strlcpy_checked(c->alias,
 	    (const char *)sqlite3_column_text(s, 11), sizeof(c->alias));
+	c->reporter_id = sqlite3_column_int64(s, 12);
+	c->contact_id = sqlite3_column_int64(s, 13);
+	c->ack_contact_id = sqlite3_column_int64(s, 14);
+	c->esc_step = sqlite3_column_int(s, 15);
+	c->esc_at = sqlite3_column_int64(s, 16);
+	(void)strlcpy_checked(c->outcome,
+	    (const char *)sqlite3_column_text(s, 17), sizeof(c->outcome));
 }
 
 /* Frees the strings of a case row. */
@@ -964,9 +999,7 @@ store_case_list(struct store *st, const char *status, int64_t since,
     int (*cb)(const struct store_caserow *, void *), void *arg)
 {
 	static const char sql[] =
-	    "SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"
-	    " c.matched, c.source, c.text, c.created_at, c.updated_at,"
-	    " COALESCE(r.alias, '') FROM cases c"
+	    CASE_COLUMNS " FROM cases c"
 	    " LEFT JOIN reporters r ON r.id = c.reporter_id"
 	    " WHERE (?1 IS NULL OR c.status = ?1) AND c.created_at >= ?2"
 	    " ORDER BY c.created_at, c.id";
@@ -1012,5 +1045,150 @@ store_event_list(struct store *st, int64_t case_id,
 			break;
 	}
 	sqlite3_reset(s);
+	return (n);
+}
+
+/* Fills a contact from the current row of a S_CONTACT_BY_PHONE query. */
+void
+store_contact_fill(void *stmt, struct contact *c)
+{
+	sqlite3_stmt	*s = stmt;
+
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(s, 0);
+	(void)strlcpy_checked(c->name, (const char *)sqlite3_column_text(s, 1),
+	    sizeof(c->name));
+	(void)strlcpy_checked(c->phone,
+	    (const char *)sqlite3_column_text(s, 2), sizeof(c->phone));
+	(void)strlcpy_checked(c->role, (const char *)sqlite3_column_text(s, 3),
+	    sizeof(c->role));
+	(void)strlcpy_checked(c->school,
+	    (const char *)sqlite3_column_text(s, 4), sizeof(c->school));
+	(void)strlcpy_checked(c->commune,
+	    (const char *)sqlite3_column_text(s, 5), sizeof(c->commune));
+	c->level = sqlite3_column_int(s, 6);
+	if (sqlite3_column_type(s, 7) == SQLITE_BLOB &&
+	    sqlite3_column_bytes(s, 7) == (int)sizeof(c->pin_mac)) {
+		c->has_pin = 1;
+		memcpy(c->pin_mac, sqlite3_column_blob(s, 7),
+		    sizeof(c->pin_mac));
+	}
+}
+
+/* Looks up a registered number; 1 found, 0 not registered, -1 error. */
+int
+store_contact_by_phone(struct store *st, const char *phone, struct contact *c)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CONTACT_BY_PHONE);
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, phone, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_contact_fill(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Inserts a contact or updates the one with the same phone. */
+int
+store_contact_upsert(struct store *st, const struct contact *c, int64_t now)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CONTACT_UPSERT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, c->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, c->role, -1, SQLITE_STATIC);
+	if (c->school[0] != '\0')
+		sqlite3_bind_text(s, 4, c->school, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_text(s, 5, c->commune, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 6, c->level);
+	if (c->has_pin)
+		sqlite3_bind_blob(s, 7, c->pin_mac, sizeof(c->pin_mac),
+		    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 7);
+	sqlite3_bind_int64(s, 8, now);
+	return (store_step_done(st, s, "contact upsert"));
+}
+
+/* Inserts a school or updates the one with the same code. */
+int
+store_school_upsert(struct store *st, const struct school *sc)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SCHOOL_UPSERT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, sc->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, sc->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, sc->commune, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, sc->level, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, sc->aliases, -1, SQLITE_STATIC);
+	return (store_step_done(st, s, "school upsert"));
+}
+
+static void
+store_school_fill(sqlite3_stmt *s, struct school *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	(void)strlcpy_checked(sc->code, (const char *)sqlite3_column_text(s, 0),
+	    sizeof(sc->code));
+	(void)strlcpy_checked(sc->name, (const char *)sqlite3_column_text(s, 1),
+	    sizeof(sc->name));
+	(void)strlcpy_checked(sc->commune,
+	    (const char *)sqlite3_column_text(s, 2), sizeof(sc->commune));
+	(void)strlcpy_checked(sc->level,
+	    (const char *)sqlite3_column_text(s, 3), sizeof(sc->level));
+	(void)strlcpy_checked(sc->aliases,
+	    (const char *)sqlite3_column_text(s, 4), sizeof(sc->aliases));
+}
+
+/* Looks a school up by code; 1 found, 0 not found, -1 error. */
+int
+store_school_get(struct store *st, const char *code, struct school *sc)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_SCHOOL_GET);
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_school_fill(s, sc);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Calls cb for every school, by code.  Returns the count or -1. */
+int
+store_school_list(struct store *st, int (*cb)(const struct school *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	struct school	 sc;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT code, name, commune, level,"
+	    " aliases FROM schools ORDER BY code", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		store_school_fill(s, &sc);
+		n++;
+		if (cb(&sc, arg) == -1)
+			break;
+	}
+	sqlite3_finalize(s);
 	return (n);
 }

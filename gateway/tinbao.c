@@ -45,6 +45,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ .name = "inject", .usage = "inject [--from N] [--parts N] "
 	  "[--only LIST] [--flash] [--binary] TEXT", .flags = CMD_F_CONFIG,
 	  .exec = cmd_inject },
+	{ .name = "import", .usage = "import schools|contacts FILE.csv",
+	  .flags = CMD_F_CONFIG, .exec = cmd_import },
 	{ .name = "version", .usage = "version", .flags = CMD_F_NOCONFIG,
 	  .exec = cmd_version },
 };

@@ -273,6 +273,33 @@ struct store_caserow {
 	char		 alias[24];
 	int64_t		 created_at;
 	int64_t		 updated_at;
+	int64_t		 reporter_id;
+	int64_t		 contact_id;
+	int64_t		 ack_contact_id;
+	int		 esc_step;
+	int64_t		 esc_at;	/* 0 when none */
+	char		 outcome[256];
+};
+
+/* A registered number (SPEC section 6). */
+struct contact {
+	int64_t		 id;
+	char		 name[128];
+	char		 phone[NUMBER_MAX];
+	char		 role[16];	/* police, teacher, principal, ... */
+	char		 school[16];	/* "" when none */
+	char		 commune[128];	/* "" for district-wide */
+	int		 level;		/* escalation rung 1..3 */
+	int		 has_pin;
+	unsigned char	 pin_mac[32];
+};
+
+struct school {
+	char		 code[16];
+	char		 name[160];
+	char		 commune[128];
+	char		 level[8];
+	char		 aliases[512];
 };
 
 /* Outbox priorities: lower goes first. */
@@ -344,6 +371,10 @@ void	 number_hash(const struct secret *, const char *, unsigned char[32]);
 void	 number_alias(const unsigned char[32], char *, size_t);
 void	 secret_mac(const struct secret *, const void *, size_t,
 	    unsigned char[32]);
+void	 pin_mac(const struct secret *, const char *, const char *,
+	    unsigned char[32]);
+int	 pin_check(const struct secret *, const char *, const char *,
+	    const unsigned char[32]);
 
 /* phone.c */
 int	 phone_normalize(const char *, char *, size_t);
@@ -418,6 +449,7 @@ int	 cmd_reports(struct config *, int, char **);
 int	 cmd_show(struct config *, int, char **);
 int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
+int	 cmd_import(struct config *, int, char **);
 
 /* crashpoint.c */
 void	 crashpoint(const char *);
@@ -459,6 +491,13 @@ int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_recover(struct store *);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
+int	 store_contact_by_phone(struct store *, const char *, struct contact *);
+void	 store_contact_fill(void *, struct contact *);
+int	 store_contact_upsert(struct store *, const struct contact *, int64_t);
+int	 store_school_upsert(struct store *, const struct school *);
+int	 store_school_get(struct store *, const char *, struct school *);
+int	 store_school_list(struct store *,
+	    int (*)(const struct school *, void *), void *);
 void	 store_caserow_free(struct store_caserow *);
 int	 store_case_list(struct store *, const char *, int64_t,
 	    int (*)(const struct store_caserow *, void *), void *);
