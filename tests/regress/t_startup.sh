@@ -13,11 +13,12 @@ check "typo names file and line" grep -q "bad.conf:4:" "$OUT/err"
 
 eq "check-config ok" "$(tb check-config)" "ok"
 
+version=$(sql "PRAGMA user_version")
 sql "PRAGMA user_version = 99"
 tb serve > "$OUT/err" 2>&1
 eq "newer schema refused" "$?" "1"
 check "newer schema explained" grep -q "newer than this tinbao" "$OUT/err"
-sql "PRAGMA user_version = 1"
+sql "PRAGMA user_version = $version"
 
 printf 'this is not a database, just text that is long enough to be read as a header........................................' > "$OUT/corrupt.db"
 sed "s|^database = .*|database = corrupt.db|" "$CONF" > "$OUT/corrupt.conf"
