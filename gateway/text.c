@@ -6,6 +6,7 @@
  * garbage must still be stored (nothing is lost) without breaking JSON, HTML
  * or SQLite's text functions later.  Invalid sequences become U+FFFD.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -127,4 +128,73 @@ text_is_blank(const char *s)
 		if (strchr(" \t\r\n", *s) == NULL)
 			return (0);
 	return (1);
+}
+
+/*
+ * Writes s without diacritics into out (of outsz bytes): Vietnamese letters
+ * lose their marks and đ/Đ become d/D, which Unicode does not decompose.
+ * With lower, the result is also case-folded.  Characters that are still
+ * not plain ASCII become '?', control characters a space.  The result is
+ * always NUL-terminated; returns its length.
+ */
+size_t
+text_unaccent(const char *s, char *out, size_t outsz, int lower)
+{
+	utf8proc_uint8_t	*m = NULL;
+	const utf8proc_uint8_t	*p;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n, len;
+	size_t			 o = 0;
+	char			*clean;
+	int			 opts;
+
+	if (outsz == 0)
+		return (0);
+	clean = utf8_sanitize(s, strlen(s));
+	opts = UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+	    UTF8PROC_STRIPMARK | (lower ? UTF8PROC_CASEFOLD : 0);
+	if (utf8proc_map((const utf8proc_uint8_t *)clean, 0, &m, opts) < 0) {
+		free(clean);
+		out[0] = '\0';
+		return (0);
+	}
+	free(clean);
+	p = m;
+	len = (utf8proc_ssize_t)strlen((const char *)m);
+	while (len > 0 && o + 1 < outsz) {
+		n = utf8proc_iterate(p, len, &c);
+		if (n <= 0) {
+			n = 1;
+			c = '?';
+		}
+		if (c == 0x111)			/* đ */
+			c = 'd';
+		else if (c == 0x110)		/* Đ */
+			c = lower ? 'd' : 'D';
+		if (c == '\t' || c == '\n' || c == '\r')
+			c = ' ';
+		else if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		else if (c > 0x7e)
+			c = '?';
+		out[o++] = (char)c;
+		p += n;
+		len -= n;
+	}
+	out[o] = '\0';
+	free(m);
+	return (o);
+}
+
+/*
+ * Keeps only the characters that cost one septet in the GSM 7-bit default
+ * alphabet (letters, digits, space and common punctuation), so that an
+ * ASCII text's length is its length in septets.  Works in place.
+ */
+void
+text_gsm7_safe(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (strchr("[]{}\\^~|`", *s) != NULL)
+			*s = ' ';
 }

@@ -391,6 +391,8 @@ char	*utf8_sanitize(const char *, size_t);
 int	 utf8_is_valid(const char *, size_t);
 size_t	 utf8_to_utf16be(const char *, unsigned char *, size_t);
 int	 text_is_blank(const char *);
+size_t	 text_unaccent(const char *, char *, size_t, int);
+void	 text_gsm7_safe(char *);
 
 /* ipc.c */
 void	 ibuf_init(struct ibuf *);
