@@ -11,8 +11,12 @@
  *              keyword, weapon, help, now and negation match lying inside
  *              it whose category is the row's, or any when it is `any`.
  *   negation   "không", "chưa", "không hề có": cancels a keyword, weapon,
- *              help or now match that starts right after it or one word
- *              later, in the same clause ("không có ma túy", "ko bị đánh").
+ *              help or now match that starts inside it (after its first
+ *              word), right after it or one word later, in the same clause
+ *              ("không có ma túy", "ko bị đánh"); a match that starts on
+ *              the negation's first word is not cancelled, so a keyword may
+ *              itself begin with "không" ("không muốn sống").  Whatever
+ *              lies inside a cancelled match is cancelled too.
  *   help       a call for help ("cứu", "khẩn cấp", "KC"): urgent.
  *   now        happening now ("đang", "bây giờ"): urgent only near an
  *              incident (below).
@@ -1008,7 +1012,22 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			    q->kind == KIND_NEGATION)
 				continue;
 			if (m[j].clause == m[i].clause &&
-			    m[j].start >= m[i].end && m[j].start <= m[i].end + 1)
+			    m[j].start > m[i].start && m[j].start <= m[i].end + 1)
+				m[j].dead = 1;
+		}
+	}
+	/* What lies inside a cancelled match is cancelled with it. */
+	for (i = 0; i < n; i++) {
+		p = &c->phrases[m[i].ph];
+		if (!m[i].dead || p->kind > KIND_NOW ||
+		    p->kind == KIND_NEGATIVE || p->kind == KIND_NEGATION)
+			continue;
+		for (j = 0; j < n; j++) {
+			q = &c->phrases[m[j].ph];
+			if (q->kind > KIND_NOW || q->kind == KIND_NEGATIVE ||
+			    q->kind == KIND_NEGATION)
+				continue;
+			if (m[j].start >= m[i].start && m[j].end <= m[i].end)
 				m[j].dead = 1;
 		}
 	}
