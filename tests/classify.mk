@@ -23,28 +23,29 @@ $(O)/keywords.o: $(O)/keywords.c
 
 $(O)/tests/eval: tests/eval/eval.c tests/eval/evalset.h $(LIBOBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/eval $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
 	    $(LIBOBJS) $(LDLIBS)
 
 $(O)/tests/test_classify: tests/eval/evalset.h
-$(O)/tests/test_classify: CPPFLAGS += -Itests/eval
 
 eval: $(O)/tests/eval
 	$(O)/tests/eval $(SHARED)/corpus/schools.csv tests/data/eval.jsonl \
 	    $(SHARED)/corpus/dev.jsonl
 
-$(O)/tests/bench_classify: tests/bench/bench_classify.c $(LIBOBJS)
+$(O)/tests/bench_classify: tests/bench/bench_classify.c tests/eval/evalset.h \
+    $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 bench-classify: $(O)/tests/bench_classify
-	$(O)/tests/bench_classify tests/data/eval.jsonl \
-	    $(SHARED)/corpus/schools.csv
+	$(O)/tests/bench_classify $(SHARED)/corpus/schools.csv \
+	    tests/data/eval.jsonl $(SHARED)/corpus/dev.jsonl
 
 bench: bench-classify
 
-# The fuzzer is built with clang apart from the normal objects.
-FUZZ_O	= build-fuzz
+# The fuzzer is built with clang from the sources, apart from the normal
+# objects, in build/fuzz (its corpus grows in build/fuzz/corpus_classify).
+FUZZ_O	= build/fuzz
 FUZZ_SRCS = handlers/classify.c handlers/normalize.c gateway/xmalloc.c \
 	    gateway/log.c
 FUZZ_FLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Igateway -Ihandlers \
@@ -65,3 +66,4 @@ fuzz-classify: $(FUZZ_O)/fuzz_classify
 	    $(FUZZ_O)/corpus_classify tests/fuzz/corpus_classify
 
 fuzz: fuzz-classify
+

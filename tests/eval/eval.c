@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "evalset.h"
+#include "../eval/evalset.h"
 
 int
 main(int argc, char *argv[])

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "evalset.h"
+#include "../eval/evalset.h"
 
 struct fixture {
 	struct classifier	*c;
