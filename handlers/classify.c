@@ -262,7 +262,6 @@ struct cls_match {
 struct cls_ring {
 	uint64_t	 acc;
 	int		 flags;
-	uint32_t	 clause;
 };
 
 static int	 cls_parse_kind(const char *);
@@ -289,6 +288,8 @@ static void	 cls_cancel(const struct classifier *, struct cls_match *,
 		    size_t);
 static void	 cls_decide(const struct classifier *, struct cls_match *,
 		    size_t, struct classify_result *);
+static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
+		    size_t, uint32_t, int);
 static void	 cls_school(const struct classifier *, const struct cls_match *,
 		    size_t, int, struct classify_result *);
 static int	 cls_json_str(char **, size_t *, const char *);
@@ -1139,14 +1140,34 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 	res->urgent = res->urgent_reason != NULL;
 }
 
-/* Picks the school named in the text, as the header comment says. */
+/* Returns the longest match of a kind that ends at token at, or n. */
+static size_t
+cls_ending(const struct classifier *c, const struct cls_match *m, size_t n,
+    uint32_t at, int kind)
+{
+	size_t	 i, best = n;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].end != at || c->phrases[m[i].ph].kind != kind)
+			continue;
+		if (best == n || m[i].start < m[best].start)
+			best = i;
+	}
+	return (best);
+}
+
+/*
+ * Picks the school named in the text, as the header comment says: the
+ * words right before a place are read backwards, an admin word first
+ * ("THCS xã Mỹ Phú"), then a level word, then "trường".
+ */
 static void
 cls_school(const struct classifier *c, const struct cls_match *m, size_t n,
     int grade, struct classify_result *res)
 {
-	const struct cls_phrase	*p, *q;
+	const struct cls_phrase	*p;
 	const struct cls_place	*pl;
-	size_t			 i, j, k, si, pick = 0, found;
+	size_t			 i, k, si, pick = 0, found;
 	uint32_t		 at;
 	int			 best = 0, sc, lv, truong, admin;
 
@@ -1161,26 +1182,16 @@ cls_school(const struct classifier *c, const struct cls_match *m, size_t n,
 			lv = LEVEL_NONE;
 			truong = admin = 0;
 			at = m[i].start;
-			for (j = 0; j < n; j++) {
-				q = &c->phrases[m[j].ph];
-				if (m[j].end != at || (q->kind != KIND_ADMIN &&
-				    q->kind != KIND_SCHOOLWORD &&
-				    q->kind != KIND_LEVEL))
-					continue;
-				if (q->kind == KIND_ADMIN && !admin) {
-					admin = 1;
-					at = m[j].start;
-					j = (size_t)-1;
-				} else if (q->kind == KIND_LEVEL &&
-				    lv == LEVEL_NONE) {
-					lv = q->cat;
-					at = m[j].start;
-					j = (size_t)-1;
-				} else if (q->kind == KIND_SCHOOLWORD) {
-					truong = 1;
-					break;
-				}
+			if ((k = cls_ending(c, m, n, at, KIND_ADMIN)) < n) {
+				admin = 1;
+				at = m[k].start;
 			}
+			if ((k = cls_ending(c, m, n, at, KIND_LEVEL)) < n) {
+				lv = c->phrases[m[k].ph].cat;
+				at = m[k].start;
+			}
+			if (cls_ending(c, m, n, at, KIND_SCHOOLWORD) < n)
+				truong = 1;
 			pl = &c->places[p->ref];
 			si = pl->schools[0];
 			if (lv != LEVEL_NONE) {
@@ -1267,7 +1278,6 @@ classify(const struct classifier *c, const char *text, size_t len,
 		}
 		ring[pos & (CLS_RING - 1)].acc = t.acc;
 		ring[pos & (CLS_RING - 1)].flags = t.flags;
-		ring[pos & (CLS_RING - 1)].clause = clause;
 
 		if (after_lop && (t.flags & NORM_F_DIGIT) && grade == LEVEL_NONE)
 			grade = cls_grade(t.fold, t.foldlen);

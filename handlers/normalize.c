@@ -99,6 +99,7 @@ static int	 norm_is_word(int32_t);
 static int	 norm_is_clause(int32_t);
 static uint64_t	 norm_mix(uint64_t);
 static const char *norm_expand(const char *, size_t);
+static int	 norm_has_run(const char *);
 static int	 norm_emit_pending(struct normalizer *, struct norm_token *);
 static size_t	 norm_word(struct normalizer *, struct norm_token *);
 
@@ -184,11 +185,21 @@ norm_expand(const char *fold, size_t len)
 	for (i = 0; i < sizeof(norm_expansions) / sizeof(norm_expansions[0]);
 	    i++) {
 		if (norm_expansions[i].from[0] == fold[0] &&
-		    strlen(norm_expansions[i].from) == len &&
-		    memcmp(norm_expansions[i].from, fold, len) == 0)
+		    strncmp(norm_expansions[i].from, fold, len) == 0 &&
+		    norm_expansions[i].from[len] == '\0')
 			return (norm_expansions[i].to);
 	}
 	return (NULL);
+}
+
+/* Returns 1 when a letter repeats right after itself ("koo"). */
+static int
+norm_has_run(const char *s)
+{
+	for (; s[0] != '\0'; s++)
+		if (s[1] == s[0])
+			return (1);
+	return (0);
 }
 
 /* Hands out the next word of a pending multi-word expansion. */
@@ -348,7 +359,7 @@ normalize_next(struct normalizer *n, struct norm_token *t)
 	if (t->flags & (NORM_F_LONG | NORM_F_DIGIT))
 		return (1);
 	exp = norm_expand(t->fold, t->foldlen);
-	if (exp == NULL && t->foldlen <= 12) {
+	if (exp == NULL && t->foldlen <= 12 && norm_has_run(t->fold)) {
 		sql = normalize_squeeze(t->fold, t->foldlen, sq, sizeof(sq), 1);
 		if (sql >= 2 && sql != t->foldlen)
 			exp = norm_expand(sq, sql);
