@@ -50,17 +50,18 @@
  *     weapon match remains; or a help match remains; or a now match remains
  *     with a keyword or weapon match (any category) in the same clause that
  *     starts at most CLS_NOW_AFTER tokens after it or ends at most
- *     CLS_NOW_BEFORE tokens before it, and the now match is not itself
- *     part of a keyword ("đăng lên mạng" folds to "dang ...").  "đang" alone is everywhere ("em đang
- *     học lớp 7"), so it only counts next to an incident word, and the
- *     tables cancel the usual harmless uses ("đang học").
+ *     CLS_NOW_BEFORE tokens before it, and the now match is not itself part
+ *     of a keyword ("đăng lên mạng" folds to "dang ...").  "đang" is
+ *     everywhere ("em đang học lớp 7"), so it only counts next to an
+ *     incident word, and the tables cancel its usual harmless uses ("đang
+ *     học"); "giúp em với" is a now word for the same reason (homework).
  *
  * Schools.  classifier_compile() strips "Trường" and the level words from
  * each school's name and aliases; what is left is a place ("Mỹ Phú"), and a
  * place may name several schools.  The school code itself is a phrase too.
  * A place match picks, best first: the school named by its code (5); the
  * school of the place whose level is given by a level word just before the
- * place, optionally with "trường" or an admin word in between (4); the only
+ * place, an admin word allowed in between ("THCS xã Mỹ Phú") (4); the only
  * school of the place, after "trường" (3) or bare (2); the one school of
  * the place whose level fits the grade the text gives ("lớp 7" is THCS) (2);
  * the only school of the place when the given level does not exist (1).
@@ -1297,6 +1298,11 @@ classify(const struct classifier *c, const char *text, size_t len,
 			for (k = 0; k < nd->nout; k++) {
 				p = &c->phrases[c->outs[nd->out0 + k]];
 				q = cls_quality(p, ring, pos);
+				/*
+				 * XXX A text with more than CLS_MATCH_MAX
+				 * matches loses the later ones; SMS texts are
+				 * far below it (TEXT_MAX is 32 KB).
+				 */
 				if (q == QUAL_MISMATCH || n == CLS_MATCH_MAX)
 					continue;
 				m[n].ph = c->outs[nd->out0 + k];

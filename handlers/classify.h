@@ -7,7 +7,17 @@
  * const pointer, keeps its scratch on the stack, never allocates and may be
  * called from any number of threads at once.  A struct classify_result
  * points into the classifier's memory (category names, matched phrases), so
- * it is valid as long as the classifier is.  See classify.c for the rules.
+ * it is valid as long as the classifier is.  See classify.c for the rules
+ * and handlers/keywords.txt for the row format.
+ *
+ * Typical use: classifier_new(); classifier_load_builtin(); then the
+ * operator's rows of the `keywords` table through classifier_add_keyword()
+ * (they extend the built-in table; level words from the built-in table are
+ * needed to strip "THCS" and the like from school names); then each school
+ * of the directory through classifier_add_school(); then
+ * classifier_compile().  Adding rows or schools later is allowed (SIGHUP
+ * reload) but needs another classifier_compile() before classify(); a
+ * reload that must not stall readers builds a new classifier and swaps it.
  */
 #ifndef CLASSIFY_H
 #define CLASSIFY_H
