@@ -201,7 +201,7 @@ struct cls_word {
 
 struct cls_node {
 	uint32_t	 fail;
-	uint32_t	 dict;		/* next node on the fail chain with outputs */
+	uint32_t	 dict;		/* next fail-chain node with outputs */
 	uint32_t	 edge0;
 	uint32_t	 out0;
 	uint32_t	 nedge;
@@ -235,7 +235,7 @@ struct classifier {
 
 	struct cls_phrase	*phrases;
 	size_t			 nphrases, capphrases;
-	size_t			 nuser;		/* rows; the rest is generated */
+	size_t			 nuser;		/* rows; then generated */
 
 	struct cls_school	*schools;
 	size_t			 nschools, capschools;
@@ -1014,7 +1014,8 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			    q->kind == KIND_NEGATION)
 				continue;
 			if (m[j].clause == m[i].clause &&
-			    m[j].start > m[i].start && m[j].start <= m[i].end + 1)
+			    m[j].start > m[i].start &&
+			    m[j].start <= m[i].end + 1)
 				m[j].dead = 1;
 		}
 	}
@@ -1280,7 +1281,8 @@ classify(const struct classifier *c, const char *text, size_t len,
 		ring[pos & (CLS_RING - 1)].acc = t.acc;
 		ring[pos & (CLS_RING - 1)].flags = t.flags;
 
-		if (after_lop && (t.flags & NORM_F_DIGIT) && grade == LEVEL_NONE)
+		if (after_lop && (t.flags & NORM_F_DIGIT) &&
+		    grade == LEVEL_NONE)
 			grade = cls_grade(t.fold, t.foldlen);
 		after_lop = (t.foldlen == 3 && memcmp(t.fold, "lop", 3) == 0) ||
 		    (t.foldlen == 4 && memcmp(t.fold, "khoi", 4) == 0);

@@ -43,7 +43,8 @@ main(int argc, char *argv[])
 	struct classify_result	 res;
 	json_t			*j;
 	char			*line = NULL, **texts = NULL;
-	size_t			*lens = NULL, n = 0, cap = 0, lcap = 0, i, bytes;
+	size_t			*lens = NULL, n = 0, cap = 0, lcap = 0, i;
+	size_t			 bytes;
 	size_t			 total = 0, urgent = 0;
 	ssize_t			 r;
 	double			 rate[BENCH_RUNS], mbs[BENCH_RUNS], t0, dt;
