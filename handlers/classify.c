@@ -48,13 +48,15 @@
  *     theft, bullying, traffic;
  *  4. urgent when the category is sexual_abuse, self_harm or fire; or a
  *     weapon match remains; or a help match remains; or a now match remains
- *     with a keyword or weapon match (any category) in the same clause that
- *     starts at most CLS_NOW_AFTER tokens after it or ends at most
- *     CLS_NOW_BEFORE tokens before it, and the now match is not itself part
- *     of a keyword ("đăng lên mạng" folds to "dang ...").  "đang" is
- *     everywhere ("em đang học lớp 7"), so it only counts next to an
- *     incident word, and the tables cancel its usual harmless uses ("đang
- *     học"); "giúp em với" is a now word for the same reason (homework).
+ *     with an incident in the same clause: a keyword or weapon match of any
+ *     category and a weight of at least CLS_NOW_WEIGHT ("cổng trường" is a
+ *     place, not an incident) that starts at most CLS_NOW_AFTER tokens
+ *     after the now match or ends at most CLS_NOW_BEFORE tokens before it,
+ *     the now match not being itself part of a keyword ("đăng lên mạng"
+ *     folds to "dang ...").  "đang" is everywhere ("em đang học lớp 7"),
+ *     so it only counts next to an incident word, and the tables cancel its
+ *     usual harmless uses ("đang học"); "giúp em với" is a now word for the
+ *     same reason (homework).
  *
  * Schools.  classifier_compile() strips "Trường" and the level words from
  * each school's name and aliases; what is left is a place ("Mỹ Phú"), and a
@@ -92,6 +94,7 @@
 #define CLS_PLAIN		0.9
 #define CLS_NOW_AFTER		7
 #define CLS_NOW_BEFORE		3
+#define CLS_NOW_WEIGHT		0.5	/* weaker words are context, not incidents */
 #define CLS_VARIANTS		3
 
 enum cls_kind {
@@ -1097,7 +1100,8 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 				q = &c->phrases[m[j].ph];
 				if (m[j].dead || m[j].clause != m[i].clause ||
 				    (q->kind != KIND_KEYWORD &&
-				    q->kind != KIND_WEAPON) || q->weight <= 0)
+				    q->kind != KIND_WEAPON) ||
+				    q->weight < CLS_NOW_WEIGHT)
 					continue;
 				if ((m[j].start >= m[i].end &&
 				    m[j].start - m[i].end <= CLS_NOW_AFTER) ||

@@ -191,6 +191,8 @@ test_urgency(void **state)
 	    "");
 	expect(state, "em bị quay clip đăng lên mạng", "bullying", 0, "");
 	expect(state, "hai nhóm hẹn đánh nhau chủ nhật", "violence", 0, "");
+	/* a place is context, not an incident */
+	expect(state, "con chào cô, con đang ở cổng trường", "other", 0, "");
 }
 
 static void
