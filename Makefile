@@ -49,7 +49,7 @@ LDLIBS	+= $(PKG_LIBS) -lcsv -lpthread -lm
 SRCS	:= $(wildcard gateway/*.c handlers/*.c)
 MAINSRC	:= gateway/tinbao.c
 LIBSRCS	:= $(filter-out $(MAINSRC),$(SRCS))
-LIBOBJS	:= $(LIBSRCS:%.c=$(O)/%.o) $(O)/sqlgen.o
+LIBOBJS	:= $(LIBSRCS:%.c=$(O)/%.o) $(O)/sqlgen.o $(O)/keywords.o
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

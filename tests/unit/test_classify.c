@@ -1,0 +1,456 @@
+/*
+ * tinbao: unit tests for handlers/classify.c (cmocka).
+ *
+ * One test per rule of the classifier's header comment: categories, the
+ * harmless contexts, negation, urgency, school recognition, the API's
+ * error paths, hostile input, the JSON line and the CLI.  The last test
+ * runs both labelled sets (tests/data/eval.jsonl and the shared dev.jsonl)
+ * and holds the classifier to the figures the project promises.  Run from
+ * the repository root.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../eval/evalset.h"
+
+struct fixture {
+	struct classifier	*c;
+};
+
+static int	setup(void **);
+static int	teardown(void **);
+static void	expect(void **, const char *, const char *, int, const char *);
+static void	add_corpus_schools(struct classifier *);
+
+static const char *schools[][5] = {
+	{ "NT1", "Trường Tiểu học Nhị Thành", "Nhị Thành", "TH", "" },
+	{ "NT2", "Trường THCS Nhị Thành", "Nhị Thành", "THCS", "" },
+	{ "TT3", "Trường THPT Thủ Thừa", "Thị trấn Thủ Thừa", "THPT",
+	    "Thu Thua" },
+	{ "ML2", "Trường THCS Mỹ Lạc", "Mỹ Lạc", "THCS", "" },
+	{ "MP1", "Trường Tiểu học Mỹ Phú", "Mỹ Phú", "TH", "" },
+	{ "MP2", "Trường THCS Mỹ Phú", "Mỹ Phú", "THCS", "" },
+	{ "BT2", "Trường THCS Bình Thạnh", "Bình Thạnh", "THCS", "" },
+};
+
+static void
+add_corpus_schools(struct classifier *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
+		assert_int_equal(classifier_add_school(c, schools[i][0],
+		    schools[i][1], schools[i][3], schools[i][4]), 0);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = xcalloc(1, sizeof(*f));
+
+	f->c = classifier_new();
+	if (classifier_load_builtin(f->c) == -1)
+		return (-1);
+	add_corpus_schools(f->c);
+	if (classifier_compile(f->c) == -1)
+		return (-1);
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	classifier_free(f->c);
+	free(f);
+	return (0);
+}
+
+/* Classifies text and checks category, urgency and school ("" = none). */
+static void
+expect(void **state, const char *text, const char *category, int urgent,
+    const char *school)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+
+	assert_int_equal(classify(f->c, text, strlen(text), &res), 0);
+	if (strcmp(res.category, category) != 0 || res.urgent != urgent ||
+	    (school != NULL && strcmp(res.school, school) != 0))
+		print_error("text: %s\n got: %s urgent=%d school=%s\n", text,
+		    res.category, res.urgent, res.school);
+	assert_string_equal(res.category, category);
+	assert_int_equal(res.urgent, urgent);
+	if (school != NULL)
+		assert_string_equal(res.school, school);
+}
+
+static void
+test_categories(void **state)
+{
+	expect(state, "Em bị mấy bạn bắt nạt hoài", "bullying", 0, "");
+	expect(state, "hai nhom hs danh nhau hom qua", "violence", 0, "");
+	expect(state, "có người bán ma túy gần trường", "drugs", 0, "");
+	expect(state, "em bi chu hang xom xam hai", "sexual_abuse", 1, "");
+	expect(state, "Em không muốn sống nữa", "self_harm", 1, "");
+	expect(state, "xe tai chay au qua cong truong", "traffic", 0, "");
+	expect(state, "Cháy ở nhà kho", "fire", 1, "");
+	expect(state, "lop em bi mat cap xe dap", "theft", 0, "");
+	expect(state, "Thầy ơi mai có kiểm tra không ạ", "other", 0, "");
+}
+
+static void
+test_spelling(void **state)
+{
+	expect(state, "EM BỊ BẮT NẠT", "bullying", 0, NULL);
+	expect(state, "EM BI BAT NAT", "bullying", 0, NULL);
+	expect(state, "e bị bn bắt nạtttt", "bullying", 0, NULL);
+	expect(state, "cứuuuu emmm", "other", 1, NULL);
+	expect(state, "CUUUUU", "other", 1, NULL);
+	/* NFD input */
+	expect(state, "ch\x61\xcc\x81y nha\xcc\x80 kho", "fire", 1, NULL);
+	/* old-style tone placement */
+	expect(state, "có ma tuý", "drugs", 0, NULL);
+	/* ko = không: the negation still works in teen spelling */
+	expect(state, "ko co ma tuy dau", "other", 0, NULL);
+}
+
+static void
+test_traps(void **state)
+{
+	expect(state, "Cô đánh giá bài của em thế nào ạ", "other", 0, "");
+	expect(state, "co danh gia bai cua em the nao a", "other", 0, "");
+	expect(state, "Đám học sinh đứng đợi xe buýt đông quá", "other", 0,
+	    "");
+	expect(state, "dam dong co vu tran bong", "other", 0, "");
+	expect(state, "đi đám cưới cô giáo", "other", 0, "");
+	expect(state, "Lớp em đá bóng với lớp 9B chiều nay", "other", 0, "");
+	expect(state, "lop em da banh chieu nay", "other", 0, "");
+	expect(state, "mẹ mua kẹo sinh nhật cho cả lớp", "other", 0, "");
+	expect(state, "Mẹ em mua kẹo cho cả lớp nhân dịp trung thu", "other",
+	    0, "");
+	expect(state, "trường em không có ma túy", "other", 0, "");
+	expect(state, "truong em khong he co ma tuy", "other", 0, "");
+	expect(state, "em đang học lớp 7", "other", 0, "");
+	expect(state, "e dang hoc bai, mai kiem tra", "other", 0, "");
+	expect(state, "mai co kiem tra k a", "other", 0, "");
+	expect(state, "nghiên cứu khoa học", "other", 0, "");
+	expect(state, "em cần gặp cô", "other", 0, "");
+	expect(state, "cô gấp giấy làm hoa", "other", 0, "");
+	expect(state, "dạo này em học mệt", "other", 0, "");
+	expect(state, "em chạy bộ mỗi sáng", "other", 0, "");
+	expect(state, "em chay bo moi sang", "other", 0, "");
+	expect(state, "nhà trường diễn tập phòng cháy chữa cháy", "other", 0,
+	    "");
+	expect(state, "cô dặn không được mang dao vào lớp", "other", 0, "");
+	expect(state, "em mệt muốn chết vì học thêm", "other", 0, "");
+}
+
+static void
+test_accent_mismatch(void **state)
+{
+	/* written accents that differ from the keyword's are other words */
+	expect(state, "đám bạn", "other", 0, "");
+	expect(state, "đâm bạn", "violence", 0, "");
+	expect(state, "cháy", "fire", 1, "");
+	expect(state, "chạy", "other", 0, "");
+	/* unaccented "chay" alone is ambiguous; a phrase decides */
+	expect(state, "chay", "other", 0, "");
+	expect(state, "nha kho bi chay", "fire", 1, "");
+}
+
+static void
+test_urgency(void **state)
+{
+	/* by category */
+	expect(state, "bạn em tự làm đau bản thân", "self_harm", 1, "");
+	expect(state, "có người sờ soạng bé gái", "sexual_abuse", 1, "");
+	/* by weapon */
+	expect(state, "mấy anh lớp 12 mang dao vào trường", "violence", 1,
+	    "");
+	expect(state, "co thanh nien cam ma tau", "violence", 1, "");
+	/* by a call for help */
+	expect(state, "kc co nguoi la vao lop", "other", 1, "");
+	expect(state, "KHẨN CẤP", "other", 1, "");
+	/* by "now" next to an incident */
+	expect(state, "Đang có hai nhóm đánh nhau ở sân bóng", "violence", 1,
+	    "");
+	expect(state, "tui no dang danh em", "violence", 1, "");
+	/* "now" far from any incident, or another clause */
+	expect(state, "em đang ở nhà. Hôm qua em bị đánh", "violence", 0, "");
+	expect(state, "hôm qua bạn bị đánh, giờ đang ở nhà", "violence", 0,
+	    "");
+	expect(state, "em bị quay clip đăng lên mạng", "bullying", 0, "");
+	expect(state, "hai nhóm hẹn đánh nhau chủ nhật", "violence", 0, "");
+	/* a place is context, not an incident */
+	expect(state, "con chào cô, con đang ở cổng trường", "other", 0, "");
+}
+
+static void
+test_schools(void **state)
+{
+	expect(state, "trường cấp 2 Mỹ Phú có đánh nhau", "violence", 0,
+	    "MP2");
+	expect(state, "trường cấp 1 Mỹ Phú có đánh nhau", "violence", 0,
+	    "MP1");
+	expect(state, "TH Mỹ Phú", "other", 0, "MP1");
+	expect(state, "THCS Mỹ Phú", "other", 0, "MP2");
+	expect(state, "thcs my phu", "other", 0, "MP2");
+	expect(state, "c1 my phu", "other", 0, "MP1");
+	expect(state, "trg tieu hoc my phu", "other", 0, "MP1");
+	/* bare and ambiguous: no school, unless the grade tells */
+	expect(state, "hs Mỹ Phú bị đánh", "violence", 0, "");
+	expect(state, "hs lớp 8 trường Mỹ Phú", "other", 0, "MP2");
+	expect(state, "con tôi học lớp 2 trường Mỹ Phú", "other", 0, "MP1");
+	/* one school for the place */
+	expect(state, "trường Mỹ Lạc", "other", 0, "ML2");
+	expect(state, "truong c3 thu thua", "other", 0, "TT3");
+	expect(state, "Thu Thua", "other", 0, "TT3");
+	/* a commune or district, not a school */
+	expect(state, "công an huyện Thủ Thừa", "other", 0, "");
+	expect(state, "em ở xã Mỹ Lạc", "other", 0, "");
+	/* the code itself */
+	expect(state, "MP2 cho em hỏi", "other", 0, "MP2");
+	/* the longest, most specific wins over an earlier bare mention */
+	expect(state, "Mỹ Phú, trường THCS Mỹ Phú", "other", 0, "MP2");
+}
+
+static void
+test_school_ambiguous(void **state)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+	const char		*t = "ban em o My Phu";
+
+	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
+	assert_string_equal(res.school, "");
+	assert_int_equal(res.school_ambiguous, 1);
+}
+
+static void
+test_hostile(void **state)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+	char			*big;
+	size_t			 i, n = 10 * 1024;
+	const char		*bad = "\xff\xfe\x80 b\xe1\xba\xaft n\xe1\xba"
+				    "\xa1t \xc3";
+
+	assert_int_equal(classify(f->c, "", 0, &res), 0);
+	assert_string_equal(res.category, "other");
+	assert_int_equal(res.urgent, 0);
+	assert_int_equal(res.nmatched, 0);
+	assert_int_equal(classify(f->c, NULL, 0, &res), 0);
+	assert_string_equal(res.category, "other");
+	/* invalid bytes around "bắt nạt" */
+	assert_int_equal(classify(f->c, bad, strlen(bad), &res), 0);
+	assert_string_equal(res.category, "bullying");
+	/* the length is honoured: "cháy" past len is not seen */
+	assert_int_equal(classify(f->c, "ok cháy", 2, &res), 0);
+	assert_string_equal(res.category, "other");
+
+	/* 10 KB: repeated harmless text, then one incident at the end */
+	big = xmalloc(n + 64);
+	for (i = 0; i + 15 < n; i += 15)
+		memcpy(big + i, "em di hoc vui. ", 15);
+	big[i] = '\0';
+	strlcpy_checked(big + i, "co chay lon o truong", 64);
+	assert_int_equal(classify(f->c, big, strlen(big), &res), 0);
+	assert_string_equal(res.category, "fire");
+	assert_int_equal(res.urgent, 1);
+	assert_true(res.ntokens > 2000);
+	/* 10 KB of one incident word: matches are capped, no overflow */
+	for (i = 0; i + 5 < n; i += 5)
+		memcpy(big + i, "dao, ", 5);
+	big[i] = '\0';
+	assert_int_equal(classify(f->c, big, strlen(big), &res), 0);
+	assert_string_equal(res.category, "violence");
+	assert_true(res.nmatched <= CLASSIFY_MATCHED_MAX);
+	free(big);
+}
+
+static void
+test_json(void **state)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+	char			 buf[512];
+	const char		*t = "trg thcs my lac co hs mang theo dao bam";
+
+	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
+	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "{\"category\":\"violence\",\"urgent\":true,"
+	    "\"school\":\"ML2\",\"matched\":[\"dao bam\"],"
+	    "\"urgent_reason\":\"weapon\"}");
+	assert_int_equal(classify_result_json(&res, buf, 20), -1);
+	assert_int_equal(classify_result_json(&res, buf, 0), -1);
+	assert_int_equal(classify(f->c, "xin chao", 8, &res), 0);
+	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "{\"category\":\"other\",\"urgent\":false,"
+	    "\"school\":null,\"matched\":[]}");
+}
+
+static void
+test_cli(void **state)
+{
+	struct fixture	*f = *state;
+	char		 out[1024], in[] = "chay lon o truong\r\nxin chao\n";
+	char		*argv[] = { (char *)(uintptr_t)"Cháy!" };
+	FILE		*fin, *fout;
+
+	fout = fmemopen(out, sizeof(out), "w");
+	assert_non_null(fout);
+	assert_int_equal(classify_cli(f->c, 1, argv, NULL, fout), 0);
+	fclose(fout);
+	assert_string_equal(out, "{\"category\":\"fire\",\"urgent\":true,"
+	    "\"school\":null,\"matched\":[\"chay\"],"
+	    "\"urgent_reason\":\"category\"}\n");
+
+	fin = fmemopen(in, strlen(in), "r");
+	fout = fmemopen(out, sizeof(out), "w");
+	assert_int_equal(classify_cli(f->c, 0, NULL, fin, fout), 0);
+	fclose(fin);
+	fclose(fout);
+	assert_non_null(strstr(out, "\"fire\""));
+	assert_non_null(strstr(out, "}\n{\"category\":\"other\""));
+}
+
+static void
+test_api_errors(void **state)
+{
+	struct classifier	*c = classifier_new();
+	struct classify_result	 res;
+
+	(void)state;
+	assert_int_equal(classify(c, "x", 1, &res), -1);
+	assert_int_equal(classifier_add_keyword(c, "violence", "bogus", 1,
+	    "x"), -1);
+	assert_int_equal(classifier_add_keyword(c, "nonsense", "keyword", 1,
+	    "x"), -1);
+	assert_int_equal(classifier_add_keyword(c, "other", "keyword", 1,
+	    "x"), -1);
+	assert_int_equal(classifier_add_keyword(c, "any", "keyword", 1,
+	    "x"), -1);
+	assert_int_equal(classifier_add_keyword(c, "violence", "keyword", -1,
+	    "x"), -1);
+	assert_int_equal(classifier_add_keyword(c, "violence", "keyword", 1,
+	    " ,. "), -1);
+	assert_int_equal(classifier_add_keyword(c, "violence", "keyword", 1,
+	    "a b c d e f g h i"), -1);
+	assert_int_equal(classifier_add_keyword(c, "violence", "keyword", 1,
+	    NULL), -1);
+	assert_int_equal(classifier_add_keyword(c, "THCS", "level", 0,
+	    "cấp 2"), 0);
+	assert_int_equal(classifier_add_keyword(c, "XYZ", "level", 0,
+	    "cấp 2"), -1);
+	assert_int_equal(classifier_add_school(c, "", "x", "TH", ""), -1);
+	assert_int_equal(classifier_add_school(c, "A1", "x", "BOGUS", ""), -1);
+	assert_int_equal(classifier_add_school(c, "A1", "Trường Bình An",
+	    NULL, NULL), 0);
+	assert_int_equal(classifier_load_keywords(c,
+	    "# comment\n\nviolence\tkeyword\tx\tdao\nfire\tkeyword\n",
+	    "test"), -1);
+	assert_int_equal(classifier_compile(c), 0);
+	assert_int_equal(classify(c, "x", 1, &res), 0);
+	classifier_free(c);
+	classifier_free(NULL);
+}
+
+static void
+test_operator_rows(void **state)
+{
+	struct classifier	*c = classifier_new();
+	struct classify_result	 res;
+	const char		*t = "có bạn mang lựu đạn giả và xà beng";
+
+	(void)state;
+	assert_int_equal(classifier_load_builtin(c), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	assert_int_equal(classify(c, "xa beng", 7, &res), 0);
+	assert_string_equal(res.category, "other");
+	/* rows added after a compile take effect after the next one */
+	assert_int_equal(classifier_add_keyword(c, "violence", "weapon", 1.5,
+	    "xà beng"), 0);
+	assert_int_equal(classifier_add_keyword(c, "any", "negative", 0,
+	    "lựu đạn giả"), 0);
+	assert_int_equal(classifier_load_keywords(c,
+	    "theft\tkeyword\t2\tnẫng\r\n", "db"), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	assert_int_equal(classify(c, t, strlen(t), &res), 0);
+	assert_string_equal(res.category, "violence");
+	assert_int_equal(res.urgent, 1);
+	assert_int_equal(res.nmatched, 1);
+	assert_string_equal(res.matched[0], "xa beng");
+	assert_int_equal(classify(c, "bi nang mat xe", 14, &res), 0);
+	assert_string_equal(res.category, "theft");
+	/* a row written without accents matches any accents */
+	assert_int_equal(classifier_add_keyword(c, "drugs", "keyword", 2,
+	    "bong cuoi"), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	assert_int_equal(classify(c, "bóng cười", strlen("bóng cười"),
+	    &res), 0);
+	assert_string_equal(res.category, "drugs");
+	classifier_free(c);
+}
+
+static void
+test_eval_sets(void **state)
+{
+	struct classifier	*c;
+	struct evalstats	 st;
+	const char		*dir = eval_corpus_dir();
+	char			 path[512];
+
+	(void)state;
+	assert_non_null(dir);
+	c = classifier_new();
+	assert_int_equal(classifier_load_builtin(c), 0);
+	snprintf(path, sizeof(path), "%s/schools.csv", dir);
+	assert_int_equal(eval_load_schools(c, path), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	memset(&st, 0, sizeof(st));
+	assert_true(eval_run(c, "tests/data/eval.jsonl", &st, NULL) >= 220);
+	snprintf(path, sizeof(path), "%s/dev.jsonl", dir);
+	assert_true(eval_run(c, path, &st, NULL) > 0);
+	eval_print(&st, "eval.jsonl + dev.jsonl", stderr);
+	assert_true(st.correct * 100 >= st.n * 95);
+	assert_int_equal(st.urgent_hit, st.urgent_gold);
+	assert_true(st.calm_urgent * 100 <= st.calm_gold * 5);
+	assert_true(st.school_hit * 100 >= st.school_gold * 95);
+	assert_int_equal(st.school_none_hit, st.school_none_gold);
+	assert_true(st.school_spurious * 100 <= st.school_unlabelled * 5);
+	classifier_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_categories),
+		cmocka_unit_test(test_spelling),
+		cmocka_unit_test(test_traps),
+		cmocka_unit_test(test_accent_mismatch),
+		cmocka_unit_test(test_urgency),
+		cmocka_unit_test(test_schools),
+		cmocka_unit_test(test_school_ambiguous),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_api_errors),
+		cmocka_unit_test(test_operator_rows),
+		cmocka_unit_test(test_eval_sets),
+	};
+
+	log_init(0, "test_classify");
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
