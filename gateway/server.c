@@ -29,6 +29,7 @@ struct server {
 	struct secret		 secret;
 	struct store		*store;
 	struct router		 router;
+	struct classifier	*classifier;
 	struct outbox		*outbox;
 	struct modem		*modem;
 	enum modem_state	 modem_state;
@@ -49,6 +50,7 @@ static void	server_modem_state(enum modem_state, const char *, void *);
 static void	server_signal(evutil_socket_t, short, void *);
 static void	server_tick(evutil_socket_t, short, void *);
 static void	server_grace(evutil_socket_t, short, void *);
+static void	server_reload(struct server *);
 
 /* An incoming SMS from the worker: commit it, then let the worker delete it. */
 static void
@@ -102,6 +104,25 @@ server_modem_state(enum modem_state state, const char *detail, void *arg)
 		outbox_set_modem(sv->outbox, sv->modem, state == MODEM_S_UP);
 }
 
+/*
+ * Reloads the keyword tables and the school directory.  The new classifier
+ * replaces the old one only when it built; a broken row keeps the old one.
+ */
+static void
+server_reload(struct server *sv)
+{
+	struct classifier	*c;
+
+	if ((c = classification_load(sv->store)) == NULL) {
+		log_warnx("reload failed: keeping the previous keyword tables");
+		return;
+	}
+	classification_free(sv->classifier);
+	sv->classifier = c;
+	sv->router.classifier = c;
+	log_info("reload: keyword tables and schools loaded");
+}
+
 static void
 server_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -124,6 +145,7 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 	case SIGHUP:
 		log_info("signal=HUP reloading");
 		log_setverbose(sv->conf->log_verbose);
+		server_reload(sv);
 		break;
 	}
 }
@@ -179,6 +201,12 @@ server_run(struct config *conf)
 	if ((n = store_outbox_recover(sv.store)) > 0)
 		log_info("outbox: %d message(s) requeued after a stop", n);
 	router_init(&sv.router, sv.store, &sv.secret, conf);
+	if ((sv.classifier = classification_load(sv.store)) == NULL) {
+		log_warnx("the keyword tables did not load");
+		store_close(sv.store);
+		return (1);
+	}
+	sv.router.classifier = sv.classifier;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((sv.base = event_base_new()) == NULL)
@@ -222,6 +250,7 @@ server_run(struct config *conf)
 	event_free(sv.ev_int);
 	event_free(sv.ev_hup);
 	event_base_free(sv.base);
+	classification_free(sv.classifier);
 	store_close(sv.store);
 	log_info("stopped received=%llu duplicates=%llu store_errors=%llu",
 	    (unsigned long long)sv.received,

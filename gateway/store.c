@@ -1192,3 +1192,28 @@ store_school_list(struct store *st, int (*cb)(const struct school *, void *),
 	sqlite3_finalize(s);
 	return (n);
 }
+
+/* Calls cb for every row of the operators' keyword table. */
+int
+store_keyword_list(struct store *st, int (*cb)(const char *, const char *,
+    double, const char *, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT category, kind, weight, phrase"
+	    " FROM keywords ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		n++;
+		if (cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_double(s, 2),
+		    (const char *)sqlite3_column_text(s, 3), arg) == -1)
+			break;
+	}
+	sqlite3_finalize(s);
+	return (n);
+}

@@ -498,6 +498,8 @@ void	 store_contact_fill(void *, struct contact *);
 int	 store_contact_upsert(struct store *, const struct contact *, int64_t);
 int	 store_school_upsert(struct store *, const struct school *);
 int	 store_school_get(struct store *, const char *, struct school *);
+int	 store_keyword_list(struct store *, int (*)(const char *,
+	    const char *, double, const char *, void *), void *);
 int	 store_school_list(struct store *,
 	    int (*)(const struct school *, void *), void *);
 void	 store_caserow_free(struct store_caserow *);
@@ -514,5 +516,8 @@ int	 handler_reply(struct msgctx *, int64_t, const char *, int,
 
 /* handlers/classification.c */
 void	 report_classify(const struct msgctx *, struct classification *);
+struct classifier *classification_load(struct store *);
+void	 classification_free(struct classifier *);
+int	 cmd_classify(struct config *, int, char **);
 
 #endif /* TINBAO_H */

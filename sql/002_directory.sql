@@ -40,7 +40,8 @@ ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
 CREATE INDEX outbox_reference ON outbox(reference) WHERE reference IS NOT NULL;
 
 -- Operators' additions to the classifier's built-in keyword tables
--- (handlers/keywords.txt); a row with weight 0 disables a built-in phrase.
+-- (handlers/keywords.txt): same columns as that file; rows are added to the
+-- built-in ones when the classifier is loaded (at start and on SIGHUP).
 CREATE TABLE keywords (
 	id		INTEGER PRIMARY KEY,
 	category	TEXT NOT NULL,

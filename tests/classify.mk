@@ -3,16 +3,12 @@
 #   make eval             precision/recall on tests/data/eval.jsonl and the
 #                         shared dev.jsonl
 #   make bench-classify   messages/s and MB/s (median of 5 runs)
-#   make fuzz-classify    libFuzzer + ASan + UBSan, FUZZ_TIME seconds (60)
 #
 # The keyword table handlers/keywords.txt is compiled in as a C string;
 # $(O)/keywords.o is part of LIBOBJS (see the Makefile).
 
 SHARED	?= $(firstword $(wildcard ../shared /work/shared))
-FUZZ_TIME ?= 60
-CLANG	?= clang
-
-.PHONY: eval bench-classify fuzz-classify
+.PHONY: eval bench-classify
 
 $(O)/keywords.c: handlers/keywords.txt tests/tools/kw2c.sh
 	@mkdir -p $(O)
@@ -43,27 +39,5 @@ bench-classify: $(O)/tests/bench_classify
 
 bench: bench-classify
 
-# The fuzzer is built with clang from the sources, apart from the normal
-# objects, in build/fuzz (its corpus grows in build/fuzz/corpus_classify).
-FUZZ_O	= build/fuzz
-FUZZ_SRCS = handlers/classify.c handlers/normalize.c gateway/xmalloc.c \
-	    gateway/log.c
-FUZZ_FLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Igateway -Ihandlers \
-	    -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-
-$(FUZZ_O)/keywords.c: handlers/keywords.txt tests/tools/kw2c.sh
-	@mkdir -p $(FUZZ_O)
-	sh tests/tools/kw2c.sh handlers/keywords.txt > $@.tmp && mv $@.tmp $@
-
-$(FUZZ_O)/fuzz_classify: tests/fuzz/fuzz_classify.c $(FUZZ_SRCS) \
-    $(FUZZ_O)/keywords.c
-	$(CLANG) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $^ -lutf8proc
-
-fuzz-classify: $(FUZZ_O)/fuzz_classify
-	@mkdir -p $(FUZZ_O)/corpus_classify
-	$(FUZZ_O)/fuzz_classify -max_total_time=$(FUZZ_TIME) \
-	    -dict=tests/fuzz/classify.dict -max_len=4096 \
-	    $(FUZZ_O)/corpus_classify tests/fuzz/corpus_classify
-
-fuzz: fuzz-classify
-
+# The fuzz harness tests/fuzz/fuzz_classify.c is built and run by the main
+# Makefile's `make fuzz` with the other harnesses.
