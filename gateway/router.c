@@ -121,7 +121,7 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	int64_t			 message_id = 0, id, reporter_id = 0;
 	char			 number[NUMBER_MAX], alias[24] = "";
 	char			*text = NULL;
-	int			 i, nseen = 0, silent = 0;
+	int			 i, nseen = 0, silent = 0, is_contact = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (store_begin(r->store) == -1)
@@ -148,12 +148,23 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 		goto done;
 	}
 
-	/* The sender: a phone number is normalised, sealed and hashed. */
+	/*
+	 * The sender: a registered contact by its number; anyone else is a
+	 * reporter, whose number is normalised, sealed and hashed.
+	 */
+	memset(&ctx, 0, sizeof(ctx));
 	if (phone_normalize(sms->sender, number, sizeof(number)) == -1)
 		(void)strlcpy_checked(number, sms->sender, sizeof(number));
-	if (number[0] != '\0' && (reporter_id = store_reporter_get(r->store,
-	    r->secret, number, alias, sizeof(alias), &silent)) == -1)
+	if (number[0] == '+' && (is_contact = store_contact_by_phone(r->store,
+	    number, &ctx.contact)) == -1)
 		goto fail;
+	if (is_contact)
+		(void)snprintf(alias, sizeof(alias), "%s:%lld",
+		    ctx.contact.role, (long long)ctx.contact.id);
+	else if (number[0] != '\0' && (reporter_id = store_reporter_get(
+	    r->store, r->secret, number, alias, sizeof(alias), &silent)) == -1)
+		goto fail;
+	explicit_bzero(number, sizeof(number));
 	if (alias[0] == '\0')
 		(void)strlcpy_checked(alias, "NB-unknown", sizeof(alias));
 
@@ -177,6 +188,7 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	m.direction = "in";
 	m.transport = sms->transport ? sms->transport : "sms";
 	m.reporter_id = reporter_id;
+	m.contact_id = is_contact ? ctx.contact.id : 0;
 	m.text = text;
 	m.flags = sms->flags;
 	m.concat_ref = sms->concat_ref;
@@ -191,7 +203,6 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 		    keys[i], sms->parts[i].text) == -1)
 			goto fail;
 
-	memset(&ctx, 0, sizeof(ctx));
 	ctx.store = r->store;
 	ctx.secret = r->secret;
 	ctx.conf = r->conf;
@@ -201,6 +212,8 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	ctx.message_id = message_id;
 	ctx.reporter_id = reporter_id;
 	ctx.silent = silent;
+	ctx.is_contact = is_contact;
+	(void)smscmd_parse(text, &ctx.cmd);
 	(void)strlcpy_checked(ctx.alias, alias, sizeof(ctx.alias));
 	ctx.now = now;
 	if ((h = handler_find(&ctx)) == NULL) {

@@ -157,7 +157,9 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	/* Retries that have come due. */
+	/* Escalations that have come due, then retries. */
+	if (route_escalate(sv->store, sv->conf, time(NULL)) > 0)
+		log_debug("escalation steps taken");
 	outbox_kick(sv->outbox);
 }
 

@@ -68,6 +68,20 @@ enum store_stmt {
 	S_CONTACT_UPSERT,
 	S_SCHOOL_UPSERT,
 	S_SCHOOL_GET,
+	S_CASE_BY_ID_FULL,
+	S_CASE_ACK,
+	S_CASE_CLOSE,
+	S_CASE_SET_ESC,
+	S_CASE_ESC_CAS,
+	S_CASE_RECENT,
+	S_REPORTER_BUCKET,
+	S_REPORTER_SET_BUCKET,
+	S_REPORTER_SET_SILENT,
+	S_ROUTE,
+	S_ALERTED,
+	S_CONTACT_BY_ID,
+	S_OUTBOX_BY_REF,
+	S_OUTBOX_DELIVERED,
 	S_MAX
 };
 
@@ -84,7 +98,8 @@ static const char *store_sql[S_MAX] = {
 	[S_MESSAGE_INSERT] =
 	    "INSERT INTO messages (direction, transport, reporter_id, case_id,"
 	    " text, flags, concat_ref, parts_total, parts_have, smsc_time,"
-	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    " created_at, contact_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[S_MESSAGE_FIND_INCOMPLETE] =
 	    "SELECT id FROM messages WHERE direction = 'in'"
 	    " AND reporter_id IS ?1 AND concat_ref = ?2 AND parts_total = ?3"
@@ -107,8 +122,8 @@ static const char *store_sql[S_MAX] = {
 	    " ORDER BY partno",
 	[S_CASE_INSERT] =
 	    "INSERT INTO cases (code, category, urgent, school, matched, source,"
-	    " reporter_id, text, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+	    " reporter_id, text, created_at, updated_at, contact_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
 	[S_CASE_SET_TEXT] =
 	    "UPDATE cases SET text = ?2, updated_at = ?3 WHERE id = ?1",
 	[S_CASE_BY_CODE] =
@@ -121,8 +136,8 @@ static const char *store_sql[S_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4)",
 	[S_OUTBOX_INSERT] =
 	    "INSERT INTO outbox (case_id, reporter_id, number, text, kind,"
-	    " priority, charset, next_at, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+	    " priority, charset, next_at, created_at, contact_id)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
 	[S_OUTBOX_NEXT] =
 	    "SELECT id, case_id, reporter_id, number, text, kind, charset,"
 	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
@@ -158,6 +173,55 @@ static const char *store_sql[S_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET"
 	    " name = excluded.name, commune = excluded.commune,"
 	    " level = excluded.level, aliases = excluded.aliases",
+	[S_CASE_BY_ID_FULL] =
+	    CASE_COLUMNS " FROM cases c"
+	    " LEFT JOIN reporters r ON r.id = c.reporter_id WHERE c.id = ?1",
+	[S_CASE_ACK] =
+	    "UPDATE cases SET status = 'acknowledged', ack_contact_id = ?2,"
+	    " esc_at = NULL, updated_at = ?3 WHERE id = ?1 AND status = 'open'",
+	[S_CASE_CLOSE] =
+	    "UPDATE cases SET status = 'closed', outcome = ?2, esc_at = NULL,"
+	    " ack_contact_id = COALESCE(ack_contact_id, ?4), updated_at = ?3"
+	    " WHERE id = ?1 AND status <> 'closed'",
+	[S_CASE_SET_ESC] =
+	    "UPDATE cases SET esc_step = ?2, esc_at = ?3 WHERE id = ?1",
+	[S_CASE_ESC_CAS] =
+	    "UPDATE cases SET esc_step = ?3, esc_at = ?4 WHERE id = ?1"
+	    " AND esc_step = ?2 AND status = 'open'",
+	[S_CASE_RECENT] =
+	    "SELECT id FROM cases WHERE reporter_id = ?1 AND created_at >= ?2"
+	    " AND status <> 'closed' AND (?3 IS NULL OR text = ?3)"
+	    " ORDER BY id DESC LIMIT 1",
+	[S_REPORTER_BUCKET] =
+	    "SELECT bucket, bucket_at FROM reporters WHERE id = ?1",
+	[S_REPORTER_SET_BUCKET] =
+	    "UPDATE reporters SET bucket = ?2, bucket_at = ?3 WHERE id = ?1",
+	[S_REPORTER_SET_SILENT] =
+	    "UPDATE reporters SET silent = ?2 WHERE id = ?1",
+	[S_ROUTE] =
+	    "SELECT id, name, phone, role, COALESCE(school, ''), commune,"
+	    " level, pin_mac FROM contacts WHERE"
+	    " (role = 'police' AND level = ?1 AND (?2 IS NULL OR commune = ?2"
+	    "   OR (?1 > 1 AND commune = '')))"
+	    " OR (role = 'bureau' AND level = ?1)"
+	    " OR (?1 = 1 AND role = 'principal' AND school = ?3)"
+	    " OR (?1 = 1 AND ?4 AND role = 'counselor' AND school = ?3)"
+	    " ORDER BY role, id",
+	[S_ALERTED] =
+	    "SELECT DISTINCT c.id, c.name, c.phone, c.role,"
+	    " COALESCE(c.school, ''), c.commune, c.level, c.pin_mac"
+	    " FROM outbox o JOIN contacts c ON c.id = o.contact_id"
+	    " WHERE o.case_id = ?1 AND o.kind = 'alert' AND c.role = ?2"
+	    " ORDER BY c.id",
+	[S_CONTACT_BY_ID] =
+	    "SELECT id, name, phone, role, COALESCE(school, ''), commune,"
+	    " level, pin_mac FROM contacts WHERE id = ?1",
+	[S_OUTBOX_BY_REF] =
+	    "SELECT id, COALESCE(case_id, 0) FROM outbox WHERE reference = ?1"
+	    " AND status = 'sent' ORDER BY sent_at DESC LIMIT 1",
+	[S_OUTBOX_DELIVERED] =
+	    "UPDATE outbox SET status = ?2, delivered_at = ?3,"
+	    " error = COALESCE(?4, error) WHERE id = ?1 AND status = 'sent'",
 	[S_SCHOOL_GET] =
 	    "SELECT code, name, commune, level, aliases FROM schools"
 	    " WHERE code = ?1",
@@ -570,6 +634,10 @@ store_message_add(struct store *st, const struct store_message *m)
 	sqlite3_bind_int(s, 9, m->parts_have);
 	sqlite3_bind_int64(s, 10, m->smsc_time);
 	sqlite3_bind_int64(s, 11, m->created_at);
+	if (m->contact_id > 0)
+		sqlite3_bind_int64(s, 12, m->contact_id);
+	else
+		sqlite3_bind_null(s, 12);
 	if (store_step_done(st, s, "message insert") == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
@@ -734,6 +802,10 @@ store_case_add(struct store *st, struct store_case *c)
 			sqlite3_bind_null(s, 7);
 		sqlite3_bind_text(s, 8, c->text, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 9, c->created_at);
+		if (c->contact_id > 0)
+			sqlite3_bind_int64(s, 10, c->contact_id);
+		else
+			sqlite3_bind_null(s, 10);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE)
@@ -804,6 +876,10 @@ store_outbox_add(struct store *st, const struct store_outmsg *o)
 	sqlite3_bind_int(s, 6, o->priority);
 	sqlite3_bind_int(s, 7, o->charset);
 	sqlite3_bind_int64(s, 8, o->created_at);
+	if (o->contact_id > 0)
+		sqlite3_bind_int64(s, 9, o->contact_id);
+	else
+		sqlite3_bind_null(s, 9);
 	if (store_step_done(st, s, "outbox insert") == -1)
 		return (-1);
 	return (sqlite3_last_insert_rowid(st->db));
@@ -1216,4 +1292,328 @@ store_keyword_list(struct store *st, int (*cb)(const char *, const char *,
 	}
 	sqlite3_finalize(s);
 	return (n);
+}
+
+/* Looks a case up by id; 1 found, 0 not found, -1 error. */
+int
+store_case_by_id(struct store *st, int64_t id, struct store_caserow *c)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_BY_ID_FULL);
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_case_fill(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Marks an open case acknowledged; 1 when it was open, 0 if not, -1. */
+int
+store_case_ack(struct store *st, int64_t id, int64_t contact_id, int64_t now)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_ACK);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, contact_id);
+	sqlite3_bind_int64(s, 3, now);
+	if (store_step_done(st, s, "case ack") == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0);
+}
+
+/* Closes a case with its outcome; 1 when it was not closed yet, 0, -1. */
+int
+store_case_close(struct store *st, int64_t id, const char *outcome,
+    int64_t contact_id, int64_t now)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_CLOSE);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, contact_id);
+	if (store_step_done(st, s, "case close") == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0);
+}
+
+/* Sets a case's escalation step and when the next is due (0: none). */
+int
+store_case_set_esc(struct store *st, int64_t id, int step, int64_t at)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_SET_ESC);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, step);
+	if (at > 0)
+		sqlite3_bind_int64(s, 3, at);
+	else
+		sqlite3_bind_null(s, 3);
+	return (store_step_done(st, s, "case escalation"));
+}
+
+/*
+ * Advances an open case's escalation from step from to step to, only if it
+ * is still at from: the compare-and-set that keeps a step from firing
+ * twice.  Returns 1 when advanced, 0 when another run did it, -1.
+ */
+int
+store_case_esc_advance(struct store *st, int64_t id, int from, int to,
+    int64_t next_at)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_ESC_CAS);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, from);
+	sqlite3_bind_int(s, 3, to);
+	if (next_at > 0)
+		sqlite3_bind_int64(s, 4, next_at);
+	else
+		sqlite3_bind_null(s, 4);
+	if (store_step_done(st, s, "case escalation") == -1)
+		return (-1);
+	return (sqlite3_changes(st->db) > 0);
+}
+
+/* Lists the ids of open cases whose escalation is due, at most max. */
+int
+store_case_esc_due(struct store *st, int64_t now, int64_t *ids, int max)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM cases WHERE esc_at <= ?1"
+	    " AND status = 'open' ORDER BY esc_at LIMIT ?2", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, max);
+	while (n < max && sqlite3_step(s) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return (n);
+}
+
+/*
+ * Finds the reporter's most recent case that is not closed, created since
+ * since, with exactly this text when text is not NULL; 0 when none.
+ */
+int64_t
+store_case_recent(struct store *st, int64_t reporter_id, const char *text,
+    int64_t since)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CASE_RECENT);
+	int64_t		 id = 0;
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, reporter_id);
+	sqlite3_bind_int64(s, 2, since);
+	if (text != NULL)
+		sqlite3_bind_text(s, 3, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 3);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		id = -1;
+	sqlite3_reset(s);
+	return (id);
+}
+
+/*
+ * Takes one token from a reporter's bucket (capacity cap, one token back
+ * every period seconds).  Returns 1 when there was one, 0 when the bucket
+ * is empty, -1 on error.
+ */
+int
+store_reporter_take(struct store *st, int64_t id, int64_t now, double cap,
+    double period)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_REPORTER_BUCKET), *u;
+	double		 tokens;
+	int64_t		 at;
+	int		 rc, ok;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return (-1);
+	}
+	tokens = sqlite3_column_double(s, 0);
+	at = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	if (at > 0 && now > at)
+		tokens += (double)(now - at) / period;
+	if (at == 0)
+		tokens = cap;
+	if (tokens > cap)
+		tokens = cap;
+	ok = tokens >= 1.0;
+	if (ok)
+		tokens -= 1.0;
+	if ((u = store_stmt(st, S_REPORTER_SET_BUCKET)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(u, 1, id);
+	sqlite3_bind_double(u, 2, tokens);
+	sqlite3_bind_int64(u, 3, now);
+	if (store_step_done(st, u, "reporter bucket") == -1)
+		return (-1);
+	return (ok);
+}
+
+/* Sets or clears a reporter's silent mode (STOP / START). */
+int
+store_reporter_set_silent(struct store *st, int64_t id, int silent)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_REPORTER_SET_SILENT);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, silent);
+	return (store_step_done(st, s, "reporter silent"));
+}
+
+static int
+store_contact_iter(struct store *st, sqlite3_stmt *s,
+    int (*cb)(const struct contact *, void *), void *arg)
+{
+	struct contact	 c;
+	int		 rc, n = 0;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_contact_fill(s, &c);
+		n++;
+		if (cb(&c, arg) == -1) {
+			n = -1;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		n = -1;
+	}
+	sqlite3_reset(s);
+	return (n);
+}
+
+/*
+ * Calls cb for each recipient of an alert at this escalation step (SPEC
+ * section 7): police of that level in the commune (any commune when it is
+ * NULL; district-wide police too from step 2), the Bureau of that level,
+ * and at step 1 the school's principal and, with counselor, its counselor.
+ * Returns the count or -1.
+ */
+int
+store_route_recipients(struct store *st, int step, const char *commune,
+    const char *school, int counselor,
+    int (*cb)(const struct contact *, void *), void *arg)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_ROUTE);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int(s, 1, step);
+	if (commune != NULL)
+		sqlite3_bind_text(s, 2, commune, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 2);
+	if (school != NULL)
+		sqlite3_bind_text(s, 3, school, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, 3);
+	sqlite3_bind_int(s, 4, counselor);
+	return (store_contact_iter(st, s, cb, arg));
+}
+
+/* Calls cb for each contact of a role who was alerted about a case. */
+int
+store_case_alerted(struct store *st, int64_t case_id, const char *role,
+    int (*cb)(const struct contact *, void *), void *arg)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_ALERTED);
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, case_id);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_TRANSIENT);
+	return (store_contact_iter(st, s, cb, arg));
+}
+
+/* Looks a contact up by id; 1 found, 0 not, -1 error. */
+int
+store_contact_by_id(struct store *st, int64_t id, struct contact *c)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_CONTACT_BY_ID);
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		store_contact_fill(s, c);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * Records a delivery report for the most recent sent message with this
+ * reference.  Returns the outbox id (and its case in *case_id), 0 when no
+ * message matches, -1 on error.
+ */
+int64_t
+store_outbox_delivery(struct store *st, int reference, int delivered,
+    const char *error, int64_t now, int64_t *case_id)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_BY_REF), *u;
+	int64_t		 id = 0;
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int(s, 1, reference);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(s, 0);
+		*case_id = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return (rc == SQLITE_DONE ? 0 : -1);
+	if ((u = store_stmt(st, S_OUTBOX_DELIVERED)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(u, 1, id);
+	sqlite3_bind_text(u, 2, delivered ? "delivered" : "failed", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(u, 3, now);
+	if (error != NULL)
+		sqlite3_bind_text(u, 4, error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(u, 4);
+	if (store_step_done(st, u, "outbox delivery") == -1)
+		return (-1);
+	return (id);
 }

@@ -27,6 +27,7 @@ struct event_base;
 struct event;
 struct store;
 struct classifier;
+struct msgctx;
 
 /* ---------------------------------------------------------------- types */
 
@@ -116,23 +117,6 @@ struct sms_in {
 	const char	*transport;	/* "sms", later "kannel", "ussd" */
 };
 
-/* What a handler is given for one incoming message, inside a transaction. */
-struct msgctx {
-	struct store		*store;
-	const struct secret	*secret;
-	const struct config	*conf;
-	const struct sms_in	*sms;
-	const char		*text;		/* the parts joined */
-	int64_t			 message_id;
-	int64_t			 reporter_id;	/* 0 for a registered contact */
-	char			 alias[16];	/* the reporter's alias */
-	int			 silent;	/* the reporter sent STOP */
-	int64_t			 now;
-	const struct classifier	*classifier;	/* NULL: none loaded */
-	/* filled by the handler */
-	char			 case_code[8];
-};
-
 /* One handler: handlers/h_*.c, listed in handlers/handlers.c. */
 struct handler {
 	const char	*name;
@@ -183,6 +167,46 @@ struct classification {
 #define REPLY_HELP	"Đường dây an toàn trường học: nhắn nội dung sự " \
 	"việc để báo, không cần ghi tên. Khẩn cấp gọi 113 (công an), 111 " \
 	"(bảo vệ trẻ em)."
+
+/* An SMS command (handlers/smscmd.c, SPEC section 4). */
+enum smscmd_type {
+	SMSCMD_NONE = 0,	/* free text: a report */
+	SMSCMD_NHAN,		/* responder: acknowledge */
+	SMSCMD_TL,		/* responder: reply to the reporter */
+	SMSCMD_XONG,		/* responder: close */
+	SMSCMD_TT,		/* responder: summary */
+	SMSCMD_STOP,
+	SMSCMD_START,
+	SMSCMD_HELP,
+	SMSCMD_FOLLOWUP,	/* <CASE> text */
+	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+};
+
+struct smscmd {
+	enum smscmd_type type;
+	char		 code[8];	/* the case code, canonical */
+	char		 pin[12];	/* "" when none was given */
+	const char	*rest;		/* text after the command words */
+	const char	*rest_after_pin; /* the same, after a PIN */
+	const char	*category;	/* SMSCMD_CATEGORY */
+	int		 urgent;	/* KC given */
+};
+
+/*
+ * Abuse control: each reporter has a token bucket of REPORTER_BUCKET
+ * replies, refilled one every REPORTER_REFILL seconds.  A reporter whose
+ * bucket is empty is still heard (every message is stored and put on a
+ * case) but gets no reply and triggers no new alert.
+ */
+#define REPORTER_BUCKET		5.0
+#define REPORTER_REFILL		120.0
+/* Identical texts from one reporter within this window are one case. */
+#define REPORTER_REPEAT_WINDOW	3600
+
+#define REPLY_START	"Đã bật lại tin nhắn trả lời. Khẩn cấp gọi 113 " \
+	"(công an), 111 (bảo vệ trẻ em)."
+#define REPLY_FOLLOWUP	"Đã nhận tin nhắn thêm cho hồ sơ %s. Khẩn cấp gọi " \
+	"113 (công an), 111 (bảo vệ trẻ em)."
 
 /* The outbox's state (outbox.c). */
 struct outbox {
@@ -238,6 +262,7 @@ struct store_message {
 	const char	*direction;	/* "in" or "out" */
 	const char	*transport;
 	int64_t		 reporter_id;
+	int64_t		 contact_id;
 	int64_t		 case_id;
 	const char	*text;
 	int		 flags;
@@ -256,6 +281,7 @@ struct store_case {
 	const char	*matched;	/* JSON list */
 	const char	*source;
 	int64_t		 reporter_id;
+	int64_t		 contact_id;	/* a registered sender */
 	const char	*text;
 	int64_t		 created_at;
 };
@@ -302,6 +328,26 @@ struct school {
 	char		 aliases[512];
 };
 
+/* What a handler is given for one incoming message, inside a transaction. */
+struct msgctx {
+	struct store		*store;
+	const struct secret	*secret;
+	const struct config	*conf;
+	const struct sms_in	*sms;
+	const char		*text;		/* the parts joined */
+	int64_t			 message_id;
+	int64_t			 reporter_id;	/* 0 for a registered contact */
+	char			 alias[16];	/* the reporter's alias */
+	int			 silent;	/* the reporter sent STOP */
+	int			 is_contact;	/* a registered number */
+	struct contact		 contact;
+	struct smscmd		 cmd;		/* the text parsed */
+	int64_t			 now;
+	const struct classifier	*classifier;	/* NULL: none loaded */
+	/* filled by the handler */
+	char			 case_code[8];
+};
+
 /* Outbox priorities: lower goes first. */
 #define PRIO_ALERT	0
 #define PRIO_REPLY	10
@@ -313,6 +359,7 @@ struct store_outmsg {
 	int64_t		 case_id;
 	int64_t		 reporter_id;	/* a reporter: number sealed */
 	const char	*number;	/* or a registered contact */
+	int64_t		 contact_id;
 	const char	*text;
 	char		*owned;		/* text, from store_outbox_take */
 	const char	*kind;		/* ack, help, alert, reply, operator */
@@ -495,6 +542,23 @@ int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
 void	 store_contact_fill(void *, struct contact *);
+int	 store_contact_by_id(struct store *, int64_t, struct contact *);
+int	 store_case_by_id(struct store *, int64_t, struct store_caserow *);
+int	 store_case_ack(struct store *, int64_t, int64_t, int64_t);
+int	 store_case_close(struct store *, int64_t, const char *, int64_t,
+	    int64_t);
+int	 store_case_set_esc(struct store *, int64_t, int, int64_t);
+int	 store_case_esc_advance(struct store *, int64_t, int, int, int64_t);
+int	 store_case_esc_due(struct store *, int64_t, int64_t *, int);
+int64_t	 store_case_recent(struct store *, int64_t, const char *, int64_t);
+int	 store_reporter_take(struct store *, int64_t, int64_t, double, double);
+int	 store_reporter_set_silent(struct store *, int64_t, int);
+int	 store_route_recipients(struct store *, int, const char *,
+	    const char *, int, int (*)(const struct contact *, void *), void *);
+int	 store_case_alerted(struct store *, int64_t, const char *,
+	    int (*)(const struct contact *, void *), void *);
+int64_t	 store_outbox_delivery(struct store *, int, int, const char *,
+	    int64_t, int64_t *);
 int	 store_contact_upsert(struct store *, const struct contact *, int64_t);
 int	 store_school_upsert(struct store *, const struct school *);
 int	 store_school_get(struct store *, const char *, struct school *);
@@ -513,6 +577,25 @@ extern const struct handler *handlers[];
 const struct handler *handler_find(const struct msgctx *);
 int	 handler_reply(struct msgctx *, int64_t, const char *, int,
 	    const char *);
+int	 handler_to_reporter(struct msgctx *, int64_t, int64_t, const char *,
+	    int, const char *);
+int	 handler_to_contact(struct msgctx *, const struct contact *, int64_t,
+	    const char *, int, const char *);
+int	 handler_is_responder(const struct msgctx *);
+int	 handler_fit(char *, size_t, const char *, const char *, const char *,
+	    size_t);
+
+/* handlers/route.c */
+int	 route_alert(struct store *, const struct config *, int64_t, int,
+	    int64_t);
+int	 route_escalate(struct store *, const struct config *, int64_t);
+int	 route_format_alert(char *, size_t, const struct store_caserow *,
+	    const char *, const char *, int, int);
+const char *route_category_vi(const char *);
+
+/* handlers/smscmd.c */
+enum smscmd_type smscmd_parse(const char *, struct smscmd *);
+const char *smscmd_category_code(const char *);
 
 /* handlers/classification.c */
 void	 report_classify(const struct msgctx *, struct classification *);

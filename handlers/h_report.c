@@ -2,11 +2,16 @@
  * tinbao: h_report, a new report.
  *
  * The handler of last resort: every message no other handler took is a
- * report from a pupil or a parent.  It becomes a case with a fresh code, and
- * the reporter gets an acknowledgement that gives the code, never repeats
- * the report's text (the phone may be seen by the bully or a parent), and
- * names 113 (police) and 111 (child protection).  For sexual abuse and self
- * harm, 111 comes first.
+ * report.  It becomes a case with a fresh code and is classified; an urgent
+ * case is alerted at once (route.c).  The reporter gets an acknowledgement
+ * that gives the code, never repeats the report's text (the phone may be
+ * seen by the bully or a parent), and names 113 (police) and 111 (child
+ * protection); for sexual abuse and self harm, 111 comes first.
+ *
+ * Abuse control keeps anonymity: the same text again from the same reporter
+ * within an hour is put on the first case ("repeat"), and a reporter whose
+ * token bucket is empty (a flood) has the message put on their latest case
+ * ("flood") with no reply and no new alert.  Everything is stored.
  *
  * Two kinds of message do not become cases: an empty one gets the short
  * usage instead, and 8-bit binary data (a WAP push, a SIM toolkit message)
@@ -34,6 +39,23 @@ report_match(const struct msgctx *ctx)
 	return (1);
 }
 
+/* Puts the message on an existing case instead of opening one. */
+static int
+report_attach(struct msgctx *ctx, int64_t case_id, const char *why)
+{
+	char	 detail[64];
+	int	 r;
+
+	if ((r = store_message_set_case(ctx->store, ctx->message_id,
+	    case_id)) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "from=%s message=%lld",
+	    ctx->alias, (long long)ctx->message_id);
+	log_info("sms message=%lld from=%s %s: put on case id=%lld",
+	    (long long)ctx->message_id, ctx->alias, why, (long long)case_id);
+	return (store_event_add(ctx->store, case_id, ctx->now, why, detail));
+}
+
 static int
 report_handle(struct msgctx *ctx)
 {
@@ -41,23 +63,64 @@ report_handle(struct msgctx *ctx)
 	struct classification	 cl;
 	int64_t			 case_id;
 	char			 ack[320], detail[128];
+	int			 r;
 
 	if (ctx->sms->flags & SMS_F_BINARY) {
 		log_info("sms message=%lld from=%s binary data kept, no case",
 		    (long long)ctx->message_id, ctx->alias);
 		return (0);
 	}
-	if (text_is_blank(ctx->text))
+	if (text_is_blank(ctx->text)) {
+		if (ctx->reporter_id > 0 && store_reporter_take(ctx->store,
+		    ctx->reporter_id, ctx->now, REPORTER_BUCKET,
+		    REPORTER_REFILL) != 1)
+			return (0);
 		return (handler_reply(ctx, 0, "help", PRIO_ACK, REPLY_HELP));
+	}
+
+	if (ctx->reporter_id > 0) {
+		/* The same text again: the same case. */
+		if ((case_id = store_case_recent(ctx->store, ctx->reporter_id,
+		    ctx->text, ctx->now - REPORTER_REPEAT_WINDOW)) == -1)
+			return (-1);
+		if (case_id > 0)
+			return (report_attach(ctx, case_id, "repeat"));
+		/* A flood: heard and stored, but no reply and no alert. */
+		if ((r = store_reporter_take(ctx->store, ctx->reporter_id,
+		    ctx->now, REPORTER_BUCKET, REPORTER_REFILL)) == -1)
+			return (-1);
+		if (r == 0) {
+			if ((case_id = store_case_recent(ctx->store,
+			    ctx->reporter_id, NULL, ctx->now -
+			    REPORTER_REPEAT_WINDOW)) == -1)
+				return (-1);
+			if (case_id > 0)
+				return (report_attach(ctx, case_id, "flood"));
+			ctx->silent = 1;	/* this once */
+		}
+	}
 
 	report_classify(ctx, &cl);
 	memset(&c, 0, sizeof(c));
 	c.category = cl.category;
 	c.urgent = cl.urgent;
 	(void)strlcpy_checked(c.school, cl.school, sizeof(c.school));
+	if (c.school[0] == '\0' && ctx->is_contact)
+		(void)strlcpy_checked(c.school, ctx->contact.school,
+		    sizeof(c.school));
+	if (c.school[0] != '\0') {
+		struct school	 sc;
+
+		/* A code the directory does not know is no school at all. */
+		if ((r = store_school_get(ctx->store, c.school, &sc)) == -1)
+			return (-1);
+		if (r == 0)
+			c.school[0] = '\0';
+	}
 	c.matched = cl.matched;
 	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";
 	c.reporter_id = ctx->reporter_id;
+	c.contact_id = ctx->is_contact ? ctx->contact.id : 0;
 	c.text = ctx->text;
 	c.created_at = ctx->now;
 	if ((case_id = store_case_add(ctx->store, &c)) == -1)
@@ -70,6 +133,9 @@ report_handle(struct msgctx *ctx)
 	    " incomplete" : "", ctx->sms->flags & SMS_F_FLASH ? " flash" : "");
 	if (store_event_add(ctx->store, case_id, ctx->now, "received",
 	    detail) == -1)
+		return (-1);
+	if (c.urgent && route_alert(ctx->store,
+	    ctx->conf, case_id, 1, ctx->now) == -1)
 		return (-1);
 
 	if (strcmp(cl.category, "sexual_abuse") == 0 ||

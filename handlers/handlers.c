@@ -5,6 +5,10 @@
  * function accepts it; h_report, which accepts everything, comes last.
  * Handlers run inside the router's transaction: whatever they store and
  * queue is committed together with the message, or not at all.
+ *
+ * Messages to reporters are queued by reference to the reporter, never by
+ * number; the outbox decrypts the number just before sending.  Messages to
+ * registered contacts carry their (staff) number.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,9 +17,17 @@
 
 #include "tinbao.h"
 
+extern const struct handler handler_command;
+extern const struct handler handler_keyword;
+extern const struct handler handler_followup;
+extern const struct handler handler_teacher;
 extern const struct handler handler_report;
 
 const struct handler *handlers[] = {
+	&handler_command,
+	&handler_keyword,
+	&handler_followup,
+	&handler_teacher,
 	&handler_report,
 	NULL
 };
@@ -32,22 +44,52 @@ handler_find(const struct msgctx *ctx)
 	return (NULL);
 }
 
+/* Returns 1 when the sender may use the responders' commands. */
+int
+handler_is_responder(const struct msgctx *ctx)
+{
+	return (ctx->is_contact && (strcmp(ctx->contact.role, "police") == 0 ||
+	    strcmp(ctx->contact.role, "bureau") == 0 ||
+	    strcmp(ctx->contact.role, "admin") == 0));
+}
+
+static int
+handler_queue(struct msgctx *ctx, struct store_outmsg *o, int64_t case_id,
+    const char *to)
+{
+	char	 detail[96];
+	int64_t	 id;
+
+	if ((id = store_outbox_add(ctx->store, o)) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "%s outbox=%lld to=%s", o->kind,
+	    (long long)id, to);
+	if (case_id > 0 && store_event_add(ctx->store, case_id, ctx->now,
+	    "reply_queued", detail) == -1)
+		return (-1);
+	return (0);
+}
+
 /*
- * Queues an SMS to the message's reporter, by reference to the reporter and
- * never by number, and records it on the case's timeline.  A reporter who
- * sent STOP gets nothing.  Returns 0 or -1.
+ * Queues an SMS to a reporter and records it on the case's timeline.  A
+ * reporter who sent STOP gets nothing.  Returns 0 or -1.
  */
 int
-handler_reply(struct msgctx *ctx, int64_t case_id, const char *kind,
-    int priority, const char *text)
+handler_to_reporter(struct msgctx *ctx, int64_t reporter_id, int64_t case_id,
+    const char *kind, int priority, const char *text)
 {
 	struct store_outmsg	 o;
-	char			 detail[64];
-	int64_t			 id;
+	char			 alias[24], number[NUMBER_MAX];
+	int			 silent = 0;
 
-	if (ctx->reporter_id <= 0)
+	if (reporter_id <= 0)
 		return (0);
-	if (ctx->silent) {
+	if (reporter_id == ctx->reporter_id)
+		silent = ctx->silent;
+	else if (store_reporter_number(ctx->store, ctx->secret, reporter_id,
+	    number, sizeof(number), alias, sizeof(alias), &silent) == 0)
+		explicit_bzero(number, sizeof(number));
+	if (silent) {
 		if (case_id > 0 && store_event_add(ctx->store, case_id,
 		    ctx->now, "reply_suppressed", kind) == -1)
 			return (-1);
@@ -55,18 +97,76 @@ handler_reply(struct msgctx *ctx, int64_t case_id, const char *kind,
 	}
 	memset(&o, 0, sizeof(o));
 	o.case_id = case_id;
-	o.reporter_id = ctx->reporter_id;
+	o.reporter_id = reporter_id;
 	o.text = text;
 	o.kind = kind;
 	o.priority = priority;
 	o.charset = CHARSET_AUTO;
 	o.created_at = ctx->now;
-	if ((id = store_outbox_add(ctx->store, &o)) == -1)
-		return (-1);
-	(void)snprintf(detail, sizeof(detail), "%s outbox=%lld", kind,
-	    (long long)id);
-	if (case_id > 0 && store_event_add(ctx->store, case_id, ctx->now,
-	    "reply_queued", detail) == -1)
-		return (-1);
-	return (0);
+	return (handler_queue(ctx, &o, case_id, "reporter"));
+}
+
+/* Queues an SMS to a registered contact, in the alerts' alphabet. */
+int
+handler_to_contact(struct msgctx *ctx, const struct contact *c,
+    int64_t case_id, const char *kind, int priority, const char *text)
+{
+	struct store_outmsg	 o;
+	char			 to[160];
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = case_id;
+	o.number = c->phone;
+	o.contact_id = c->id;
+	o.text = text;
+	o.kind = kind;
+	o.priority = priority;
+	o.charset = ctx->conf->alert_charset;
+	o.created_at = ctx->now;
+	(void)snprintf(to, sizeof(to), "%s:%lld", c->role, (long long)c->id);
+	return (handler_queue(ctx, &o, case_id, to));
+}
+
+/* Answers the sender of the current message, reporter or contact. */
+int
+handler_reply(struct msgctx *ctx, int64_t case_id, const char *kind,
+    int priority, const char *text)
+{
+	if (ctx->is_contact)
+		return (handler_to_contact(ctx, &ctx->contact, case_id, kind,
+		    priority, text));
+	return (handler_to_reporter(ctx, ctx->reporter_id, case_id, kind,
+	    priority, text));
+}
+
+/*
+ * Writes prefix, as much of text (folded to unaccented ASCII and cut on a
+ * word with "...") as fits, and suffix into buf, within max characters.
+ * Returns the length.
+ */
+int
+handler_fit(char *buf, size_t bufsz, const char *prefix, const char *text,
+    const char *suffix, size_t max)
+{
+	char	 folded[TEXT_MAX / 2];
+	size_t	 room, n;
+
+	(void)text_unaccent(text, folded, sizeof(folded), 0);
+	text_gsm7_safe(folded);
+	if (max >= bufsz)
+		max = bufsz - 1;
+	n = strlen(prefix) + strlen(suffix);
+	room = n < max ? max - n : 0;
+	if (strlen(folded) > room) {
+		n = room > 3 ? room - 3 : 0;
+		while (n > 0 && folded[n] != ' ')
+			n--;
+		if (n == 0 && room > 3)
+			n = room - 3;
+		(void)snprintf(folded + n, sizeof(folded) - n, "%s",
+		    room >= 3 ? "..." : "");
+	}
+	(void)snprintf(buf, bufsz, "%s%s%s", prefix, folded, suffix);
+	buf[max] = '\0';
+	return ((int)strlen(buf));
 }

@@ -36,6 +36,7 @@ ALTER TABLE reporters ADD COLUMN bucket_at INTEGER NOT NULL DEFAULT 0;
 
 -- Who an outgoing message went to, for relays and delivery reports.
 ALTER TABLE outbox ADD COLUMN contact_id INTEGER REFERENCES contacts(id);
+ALTER TABLE messages ADD COLUMN contact_id INTEGER REFERENCES contacts(id);
 ALTER TABLE outbox ADD COLUMN delivered_at INTEGER;
 CREATE INDEX outbox_reference ON outbox(reference) WHERE reference IS NOT NULL;
 

@@ -1,0 +1,53 @@
+/*
+ * tinbao: h_keyword, STOP, START and HD/HELP from anyone.
+ *
+ * STOP puts a reporter in silent mode: nothing more is sent to the number
+ * (the phone may be watched); START undoes it and is confirmed.  HD or
+ * HELP answers with the short usage.  Each word counts only alone: "stop
+ * bắt nạt em đi" is a report.
+ */
+#include <string.h>
+
+#include "tinbao.h"
+
+static int	keyword_match(const struct msgctx *);
+static int	keyword_handle(struct msgctx *);
+
+const struct handler handler_keyword = {
+	.name = "keyword",
+	.match = keyword_match,
+	.handle = keyword_handle,
+};
+
+static int
+keyword_match(const struct msgctx *ctx)
+{
+	return (ctx->cmd.type == SMSCMD_STOP ||
+	    ctx->cmd.type == SMSCMD_START || ctx->cmd.type == SMSCMD_HELP);
+}
+
+static int
+keyword_handle(struct msgctx *ctx)
+{
+	switch (ctx->cmd.type) {
+	case SMSCMD_STOP:
+		if (ctx->reporter_id <= 0)
+			return (0);
+		log_info("sms from=%s STOP: silent mode", ctx->alias);
+		return (store_reporter_set_silent(ctx->store, ctx->reporter_id,
+		    1));
+	case SMSCMD_START:
+		if (ctx->reporter_id <= 0)
+			return (0);
+		log_info("sms from=%s START: replies resume", ctx->alias);
+		if (store_reporter_set_silent(ctx->store, ctx->reporter_id,
+		    0) == -1)
+			return (-1);
+		ctx->silent = 0;
+		return (handler_reply(ctx, 0, "help", PRIO_ACK, REPLY_START));
+	case SMSCMD_HELP:
+		return (handler_reply(ctx, 0, "help", PRIO_ACK, REPLY_HELP));
+	default:
+		return (-1);
+	}
+}

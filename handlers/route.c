@@ -1,0 +1,237 @@
+/*
+ * tinbao: routing and escalation of alerts (SPEC section 7).
+ *
+ * An urgent case is alerted at once (step 1) to the level-1 police of the
+ * school's commune (every level-1 police contact when no school is known),
+ * the school's principal and the Bureau's level-1 contact; self harm also to
+ * the school's counselor.  When nobody answers NHAN within ack_timeout, the
+ * next step alerts the level-2 police of the commune and of the district and
+ * the level-2 Bureau contact, and so on up to level 3.
+ *
+ * The timer is a column of the case (esc_at), so a restart re-arms it, and
+ * a step is taken with a compare-and-set on esc_step inside the same
+ * transaction that queues its alerts, so it is never taken twice and never
+ * lost.  Alerts are one SMS of GSM-7 (160 characters) when alert_charset is
+ * gsm7: case code, category, school, time, an unaccented excerpt and the
+ * NHAN hint; never a reporter's number.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tinbao.h"
+
+#define ROUTE_MAX_STEP	3
+#define ROUTE_BATCH	32
+
+struct route_arg {
+	struct store		*store;
+	const struct config	*conf;
+	const struct store_caserow *c;
+	const char		*text;
+	int			 step;
+	int64_t			 now;
+	int			 n;
+	int			 failed;
+};
+
+static const struct {
+	const char	*category;
+	const char	*vi;
+} route_names[] = {
+	{ .category = "bullying", .vi = "bat nat" },
+	{ .category = "violence", .vi = "bao luc" },
+	{ .category = "drugs", .vi = "ma tuy" },
+	{ .category = "sexual_abuse", .vi = "xam hai" },
+	{ .category = "self_harm", .vi = "tu hai" },
+	{ .category = "traffic", .vi = "giao thong" },
+	{ .category = "fire", .vi = "chay no" },
+	{ .category = "theft", .vi = "trom cap" },
+	{ .category = "other", .vi = "khac" },
+};
+
+/* Returns the unaccented Vietnamese name of a category. */
+const char *
+route_category_vi(const char *category)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(route_names) / sizeof(route_names[0]); i++)
+		if (strcmp(category, route_names[i].category) == 0)
+			return (route_names[i].vi);
+	return ("khac");
+}
+
+/*
+ * Writes the alert for a case into buf: at most 160 characters of GSM-7
+ * when gsm7, else at most 134 (two UCS-2 parts).  school is the school's
+ * name or NULL, teacher the reporting teacher's name or NULL.
+ */
+int
+route_format_alert(char *buf, size_t bufsz, const struct store_caserow *c,
+    const char *school, const char *teacher, int step, int gsm7)
+{
+	char		 prefix[320], suffix[32], when[32], sch[96], who[96];
+	time_t		 t = (time_t)c->created_at;
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%H:%M %d/%m", &tm);
+	sch[0] = who[0] = '\0';
+	if (school != NULL)
+		(void)text_unaccent(school, sch, sizeof(sch), 0);
+	if (teacher != NULL)
+		(void)text_unaccent(teacher, who, sizeof(who), 0);
+	text_gsm7_safe(sch);
+	text_gsm7_safe(who);
+	(void)snprintf(prefix, sizeof(prefix), "%s%s %s%s, %s, %s: %s%s",
+	    step > 1 ? "CHUA AI NHAN, " : "", c->code,
+	    c->urgent ? "KHAN " : "", route_category_vi(c->category),
+	    sch[0] ? sch : "chua ro truong", when, who, who[0] ? ": " : "");
+	(void)snprintf(suffix, sizeof(suffix), " | NHAN %s", c->code);
+	return (handler_fit(buf, bufsz, prefix, c->text, suffix,
+	    gsm7 ? 160 : 134));
+}
+
+static int
+route_send_cb(const struct contact *to, void *arg)
+{
+	struct route_arg	*ra = arg;
+	struct store_outmsg	 o;
+	char			 detail[200];
+	int64_t			 id;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = ra->c->id;
+	o.number = to->phone;
+	o.contact_id = to->id;
+	o.text = ra->text;
+	o.kind = "alert";
+	o.priority = PRIO_ALERT;
+	o.charset = ra->conf->alert_charset;
+	o.created_at = ra->now;
+	if ((id = store_outbox_add(ra->store, &o)) == -1) {
+		ra->failed = 1;
+		return (-1);
+	}
+	(void)snprintf(detail, sizeof(detail), "step=%d outbox=%lld to=%s:%lld "
+	    "level=%d", ra->step, (long long)id, to->role, (long long)to->id,
+	    to->level);
+	if (store_event_add(ra->store, ra->c->id, ra->now, "alert_queued",
+	    detail) == -1) {
+		ra->failed = 1;
+		return (-1);
+	}
+	ra->n++;
+	return (0);
+}
+
+/*
+ * Queues the alerts of one escalation step for a case and sets the timer
+ * for the next.  Runs inside the caller's transaction.  Returns the number
+ * of recipients, or -1.
+ */
+int
+route_alert(struct store *st, const struct config *conf, int64_t case_id,
+    int step, int64_t now)
+{
+	struct store_caserow	 c;
+	struct school		 sc;
+	struct contact		 teacher;
+	struct route_arg	 ra;
+	const char		*commune = NULL, *school = NULL;
+	char			 text[400], detail[64];
+	int			 have_school = 0, r;
+
+	if ((r = store_case_by_id(st, case_id, &c)) != 1)
+		return (-1);
+	if (c.school[0] != '\0' && store_school_get(st, c.school, &sc) == 1) {
+		have_school = 1;
+		school = c.school;
+		if (sc.commune[0] != '\0')
+			commune = sc.commune;
+	}
+	if (c.contact_id > 0 && store_contact_by_id(st, c.contact_id,
+	    &teacher) != 1)
+		c.contact_id = 0;
+	(void)route_format_alert(text, sizeof(text), &c,
+	    have_school ? sc.name : NULL, c.contact_id > 0 ? teacher.name : NULL,
+	    step, conf->alert_charset == CHARSET_GSM7);
+
+	memset(&ra, 0, sizeof(ra));
+	ra.store = st;
+	ra.conf = conf;
+	ra.c = &c;
+	ra.text = text;
+	ra.step = step;
+	ra.now = now;
+	r = store_route_recipients(st, step, commune, school,
+	    strcmp(c.category, "self_harm") == 0, route_send_cb, &ra);
+	if (r == -1 || ra.failed) {
+		store_caserow_free(&c);
+		return (-1);
+	}
+	if (ra.n == 0) {
+		(void)snprintf(detail, sizeof(detail), "step=%d", step);
+		if (store_event_add(st, case_id, now, "alert_no_recipient",
+		    detail) == -1) {
+			store_caserow_free(&c);
+			return (-1);
+		}
+		log_warnx("case=%s step=%d no contact to alert", c.code, step);
+	} else
+		log_info("case=%s step=%d alerts=%d", c.code, step, ra.n);
+	store_caserow_free(&c);
+	if (store_case_set_esc(st, case_id, step, step < ROUTE_MAX_STEP ?
+	    now + conf->ack_timeout : 0) == -1)
+		return (-1);
+	return (ra.n);
+}
+
+/*
+ * Takes the escalation steps that are due: each in its own transaction,
+ * advanced with a compare-and-set so that no step fires twice.  Returns
+ * how many steps were taken, or -1 when the store failed.
+ */
+int
+route_escalate(struct store *st, const struct config *conf, int64_t now)
+{
+	struct store_caserow	 c;
+	int64_t			 ids[ROUTE_BATCH];
+	int			 n, i, done = 0, r;
+
+	if ((n = store_case_esc_due(st, now, ids, ROUTE_BATCH)) <= 0)
+		return (n);
+	for (i = 0; i < n; i++) {
+		if (store_begin(st) == -1)
+			return (-1);
+		if ((r = store_case_by_id(st, ids[i], &c)) != 1)
+			goto fail;
+		if (c.esc_step >= ROUTE_MAX_STEP) {
+			r = store_case_set_esc(st, c.id, c.esc_step, 0);
+			r = r == -1 ? -1 : store_event_add(st, c.id, now,
+			    "escalation_exhausted", "");
+		} else if ((r = store_case_esc_advance(st, c.id, c.esc_step,
+		    c.esc_step + 1, 0)) == 1) {
+			char	 detail[32];
+
+			(void)snprintf(detail, sizeof(detail), "step=%d",
+			    c.esc_step + 1);
+			r = store_event_add(st, c.id, now, "escalated", detail);
+			if (r != -1)
+				r = route_alert(st, conf, c.id, c.esc_step + 1,
+				    now);
+		}
+		store_caserow_free(&c);
+		if (r == -1)
+			goto fail;
+		if (store_commit(st) == -1)
+			return (-1);
+		crashpoint("after_escalation");
+		done++;
+	}
+	return (done);
+fail:
+	store_rollback(st);
+	return (-1);
+}
