@@ -182,8 +182,8 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	} else
 		log_info("case=%s step=%d alerts=%d", c.code, step, ra.n);
 	store_caserow_free(&c);
-	if (store_case_set_esc(st, case_id, step, step < ROUTE_MAX_STEP ?
-	    now + conf->ack_timeout : 0) == -1)
+	/* After the last step the timer only marks the chain exhausted. */
+	if (store_case_set_esc(st, case_id, step, now + conf->ack_timeout) == -1)
 		return (-1);
 	return (ra.n);
 }

@@ -27,9 +27,41 @@ district = Thủ Thừa
 poll_interval = 1s
 multipart_timeout = ${MULTIPART_TIMEOUT:-4s}
 send_timeout = 5s
+alert_charset = ${ALERT_CHARSET:-gsm7}
+
+[escalation]
+ack_timeout = ${ACK_TIMEOUT:-10m}
 EOC
 	"$TINBAO" -c "$CONF" db init > "$OUT/dbinit.log" 2>&1 ||
 	    fail "db init failed: $(cat "$OUT/dbinit.log")"
+}
+
+# The shared corpus (schools.csv) sits beside the repository.
+SHARED=$(cd "$(dirname "$0")/../.." && cd .. && pwd)/shared
+[ -d "$SHARED/corpus" ] || SHARED=/work/shared
+
+# Loads the school directory and the test contacts.
+directory() {
+	tb import schools "$SHARED/corpus/schools.csv" > /dev/null ||
+	    fail "import schools"
+	tb import contacts tests/data/contacts.csv > /dev/null ||
+	    fail "import contacts"
+}
+
+# Counts rows of a SQL query's result.
+count() {
+	sql "SELECT count(*) FROM ($1)"
+}
+
+# The code of the newest case.
+newest() {
+	tb reports --json | tail -n 1 | jq -r .code
+}
+
+# Waits until a SQL count reaches n.
+wait_count() {
+	what=$1; q=$2; n=$3
+	wait_for "$what" sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$OUT/tinbao.db' \"SELECT count(*) FROM ($q)\")\" -ge $n ]"
 }
 
 tb() {

@@ -2,8 +2,6 @@
 # case shows category, urgency, school and the matched words.  An operator's
 # keyword row and a new school are picked up on SIGHUP.
 . tests/regress/lib.sh
-SHARED=${SHARED:-$(cd "$(dirname "$0")/../.." && cd .. && pwd)/shared}
-[ -d "$SHARED" ] || SHARED=/work/shared
 setup
 tb import schools "$SHARED/corpus/schools.csv" > /dev/null || fail "import schools"
 
