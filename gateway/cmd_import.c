@@ -361,17 +361,27 @@ cmd_import(struct config *conf, int argc, char **argv)
 			const char	*b = im.rows[j].field[col[im.kind ==
 			    IMPORT_SCHOOLS ? 0 : 1]];
 
+			char	 na[NUMBER_MAX], nb[NUMBER_MAX];
+
+			/* Phones compare in E.164: 0912... is +84912... */
+			if (im.kind == IMPORT_CONTACTS &&
+			    phone_normalize(a, na, sizeof(na)) == 0 &&
+			    phone_normalize(b, nb, sizeof(nb)) == 0) {
+				a = na;
+				b = nb;
+			}
 			if (im.rows[j].nfields == im.rows[0].nfields &&
 			    strcmp(a, b) == 0) {
 				import_error(&im, im.rows[i].line, "'%s' "
-				    "already on line %d", a, im.rows[j].line);
+				    "already on line %d", im.rows[i].field[
+				    col[im.kind == IMPORT_SCHOOLS ? 0 : 1]],
+				    im.rows[j].line);
 				dup = 1;
 			}
 		}
 	}
-	if (im.errors > 0)
-		goto out;
 
+	/* Every row is validated, so that one run reports every problem. */
 	if (im.kind == IMPORT_CONTACTS &&
 	    secret_load(conf->keyfile, &sec) == -1)
 		goto out;
@@ -384,6 +394,9 @@ cmd_import(struct config *conf, int argc, char **argv)
 			goto out;
 		for (i = 1; i < im.nrows; i++) {
 			int	 r;
+
+			if (im.rows[i].nfields != im.rows[0].nfields)
+				continue;
 
 			r = im.kind == IMPORT_SCHOOLS ?
 			    import_school(&im, st, col, &im.rows[i], pass) :
