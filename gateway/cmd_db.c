@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "tinbao.h"
 
@@ -44,5 +45,36 @@ cmd_db(struct config *conf, int argc, char **argv)
 	else
 		printf("database %s migrated from schema version %d to %d\n",
 		    conf->database, from, to);
+	return (0);
+}
+
+/* Runs `tinbao purge [--older-than DURATION]`. */
+int
+cmd_purge(struct config *conf, int argc, char **argv)
+{
+	struct store	*st;
+	int		 secs = conf->retention, n;
+
+	if (argc == 2 && strcmp(argv[0], "--older-than") == 0) {
+		if (config_parse_duration(argv[1], &secs) == -1 || secs < 1) {
+			fprintf(stderr, "tinbao purge: --older-than: a duration "
+			    "such as 180d\n");
+			return (2);
+		}
+	} else if (argc != 0) {
+		fprintf(stderr, "usage: tinbao purge [--older-than 180d]\n");
+		return (2);
+	}
+	if ((st = store_open(conf->database, 0)) == NULL)
+		return (1);
+	if (store_check_version(st) == -1 || store_begin(st) == -1 ||
+	    (n = store_purge_numbers(st, (int64_t)time(NULL) - secs)) == -1 ||
+	    store_commit(st) == -1) {
+		store_rollback(st);
+		store_close(st);
+		return (1);
+	}
+	store_close(st);
+	printf("%d reporter number(s) erased\n", n);
 	return (0);
 }

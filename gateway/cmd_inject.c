@@ -31,6 +31,7 @@ struct inject {
 	int		 flash;
 	int		 binary;
 	const char	*hex;		/* raw UTF-16BE for odd-input tests */
+	int		 report;	/* a status report for this reference */
 	int		 only[256];	/* 1 = write this part */
 	int		 has_only;
 	char		 stamp[32];
@@ -45,7 +46,7 @@ inject_usage(void)
 {
 	fprintf(stderr, "usage: tinbao inject [--from NUMBER] [--parts N] "
 	    "[--only LIST] [--ref N] [--flash] [--binary] [--folder 1|3] "
-	    "[--time YYYYMMDDTHHMMSS] [--hex UTF16BE] TEXT\n");
+	    "[--time YYYYMMDDTHHMMSS] [--hex UTF16BE] [--report REF] TEXT\n");
 	return (2);
 }
 
@@ -91,7 +92,11 @@ inject_part(const char *dir, const struct inject *in, int partno,
 	fprintf(f, "SMSC = \"+84980200030\"\n");
 	fprintf(f, "Coding = %s\n", in->binary ? "8bit" :
 	    "Unicode_No_Compression");
-	fprintf(f, "PDU = Deliver\nState = UnRead\n");
+	if (in->report >= 0)
+		fprintf(f, "PDU = Status_Report\nMessageReference = %d\n"
+		    "State = UnRead\n", in->report);
+	else
+		fprintf(f, "PDU = Deliver\nState = UnRead\n");
 	fprintf(f, "DateTime = %s\n", in->stamp);
 	fprintf(f, "Class = %d\n", in->flash ? 0 : -1);
 	if (in->parts > 1)
@@ -154,6 +159,7 @@ cmd_inject(struct config *conf, int argc, char **argv)
 	in.parts = 1;
 	in.ref = (int)(now & 0xff);
 	in.folder = 1;
+	in.report = -1;
 	gmtime_r(&now, &tm);
 	strftime(in.stamp, sizeof(in.stamp), "%Y%m%dT%H%M%SZ", &tm);
 	for (i = 0; i < argc; i++) {
@@ -182,6 +188,10 @@ cmd_inject(struct config *conf, int argc, char **argv)
 			in.flash = 1;
 		else if (strcmp(argv[i], "--binary") == 0)
 			in.binary = 1;
+		else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc) {
+			in.report = atoi(argv[++i]);
+			in.text = "Delivered";
+		}
 		else if (strcmp(argv[i], "--hex") == 0 && i + 1 < argc) {
 			in.hex = argv[++i];
 			in.text = "";

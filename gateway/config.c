@@ -110,6 +110,7 @@ static size_t	 option_canonical(size_t);
 static void	 option_hint(const char *, const char *, char *, size_t);
 static int	 check_listen(const char *, char *, size_t);
 static int	 check_http_url(const char *, char *, size_t);
+static int	 check_hhmm(const char *, char *, size_t);
 static int	 is_comment_start(const char *, const char *);
 static int	 is_blank(int);
 static int	 tolower_ascii(int);
@@ -230,6 +231,17 @@ static const struct option options[] = {
 	  .min = 1, .max = 10 * MINUTE, .def = "30s",
 	  .off = CONF(send_timeout),
 	  .help = "how long to wait for the network's send status" },
+	{ .section = "tinbao", .name = "send_interval", .type = OPT_DURATION,
+	  .min = 0, .max = 10 * MINUTE, .def = "1s",
+	  .off = CONF(send_interval),
+	  .help = "least time between two SMS handed to the modem" },
+	{ .section = "tinbao", .name = "digest_time", .type = OPT_STRING,
+	  .def = "17:00", .check = check_hhmm, .off = CONF(digest_time),
+	  .help = "local time of the daily digest (HH:MM)" },
+	{ .section = "tinbao", .name = "retention", .type = OPT_DURATION,
+	  .min = DAY, .max = 3650 * DAY, .def = "180d",
+	  .off = CONF(retention),
+	  .help = "closed cases older than this lose the reporter's number" },
 	{ .section = "tinbao", .name = "log_level", .type = OPT_ENUM,
 	  .enums = loglevel_enums, .def = "info", .off = CONF(log_verbose),
 	  .help = "info or debug" },
@@ -279,10 +291,11 @@ config_default_path(void)
 }
 
 /*
- * Parses a duration, a positive whole number and one unit (s, m, h or d),
- * into seconds.  A bare number is refused on purpose: nobody should have
- * to guess whether 10 means seconds or minutes.  errno is EINVAL for a
- * malformed value and ERANGE for zero or more than INT_MAX seconds.
+ * Parses a duration, a whole number and one unit (s, m, h or d), into
+ * seconds.  A bare number is refused on purpose: nobody should have to
+ * guess whether 10 means seconds or minutes.  errno is EINVAL for a
+ * malformed value and ERANGE for more than INT_MAX seconds.  Zero parses;
+ * each option's own minimum decides whether it is allowed.
  */
 int
 config_parse_duration(const char *s, int *seconds)
@@ -316,10 +329,6 @@ config_parse_duration(const char *s, int *seconds)
 		break;
 	default:
 		errno = EINVAL;
-		return (-1);
-	}
-	if (n == 0) {
-		errno = ERANGE;		/* well-formed, but not positive */
 		return (-1);
 	}
 	if (n * mult > INT_MAX) {
@@ -828,6 +837,20 @@ check:
 }
 
 /* Checks a "host:port" listen address; IPv6 hosts are in brackets. */
+/* Checks a local time of day, HH:MM. */
+static int
+check_hhmm(const char *v, char *why, size_t len)
+{
+	if (strlen(v) != 5 || v[2] != ':' || v[0] < '0' || v[0] > '2' ||
+	    v[1] < '0' || v[1] > '9' || v[3] < '0' || v[3] > '5' ||
+	    v[4] < '0' || v[4] > '9' || (v[0] == '2' && v[1] > '3')) {
+		snprintf(why, len, "\"%s\" is not a time of day HH:MM "
+		    "(e.g. 17:00)", v);
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 check_listen(const char *v, char *why, size_t len)
 {

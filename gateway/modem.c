@@ -349,6 +349,13 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 			    err[0] ? err : NULL, m->cb.arg);
 			free(err);
 			break;
+		case IPC_DLR:
+			if (ibuf_get_u32(&b, &u32) == -1 ||
+			    ibuf_get_u32(&b, &result) == -1)
+				fatalx("modem: invalid IPC_DLR");
+			if (m->cb.dlr != NULL)
+				m->cb.dlr((int)u32, (int)result, m->cb.arg);
+			break;
 		default:
 			fatalx("modem: unexpected frame type %u", type);
 		}
@@ -720,11 +727,18 @@ worker_scan(struct worker *w)
 			continue;
 		if (s->PDU == SMS_Status_Report) {
 			/*
-			 * XXX delivery reports are not matched to the outbox
-			 * yet; delete them so they do not fill the SIM.
+			 * A delivery report: handed to the main loop and
+			 * deleted at once (losing one costs a status, not a
+			 * report), so that reports never fill the SIM.
 			 */
-			log_debug("modem: status report ref=%d deleted",
-			    s->MessageReference);
+			struct ibuf	 b;
+
+			ibuf_init(&b);
+			ibuf_put_u32(&b, (uint32_t)s->MessageReference);
+			ibuf_put_u32(&b, (uint32_t)s->DeliveryStatus);
+			if (ipc_write(w->fd, IPC_DLR, &b) == -1)
+				w->stop = 1;
+			ibuf_free(&b);
 			(void)GSM_DeleteSMS(w->sm, s);
 			continue;
 		}

@@ -23,14 +23,48 @@
 #define OUTBOX_BACKOFF_MAX	3600
 
 static void	outbox_kick_cb(evutil_socket_t, short, void *);
+static int64_t	outbox_now_ms(void);
+static int	outbox_wait(struct outbox *);
+
+static int64_t
+outbox_now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * Returns 1 (and arms the kick as a timer) when the last send was less
+ * than send_interval ago, 0 when the next message may go now.
+ */
+static int
+outbox_wait(struct outbox *ob)
+{
+	int64_t		 left;
+	struct timeval	 tv;
+
+	if (ob->last_send_ms == 0)
+		return (0);
+	left = ob->last_send_ms + (int64_t)ob->interval * 1000 - outbox_now_ms();
+	if (left <= 0)
+		return (0);
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	event_add(ob->kick, &tv);
+	return (1);
+}
 
 /* Sets up the outbox over an open store; sending starts with a modem. */
 struct outbox *
-outbox_new(struct event_base *base, struct store *st, const struct secret *sec)
+outbox_new(struct event_base *base, struct store *st, const struct secret *sec,
+    int interval)
 {
 	struct outbox	*ob;
 
 	ob = xcalloc(1, sizeof(*ob));
+	ob->interval = interval;
 	ob->store = st;
 	ob->secret = sec;
 	ob->kick = event_new(base, -1, 0, outbox_kick_cb, ob);
@@ -88,6 +122,9 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	while (ob->modem != NULL && ob->modem_up && !ob->inflight) {
+		/* The send rate: come back when the interval has passed. */
+		if (outbox_wait(ob))
+			return;
 		if (store_outbox_take(ob->store, now, &o) <= 0)
 			return;
 		if (o.reporter_id > 0) {
@@ -112,6 +149,7 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		explicit_bzero(number, sizeof(number));
 		explicit_bzero(out.number, sizeof(out.number));
 		ob->inflight = o.id;
+		ob->last_send_ms = outbox_now_ms();
 		ob->inflight_case = o.case_id;
 		ob->inflight_attempts = o.attempts;
 		(void)strlcpy_checked(ob->inflight_kind, o.kindbuf,
@@ -121,6 +159,38 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		    alias[0] ? alias : "contact", o.attempts);
 		free(o.owned);
 	}
+}
+
+/*
+ * Records a delivery report from the network: the message with this
+ * reference becomes delivered or failed.  A temporary status (the network
+ * still trying) changes nothing: only final states are written, and never
+ * over another final state.
+ */
+void
+outbox_delivery(struct outbox *ob, int reference, int status)
+{
+	int64_t	 now = time(NULL), id, case_id = 0;
+	char	 detail[64], err[32];
+	int	 delivered;
+
+	if (status >= 0x20 && status < 0x40)
+		return;
+	delivered = status < 0x20;
+	(void)snprintf(err, sizeof(err), "delivery status 0x%02x", status);
+	if ((id = store_outbox_delivery(ob->store, reference, delivered,
+	    delivered ? NULL : err, now, &case_id)) <= 0) {
+		log_debug("delivery report ref=%d matches no sent message",
+		    reference);
+		return;
+	}
+	(void)snprintf(detail, sizeof(detail), "outbox=%lld status=0x%02x",
+	    (long long)id, status);
+	if (case_id > 0)
+		(void)store_event_add(ob->store, case_id, now,
+		    delivered ? "delivered" : "delivery_failed", detail);
+	log_info("outbox=%lld %s ref=%d", (long long)id,
+	    delivered ? "delivered" : "not delivered", reference);
 }
 
 /* Records the modem's outcome for the message in flight. */

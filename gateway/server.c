@@ -39,6 +39,7 @@ struct server {
 	struct event		*ev_int;
 	struct event		*ev_hup;
 	struct event		*ev_tick;
+	uint64_t		 ticks;
 	uint64_t		 received;
 	uint64_t		 duplicates;
 	uint64_t		 store_errors;
@@ -47,6 +48,7 @@ struct server {
 static void	server_recv(struct sms_in *, void *);
 static void	server_sent(int64_t, int, int, int, const char *, void *);
 static void	server_modem_state(enum modem_state, const char *, void *);
+static void	server_dlr(int, int, void *);
 static void	server_signal(evutil_socket_t, short, void *);
 static void	server_tick(evutil_socket_t, short, void *);
 static void	server_grace(evutil_socket_t, short, void *);
@@ -83,6 +85,14 @@ server_sent(int64_t id, int result, int parts, int mr, const char *error,
 	struct server	*sv = arg;
 
 	outbox_sent(sv->outbox, id, result, parts, mr, error);
+}
+
+static void
+server_dlr(int reference, int status, void *arg)
+{
+	struct server	*sv = arg;
+
+	outbox_delivery(sv->outbox, reference, status);
 }
 
 static void
@@ -157,9 +167,12 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	/* Escalations that have come due, then retries. */
+	/* Every second: escalations that have come due, then retries. */
 	if (route_escalate(sv->store, sv->conf, time(NULL)) > 0)
 		log_debug("escalation steps taken");
+	/* Every 30 seconds: the daily digest and the retention purge. */
+	if (sv->ticks++ % 30 == 0)
+		(void)route_digest(sv->store, sv->conf, time(NULL));
 	outbox_kick(sv->outbox);
 }
 
@@ -213,7 +226,8 @@ server_run(struct config *conf)
 	signal(SIGPIPE, SIG_IGN);
 	if ((sv.base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	sv.outbox = outbox_new(sv.base, sv.store, &sv.secret);
+	sv.outbox = outbox_new(sv.base, sv.store, &sv.secret,
+	    conf->send_interval);
 	sv.ev_term = evsignal_new(sv.base, SIGTERM, server_signal, &sv);
 	sv.ev_int = evsignal_new(sv.base, SIGINT, server_signal, &sv);
 	sv.ev_hup = evsignal_new(sv.base, SIGHUP, server_signal, &sv);
@@ -234,6 +248,7 @@ server_run(struct config *conf)
 	cb.recv = server_recv;
 	cb.sent = server_sent;
 	cb.state = server_modem_state;
+	cb.dlr = server_dlr;
 	cb.arg = &sv;
 	if ((sv.modem = modem_start(sv.base, conf, &cb)) == NULL)
 		fatalx("cannot start the modem worker");

@@ -1617,3 +1617,120 @@ store_outbox_delivery(struct store *st, int reference, int delivered,
 		return (-1);
 	return (id);
 }
+
+/* Reads a fact kept between runs into buf; 1 found, 0 not, -1 error. */
+int
+store_meta_get(struct store *st, const char *k, char *buf, size_t bufsz)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT v FROM meta WHERE k = ?1", -1,
+	    &s, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		(void)strlcpy_checked(buf, (const char *)sqlite3_column_text(s,
+		    0), bufsz);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Writes a fact kept between runs. */
+int
+store_meta_set(struct store *st, const char *k, const char *v)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO meta (k, v) VALUES (?1, ?2)"
+	    " ON CONFLICT (k) DO UPDATE SET v = excluded.v", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
+	r = store_step_done(st, s, "meta");
+	sqlite3_finalize(s);
+	return (r);
+}
+
+/* Calls cb for each contact of a role (and level, when level > 0). */
+int
+store_contacts_by_role(struct store *st, const char *role, int level,
+    int (*cb)(const struct contact *, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 n;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, role,"
+	    " COALESCE(school, ''), commune, level, pin_mac FROM contacts"
+	    " WHERE role = ?1 AND (?2 = 0 OR level = ?2) ORDER BY id", -1, &s,
+	    NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, role, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, level);
+	n = store_contact_iter(st, s, cb, arg);
+	sqlite3_finalize(s);
+	return (n);
+}
+
+/*
+ * Calls cb with the code and category of every non-urgent case created
+ * since since, of one school or of all (school NULL), oldest first.
+ */
+int
+store_digest_cases(struct store *st, int64_t since, const char *school,
+    int (*cb)(const char *, const char *, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT code, category FROM cases"
+	    " WHERE urgent = 0 AND created_at >= ?1 AND (?2 IS NULL OR"
+	    " school = ?2) ORDER BY created_at, id", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_int64(s, 1, since);
+	if (school != NULL)
+		sqlite3_bind_text(s, 2, school, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 2);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		n++;
+		if (cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1), arg) == -1)
+			break;
+	}
+	sqlite3_finalize(s);
+	return (n);
+}
+
+/*
+ * Erases the sealed numbers of reporters whose cases are all closed and
+ * untouched since before cutoff (SPEC: retention).  Their cases stay, with
+ * the alias; nobody can be answered any more.  Returns how many numbers
+ * were erased, or -1.
+ */
+int
+store_purge_numbers(struct store *st, int64_t cutoff)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE reporters SET number_enc = NULL"
+	    " WHERE number_enc IS NOT NULL"
+	    " AND id IN (SELECT reporter_id FROM cases WHERE status = 'closed'"
+	    "  AND updated_at < ?1)"
+	    " AND id NOT IN (SELECT reporter_id FROM cases"
+	    "  WHERE reporter_id IS NOT NULL AND (status <> 'closed'"
+	    "  OR updated_at >= ?1))", -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	sqlite3_bind_int64(s, 1, cutoff);
+	r = store_step_done(st, s, "purge");
+	sqlite3_finalize(s);
+	return (r == -1 ? -1 : sqlite3_changes(st->db));
+}

@@ -47,6 +47,8 @@ static const struct cmd_entry cmd_table[] = {
 	  .exec = cmd_inject },
 	{ .name = "import", .usage = "import schools|contacts FILE.csv",
 	  .flags = CMD_F_CONFIG, .exec = cmd_import },
+	{ .name = "purge", .usage = "purge [--older-than 180d]",
+	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "classify", .usage = "classify [TEXT ...]",
 	  .flags = CMD_F_NOCONFIG, .exec = cmd_classify },
 	{ .name = "version", .usage = "version", .flags = CMD_F_NOCONFIG,

@@ -63,6 +63,9 @@ struct config {
 	int		 poll_interval;		/* seconds between inbox scans */
 	int		 multipart_timeout;	/* seconds to wait for parts */
 	int		 send_timeout;		/* seconds for a send status */
+	int		 send_interval;		/* seconds between two sends */
+	char		*digest_time;		/* "HH:MM", local */
+	int		 retention;		/* seconds; purge of numbers */
 	int		 log_verbose;		/* 0 info, 1 debug */
 
 	/* [http] */
@@ -221,6 +224,8 @@ struct outbox {
 	char			 inflight_kind[16];
 	uint64_t		 sent;
 	uint64_t		 failed;
+	int			 interval;	/* send_interval, seconds */
+	int64_t			 last_send_ms;
 };
 
 /* A growable write buffer, or a bounded reader (ipc.c). */
@@ -240,6 +245,7 @@ enum ipc_type {
 	IPC_CONFIRM,	/* main -> worker: committed (delete) or not */
 	IPC_SEND,	/* main -> worker: send an SMS */
 	IPC_STOP,	/* main -> worker: finish and exit */
+	IPC_DLR,	/* worker -> main: a delivery report */
 	IPC_MAX
 };
 #define IPC_FRAME_MAX	(1024 * 1024)
@@ -465,6 +471,7 @@ struct modem_cb {
 	void	(*recv)(struct sms_in *, void *);
 	void	(*sent)(int64_t, int, int, int, const char *, void *);
 	void	(*state)(enum modem_state, const char *, void *);
+	void	(*dlr)(int, int, void *);
 	void	*arg;
 };
 struct modem *modem_start(struct event_base *, const struct config *,
@@ -483,7 +490,8 @@ int	 router_receive(struct router *, const struct sms_in *, int64_t,
 
 /* outbox.c */
 struct outbox *outbox_new(struct event_base *, struct store *,
-	    const struct secret *);
+	    const struct secret *, int);
+void	 outbox_delivery(struct outbox *, int, int);
 void	 outbox_free(struct outbox *);
 void	 outbox_set_modem(struct outbox *, struct modem *, int);
 void	 outbox_kick(struct outbox *);
@@ -499,6 +507,7 @@ int	 cmd_show(struct config *, int, char **);
 int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
+int	 cmd_purge(struct config *, int, char **);
 
 /* crashpoint.c */
 void	 crashpoint(const char *);
@@ -559,6 +568,13 @@ int	 store_case_alerted(struct store *, int64_t, const char *,
 	    int (*)(const struct contact *, void *), void *);
 int64_t	 store_outbox_delivery(struct store *, int, int, const char *,
 	    int64_t, int64_t *);
+int	 store_meta_get(struct store *, const char *, char *, size_t);
+int	 store_meta_set(struct store *, const char *, const char *);
+int	 store_contacts_by_role(struct store *, const char *, int,
+	    int (*)(const struct contact *, void *), void *);
+int	 store_digest_cases(struct store *, int64_t, const char *,
+	    int (*)(const char *, const char *, void *), void *);
+int	 store_purge_numbers(struct store *, int64_t);
 int	 store_contact_upsert(struct store *, const struct contact *, int64_t);
 int	 store_school_upsert(struct store *, const struct school *);
 int	 store_school_get(struct store *, const char *, struct school *);
@@ -589,6 +605,7 @@ int	 handler_fit(char *, size_t, const char *, const char *, const char *,
 int	 route_alert(struct store *, const struct config *, int64_t, int,
 	    int64_t);
 int	 route_escalate(struct store *, const struct config *, int64_t);
+int	 route_digest(struct store *, const struct config *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
 const char *route_category_vi(const char *);

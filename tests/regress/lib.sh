@@ -27,6 +27,8 @@ district = Thủ Thừa
 poll_interval = 1s
 multipart_timeout = ${MULTIPART_TIMEOUT:-4s}
 send_timeout = 5s
+send_interval = ${SEND_INTERVAL:-0s}
+digest_time = ${DIGEST_TIME:-17:00}
 alert_charset = ${ALERT_CHARSET:-gsm7}
 
 [escalation]
