@@ -104,13 +104,16 @@ ibuf_get_i64(struct ibuf *b, int64_t *v)
 	return (ibuf_get(b, v, sizeof(*v)));
 }
 
-/* Reads a string into a new NUL-terminated copy of at most max bytes. */
+/* Reads a string without NUL into a new copy of at most max bytes. */
 int
 ibuf_get_str(struct ibuf *b, char **s, size_t max)
 {
 	uint32_t	 n;
 
 	if (ibuf_get_u32(b, &n) == -1 || n > max || b->len - b->rpos < n)
+		return (-1);
+	/* A NUL inside would hide the rest of the string from every check. */
+	if (memchr(b->rbuf + b->rpos, '\0', n) != NULL)
 		return (-1);
 	*s = xmalloc((size_t)n + 1);
 	memcpy(*s, b->rbuf + b->rpos, n);
@@ -126,7 +129,7 @@ ibuf_get_strbuf(struct ibuf *b, char *buf, size_t bufsz)
 	uint32_t	 n;
 
 	if (ibuf_get_u32(b, &n) == -1 || n >= bufsz ||
-	    b->len - b->rpos < n)
+	    b->len - b->rpos < n || memchr(b->rbuf + b->rpos, '\0', n) != NULL)
 		return (-1);
 	memcpy(buf, b->rbuf + b->rpos, n);
 	buf[n] = '\0';

@@ -84,10 +84,8 @@ router_join(struct router *r, const struct sms_in *sms, int64_t message_id,
 		return (0);
 	flags |= sms->flags & ~SMS_F_INCOMPLETE;
 	if ((text = store_message_rejoin(r->store, message_id, case_id, flags,
-	    &have)) == NULL)
+	    total, &have)) == NULL)
 		return (-1);
-	if (have >= total)
-		flags &= ~SMS_F_INCOMPLETE;
 	if (case_id > 0) {
 		(void)snprintf(detail, sizeof(detail), "parts=%d/%d", have,
 		    total);

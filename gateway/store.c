@@ -726,12 +726,13 @@ store_part_add(struct store *st, int64_t message_id, int partno,
 
 /*
  * Rebuilds a message's text from its stored parts, in part order, updates
- * the message row and returns the text (the caller frees it) with the count
+ * the message row (no longer incomplete once total parts are there) and
+ * returns the text (the caller frees it) with the count
  * of parts present.
  */
 char *
 store_message_rejoin(struct store *st, int64_t id, int64_t case_id, int flags,
-    int *have)
+    int total, int *have)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_PARTS_OF), *u;
 	char		*text = xstrdup(""), *t;
@@ -756,6 +757,8 @@ store_message_rejoin(struct store *st, int64_t id, int64_t case_id, int flags,
 	}
 	sqlite3_bind_int64(u, 1, id);
 	sqlite3_bind_text(u, 2, text, -1, SQLITE_STATIC);
+	if (n >= total)
+		flags &= ~SMS_F_INCOMPLETE;	/* the last part came */
 	sqlite3_bind_int(u, 3, n);
 	sqlite3_bind_int(u, 4, flags);
 	if (case_id > 0)

@@ -536,7 +536,8 @@ int	 store_message_set_case(struct store *, int64_t, int64_t);
 int	 store_message_get(struct store *, int64_t, int64_t *, int *, int *);
 int	 store_part_add(struct store *, int64_t, int, const unsigned char[32],
 	    const char *);
-char	*store_message_rejoin(struct store *, int64_t, int64_t, int, int *);
+char	*store_message_rejoin(struct store *, int64_t, int64_t, int, int,
+	    int *);
 int64_t	 store_case_add(struct store *, struct store_case *);
 int	 store_case_set_text(struct store *, int64_t, const char *, int64_t);
 int	 store_event_add(struct store *, int64_t, int64_t, const char *,

@@ -1,6 +1,7 @@
 /*
  * libFuzzer harness: the text helpers every input goes through
- * (utf8_sanitize, utf8_to_utf16be, phone_normalize, casecode_normalize).
+ * (utf8_sanitize, utf8_to_utf16be, phone_normalize, casecode_normalize,
+ * text_unaccent) and the SMS command grammar (smscmd_parse).
  * Invariants: sanitized text is always valid UTF-8; a normalised number is
  * always '+' or digits only; a normalised case code is always valid.
  */
@@ -35,6 +36,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	}
 	(void)phone_is_number(s);
+	{
+		struct smscmd	 cmd;
+		char		 ascii[256];
+
+		/* The SMS grammar: a parsed code is always a valid code. */
+		if (smscmd_parse(s, &cmd) != SMSCMD_NONE &&
+		    cmd.code[0] != '\0' && !casecode_is_valid(cmd.code))
+			abort();
+		if (cmd.rest < s || cmd.rest > s + strlen(s))
+			abort();
+		(void)text_unaccent(s, ascii, sizeof(ascii), 1);
+		for (i = 0; ascii[i] != '\0'; i++)
+			if ((unsigned char)ascii[i] < 0x20 ||
+			    (unsigned char)ascii[i] > 0x7e)
+				abort();
+	}
 	if (casecode_normalize(s, code, sizeof(code)) == 0 &&
 	    !casecode_is_valid(code))
 		abort();
