@@ -888,9 +888,9 @@ check_listen(const char *v, char *why, size_t len)
 	n = 0;
 	for (p = port; *p >= '0' && *p <= '9' && n <= 65535; p++)
 		n = n * 10 + (*p - '0');
-	if (p == port || *p != '\0' || n < 1 || n > 65535) {
-		snprintf(why, len, "port \"%s\" is not a number from 1 to "
-		    "65535", port);
+	if (p == port || *p != '\0' || n > 65535) {
+		snprintf(why, len, "port \"%s\" is not a number from 0 "
+		    "(any free port) to 65535", port);
 		return (-1);
 	}
 	return (0);

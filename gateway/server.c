@@ -32,6 +32,8 @@ struct server {
 	struct classifier	*classifier;
 	struct outbox		*outbox;
 	struct modem		*modem;
+	struct http		*http;
+	struct status		 status;
 	enum modem_state	 modem_state;
 	int			 stopping;
 	struct event		*ev_grace;
@@ -40,9 +42,6 @@ struct server {
 	struct event		*ev_hup;
 	struct event		*ev_tick;
 	uint64_t		 ticks;
-	uint64_t		 received;
-	uint64_t		 duplicates;
-	uint64_t		 store_errors;
 };
 
 static void	server_recv(struct sms_in *, void *);
@@ -63,17 +62,19 @@ server_recv(struct sms_in *sms, void *arg)
 
 	if (router_receive(&sv->router, sms, time(NULL), &res) == -1) {
 		/* Not committed: the message stays on the phone. */
-		sv->store_errors++;
+		sv->status.store_errors++;
+		sv->status.store_errors_recent++;
 		log_warnx("sms token=%llu not stored, left on the modem",
 		    (unsigned long long)sms->token);
 		modem_confirm(sv->modem, sms->token, 0);
 		return;
 	}
 	crashpoint("after_commit");
+	sv->status.store_errors_recent = 0;
 	if (res.duplicate)
-		sv->duplicates++;
+		sv->status.sms_dup++;
 	else
-		sv->received++;
+		sv->status.sms_in++;
 	modem_confirm(sv->modem, sms->token, 1);
 	outbox_kick(sv->outbox);
 }
@@ -110,6 +111,9 @@ server_modem_state(enum modem_state state, const char *detail, void *arg)
 		    modem_state_name(sv->modem_state), modem_state_name(state),
 		    detail[0] ? " reason=" : "", detail);
 	sv->modem_state = state;
+	sv->status.modem_state = state;
+	(void)strlcpy_checked(sv->status.modem_detail, detail,
+	    sizeof(sv->status.modem_detail));
 	if (!sv->stopping)
 		outbox_set_modem(sv->outbox, sv->modem, state == MODEM_S_UP);
 }
@@ -164,12 +168,13 @@ static void
 server_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*sv = arg;
+	int		 n;
 
 	(void)fd;
 	(void)what;
 	/* Every second: escalations that have come due, then retries. */
-	if (route_escalate(sv->store, sv->conf, time(NULL)) > 0)
-		log_debug("escalation steps taken");
+	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
+		sv->status.escalations += n;
 	/* Every 30 seconds: the daily digest and the retention purge. */
 	if (sv->ticks++ % 30 == 0)
 		(void)route_digest(sv->store, sv->conf, time(NULL));
@@ -254,11 +259,17 @@ server_run(struct config *conf)
 		fatalx("cannot start the modem worker");
 	outbox_set_modem(sv.outbox, sv.modem, 0);
 
+	sv.status.store = sv.store;
+	if (conf->http_listen != NULL &&
+	    (sv.http = http_start(sv.base, conf->http_listen,
+	    &sv.status)) == NULL)
+		fatalx("cannot listen on %s", conf->http_listen);
 	log_info("tinbao %s serving database=%s schema=%d device=%s",
 	    TINBAO_VERSION, conf->database, store_schema_version(),
 	    conf->gammu_device ? conf->gammu_device : "-");
 	event_base_dispatch(sv.base);
 
+	http_free(sv.http);
 	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);
 	outbox_free(sv.outbox);
 	event_free(sv.ev_tick);
@@ -270,8 +281,8 @@ server_run(struct config *conf)
 	classification_free(sv.classifier);
 	store_close(sv.store);
 	log_info("stopped received=%llu duplicates=%llu store_errors=%llu",
-	    (unsigned long long)sv.received,
-	    (unsigned long long)sv.duplicates,
-	    (unsigned long long)sv.store_errors);
+	    (unsigned long long)sv.status.sms_in,
+	    (unsigned long long)sv.status.sms_dup,
+	    (unsigned long long)sv.status.store_errors);
 	return (0);
 }

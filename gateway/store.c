@@ -1737,3 +1737,33 @@ store_purge_numbers(struct store *st, int64_t cutoff)
 	sqlite3_finalize(s);
 	return (r == -1 ? -1 : sqlite3_changes(st->db));
 }
+
+/* Calls cb with each (label, label, count) of a metric's GROUP BY. */
+int
+store_metric_groups(struct store *st, int which,
+    int (*cb)(const char *, const char *, int64_t, void *), void *arg)
+{
+	static const char *sql[] = {
+		[STORE_METRIC_CASES] = "SELECT category, CASE urgent WHEN 0"
+		    " THEN 'false' ELSE 'true' END, count(*) FROM cases"
+		    " GROUP BY 1, 2 ORDER BY 1, 2",
+		[STORE_METRIC_OUTBOX] = "SELECT kind, status, count(*)"
+		    " FROM outbox GROUP BY 1, 2 ORDER BY 1, 2",
+	};
+	sqlite3_stmt	*s;
+	int		 n = 0;
+
+	if (which != STORE_METRIC_CASES && which != STORE_METRIC_OUTBOX)
+		return (-1);
+	if (sqlite3_prepare_v2(st->db, sql[which], -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		n++;
+		if (cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int64(s, 2), arg) == -1)
+			break;
+	}
+	sqlite3_finalize(s);
+	return (n);
+}

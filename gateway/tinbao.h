@@ -263,6 +263,22 @@ enum modem_state {
 #define SEND_TEMPFAIL	1	/* retry later */
 #define SEND_PERMFAIL	2	/* give up */
 
+/* What the gateway knows of itself, for /healthz and /metrics (server.c). */
+struct status {
+	struct store		*store;
+	enum modem_state	 modem_state;
+	char			 modem_detail[256];
+	uint64_t		 sms_in;
+	uint64_t		 sms_dup;
+	uint64_t		 store_errors;
+	int			 store_errors_recent;	/* since last commit */
+	uint64_t		 escalations;
+	uint64_t		 http_requests;
+};
+
+#define STORE_METRIC_CASES	1
+#define STORE_METRIC_OUTBOX	2
+
 /* Rows as the store takes and gives them (store.c). */
 struct store_message {
 	const char	*direction;	/* "in" or "out" */
@@ -497,6 +513,15 @@ void	 outbox_set_modem(struct outbox *, struct modem *, int);
 void	 outbox_kick(struct outbox *);
 void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
 
+/* http.c: the only user of evhttp */
+struct http;
+struct evhttp_request;
+struct evbuffer;
+struct http *http_start(struct event_base *, const char *, struct status *);
+void	 http_free(struct http *);
+void	 http_reply_text(struct evhttp_request *, int, const char *,
+	    struct evbuffer *);
+
 /* server.c */
 int	 server_run(struct config *);
 
@@ -576,6 +601,8 @@ int	 store_contacts_by_role(struct store *, const char *, int,
 int	 store_digest_cases(struct store *, int64_t, const char *,
 	    int (*)(const char *, const char *, void *), void *);
 int	 store_purge_numbers(struct store *, int64_t);
+int	 store_metric_groups(struct store *, int, int (*)(const char *,
+	    const char *, int64_t, void *), void *);
 int	 store_contact_upsert(struct store *, const struct contact *, int64_t);
 int	 store_school_upsert(struct store *, const struct school *);
 int	 store_school_get(struct store *, const char *, struct school *);

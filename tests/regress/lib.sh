@@ -33,6 +33,9 @@ alert_charset = ${ALERT_CHARSET:-gsm7}
 
 [escalation]
 ack_timeout = ${ACK_TIMEOUT:-10m}
+
+[http]
+listen = 127.0.0.1:0
 EOC
 	"$TINBAO" -c "$CONF" db init > "$OUT/dbinit.log" 2>&1 ||
 	    fail "db init failed: $(cat "$OUT/dbinit.log")"
@@ -75,6 +78,11 @@ start() {
 	    "$TINBAO" -c "$CONF" serve >> "$OUT/serve.log" 2>&1 &
 	SERVE_PID=$!
 	wait_for "modem up" grep -q "state connecting -> up" "$OUT/serve.log"
+}
+
+# The address the gateway's HTTP listener took (port 0: any free port).
+http_addr() {
+	sed -n 's/.*http: listening on \([0-9.:]*\).*/\1/p' "$OUT/serve.log" | tail -n 1
 }
 
 stop() {

@@ -631,14 +631,17 @@ test_listen(void **state)
 		    "[::1]:8080)" },
 		{ ":8080", "\":8080\" is not host:port (e.g. 127.0.0.1:8080 "
 		    "or [::1]:8080)" },
-		{ "host:0", "port \"0\" is not a number from 1 to 65535" },
-		{ "host:65536", "port \"65536\" is not a number from 1 to "
+		{ "host:65536", "port \"65536\" is not a number from 0 "
+		    "(any free port) to "
 		    "65535" },
 		{ "host:99999999999999999999", "port \"99999999999999999999\" "
-		    "is not a number from 1 to 65535" },
-		{ "host:http", "port \"http\" is not a number from 1 to "
+		    "is not a number from 0 "
+		    "(any free port) to 65535" },
+		{ "host:http", "port \"http\" is not a number from 0 "
+		    "(any free port) to "
 		    "65535" },
-		{ "host:", "port \"\" is not a number from 1 to 65535" },
+		{ "host:", "port \"\" is not a number from 0 "
+		    "(any free port) to 65535" },
 		{ "::1:8080", "\"::1:8080\": put an IPv6 address in brackets, "
 		    "e.g. [::1]:8080" },
 		{ "[]:80", "\"[]:80\" is not host:port (e.g. 127.0.0.1:8080 "

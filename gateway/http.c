@@ -1,0 +1,274 @@
+/*
+ * tinbao: the HTTP listener (SPEC section 9), on libevent's evhttp.
+ *
+ * One listener for everything the gateway serves over HTTP.  This file
+ * owns evhttp: it binds [http] listen (port 0 takes any free port, which
+ * the tests use; the chosen address is logged), sets a body limit and a
+ * timeout on every connection, and dispatches by path through one table.
+ * It serves /healthz (200 when the store answers and a transport is up,
+ * 503 with the reasons otherwise) and /metrics (Prometheus text format).
+ * Every value it prints is a count or a state: never a number or a text.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "tinbao.h"
+
+#define HTTP_BODY_MAX	(64 * 1024)
+#define HTTP_TIMEOUT	30
+
+struct http {
+	struct evhttp			*evh;
+	struct evhttp_bound_socket	*bound;
+	struct status			*status;
+	char				 addr[128];
+};
+
+struct http_route {
+	const char	*path;
+	int		 methods;	/* EVHTTP_REQ_* */
+	void		(*serve)(struct http *, struct evhttp_request *);
+};
+
+static void	http_healthz(struct http *, struct evhttp_request *);
+static void	http_metrics(struct http *, struct evhttp_request *);
+static void	http_dispatch(struct evhttp_request *, void *);
+
+static const struct http_route http_routes[] = {
+	{ .path = "/healthz", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
+	  .serve = http_healthz },
+	{ .path = "/metrics", .methods = EVHTTP_REQ_GET,
+	  .serve = http_metrics },
+};
+
+/* Sends a plain-text reply. */
+void
+http_reply_text(struct evhttp_request *req, int code, const char *reason,
+    struct evbuffer *body)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(h, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_send_reply(req, code, reason, body);
+}
+
+static void
+http_error(struct evhttp_request *req, int code, const char *reason)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	evbuffer_add_printf(b, "%d %s\n", code, reason);
+	http_reply_text(req, code, reason, b);
+	evbuffer_free(b);
+}
+
+static void
+http_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http		*h = arg;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	size_t			 i;
+
+	h->status->http_requests++;
+	if (path == NULL || *path == '\0')
+		path = "/";
+	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
+		if (strcmp(path, http_routes[i].path) != 0)
+			continue;
+		if ((evhttp_request_get_command(req) &
+		    http_routes[i].methods) == 0) {
+			http_error(req, 405, "Method Not Allowed");
+			return;
+		}
+		http_routes[i].serve(h, req);
+		return;
+	}
+	http_error(req, 404, "Not Found");
+}
+
+static void
+http_healthz(struct http *h, struct evhttp_request *req)
+{
+	struct status	*s = h->status;
+	struct evbuffer	*b = evbuffer_new();
+	int		 store_ok, transport_ok, pending;
+
+	pending = store_outbox_pending(s->store);
+	store_ok = pending >= 0 && s->store_errors_recent == 0;
+	transport_ok = s->modem_state == MODEM_S_UP;
+	evbuffer_add_printf(b, "%s\n", store_ok && transport_ok ? "ok" :
+	    "unhealthy");
+	evbuffer_add_printf(b, "store %s\n", pending < 0 ? "failing" :
+	    s->store_errors_recent ? "failing to commit" : "ok");
+	evbuffer_add_printf(b, "modem %s%s%s\n",
+	    modem_state_name(s->modem_state), s->modem_detail[0] ? ": " : "",
+	    s->modem_detail);
+	evbuffer_add_printf(b, "outbox %d pending\n", pending);
+	if (store_ok && transport_ok)
+		http_reply_text(req, 200, "OK", b);
+	else
+		http_reply_text(req, 503, "Service Unavailable", b);
+	evbuffer_free(b);
+}
+
+struct metrics_arg {
+	struct evbuffer	*b;
+	const char	*name;
+	const char	*l1;
+	const char	*l2;
+};
+
+static int
+metrics_group_cb(const char *v1, const char *v2, int64_t n, void *arg)
+{
+	struct metrics_arg	*ma = arg;
+
+	evbuffer_add_printf(ma->b, "%s{%s=\"%s\",%s=\"%s\"} %lld\n", ma->name,
+	    ma->l1, v1, ma->l2, v2, (long long)n);
+	return (0);
+}
+
+static void
+http_metrics(struct http *h, struct evhttp_request *req)
+{
+	struct status		*s = h->status;
+	struct evbuffer		*b = evbuffer_new();
+	struct metrics_arg	 ma;
+	struct evkeyvalq	*hd = evhttp_request_get_output_headers(req);
+
+	evbuffer_add_printf(b,
+	    "# HELP tinbao_sms_received_total SMS committed, by transport.\n"
+	    "# TYPE tinbao_sms_received_total counter\n"
+	    "tinbao_sms_received_total{transport=\"sms\"} %llu\n"
+	    "# HELP tinbao_sms_duplicates_total SMS read again and recognised.\n"
+	    "# TYPE tinbao_sms_duplicates_total counter\n"
+	    "tinbao_sms_duplicates_total %llu\n"
+	    "# HELP tinbao_store_errors_total Commits that failed.\n"
+	    "# TYPE tinbao_store_errors_total counter\n"
+	    "tinbao_store_errors_total %llu\n"
+	    "# HELP tinbao_escalations_total Escalation steps taken.\n"
+	    "# TYPE tinbao_escalations_total counter\n"
+	    "tinbao_escalations_total %llu\n"
+	    "# HELP tinbao_http_requests_total HTTP requests served.\n"
+	    "# TYPE tinbao_http_requests_total counter\n"
+	    "tinbao_http_requests_total %llu\n"
+	    "# HELP tinbao_modem_up 1 when the modem link is up.\n"
+	    "# TYPE tinbao_modem_up gauge\n"
+	    "tinbao_modem_up %d\n",
+	    (unsigned long long)s->sms_in, (unsigned long long)s->sms_dup,
+	    (unsigned long long)s->store_errors,
+	    (unsigned long long)s->escalations,
+	    (unsigned long long)s->http_requests,
+	    s->modem_state == MODEM_S_UP);
+	evbuffer_add_printf(b, "# HELP tinbao_outbox_queue Messages waiting "
+	    "to be sent.\n# TYPE tinbao_outbox_queue gauge\n"
+	    "tinbao_outbox_queue %d\n", store_outbox_pending(s->store));
+
+	memset(&ma, 0, sizeof(ma));
+	ma.b = b;
+	evbuffer_add_printf(b, "# HELP tinbao_cases Cases by category and "
+	    "urgency.\n# TYPE tinbao_cases gauge\n");
+	ma.name = "tinbao_cases";
+	ma.l1 = "category";
+	ma.l2 = "urgent";
+	(void)store_metric_groups(s->store, STORE_METRIC_CASES,
+	    metrics_group_cb, &ma);
+	evbuffer_add_printf(b, "# HELP tinbao_sms_sent Outgoing SMS by kind "
+	    "and final state.\n# TYPE tinbao_sms_sent gauge\n");
+	ma.name = "tinbao_sms_sent";
+	ma.l1 = "kind";
+	ma.l2 = "status";
+	(void)store_metric_groups(s->store, STORE_METRIC_OUTBOX,
+	    metrics_group_cb, &ma);
+
+	evhttp_add_header(hd, "Content-Type",
+	    "text/plain; version=0.0.4; charset=utf-8");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/*
+ * Starts the listener on host:port (port 0: any free one).  Returns NULL,
+ * logged, when it cannot bind.
+ */
+struct http *
+http_start(struct event_base *base, const char *listen, struct status *st)
+{
+	struct http		*h;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sl = sizeof(ss);
+	char			*host, *p, ip[INET6_ADDRSTRLEN];
+	int			 port;
+
+	h = xcalloc(1, sizeof(*h));
+	h->status = st;
+	host = xstrdup(listen);
+	if ((p = strrchr(host, ':')) == NULL) {
+		free(host);
+		free(h);
+		return (NULL);
+	}
+	*p = '\0';
+	port = atoi(p + 1);
+	if (host[0] == '[') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	h->evh = evhttp_new(base);
+	evhttp_set_max_body_size(h->evh, HTTP_BODY_MAX);
+	evhttp_set_max_headers_size(h->evh, 16 * 1024);
+	evhttp_set_timeout(h->evh, HTTP_TIMEOUT);
+	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD);
+	evhttp_set_gencb(h->evh, http_dispatch, h);
+	if ((h->bound = evhttp_bind_socket_with_handle(h->evh, host,
+	    (ev_uint16_t)port)) == NULL) {
+		log_warn("http: cannot listen on %s", listen);
+		evhttp_free(h->evh);
+		free(host);
+		free(h);
+		return (NULL);
+	}
+	free(host);
+	if (getsockname(evhttp_bound_socket_get_fd(h->bound),
+	    (struct sockaddr *)&ss, &sl) == 0) {
+		if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+			inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+			(void)snprintf(h->addr, sizeof(h->addr), "[%s]:%d", ip,
+			    ntohs(s6->sin6_port));
+		} else {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+			inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+			(void)snprintf(h->addr, sizeof(h->addr), "%s:%d", ip,
+			    ntohs(s4->sin_port));
+		}
+	}
+	log_info("http: listening on %s", h->addr);
+	return (h);
+}
+
+/* Closes the listener and every connection. */
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	evhttp_free(h->evh);
+	free(h);
+}
