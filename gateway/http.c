@@ -31,6 +31,7 @@ struct http {
 	struct evhttp			*evh;
 	struct evhttp_bound_socket	*bound;
 	struct status			*status;
+	struct kannel			*kannel;
 	char				 addr[128];
 };
 
@@ -43,13 +44,45 @@ struct http_route {
 static void	http_healthz(struct http *, struct evhttp_request *);
 static void	http_metrics(struct http *, struct evhttp_request *);
 static void	http_dispatch(struct evhttp_request *, void *);
+static void	http_error(struct evhttp_request *, int, const char *);
+static void	http_kannel_mo(struct http *, struct evhttp_request *);
+static void	http_kannel_dlr(struct http *, struct evhttp_request *);
 
 static const struct http_route http_routes[] = {
 	{ .path = "/healthz", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
 	  .serve = http_healthz },
 	{ .path = "/metrics", .methods = EVHTTP_REQ_GET,
 	  .serve = http_metrics },
+	{ .path = "/kannel/mo", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	  .serve = http_kannel_mo },
+	{ .path = "/kannel/dlr", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	  .serve = http_kannel_dlr },
 };
+
+/* Routes Kannel's callbacks to the transport, when there is one. */
+void
+http_set_kannel(struct http *h, struct kannel *k)
+{
+	h->kannel = k;
+}
+
+static void
+http_kannel_mo(struct http *h, struct evhttp_request *req)
+{
+	if (h->kannel == NULL)
+		http_error(req, 404, "Not Found");
+	else
+		kannel_mo(h->kannel, req);
+}
+
+static void
+http_kannel_dlr(struct http *h, struct evhttp_request *req)
+{
+	if (h->kannel == NULL)
+		http_error(req, 404, "Not Found");
+	else
+		kannel_dlr(h->kannel, req);
+}
 
 /* Sends a plain-text reply. */
 void
@@ -106,16 +139,22 @@ http_healthz(struct http *h, struct evhttp_request *req)
 	struct evbuffer	*b = evbuffer_new();
 	int		 store_ok, transport_ok, pending;
 
+	if (h->kannel != NULL)
+		s->kannel_up = kannel_is_up(h->kannel);
 	pending = store_outbox_pending(s->store);
 	store_ok = pending >= 0 && s->store_errors_recent == 0;
-	transport_ok = s->modem_state == MODEM_S_UP;
+	transport_ok = s->modem_state == MODEM_S_UP || s->kannel_up;
 	evbuffer_add_printf(b, "%s\n", store_ok && transport_ok ? "ok" :
 	    "unhealthy");
 	evbuffer_add_printf(b, "store %s\n", pending < 0 ? "failing" :
 	    s->store_errors_recent ? "failing to commit" : "ok");
-	evbuffer_add_printf(b, "modem %s%s%s\n",
-	    modem_state_name(s->modem_state), s->modem_detail[0] ? ": " : "",
-	    s->modem_detail);
+	if (s->has_modem)
+		evbuffer_add_printf(b, "modem %s%s%s\n",
+		    modem_state_name(s->modem_state),
+		    s->modem_detail[0] ? ": " : "", s->modem_detail);
+	if (s->has_kannel)
+		evbuffer_add_printf(b, "kannel %s\n", s->kannel_up ? "up" :
+		    "not answering");
 	evbuffer_add_printf(b, "outbox %d pending\n", pending);
 	if (store_ok && transport_ok)
 		http_reply_text(req, 200, "OK", b);
@@ -153,6 +192,7 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	    "# HELP tinbao_sms_received_total SMS committed, by transport.\n"
 	    "# TYPE tinbao_sms_received_total counter\n"
 	    "tinbao_sms_received_total{transport=\"sms\"} %llu\n"
+	    "tinbao_sms_received_total{transport=\"kannel\"} %llu\n"
 	    "# HELP tinbao_sms_duplicates_total SMS read again and recognised.\n"
 	    "# TYPE tinbao_sms_duplicates_total counter\n"
 	    "tinbao_sms_duplicates_total %llu\n"
@@ -168,7 +208,8 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	    "# HELP tinbao_modem_up 1 when the modem link is up.\n"
 	    "# TYPE tinbao_modem_up gauge\n"
 	    "tinbao_modem_up %d\n",
-	    (unsigned long long)s->sms_in, (unsigned long long)s->sms_dup,
+	    (unsigned long long)s->sms_in, (unsigned long long)s->kannel_in,
+	    (unsigned long long)s->sms_dup,
 	    (unsigned long long)s->store_errors,
 	    (unsigned long long)s->escalations,
 	    (unsigned long long)s->http_requests,

@@ -91,6 +91,15 @@ outbox_set_modem(struct outbox *ob, struct modem *m, int up)
 		outbox_kick(ob);
 }
 
+/* Attaches Kannel as a transport (alone, or behind the modem). */
+void
+outbox_set_kannel(struct outbox *ob, struct kannel *k)
+{
+	ob->kannel = k;
+	if (k != NULL)
+		outbox_kick(ob);
+}
+
 /* Schedules a look at the queue from the event loop. */
 void
 outbox_kick(struct outbox *ob)
@@ -121,7 +130,8 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	while (ob->modem != NULL && ob->modem_up && !ob->inflight) {
+	while (((ob->modem != NULL && ob->modem_up) || ob->kannel != NULL) &&
+	    !ob->inflight) {
 		/* The send rate: come back when the interval has passed. */
 		if (outbox_wait(ob))
 			return;
@@ -145,7 +155,11 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		(void)strlcpy_checked(out.number, number, sizeof(out.number));
 		out.text = o.owned;
 		out.charset = o.charset;
-		modem_send(ob->modem, &out);
+		/* The modem while it is up, else Kannel: failover. */
+		if (ob->modem != NULL && ob->modem_up)
+			modem_send(ob->modem, &out);
+		else
+			kannel_send(ob->kannel, &out);
 		explicit_bzero(number, sizeof(number));
 		explicit_bzero(out.number, sizeof(out.number));
 		ob->inflight = o.id;
@@ -191,6 +205,30 @@ outbox_delivery(struct outbox *ob, int reference, int status)
 		    delivered ? "delivered" : "delivery_failed", detail);
 	log_info("outbox=%lld %s ref=%d", (long long)id,
 	    delivered ? "delivered" : "not delivered", reference);
+}
+
+/*
+ * Records a delivery report that names our outbox id (Kannel's dlr-url).
+ * Only a message in state 'sent' changes: a final state is never
+ * overwritten.
+ */
+void
+outbox_delivery_id(struct outbox *ob, int64_t id, int delivered, int status)
+{
+	int64_t	 now = time(NULL), case_id = 0;
+	char	 detail[64], err[32];
+
+	(void)snprintf(err, sizeof(err), "delivery status %d", status);
+	if (store_outbox_delivery_id(ob->store, id, delivered,
+	    delivered ? NULL : err, now, &case_id) <= 0)
+		return;
+	(void)snprintf(detail, sizeof(detail), "outbox=%lld status=%d",
+	    (long long)id, status);
+	if (case_id > 0)
+		(void)store_event_add(ob->store, case_id, now,
+		    delivered ? "delivered" : "delivery_failed", detail);
+	log_info("outbox=%lld %s", (long long)id,
+	    delivered ? "delivered" : "not delivered");
 }
 
 /* Records the modem's outcome for the message in flight. */

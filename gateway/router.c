@@ -35,8 +35,9 @@ router_init(struct router *r, struct store *st, const struct secret *sec,
 }
 
 /*
- * The dedup key of one physical part: a keyed hash over the sender, the
- * SMSC time, the concatenation reference, the part's place and its text.
+ * The dedup key of one physical part: a keyed hash over the transport,
+ * the sender, the SMSC (Kannel's message id), the SMSC time, the
+ * concatenation reference, the part's place and its text.
  * Keyed, so that the database never holds an unkeyed hash of a number.
  */
 static void
@@ -48,6 +49,7 @@ router_dedup_key(const struct secret *sec, const struct sms_in *sms,
 	ibuf_init(&b);
 	ibuf_put_str(&b, sms->transport ? sms->transport : "sms");
 	ibuf_put_str(&b, sms->sender);
+	ibuf_put_str(&b, sms->smsc);	/* Kannel: its message id */
 	ibuf_put_i64(&b, sms->smsc_time);
 	ibuf_put_u32(&b, (uint32_t)sms->concat_ref);
 	ibuf_put_u32(&b, (uint32_t)sms->parts_total);

@@ -33,6 +33,7 @@ struct server {
 	struct outbox		*outbox;
 	struct modem		*modem;
 	struct http		*http;
+	struct kannel		*kannel;
 	struct status		 status;
 	enum modem_state	 modem_state;
 	int			 stopping;
@@ -153,6 +154,11 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 		log_info("signal=%d stopping", (int)sig);
 		/* Let the worker finish what it holds, then leave the loop. */
 		outbox_set_modem(sv->outbox, NULL, 0);
+		outbox_set_kannel(sv->outbox, NULL);
+		if (sv->modem == NULL) {
+			event_base_loopexit(sv->base, NULL);
+			break;
+		}
 		modem_request_stop(sv->modem);
 		evtimer_add(sv->ev_grace, &grace);
 		break;
@@ -175,6 +181,7 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Every second: escalations that have come due, then retries. */
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
+	sv->status.kannel_up = kannel_is_up(sv->kannel);
 	/* Every 30 seconds: the daily digest and the retention purge. */
 	if (sv->ticks++ % 30 == 0)
 		(void)route_digest(sv->store, sv->conf, time(NULL));
@@ -205,9 +212,14 @@ server_run(struct config *conf)
 
 	memset(&sv, 0, sizeof(sv));
 	sv.conf = conf;
-	if (!conf->has_gammu) {
-		log_warnx("config=%s has no [gammu] section: no transport "
-		    "to serve", conf->path);
+	if (!conf->has_gammu && !conf->has_kannel) {
+		log_warnx("config=%s has neither [gammu] nor [kannel]: no "
+		    "transport to serve", conf->path);
+		return (1);
+	}
+	if (conf->has_kannel && conf->http_listen == NULL) {
+		log_warnx("config=%s has [kannel] but no [http] listen: Kannel "
+		    "could not reach tinbao", conf->path);
 		return (1);
 	}
 	if (secret_load(conf->keyfile, &sv.secret) == -1)
@@ -243,7 +255,7 @@ server_run(struct config *conf)
 	sv.ev_grace = evtimer_new(sv.base, server_grace, &sv);
 	evtimer_add(sv.ev_tick, &tv);
 
-	if (conf->gammu_model != NULL &&
+	if (conf->has_gammu && conf->gammu_model != NULL &&
 	    strcmp(conf->gammu_model, "dummy") == 0 &&
 	    conf->gammu_device != NULL &&
 	    mkdir(conf->gammu_device, 0700) == 0)
@@ -255,21 +267,36 @@ server_run(struct config *conf)
 	cb.state = server_modem_state;
 	cb.dlr = server_dlr;
 	cb.arg = &sv;
-	if ((sv.modem = modem_start(sv.base, conf, &cb)) == NULL)
-		fatalx("cannot start the modem worker");
-	outbox_set_modem(sv.outbox, sv.modem, 0);
+	if (conf->has_gammu) {
+		if ((sv.modem = modem_start(sv.base, conf, &cb)) == NULL)
+			fatalx("cannot start the modem worker");
+		outbox_set_modem(sv.outbox, sv.modem, 0);
+		sv.status.has_modem = 1;
+	} else
+		sv.modem_state = MODEM_S_STOPPED;
 
 	sv.status.store = sv.store;
 	if (conf->http_listen != NULL &&
 	    (sv.http = http_start(sv.base, conf->http_listen,
 	    &sv.status)) == NULL)
 		fatalx("cannot listen on %s", conf->http_listen);
+	if (conf->has_kannel) {
+		if ((sv.kannel = kannel_new(sv.base, conf, &sv.router,
+		    &sv.status)) == NULL)
+			fatalx("cannot set up the Kannel transport");
+		kannel_set_outbox(sv.kannel, sv.outbox);
+		outbox_set_kannel(sv.outbox, sv.kannel);
+		http_set_kannel(sv.http, sv.kannel);
+		sv.status.has_kannel = 1;
+		sv.status.kannel_up = 1;
+	}
 	log_info("tinbao %s serving database=%s schema=%d device=%s",
 	    TINBAO_VERSION, conf->database, store_schema_version(),
 	    conf->gammu_device ? conf->gammu_device : "-");
 	event_base_dispatch(sv.base);
 
 	http_free(sv.http);
+	kannel_free(sv.kannel);
 	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);
 	outbox_free(sv.outbox);
 	event_free(sv.ev_tick);
@@ -280,8 +307,9 @@ server_run(struct config *conf)
 	event_base_free(sv.base);
 	classification_free(sv.classifier);
 	store_close(sv.store);
-	log_info("stopped received=%llu duplicates=%llu store_errors=%llu",
-	    (unsigned long long)sv.status.sms_in,
+	log_info("stopped received=%llu kannel=%llu duplicates=%llu "
+	    "store_errors=%llu", (unsigned long long)sv.status.sms_in,
+	    (unsigned long long)sv.status.kannel_in,
 	    (unsigned long long)sv.status.sms_dup,
 	    (unsigned long long)sv.status.store_errors);
 	return (0);

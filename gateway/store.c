@@ -1767,3 +1767,38 @@ store_metric_groups(struct store *st, int which,
 	sqlite3_finalize(s);
 	return (n);
 }
+
+/*
+ * Records a delivery report for an outbox id; returns the id when the
+ * message was 'sent' and is now final, 0 when nothing changed, -1.
+ */
+int64_t
+store_outbox_delivery_id(struct store *st, int64_t id, int delivered,
+    const char *error, int64_t now, int64_t *case_id)
+{
+	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_DELIVERED), *q;
+	int		 rc;
+
+	if (s == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, delivered ? "delivered" : "failed", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	if (error != NULL)
+		sqlite3_bind_text(s, 4, error, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
+	if (store_step_done(st, s, "outbox delivery") == -1)
+		return (-1);
+	if (sqlite3_changes(st->db) == 0)
+		return (0);
+	if (sqlite3_prepare_v2(st->db, "SELECT COALESCE(case_id, 0) FROM outbox"
+	    " WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	*case_id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return (id);
+}

@@ -217,6 +217,7 @@ struct outbox {
 	const struct secret	*secret;
 	struct modem		*modem;
 	int			 modem_up;
+	struct kannel		*kannel;
 	struct event		*kick;
 	int64_t			 inflight;	/* outbox id with the modem */
 	int64_t			 inflight_case;
@@ -269,7 +270,11 @@ struct status {
 	enum modem_state	 modem_state;
 	char			 modem_detail[256];
 	uint64_t		 sms_in;
+	uint64_t		 kannel_in;
 	uint64_t		 sms_dup;
+	int			 kannel_up;
+	int			 has_modem;
+	int			 has_kannel;
 	uint64_t		 store_errors;
 	int			 store_errors_recent;	/* since last commit */
 	uint64_t		 escalations;
@@ -508,6 +513,8 @@ int	 router_receive(struct router *, const struct sms_in *, int64_t,
 struct outbox *outbox_new(struct event_base *, struct store *,
 	    const struct secret *, int);
 void	 outbox_delivery(struct outbox *, int, int);
+void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
+void	 outbox_set_kannel(struct outbox *, struct kannel *);
 void	 outbox_free(struct outbox *);
 void	 outbox_set_modem(struct outbox *, struct modem *, int);
 void	 outbox_kick(struct outbox *);
@@ -518,9 +525,23 @@ struct http;
 struct evhttp_request;
 struct evbuffer;
 struct http *http_start(struct event_base *, const char *, struct status *);
+void	 http_set_kannel(struct http *, struct kannel *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
+
+/* kannel.c: the only file that knows Kannel's protocol */
+struct kannel;
+struct kannel *kannel_new(struct event_base *, const struct config *,
+	    struct router *, struct status *);
+void	 kannel_free(struct kannel *);
+void	 kannel_set_outbox(struct kannel *, struct outbox *);
+int	 kannel_is_up(const struct kannel *);
+int	 kannel_parse_mo(const char *, const unsigned char *, size_t,
+	    struct sms_in *, const char **);
+void	 kannel_mo(struct kannel *, struct evhttp_request *);
+void	 kannel_dlr(struct kannel *, struct evhttp_request *);
+void	 kannel_send(struct kannel *, const struct sms_out *);
 
 /* server.c */
 int	 server_run(struct config *);
@@ -593,6 +614,8 @@ int	 store_route_recipients(struct store *, int, const char *,
 int	 store_case_alerted(struct store *, int64_t, const char *,
 	    int (*)(const struct contact *, void *), void *);
 int64_t	 store_outbox_delivery(struct store *, int, int, const char *,
+	    int64_t, int64_t *);
+int64_t	 store_outbox_delivery_id(struct store *, int64_t, int, const char *,
 	    int64_t, int64_t *);
 int	 store_meta_get(struct store *, const char *, char *, size_t);
 int	 store_meta_set(struct store *, const char *, const char *);

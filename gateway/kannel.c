@@ -1,0 +1,535 @@
+/*
+ * tinbao: the Kannel transport (SPEC sections 3 and 9).
+ *
+ * The only file that knows Kannel's protocol.  Incoming: smsbox calls
+ * /kannel/mo with the query of SPEC section 9 (GET, or POST with the text
+ * as body and X-Kannel-* headers); the text is UTF-8 or UTF-16BE as
+ * `charset` says; the message is committed through the router before the
+ * 200 goes back, so Kannel keeps retrying until it is stored, and Kannel's
+ * `id` (the same across its retries) is part of the dedup key, so a retry
+ * is one message.  A failed commit answers 503: Kannel tries again later.
+ *
+ * Outgoing: one sendsms GET per message with coding=2 and charset=UTF-8
+ * (coding 0 when the text is plain ASCII), `to` escaped, and a dlr-url
+ * that carries our outbox id, so /kannel/dlr can record the delivery.
+ * Kannel's answer 202 (queued) is success; 4xx is permanent; anything else
+ * or no answer is temporary and retried by the outbox.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "tinbao.h"
+
+#define KANNEL_TIMEOUT	20	/* seconds for a sendsms answer */
+
+struct kannel {
+	struct event_base	*base;
+	const struct config	*conf;
+	struct router		*router;
+	struct outbox		*outbox;
+	struct status		*status;
+	struct evhttp_uri	*uri;
+	char			*password;
+	int			 healthy;	/* the last sendsms was answered */
+};
+
+struct kannel_send {
+	struct kannel		*k;
+	int64_t			 id;
+	struct evhttp_connection *conn;
+};
+
+static void	kannel_sent_cb(struct evhttp_request *, void *);
+
+/* Reads the sendsms password and parses the URL; NULL on failure. */
+struct kannel *
+kannel_new(struct event_base *base, const struct config *conf,
+    struct router *router, struct status *status)
+{
+	struct kannel	*k;
+	FILE		*f;
+	char		 buf[256];
+
+	k = xcalloc(1, sizeof(*k));
+	k->base = base;
+	k->conf = conf;
+	k->router = router;
+	k->status = status;
+	k->healthy = 1;
+	if ((k->uri = evhttp_uri_parse(conf->kannel_sendsms_url)) == NULL ||
+	    evhttp_uri_get_host(k->uri) == NULL) {
+		log_warnx("kannel: sendsms_url %s does not parse",
+		    conf->kannel_sendsms_url);
+		goto fail;
+	}
+	k->password = xstrdup("");
+	if (conf->kannel_password_file != NULL) {
+		if ((f = fopen(conf->kannel_password_file, "r")) == NULL) {
+			log_warn("kannel: password_file %s",
+			    conf->kannel_password_file);
+			goto fail;
+		}
+		if (fgets(buf, sizeof(buf), f) != NULL) {
+			buf[strcspn(buf, "\r\n")] = '\0';
+			free(k->password);
+			k->password = xstrdup(buf);
+		}
+		fclose(f);
+	}
+	return (k);
+fail:
+	kannel_free(k);
+	return (NULL);
+}
+
+/* Frees the transport. */
+void
+kannel_free(struct kannel *k)
+{
+	if (k == NULL)
+		return;
+	if (k->uri != NULL)
+		evhttp_uri_free(k->uri);
+	if (k->password != NULL) {
+		explicit_bzero(k->password, strlen(k->password));
+		free(k->password);
+	}
+	free(k);
+}
+
+/* Attaches the outbox that gets the send outcomes. */
+void
+kannel_set_outbox(struct kannel *k, struct outbox *ob)
+{
+	k->outbox = ob;
+}
+
+/* Returns 1 while Kannel answers. */
+int
+kannel_is_up(const struct kannel *k)
+{
+	return (k != NULL && k->healthy);
+}
+
+/* Decodes UTF-16BE bytes into new UTF-8 (lone surrogates become U+FFFD). */
+static char *
+kannel_utf16be(const unsigned char *p, size_t n)
+{
+	char		*out = xmalloc(n * 2 + 4), *o = out, *clean;
+	unsigned int	 c, lo;
+	size_t		 i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		c = (unsigned int)p[i] << 8 | p[i + 1];
+		if (c >= 0xd800 && c < 0xdc00 && i + 3 < n) {
+			lo = (unsigned int)p[i + 2] << 8 | p[i + 3];
+			if (lo >= 0xdc00 && lo < 0xe000) {
+				c = 0x10000 + ((c - 0xd800) << 10) +
+				    (lo - 0xdc00);
+				i += 2;
+			}
+		}
+		if (c >= 0xd800 && c < 0xe000)
+			c = 0xfffd;
+		if (c < 0x80)
+			*o++ = (char)c;
+		else if (c < 0x800) {
+			*o++ = (char)(0xc0 | c >> 6);
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			*o++ = (char)(0xe0 | c >> 12);
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		} else {
+			*o++ = (char)(0xf0 | c >> 18);
+			*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
+			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
+			*o++ = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	clean = utf8_sanitize(out, (size_t)(o - out));
+	free(out);
+	return (clean);
+}
+
+/*
+ * Decodes a query-string value (%XX and '+' for a space) into raw bytes;
+ * returns a new buffer and its length.
+ */
+static unsigned char *
+kannel_unescape(const char *s, size_t *len)
+{
+	unsigned char	*out = xmalloc(strlen(s) + 1);
+	size_t		 o = 0;
+	int		 hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '+')
+			out[o++] = ' ';
+		else if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2])) {
+			hi = isdigit((unsigned char)s[1]) ? s[1] - '0' :
+			    (tolower((unsigned char)s[1]) - 'a' + 10);
+			lo = isdigit((unsigned char)s[2]) ? s[2] - '0' :
+			    (tolower((unsigned char)s[2]) - 'a' + 10);
+			out[o++] = (unsigned char)(hi << 4 | lo);
+			s += 2;
+		} else
+			out[o++] = (unsigned char)*s;
+	}
+	out[o] = '\0';
+	*len = o;
+	return (out);
+}
+
+/* Finds key=value in a raw query string and returns the raw value. */
+static const char *
+kannel_param(const char *query, const char *key, char *buf, size_t bufsz)
+{
+	size_t		 klen = strlen(key);
+	const char	*p = query, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '&');
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t	 n = (e ? (size_t)(e - p) : strlen(p)) - klen - 1;
+
+			if (n >= bufsz)
+				n = bufsz - 1;
+			memcpy(buf, p + klen + 1, n);
+			buf[n] = '\0';
+			return (buf);
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return (NULL);
+}
+
+/*
+ * Parses one Kannel MO (the raw query, and for a POST its body and
+ * headers' values already folded into the query by the caller) into an
+ * sms_in.  Pure, so that it can be fuzzed.  Returns 0, or -1 with why.
+ */
+int
+kannel_parse_mo(const char *query, const unsigned char *body, size_t bodylen,
+    struct sms_in *sms, const char **why)
+{
+	char		 v[TEXT_MAX * 3 + 1], charset[32] = "", coding[8] = "";
+	unsigned char	*raw = NULL;
+	size_t		 n = 0;
+	char		*text;
+
+	memset(sms, 0, sizeof(*sms));
+	sms->transport = "kannel";
+	sms->concat_ref = -1;
+	sms->parts_total = 1;
+	if (kannel_param(query, "from", v, sizeof(v)) == NULL || v[0] == '\0') {
+		*why = "missing from";
+		return (-1);
+	}
+	raw = kannel_unescape(v, &n);
+	if (n == 0 || n >= sizeof(sms->sender) || !utf8_is_valid((char *)raw,
+	    n)) {
+		free(raw);
+		*why = "bad from";
+		return (-1);
+	}
+	memcpy(sms->sender, raw, n + 1);
+	free(raw);
+	/* Kannel's id stands where the modem's SMSC number stands. */
+	if (kannel_param(query, "id", v, sizeof(v)) != NULL) {
+		raw = kannel_unescape(v, &n);
+		if (n < sizeof(sms->smsc) && utf8_is_valid((char *)raw, n))
+			memcpy(sms->smsc, raw, n + 1);
+		free(raw);
+	}
+	if (kannel_param(query, "ts", v, sizeof(v)) != NULL)
+		sms->smsc_time = strtoll(v, NULL, 10);
+	if (kannel_param(query, "charset", v, sizeof(v)) != NULL) {
+		raw = kannel_unescape(v, &n);
+		(void)strlcpy_checked(charset, (char *)raw, sizeof(charset));
+		free(raw);
+	}
+	if (kannel_param(query, "coding", v, sizeof(v)) != NULL)
+		(void)strlcpy_checked(coding, v, sizeof(coding));
+
+	if (body != NULL) {
+		raw = xmalloc(bodylen + 1);
+		memcpy(raw, body, bodylen);
+		raw[bodylen] = '\0';
+		n = bodylen;
+	} else if (kannel_param(query, "text", v, sizeof(v)) != NULL)
+		raw = kannel_unescape(v, &n);
+	else {
+		raw = (unsigned char *)xstrdup("");
+		n = 0;
+	}
+	if (n > TEXT_MAX) {
+		free(raw);
+		*why = "text too long";
+		return (-1);
+	}
+	if (strcasecmp(charset, "UTF-16BE") == 0 ||
+	    strcasecmp(charset, "UCS-2") == 0 ||
+	    strcasecmp(charset, "UCS2") == 0)
+		text = kannel_utf16be(raw, n);
+	else if (strcmp(coding, "1") == 0) {
+		/* 8-bit data: kept as hex, like the modem does. */
+		size_t	 i;
+
+		text = xmalloc(n * 2 + 1);
+		for (i = 0; i < n; i++)
+			(void)snprintf(text + 2 * i, 3, "%02x", raw[i]);
+		text[2 * n] = '\0';
+		sms->flags |= SMS_F_BINARY;
+	} else
+		text = utf8_sanitize((char *)raw, n);
+	free(raw);
+	sms->nparts = 1;
+	sms->parts = xcalloc(1, sizeof(*sms->parts));
+	sms->parts[0].partno = 1;
+	sms->parts[0].text = text;
+	return (0);
+}
+
+/* Serves /kannel/mo: commits the message, then answers. */
+void
+kannel_mo(struct kannel *k, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct evkeyvalq	*hin = evhttp_request_get_input_headers(req);
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	struct evbuffer		*out = evbuffer_new();
+	struct router_result	 res;
+	struct sms_in		 sms;
+	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
+	const char		*why = NULL, *h;
+	char			*query = NULL;
+	unsigned char		*body = NULL;
+	size_t			 bodylen = 0;
+
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+		/* POST: the body is the text, the rest in X-Kannel-* headers. */
+		static const struct { const char *hdr, *key; } map[] = {
+			{ "X-Kannel-From", "from" }, { "X-Kannel-To", "to" },
+			{ "X-Kannel-Coding", "coding" },
+			{ "X-Kannel-Charset", "charset" },
+			{ "X-Kannel-SMSC", "smsc" }, { "X-Kannel-ID", "id" },
+			{ "X-Kannel-Time", "ts" },
+		};
+		size_t	 i;
+		char	*esc, *t;
+
+		query = xstrdup(q ? q : "");
+		for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+			if ((h = evhttp_find_header(hin, map[i].hdr)) == NULL)
+				continue;
+			esc = evhttp_encode_uri(h);
+			xasprintf(&t, "%s&%s=%s", query, map[i].key, esc);
+			free(esc);
+			free(query);
+			query = t;
+		}
+		bodylen = evbuffer_get_length(in);
+		body = xmalloc(bodylen + 1);
+		evbuffer_remove(in, body, bodylen);
+		q = query;
+	}
+	if (kannel_parse_mo(q ? q : "", body, bodylen, &sms, &why) == -1) {
+		log_warnx("kannel: MO refused: %s", why);
+		evbuffer_add_printf(out, "400 %s\n", why);
+		http_reply_text(req, 400, "Bad Request", out);
+		goto done;
+	}
+	if (router_receive(k->router, &sms, time(NULL), &res) == -1) {
+		/* Not stored: Kannel keeps it and tries again. */
+		k->status->store_errors++;
+		k->status->store_errors_recent++;
+		evbuffer_add_printf(out, "503 not stored, try again\n");
+		http_reply_text(req, 503, "Service Unavailable", out);
+		sms_in_free(&sms);
+		goto done;
+	}
+	k->status->store_errors_recent = 0;
+	if (res.duplicate)
+		k->status->sms_dup++;
+	else
+		k->status->kannel_in++;
+	crashpoint("kannel_after_commit");
+	sms_in_free(&sms);
+	evbuffer_add_printf(out, "ok\n");
+	http_reply_text(req, 200, "OK", out);
+	if (k->outbox != NULL)
+		outbox_kick(k->outbox);
+done:
+	evbuffer_free(out);
+	free(query);
+	free(body);
+}
+
+/*
+ * Serves /kannel/dlr?id=OUTBOX&status=%d.  Kannel's status is a bit set:
+ * 1 delivered, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected
+ * by the SMSC.  Only final states (1, 2, 16) are written.
+ */
+void
+kannel_dlr(struct kannel *k, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
+	struct evbuffer		*out = evbuffer_new();
+	char			 v[32];
+	int64_t			 id = 0;
+	int			 st = 0;
+
+	if (q != NULL && kannel_param(q, "id", v, sizeof(v)) != NULL)
+		id = strtoll(v, NULL, 10);
+	if (q != NULL && kannel_param(q, "status", v, sizeof(v)) != NULL)
+		st = atoi(v);
+	if (id <= 0 || st <= 0) {
+		evbuffer_add_printf(out, "400 id and status needed\n");
+		http_reply_text(req, 400, "Bad Request", out);
+	} else {
+		if (st & 1)
+			outbox_delivery_id(k->outbox, id, 1, st);
+		else if (st & (2 | 16))
+			outbox_delivery_id(k->outbox, id, 0, st);
+		evbuffer_add_printf(out, "ok\n");
+		http_reply_text(req, 200, "OK", out);
+	}
+	evbuffer_free(out);
+}
+
+/* Appends key=escaped(value) to a query string. */
+static void
+kannel_add(struct evbuffer *b, const char *key, const char *value)
+{
+	char	*esc = evhttp_encode_uri(value);
+
+	evbuffer_add_printf(b, "%s%s=%s", evbuffer_get_length(b) ? "&" : "",
+	    key, esc);
+	free(esc);
+}
+
+/* Sends one message through sendsms; the outcome reaches the outbox. */
+void
+kannel_send(struct kannel *k, const struct sms_out *o)
+{
+	struct kannel_send	*ks;
+	struct evhttp_request	*req;
+	struct evbuffer		*q = evbuffer_new();
+	const char		*host = evhttp_uri_get_host(k->uri);
+	const char		*path = evhttp_uri_get_path(k->uri);
+	char			*dlr = NULL, *target = NULL, ascii;
+	const char		*p;
+	int			 port = evhttp_uri_get_port(k->uri);
+
+	for (ascii = 1, p = o->text; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			ascii = 0;
+	if (k->conf->kannel_username != NULL)
+		kannel_add(q, "username", k->conf->kannel_username);
+	kannel_add(q, "password", k->password);
+	if (k->conf->kannel_from != NULL)
+		kannel_add(q, "from", k->conf->kannel_from);
+	kannel_add(q, "to", o->number);
+	kannel_add(q, "text", o->text);
+	kannel_add(q, "charset", "UTF-8");
+	kannel_add(q, "coding", ascii && o->charset != CHARSET_UCS2 ? "0" :
+	    "2");
+	if (k->conf->kannel_dlr_url != NULL) {
+		xasprintf(&dlr, "%s%sid=%lld&status=%%d",
+		    k->conf->kannel_dlr_url,
+		    strchr(k->conf->kannel_dlr_url, '?') ? "&" : "?",
+		    (long long)o->id);
+		kannel_add(q, "dlr-mask", "31");
+		kannel_add(q, "dlr-url", dlr);
+		free(dlr);
+	}
+	xasprintf(&target, "%s?", path && *path ? path : "/cgi-bin/sendsms");
+	{
+		size_t	 n = evbuffer_get_length(q);
+		char	*t;
+
+		t = xmalloc(strlen(target) + n + 1);
+		memcpy(t, target, strlen(target));
+		evbuffer_remove(q, t + strlen(target), n);
+		t[strlen(target) + n] = '\0';
+		free(target);
+		target = t;
+	}
+	evbuffer_free(q);
+
+	ks = xcalloc(1, sizeof(*ks));
+	ks->k = k;
+	ks->id = o->id;
+	ks->conn = evhttp_connection_base_new(k->base, NULL, host,
+	    (ev_uint16_t)(port > 0 ? port : 80));
+	evhttp_connection_set_timeout(ks->conn, KANNEL_TIMEOUT);
+	req = evhttp_request_new(kannel_sent_cb, ks);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", host);
+	if (evhttp_make_request(ks->conn, req, EVHTTP_REQ_GET, target) != 0) {
+		/* The request is freed by libevent on failure. */
+		evhttp_connection_free(ks->conn);
+		free(ks);
+		free(target);
+		k->healthy = 0;
+		outbox_sent(k->outbox, o->id, SEND_TEMPFAIL, 0, -1,
+		    "kannel: request failed");
+		return;
+	}
+	explicit_bzero(target, strlen(target));
+	free(target);
+}
+
+static void
+kannel_free_conn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evhttp_connection_free(arg);
+}
+
+static void
+kannel_sent_cb(struct evhttp_request *req, void *arg)
+{
+	struct kannel_send	*ks = arg;
+	struct kannel		*k = ks->k;
+	char			 why[160], body[120] = "";
+	struct evbuffer		*in;
+	int			 code = req ? evhttp_request_get_response_code(req) : 0;
+	size_t			 n;
+
+	if (req != NULL && (in = evhttp_request_get_input_buffer(req)) != NULL) {
+		n = evbuffer_copyout(in, body, sizeof(body) - 1);
+		body[n > 0 ? n : 0] = '\0';
+		body[strcspn(body, "\r\n")] = '\0';
+	}
+	if (code == 0) {
+		k->healthy = 0;
+		outbox_sent(k->outbox, ks->id, SEND_TEMPFAIL, 0, -1,
+		    "kannel: no answer");
+	} else if (code >= 200 && code < 300) {
+		k->healthy = 1;
+		outbox_sent(k->outbox, ks->id, SEND_OK, 1, -1, NULL);
+	} else {
+		k->healthy = 1;
+		(void)snprintf(why, sizeof(why), "kannel: HTTP %d %s", code,
+		    body);
+		outbox_sent(k->outbox, ks->id, code >= 400 && code < 500 ?
+		    SEND_PERMFAIL : SEND_TEMPFAIL, 0, -1, why);
+	}
+	/* The connection cannot be freed inside its own callback. */
+	event_base_once(k->base, -1, EV_TIMEOUT, kannel_free_conn_cb,
+	    ks->conn, NULL);
+	free(ks);
+}
