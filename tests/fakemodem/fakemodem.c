@@ -198,6 +198,7 @@ struct at_cmd {
 
 static struct modem		 fm;
 static volatile sig_atomic_t	 fm_quit;
+static int64_t			 fm_start;	/* ms, for -v time stamps */
 
 static void	usage(void) __attribute__((noreturn));
 static void	die(const char *, ...)
@@ -461,7 +462,8 @@ trace(const char *dir, const char *s, size_t len)
 		o += (size_t)n;
 	}
 	line[o] = '\0';
-	fprintf(stderr, "fakemodem: %s%s\n", dir, line);
+	fprintf(stderr, "fakemodem: %7.3f %s%s\n",
+	    (double)(now_ms() - fm_start) / 1000, dir, line);
 }
 
 static void
@@ -471,7 +473,8 @@ vlog(const char *fmt, ...)
 
 	if (!fm.verbose)
 		return;
-	fprintf(stderr, "fakemodem: ");
+	fprintf(stderr, "fakemodem: %7.3f ",
+	    (double)(now_ms() - fm_start) / 1000);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -2468,10 +2471,11 @@ ctl_sent(struct client *c, int decoded)
 static void
 ctl_dlr(struct client *c, char *p)
 {
-	char	 hex[FM_HEX_MAX], to[64] = "+84000000000", line[32];
+	char	 hex[FM_HEX_MAX], to[64] = "+84000000000";
+	char	 line[FM_HEX_MAX + 32];
 	struct buf dec = { 0 };
 	size_t	 i;
-	int	 mr, st, idx;
+	int	 mr, st, idx, n;
 
 	if (parse_int(next_word(&p), 0, 255, &mr) == -1 ||
 	    parse_int(next_word(&p), 0, 255, &st) == -1) {
@@ -2492,9 +2496,14 @@ ctl_dlr(struct client *c, char *p)
 		return;
 	}
 	if (fm.cnmi[3] == 1) {
-		snprintf(line, sizeof(line), "+CDS: %d", pdu_tpdu_len(hex));
+		/* One entry, so nothing can come between the two lines. */
+		n = snprintf(line, sizeof(line), "+CDS: %d\r\n%s",
+		    pdu_tpdu_len(hex), hex);
+		if (n < 0 || (size_t)n >= sizeof(line)) {
+			ctl_reply(c, "ERR report too long");
+			return;
+		}
 		urc_add(line);
-		urc_add(hex);
 		ctl_reply(c, "OK cds");
 		return;
 	}
@@ -2723,6 +2732,7 @@ main(int argc, char *argv[])
 	size_t			i;
 	int			ch;
 
+	fm_start = now_ms();
 	fm.master = fm.slave = fm.listenfd = -1;
 	for (i = 0; i < FM_CLIENTS; i++)
 		fm.clients[i].fd = -1;
