@@ -196,6 +196,11 @@ struct at_cmd {
 	void		(*fn)(const char *);
 };
 
+struct ctl_cmd {
+	const char	*name;
+	void		(*fn)(struct client *, char *);
+};
+
 static struct modem		 fm;
 static volatile sig_atomic_t	 fm_quit;
 static int64_t			 fm_start;	/* ms, for -v time stamps */
@@ -313,6 +318,21 @@ static void	ctl_sms(struct client *, char *);
 static void	ctl_smstext(struct client *, char *);
 static void	ctl_sent(struct client *, int);
 static void	ctl_dlr(struct client *, char *);
+static void	ctl_clear(struct client *, char *);
+static void	ctl_sentraw(struct client *, char *);
+static void	ctl_sentdecoded(struct client *, char *);
+static void	ctl_inbox(struct client *, char *);
+static void	ctl_delete(struct client *, char *);
+static void	ctl_failsend(struct client *, char *);
+static void	ctl_failto(struct client *, char *);
+static void	ctl_hang(struct client *, char *);
+static void	ctl_resume(struct client *, char *);
+static void	ctl_unplug(struct client *, char *);
+static void	ctl_replug(struct client *, char *);
+static void	ctl_ussd(struct client *, char *);
+static void	ctl_csq(struct client *, char *);
+static void	ctl_creg(struct client *, char *);
+static void	ctl_quit(struct client *, char *);
 static char	*next_word(char **);
 static int	parse_int(const char *, int, int, int *);
 
@@ -413,6 +433,28 @@ static const struct at_cmd at_cmds[] = {
 	{ .name = "+CLIP",	.fn = at_harmless },
 	{ .name = "+CRC",	.fn = at_harmless },
 	{ .name = "+CCWA",	.fn = at_harmless },
+};
+
+/* Control commands; each handler gets the rest of the line. */
+static const struct ctl_cmd ctl_cmds[] = {
+	{ .name = "SMS",		.fn = ctl_sms },
+	{ .name = "SMSTEXT",		.fn = ctl_smstext },
+	{ .name = "SENT",		.fn = ctl_sentraw },
+	{ .name = "SENTDECODED",	.fn = ctl_sentdecoded },
+	{ .name = "CLEAR",		.fn = ctl_clear },
+	{ .name = "INBOX",		.fn = ctl_inbox },
+	{ .name = "DELETE",		.fn = ctl_delete },
+	{ .name = "FAILSEND",		.fn = ctl_failsend },
+	{ .name = "FAILTO",		.fn = ctl_failto },
+	{ .name = "HANG",		.fn = ctl_hang },
+	{ .name = "RESUME",		.fn = ctl_resume },
+	{ .name = "UNPLUG",		.fn = ctl_unplug },
+	{ .name = "REPLUG",		.fn = ctl_replug },
+	{ .name = "USSD",		.fn = ctl_ussd },
+	{ .name = "DLR",		.fn = ctl_dlr },
+	{ .name = "CSQ",		.fn = ctl_csq },
+	{ .name = "CREG",		.fn = ctl_creg },
+	{ .name = "QUIT",		.fn = ctl_quit },
 };
 
 static void
@@ -1175,6 +1217,7 @@ static void
 pty_open(void)
 {
 	struct termios	 t;
+	struct stat	 st;
 	char		 tmp[PATH_MAX];
 	const char	*name;
 	int		 n;
@@ -1195,6 +1238,11 @@ pty_open(void)
 		tcsetattr(fm.slave, TCSANOW, &t);
 	}
 	set_nonblock(fm.master);
+	/* Replace an old symlink, never a file someone else owns. */
+	if (lstat(fm.link, &st) == 0 && !S_ISLNK(st.st_mode)) {
+		errno = EEXIST;
+		die("%s exists and is not a symlink", fm.link);
+	}
 	n = snprintf(tmp, sizeof(tmp), "%s.tmp%ld", fm.link, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof(tmp))
 		die("link path too long");
@@ -2516,126 +2564,207 @@ ctl_dlr(struct client *c, char *p)
 }
 
 static void
+ctl_clear(struct client *c, char *p)
+{
+	(void)p;
+	fm.nsent = 0;
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_sentraw(struct client *c, char *p)
+{
+	(void)p;
+	ctl_sent(c, 0);
+}
+
+static void
+ctl_sentdecoded(struct client *c, char *p)
+{
+	(void)p;
+	ctl_sent(c, 1);
+}
+
+static void
+ctl_inbox(struct client *c, char *p)
+{
+	int	i;
+
+	(void)p;
+	for (i = 1; i <= FM_SLOTS; i++)
+		if (fm.slots[i].used)
+			ctl_reply(c, "IDX %d %d", i, fm.slots[i].stat);
+	ctl_reply(c, "END");
+}
+
+static void
+ctl_delete(struct client *c, char *p)
+{
+	int	v;
+
+	if (parse_int(next_word(&p), 1, FM_SLOTS, &v) == -1 ||
+	    !fm.slots[v].used) {
+		ctl_reply(c, "ERR no such message");
+		return;
+	}
+	fm.slots[v].used = 0;
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_failsend(struct client *c, char *p)
+{
+	char	*a;
+	int	 v, w = 1;
+
+	if (parse_int(next_word(&p), 1, 65535, &v) == -1 ||
+	    ((a = next_word(&p)) != NULL &&
+	    parse_int(a, 0, 1000000, &w) == -1)) {
+		ctl_reply(c, "ERR usage: FAILSEND cms [count]");
+		return;
+	}
+	fm.failsend_cms = v;
+	fm.failsend_count = w;
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_failto(struct client *c, char *p)
+{
+	char	*a;
+	int	 v;
+
+	a = next_word(&p);
+	if (a == NULL || strlen(a) >= sizeof(fm.failto[0].number) ||
+	    parse_int(next_word(&p), 1, 65535, &v) == -1) {
+		ctl_reply(c, "ERR usage: FAILTO number cms");
+		return;
+	}
+	if (fm.nfailto == FM_FAILTO_MAX) {
+		ctl_reply(c, "ERR too many");
+		return;
+	}
+	memcpy(fm.failto[fm.nfailto].number, a, strlen(a) + 1);
+	fm.failto[fm.nfailto++].cms = v;
+	ctl_reply(c, "OK");
+}
+
+/* The line being typed is lost, as on a modem that locks up. */
+static void
+ctl_hang(struct client *c, char *p)
+{
+	int	v;
+
+	if (parse_int(next_word(&p), 0, 86400, &v) == -1) {
+		ctl_reply(c, "ERR usage: HANG seconds");
+		return;
+	}
+	fm.hanging = 1;
+	fm.hang_until = v == 0 ? 0 : now_ms() + (int64_t)v * 1000;
+	fm.linelen = 0;
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_resume(struct client *c, char *p)
+{
+	(void)p;
+	fm.hanging = 0;
+	urc_flush();
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_unplug(struct client *c, char *p)
+{
+	(void)p;
+	if (fm.master == -1) {
+		ctl_reply(c, "ERR already unplugged");
+		return;
+	}
+	pty_close();
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_replug(struct client *c, char *p)
+{
+	(void)p;
+	if (fm.master != -1) {
+		ctl_reply(c, "ERR already plugged");
+		return;
+	}
+	pty_open();
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_ussd(struct client *c, char *p)
+{
+	while (*p == ' ')
+		p++;
+	if (strlen(p) >= sizeof(fm.ussd_text)) {
+		ctl_reply(c, "ERR too long");
+		return;
+	}
+	memcpy(fm.ussd_text, p, strlen(p) + 1);
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_csq(struct client *c, char *p)
+{
+	int	v;
+
+	if (parse_int(next_word(&p), 0, 99, &v) == -1) {
+		ctl_reply(c, "ERR usage: CSQ rssi");
+		return;
+	}
+	fm.rssi = v;
+	ctl_reply(c, "OK");
+}
+
+static void
+ctl_creg(struct client *c, char *p)
+{
+	int	v;
+
+	if (parse_int(next_word(&p), 0, 5, &v) == -1) {
+		ctl_reply(c, "ERR usage: CREG stat");
+		return;
+	}
+	fm.creg_stat = v;
+	ctl_reply(c, "OK");
+}
+
+/* The answer is flushed here: the loop ends before it would write it. */
+static void
+ctl_quit(struct client *c, char *p)
+{
+	(void)p;
+	ctl_reply(c, "OK");
+	ctl_write(c);
+	fm_quit = 1;
+}
+
+static void
 ctl_command(struct client *c, char *line)
 {
-	char	*p = line, *cmd, *a;
-	int	 v, w, i;
+	char	*p = line, *cmd;
+	size_t	 i;
 
 	trace("ctl< ", line, strlen(line));
 	if ((cmd = next_word(&p)) == NULL) {
 		ctl_reply(c, "ERR empty command");
 		return;
 	}
-	if (strcmp(cmd, "SMS") == 0)
-		ctl_sms(c, p);
-	else if (strcmp(cmd, "SMSTEXT") == 0)
-		ctl_smstext(c, p);
-	else if (strcmp(cmd, "SENT") == 0)
-		ctl_sent(c, 0);
-	else if (strcmp(cmd, "SENTDECODED") == 0)
-		ctl_sent(c, 1);
-	else if (strcmp(cmd, "CLEAR") == 0) {
-		fm.nsent = 0;
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "INBOX") == 0) {
-		for (i = 1; i <= FM_SLOTS; i++)
-			if (fm.slots[i].used)
-				ctl_reply(c, "IDX %d %d", i, fm.slots[i].stat);
-		ctl_reply(c, "END");
-	} else if (strcmp(cmd, "DELETE") == 0) {
-		if (parse_int(next_word(&p), 1, FM_SLOTS, &v) == -1 ||
-		    !fm.slots[v].used)
-			ctl_reply(c, "ERR no such message");
-		else {
-			fm.slots[v].used = 0;
-			ctl_reply(c, "OK");
-		}
-	} else if (strcmp(cmd, "FAILSEND") == 0) {
-		if (parse_int(next_word(&p), 1, 65535, &v) == -1) {
-			ctl_reply(c, "ERR usage: FAILSEND cms [count]");
+	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++) {
+		if (strcmp(cmd, ctl_cmds[i].name) == 0) {
+			ctl_cmds[i].fn(c, p);
 			return;
 		}
-		w = 1;
-		if ((a = next_word(&p)) != NULL &&
-		    parse_int(a, 0, 1000000, &w) == -1) {
-			ctl_reply(c, "ERR usage: FAILSEND cms [count]");
-			return;
-		}
-		fm.failsend_cms = v;
-		fm.failsend_count = w;
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "FAILTO") == 0) {
-		a = next_word(&p);
-		if (a == NULL || strlen(a) >= sizeof(fm.failto[0].number) ||
-		    parse_int(next_word(&p), 1, 65535, &v) == -1) {
-			ctl_reply(c, "ERR usage: FAILTO number cms");
-			return;
-		}
-		if (fm.nfailto == FM_FAILTO_MAX) {
-			ctl_reply(c, "ERR too many");
-			return;
-		}
-		memcpy(fm.failto[fm.nfailto].number, a, strlen(a) + 1);
-		fm.failto[fm.nfailto++].cms = v;
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "HANG") == 0) {
-		if (parse_int(next_word(&p), 0, 86400, &v) == -1) {
-			ctl_reply(c, "ERR usage: HANG seconds");
-			return;
-		}
-		fm.hanging = 1;
-		fm.hang_until = v == 0 ? 0 : now_ms() + (int64_t)v * 1000;
-		fm.linelen = 0;
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "RESUME") == 0) {
-		fm.hanging = 0;
-		urc_flush();
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "UNPLUG") == 0) {
-		if (fm.master == -1) {
-			ctl_reply(c, "ERR already unplugged");
-			return;
-		}
-		pty_close();
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "REPLUG") == 0) {
-		if (fm.master != -1) {
-			ctl_reply(c, "ERR already plugged");
-			return;
-		}
-		pty_open();
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "USSD") == 0) {
-		while (*p == ' ')
-			p++;
-		if (strlen(p) >= sizeof(fm.ussd_text)) {
-			ctl_reply(c, "ERR too long");
-			return;
-		}
-		memcpy(fm.ussd_text, p, strlen(p) + 1);
-		ctl_reply(c, "OK");
-	} else if (strcmp(cmd, "DLR") == 0)
-		ctl_dlr(c, p);
-	else if (strcmp(cmd, "CSQ") == 0) {
-		if (parse_int(next_word(&p), 0, 99, &v) == -1)
-			ctl_reply(c, "ERR usage: CSQ rssi");
-		else {
-			fm.rssi = v;
-			ctl_reply(c, "OK");
-		}
-	} else if (strcmp(cmd, "CREG") == 0) {
-		if (parse_int(next_word(&p), 0, 5, &v) == -1)
-			ctl_reply(c, "ERR usage: CREG stat");
-		else {
-			fm.creg_stat = v;
-			ctl_reply(c, "OK");
-		}
-	} else if (strcmp(cmd, "QUIT") == 0) {
-		ctl_reply(c, "OK");
-		ctl_write(c);
-		fm_quit = 1;
-	} else
-		ctl_reply(c, "ERR unknown command %s", cmd);
+	}
+	ctl_reply(c, "ERR unknown command %s", cmd);
 }
 
 static void

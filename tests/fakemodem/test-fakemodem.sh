@@ -262,5 +262,9 @@ check "SIGTERM: exit 0, LINK and CONTROL removed, nothing on stdout" \
     sh -c "[ $rc -eq 0 ] && [ ! -e '$T/link2' ] && [ ! -e '$T/ctl2' ] &&
 	[ ! -s '$T/stdout' ]"
 
+check "no sanitizer report from fakemodem" \
+    sh -c "! grep -q 'runtime error\|AddressSanitizer\|LeakSanitizer' \
+	'$T/fakemodem.log'"
+
 echo "fakemodem: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
