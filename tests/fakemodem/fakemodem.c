@@ -24,9 +24,13 @@
  *		the hex of its UTF-8 bytes.  "OK index".  Raises +CMTI.
  *	SMSTEXT from text...
  *		store a whole message: GSM-7 if every character has one, else
- *		UCS-2; split into 153 / 67 unit parts with a fresh ref.  "OK nparts".
- *	SENT		"PDU hex" per CMGS the modem was asked for (failed ones too)
- *	SENTDECODED	"TO number DCS hh UDH hex|- TEXT hexutf8 MR n|CMS code"
+ *		UCS-2; split into 153 / 67 unit parts with a fresh ref.
+ *		"OK nparts".
+ *	SENT		"PDU hex" (SCA included) per AT+CMGS the modem was
+ *			asked for, failed ones too; the last 512 are kept
+ *	SENTDECODED	the same, decoded: "TO number DCS hh UDH hex|-
+ *			TEXT hexutf8 MR n" (or "CMS code" when it failed;
+ *			"BAD ..." when it is no SMS-SUBMIT)
  *	CLEAR		forget the recorded sent PDUs
  *	INBOX		"IDX n status" per stored message (0 unread, 1 read,
  *			2 stored unsent, 3 stored sent)
@@ -38,14 +42,25 @@
  *	UNPLUG		close the pty and remove LINK (storage is kept)
  *	REPLUG		open a new pty and point LINK at it
  *	USSD text	the reply to the next AT+CUSD (sent ~1 s after its OK)
- *	DLR mr status	a status report (TP-ST = status) for message
- *			reference mr: stored + "+CDSI: "SM",idx" unless
- *			AT+CNMI asked for ds=1, then "+CDS: len" + PDU directly
+ *	DLR mr status	a status report (TP-ST = status: 0 delivered,
+ *			0x40+ failed) for message reference mr, addressed to
+ *			the recipient of the last SMS sent with that mr.
+ *			libGammu 1.42 sets AT+CNMI=2,1,0,2,0, so by default the
+ *			report is stored in SM and announced with
+ *			"+CDSI: "SM",idx" ("OK idx"); libGammu then reads it
+ *			with AT+CMGR.  With `atgen_setcnmi = ,,,1` in gammurc
+ *			(ds=1) it comes inline as "+CDS: len" + PDU ("OK cds").
+ *			Both reach libGammu's IncomingSMS callback.
  *	CSQ rssi, CREG stat	change those answers
  *	QUIT		exit cleanly
  *
- * SIM storage "SM" has FM_SLOTS (20) locations, 1-based.  When it is full,
- * SMS/SMSTEXT/DLR answer "ERR full" and AT+CMGW answers +CMS ERROR: 322.
+ * SIM storage "SM" has FM_SLOTS (20) locations, 1-based; it is the only
+ * memory offered, so libGammu reports it as "SIM memory", folder 1.  Every
+ * stored SMS raises +CMTI whatever AT+CNMI says.  Listing or reading an
+ * SMS marks it REC READ.  When storage is full, SMS/SMSTEXT/DLR answer
+ * "ERR full" (SMSTEXT stores nothing unless all parts fit) and AT+CMGW
+ * answers +CMS ERROR: 322.  USSD replies follow the TE character set:
+ * hex UCS-2 after AT+CSCS="UCS2" (what libGammu selects for USSD).
  * Identity: manufacturer "Tinbao", model "FakeModem FM-1", which matches no
  * libGammu quirk table entry.  Single-threaded: one poll(2) loop, every fd
  * non-blocking.  The modem holds the pty slave open itself (in raw mode) so
@@ -2854,6 +2869,7 @@ loop(void)
 	}
 }
 
+/* Parses the options, opens the pty and the control socket, and runs. */
 int
 main(int argc, char *argv[])
 {
