@@ -80,12 +80,17 @@ $(O)/tests/%: tests/unit/%.c $(LIBOBJS)
 unit: $(UNIT_BINS)
 	@sh tests/tools/run-unit.sh $(UNIT_BINS)
 
-regress: $(BIN)
-	@TINBAO=$(abspath $(BIN)) sh tests/tools/run-regress.sh
+# The regress tests also drive the fake AT modem (tests/fakemodem.mk).
+PEERS	= $(O)/fakemodem $(O)/fmctl
+REGRESS_ENV = TINBAO=$(abspath $(BIN)) FAKEMODEM=$(abspath $(O)/fakemodem) \
+	FMCTL=$(abspath $(O)/fmctl)
 
-test: $(BIN) $(UNIT_BINS)
+regress: $(BIN) $(PEERS)
+	@$(REGRESS_ENV) sh tests/tools/run-regress.sh
+
+test: $(BIN) $(UNIT_BINS) $(PEERS)
 	@sh tests/tools/run-unit.sh $(UNIT_BINS) && \
-	 TINBAO=$(abspath $(BIN)) sh tests/tools/run-regress.sh
+	 $(REGRESS_ENV) sh tests/tools/run-regress.sh
 
 run: $(BIN)
 	@sh tests/tools/demo.sh $(abspath $(BIN))
