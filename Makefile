@@ -81,7 +81,7 @@ unit: $(UNIT_BINS)
 	@sh tests/tools/run-unit.sh $(UNIT_BINS)
 
 # The regress tests also drive the fake AT modem (tests/fakemodem.mk).
-PEERS	= $(O)/fakemodem $(O)/fmctl
+PEERS	= $(O)/fakemodem $(O)/fmctl build/freeport build/mtdecode build/mosink
 REGRESS_ENV = TINBAO=$(abspath $(BIN)) FAKEMODEM=$(abspath $(O)/fakemodem) \
 	FMCTL=$(abspath $(O)/fmctl)
 
