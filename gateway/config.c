@@ -46,6 +46,7 @@ enum opt_type {
 	OPT_DURATION,
 	OPT_ENUM,
 	OPT_BOOL,
+	OPT_INT,
 };
 
 #define OPT_F_REQUIRED	0x01	/* needed whenever its section applies */
@@ -111,6 +112,7 @@ static void	 option_hint(const char *, const char *, char *, size_t);
 static int	 check_listen(const char *, char *, size_t);
 static int	 check_http_url(const char *, char *, size_t);
 static int	 check_hhmm(const char *, char *, size_t);
+static int	 check_ussd(const char *, char *, size_t);
 static int	 is_comment_start(const char *, const char *);
 static int	 is_blank(int);
 static int	 tolower_ascii(int);
@@ -242,6 +244,21 @@ static const struct option options[] = {
 	  .min = DAY, .max = 3650 * DAY, .def = "180d",
 	  .off = CONF(retention),
 	  .help = "closed cases older than this lose the reporter's number" },
+	{ .section = "tinbao", .name = "balance_ussd", .type = OPT_STRING,
+	  .check = check_ussd, .off = CONF(balance_ussd),
+	  .help = "USSD code that returns the SIM's credit, e.g. *101#" },
+	{ .section = "tinbao", .name = "balance_interval",
+	  .type = OPT_DURATION, .min = 60, .max = 7 * DAY, .def = "12h",
+	  .off = CONF(balance_interval),
+	  .help = "how often the credit is checked" },
+	{ .section = "tinbao", .name = "balance_threshold", .type = OPT_INT,
+	  .min = 0, .max = 100000000, .def = "10000",
+	  .off = CONF(balance_threshold),
+	  .help = "credit (VND) below which the admins are alerted" },
+	{ .section = "tinbao", .name = "modem_alarm_after",
+	  .type = OPT_DURATION, .min = 1, .max = 7 * DAY, .def = "10m",
+	  .off = CONF(modem_alarm_after),
+	  .help = "how long the modem may be gone before the admins are told" },
 	{ .section = "tinbao", .name = "log_level", .type = OPT_ENUM,
 	  .enums = loglevel_enums, .def = "info", .off = CONF(log_verbose),
 	  .help = "info or debug" },
@@ -717,6 +734,21 @@ config_set(struct parse *p, size_t i, const char *value, int lineno)
 		if (!(o->flags & OPT_F_PASS))
 			*(int *)field = n;
 		return;
+	case OPT_INT: {
+		long long	 v = 0;
+		const char	*q;
+
+		for (q = value; *q >= '0' && *q <= '9' && v <= INT_MAX; q++)
+			v = v * 10 + (*q - '0');
+		if (q == value || *q != '\0' || v < o->min || v > o->max) {
+			config_error(p, lineno, "%s: \"%s\" is not a whole "
+			    "number from %d to %d", o->name, value, o->min,
+			    o->max);
+			return;
+		}
+		*(int *)field = (int)v;
+		return;
+	}
 	}
 }
 
@@ -837,6 +869,21 @@ check:
 }
 
 /* Checks a "host:port" listen address; IPv6 hosts are in brackets. */
+/* Checks a USSD code: digits, '*' and '#', ending in '#'. */
+static int
+check_ussd(const char *v, char *why, size_t len)
+{
+	size_t	 n = strlen(v);
+
+	if (n < 2 || n > 32 || v[n - 1] != '#' ||
+	    strspn(v, "0123456789*#") != n) {
+		snprintf(why, len, "\"%s\" is not a USSD code (e.g. *101#)",
+		    v);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Checks a local time of day, HH:MM. */
 static int
 check_hhmm(const char *v, char *why, size_t len)

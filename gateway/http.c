@@ -152,6 +152,19 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		evbuffer_add_printf(b, "modem %s%s%s\n",
 		    modem_state_name(s->modem_state),
 		    s->modem_detail[0] ? ": " : "", s->modem_detail);
+	if (s->has_modem && s->signal_pct >= 0)
+		evbuffer_add_printf(b, "signal %d dBm (%d%%)\n",
+		    s->signal_dbm, s->signal_pct);
+	if (s->has_modem && s->registration > 0)
+		evbuffer_add_printf(b, "network %s, operator %s\n",
+		    s->registration == 1 ? "home" : s->registration == 3 ?
+		    "roaming" : s->registration == 2 ? "none" :
+		    s->registration == 4 ? "denied" : "unknown",
+		    s->operator_name[0] ? s->operator_name : "unknown");
+	if (s->credit >= 0)
+		evbuffer_add_printf(b, "credit %lld VND%s%s\n", s->credit,
+		    s->credit_valid[0] ? " valid until " : "",
+		    s->credit_valid);
 	if (s->has_kannel)
 		evbuffer_add_printf(b, "kannel %s\n", s->kannel_up ? "up" :
 		    "not answering");
@@ -214,6 +227,18 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	    (unsigned long long)s->escalations,
 	    (unsigned long long)s->http_requests,
 	    s->modem_state == MODEM_S_UP);
+	evbuffer_add_printf(b, "# HELP tinbao_modem_signal_dbm Signal "
+	    "strength.\n# TYPE tinbao_modem_signal_dbm gauge\n"
+	    "tinbao_modem_signal_dbm %d\n"
+	    "# HELP tinbao_modem_registered 1 on the home or a roaming "
+	    "network.\n# TYPE tinbao_modem_registered gauge\n"
+	    "tinbao_modem_registered %d\n", s->signal_dbm,
+	    s->registration == 1 || s->registration == 3);
+	if (s->credit >= 0)
+		evbuffer_add_printf(b, "# HELP tinbao_sim_credit_vnd The SIM's "
+		    "credit from the last USSD check.\n"
+		    "# TYPE tinbao_sim_credit_vnd gauge\n"
+		    "tinbao_sim_credit_vnd %lld\n", s->credit);
 	evbuffer_add_printf(b, "# HELP tinbao_outbox_queue Messages waiting "
 	    "to be sent.\n# TYPE tinbao_outbox_queue gauge\n"
 	    "tinbao_outbox_queue %d\n", store_outbox_pending(s->store));

@@ -53,6 +53,8 @@
 #define WORKER_MAX_READ		64	/* messages per scan; the rest wait */
 #define WORKER_MAX_PENDING	256
 #define WORKER_BACKOFF_MAX	60
+#define WORKER_HEALTH_EVERY	30000	/* ms between signal/network checks */
+#define WORKER_USSD_WAIT	30000	/* ms to wait for a USSD reply */
 
 struct worker_loc {
 	int		 folder;
@@ -100,6 +102,15 @@ struct worker {
 	int			 npartials;
 	uint64_t		 next_token;
 
+	int64_t			 next_health;
+	char			*ussd_code;	/* balance_ussd, or NULL */
+	int			 ussd_interval;	/* seconds */
+	int64_t			 next_ussd;
+	int			 ussd_waiting;
+	int64_t			 ussd_deadline;
+	char			 ussd_reply[512];
+	int			 ussd_got;
+
 	int			 send_done;
 	int			 send_status;
 	int			 send_mr;
@@ -137,6 +148,9 @@ static void	 worker_sent(struct worker *, int64_t, int, int, int,
 static int	 worker_is_pending(struct worker *, int, int);
 static void	 worker_send_cb(GSM_StateMachine *, int, int, void *);
 static void	 worker_sms_cb(GSM_StateMachine *, GSM_SMSMessage *, void *);
+static void	 worker_ussd_cb(GSM_StateMachine *, GSM_USSDMessage *, void *);
+static void	 worker_health(struct worker *);
+static void	 worker_ussd(struct worker *);
 static int64_t	 worker_now(void);
 static int64_t	 worker_smsc_time(const GSM_DateTime *);
 static void	 modem_read_cb(struct bufferevent *, void *);
@@ -192,6 +206,10 @@ modem_start(struct event_base *base, const struct config *conf,
 	w->send_timeout = conf->send_timeout > 0 ? conf->send_timeout : 30;
 	w->backoff = 1;
 	w->ref8 = (int)(time(NULL) & 0xff);
+	if (conf->balance_ussd != NULL)
+		w->ussd_code = xstrdup(conf->balance_ussd);
+	w->ussd_interval = conf->balance_interval > 0 ?
+	    conf->balance_interval : 86400;
 	m->w = w;
 
 	evutil_make_socket_nonblocking(m->fd[0]);
@@ -292,6 +310,7 @@ modem_free(struct modem *m, int stopped)
 		free(m->w->in);
 		free(m->w->pending);
 		free(m->w->partials);
+		free(m->w->ussd_code);
 		free(m->w);
 	}
 	free(m);
@@ -347,6 +366,28 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 				fatalx("modem: invalid IPC_SENT");
 			m->cb.sent(id, (int)result, (int)parts, (int)mr,
 			    err[0] ? err : NULL, m->cb.arg);
+			free(err);
+			break;
+		case IPC_HEALTH: {
+			uint32_t	 dbm, pct, reg;
+			char		*op;
+
+			if (ibuf_get_u32(&b, &dbm) == -1 ||
+			    ibuf_get_u32(&b, &pct) == -1 ||
+			    ibuf_get_u32(&b, &reg) == -1 ||
+			    ibuf_get_str(&b, &op, 256) == -1)
+				fatalx("modem: invalid IPC_HEALTH");
+			if (m->cb.health != NULL)
+				m->cb.health((int)dbm, (int)pct, (int)reg, op,
+				    m->cb.arg);
+			free(op);
+			break;
+		}
+		case IPC_USSD:
+			if (ibuf_get_str(&b, &err, 1024) == -1)
+				fatalx("modem: invalid IPC_USSD");
+			if (m->cb.ussd != NULL)
+				m->cb.ussd(err, m->cb.arg);
 			free(err);
 			break;
 		case IPC_DLR:
@@ -433,6 +474,11 @@ worker_main(void *arg)
 			worker_scan(w);
 			w->next_poll = worker_now() + w->poll_interval * 1000;
 		}
+		if (w->connected && now >= w->next_health)
+			worker_health(w);
+		if (w->connected && w->ussd_code != NULL &&
+		    (now >= w->next_ussd || w->ussd_waiting))
+			worker_ussd(w);
 		/*
 		 * Wait for commands.  On a real modem we come back every
 		 * 50 ms to pump GSM_ReadDevice, which is what delivers the
@@ -560,6 +606,91 @@ worker_send_cb(GSM_StateMachine *sm, int status, int mr, void *arg)
 	w->send_mr = mr;
 }
 
+static void
+worker_ussd_cb(GSM_StateMachine *sm, GSM_USSDMessage *ussd, void *arg)
+{
+	struct worker	*w = arg;
+	char		 buf[sizeof(ussd->Text) * 2];
+
+	(void)sm;
+	EncodeUTF8(buf, ussd->Text);
+	(void)strlcpy_checked(w->ussd_reply, buf, sizeof(w->ussd_reply));
+	w->ussd_got = 1;
+}
+
+/*
+ * Asks for the signal and the network, and tells the main loop.  On a hung
+ * modem each call may take its timeout: this is the worker, not the loop.
+ */
+static void
+worker_health(struct worker *w)
+{
+	GSM_SignalQuality	 sig;
+	GSM_NetworkInfo		 net;
+	struct ibuf		 b;
+	char			 name[sizeof(net.NetworkName) * 2], op[96];
+	int			 dbm = 0, pct = -1, reg = 0;
+
+	w->next_health = worker_now() + WORKER_HEALTH_EVERY;
+	memset(&sig, 0, sizeof(sig));
+	if (GSM_GetSignalQuality(w->sm, &sig) == ERR_NONE) {
+		dbm = sig.SignalStrength;
+		pct = sig.SignalPercent;
+	}
+	memset(&net, 0, sizeof(net));
+	op[0] = '\0';
+	if (GSM_GetNetworkInfo(w->sm, &net) == ERR_NONE) {
+		reg = (int)net.State;
+		EncodeUTF8(name, net.NetworkName);
+		(void)snprintf(op, sizeof(op), "%s%s%s", net.NetworkCode,
+		    name[0] ? " " : "", name);
+	}
+	ibuf_init(&b);
+	ibuf_put_u32(&b, (uint32_t)dbm);
+	ibuf_put_u32(&b, (uint32_t)pct);
+	ibuf_put_u32(&b, (uint32_t)reg);
+	ibuf_put_str(&b, op);
+	if (ipc_write(w->fd, IPC_HEALTH, &b) == -1)
+		w->stop = 1;
+	ibuf_free(&b);
+}
+
+/*
+ * Checks the SIM's credit: dials the USSD code, then waits (pumping the
+ * device, in slices, between the other work) for the reply.
+ */
+static void
+worker_ussd(struct worker *w)
+{
+	struct ibuf	 b;
+	GSM_Error	 err;
+	int64_t		 now = worker_now();
+
+	if (!w->ussd_waiting) {
+		w->next_ussd = now + (int64_t)w->ussd_interval * 1000;
+		w->ussd_got = 0;
+		if ((err = GSM_DialService(w->sm, w->ussd_code)) != ERR_NONE) {
+			log_warnx("modem: USSD %s failed: %s", w->ussd_code,
+			    GSM_ErrorString(err));
+			return;
+		}
+		w->ussd_waiting = 1;
+		w->ussd_deadline = now + WORKER_USSD_WAIT;
+	}
+	if (!w->ussd_got && now < w->ussd_deadline)
+		return;		/* the main loop pumps ReadDevice */
+	w->ussd_waiting = 0;
+	if (!w->ussd_got) {
+		log_warnx("modem: no USSD reply to %s", w->ussd_code);
+		return;
+	}
+	ibuf_init(&b);
+	ibuf_put_str(&b, w->ussd_reply);
+	if (ipc_write(w->fd, IPC_USSD, &b) == -1)
+		w->stop = 1;
+	ibuf_free(&b);
+}
+
 /* Opens the connection (first time, or again after a failure). */
 static void
 worker_connect(struct worker *w)
@@ -619,6 +750,11 @@ worker_connect(struct worker *w)
 	/* InitConnection resets every callback: register them each time. */
 	GSM_SetSendSMSStatusCallback(w->sm, worker_send_cb, w);
 	GSM_SetIncomingSMSCallback(w->sm, worker_sms_cb, w);
+	GSM_SetIncomingUSSDCallback(w->sm, worker_ussd_cb, w);
+	if (w->ussd_code != NULL &&
+	    (err = GSM_SetIncomingUSSD(w->sm, TRUE)) != ERR_NONE)
+		log_warnx("modem: no USSD replies (%s): credit not checked",
+		    GSM_ErrorString(err));
 	err = GSM_SetIncomingSMS(w->sm, TRUE);
 	if (err != ERR_NONE)
 		log_debug("modem: no SMS notifications (%s), polling only",
@@ -630,6 +766,8 @@ worker_connect(struct worker *w)
 	w->backoff = 1;
 	w->errors = 0;
 	w->next_poll = worker_now();
+	w->next_health = worker_now();
+	w->ussd_waiting = 0;
 	/* Messages pending before a reconnect will be read again. */
 	w->npending = 0;
 	log_info("modem: connected device=%s model=%s", w->device,

@@ -43,12 +43,16 @@ struct server {
 	struct event		*ev_hup;
 	struct event		*ev_tick;
 	uint64_t		 ticks;
+	int64_t			 down_since;	/* modem not up since, or 0 */
+	int			 down_alarmed;
 };
 
 static void	server_recv(struct sms_in *, void *);
 static void	server_sent(int64_t, int, int, int, const char *, void *);
 static void	server_modem_state(enum modem_state, const char *, void *);
 static void	server_dlr(int, int, void *);
+static void	server_health(int, int, int, const char *, void *);
+static void	server_ussd(const char *, void *);
 static void	server_signal(evutil_socket_t, short, void *);
 static void	server_tick(evutil_socket_t, short, void *);
 static void	server_grace(evutil_socket_t, short, void *);
@@ -98,6 +102,60 @@ server_dlr(int reference, int status, void *arg)
 }
 
 static void
+server_health(int dbm, int pct, int reg, const char *op, void *arg)
+{
+	struct server	*sv = arg;
+
+	sv->status.signal_dbm = dbm;
+	sv->status.signal_pct = pct;
+	sv->status.registration = reg;
+	(void)strlcpy_checked(sv->status.operator_name, op,
+	    sizeof(sv->status.operator_name));
+	log_debug("modem: signal=%ddBm (%d%%) registration=%d operator=\"%s\"",
+	    dbm, pct, reg, op);
+}
+
+/*
+ * The carrier's answer to the credit check: kept for the operator, and an
+ * alarm to the admins, once a day, when the credit is below the threshold.
+ */
+static void
+server_ussd(const char *reply, void *arg)
+{
+	struct server	*sv = arg;
+	long long	 credit;
+	char		 valid[32], text[200], today[16], last[16] = "";
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	(void)strlcpy_checked(sv->status.ussd_reply, reply,
+	    sizeof(sv->status.ussd_reply));
+	(void)store_meta_set(sv->store, "ussd_last", reply);
+	if (credit_parse(reply, &credit, valid, sizeof(valid)) == -1) {
+		log_warnx("modem: credit not found in the USSD reply");
+		return;
+	}
+	sv->status.credit = credit;
+	(void)strlcpy_checked(sv->status.credit_valid, valid,
+	    sizeof(sv->status.credit_valid));
+	log_info("modem: credit=%lld valid=%s", credit, valid[0] ? valid : "-");
+	if (credit >= sv->conf->balance_threshold)
+		return;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if (store_meta_get(sv->store, "credit_alarm", last,
+	    sizeof(last)) == 1 && strcmp(last, today) == 0)
+		return;
+	(void)snprintf(text, sizeof(text), "TINBAO: tai khoan SIM con %lld d "
+	    "(duoi %d d)%s%s. Nap them the de duong day khong bi gian doan.",
+	    credit, sv->conf->balance_threshold, valid[0] ? ", HSD " : "",
+	    valid);
+	if (route_alarm(sv->store, text, now) >= 0)
+		(void)store_meta_set(sv->store, "credit_alarm", today);
+	outbox_kick(sv->outbox);
+}
+
+static void
 server_modem_state(enum modem_state state, const char *detail, void *arg)
 {
 	struct server	*sv = arg;
@@ -113,8 +171,17 @@ server_modem_state(enum modem_state state, const char *detail, void *arg)
 		    detail[0] ? " reason=" : "", detail);
 	sv->modem_state = state;
 	sv->status.modem_state = state;
-	(void)strlcpy_checked(sv->status.modem_detail, detail,
-	    sizeof(sv->status.modem_detail));
+	if (state == MODEM_S_UP) {
+		if (sv->down_alarmed)
+			log_info("modem: back after an alarm");
+		sv->down_since = 0;
+		sv->down_alarmed = 0;
+	} else if (sv->down_since == 0)
+		sv->down_since = time(NULL);
+	/* Keep the last reason through "connecting" for the operator. */
+	if (detail[0] != '\0' || state == MODEM_S_UP)
+		(void)strlcpy_checked(sv->status.modem_detail, detail,
+		    sizeof(sv->status.modem_detail));
 	if (!sv->stopping)
 		outbox_set_modem(sv->outbox, sv->modem, state == MODEM_S_UP);
 }
@@ -182,6 +249,22 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
 	sv->status.kannel_up = kannel_is_up(sv->kannel);
+	/* The modem gone too long: tell the admins, once per outage. */
+	if (sv->modem != NULL && sv->down_since > 0 && !sv->down_alarmed &&
+	    !sv->stopping && time(NULL) - sv->down_since >=
+	    sv->conf->modem_alarm_after) {
+		char	 text[200];
+
+		(void)snprintf(text, sizeof(text), "TINBAO: mat ket noi modem "
+		    "tu %lld giay (%.60s). Kiem tra USB, SIM, nguon dien.",
+		    (long long)(time(NULL) - sv->down_since),
+		    sv->status.modem_detail[0] ? sv->status.modem_detail :
+		    "khong ro");
+		text_gsm7_safe(text);
+		if (route_alarm(sv->store, text, time(NULL)) >= 0)
+			sv->down_alarmed = 1;
+		outbox_kick(sv->outbox);
+	}
 	/* Every 30 seconds: the daily digest and the retention purge. */
 	if (sv->ticks++ % 30 == 0)
 		(void)route_digest(sv->store, sv->conf, time(NULL));
@@ -266,6 +349,8 @@ server_run(struct config *conf)
 	cb.sent = server_sent;
 	cb.state = server_modem_state;
 	cb.dlr = server_dlr;
+	cb.health = server_health;
+	cb.ussd = server_ussd;
 	cb.arg = &sv;
 	if (conf->has_gammu) {
 		if ((sv.modem = modem_start(sv.base, conf, &cb)) == NULL)
@@ -276,6 +361,10 @@ server_run(struct config *conf)
 		sv.modem_state = MODEM_S_STOPPED;
 
 	sv.status.store = sv.store;
+	sv.status.signal_pct = -1;
+	sv.status.credit = -1;
+	(void)store_meta_get(sv.store, "ussd_last", sv.status.ussd_reply,
+	    sizeof(sv.status.ussd_reply));
 	if (conf->http_listen != NULL &&
 	    (sv.http = http_start(sv.base, conf->http_listen,
 	    &sv.status)) == NULL)

@@ -47,6 +47,8 @@ static const struct cmd_entry cmd_table[] = {
 	  .exec = cmd_inject },
 	{ .name = "import", .usage = "import schools|contacts FILE.csv",
 	  .flags = CMD_F_CONFIG, .exec = cmd_import },
+	{ .name = "status", .usage = "status", .flags = CMD_F_CONFIG,
+	  .exec = cmd_status },
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "classify", .usage = "classify [TEXT ...]",

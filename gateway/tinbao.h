@@ -65,6 +65,10 @@ struct config {
 	int		 send_timeout;		/* seconds for a send status */
 	int		 send_interval;		/* seconds between two sends */
 	char		*digest_time;		/* "HH:MM", local */
+	char		*balance_ussd;		/* e.g. "*101#", or NULL */
+	int		 balance_interval;	/* seconds between checks */
+	int		 balance_threshold;	/* VND; alarm below */
+	int		 modem_alarm_after;	/* seconds down before alarm */
 	int		 retention;		/* seconds; purge of numbers */
 	int		 log_verbose;		/* 0 info, 1 debug */
 
@@ -247,6 +251,8 @@ enum ipc_type {
 	IPC_SEND,	/* main -> worker: send an SMS */
 	IPC_STOP,	/* main -> worker: finish and exit */
 	IPC_DLR,	/* worker -> main: a delivery report */
+	IPC_HEALTH,	/* worker -> main: signal, registration, operator */
+	IPC_USSD,	/* worker -> main: the reply to the credit check */
 	IPC_MAX
 };
 #define IPC_FRAME_MAX	(1024 * 1024)
@@ -279,6 +285,13 @@ struct status {
 	int			 store_errors_recent;	/* since last commit */
 	uint64_t		 escalations;
 	uint64_t		 http_requests;
+	int			 signal_dbm;
+	int			 signal_pct;	/* -1 unknown */
+	int			 registration;	/* GSM_NetworkInfo_State, 0 unknown */
+	char			 operator_name[96];
+	long long		 credit;	/* VND, -1 unknown */
+	char			 credit_valid[32];
+	char			 ussd_reply[256];
 };
 
 #define STORE_METRIC_CASES	1
@@ -493,6 +506,8 @@ struct modem_cb {
 	void	(*sent)(int64_t, int, int, int, const char *, void *);
 	void	(*state)(enum modem_state, const char *, void *);
 	void	(*dlr)(int, int, void *);
+	void	(*health)(int, int, int, const char *, void *);
+	void	(*ussd)(const char *, void *);
 	void	*arg;
 };
 struct modem *modem_start(struct event_base *, const struct config *,
@@ -554,6 +569,10 @@ int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
 int	 cmd_purge(struct config *, int, char **);
+int	 cmd_status(struct config *, int, char **);
+
+/* credit.c */
+int	 credit_parse(const char *, long long *, char *, size_t);
 
 /* crashpoint.c */
 void	 crashpoint(const char *);
@@ -657,6 +676,7 @@ int	 route_alert(struct store *, const struct config *, int64_t, int,
 	    int64_t);
 int	 route_escalate(struct store *, const struct config *, int64_t);
 int	 route_digest(struct store *, const struct config *, int64_t);
+int	 route_alarm(struct store *, const char *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
 const char *route_category_vi(const char *);

@@ -235,3 +235,62 @@ fail:
 	store_rollback(st);
 	return (-1);
 }
+
+struct alarm_arg {
+	struct store	*store;
+	const char	*text;
+	int64_t		 now;
+	int		 n;
+	int		 failed;
+};
+
+static int
+route_alarm_cb(const struct contact *to, void *arg)
+{
+	struct alarm_arg	*aa = arg;
+	struct store_outmsg	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.number = to->phone;
+	o.contact_id = to->id;
+	o.text = aa->text;
+	o.kind = "alarm";
+	o.priority = PRIO_ALERT;
+	o.charset = CHARSET_GSM7;
+	o.created_at = aa->now;
+	if (store_outbox_add(aa->store, &o) == -1) {
+		aa->failed = 1;
+		return (-1);
+	}
+	aa->n++;
+	return (0);
+}
+
+/*
+ * Queues an operator alarm (the modem is gone, the SIM's credit is low) to
+ * every admin contact, in its own transaction.  Returns how many, or -1.
+ */
+int
+route_alarm(struct store *st, const char *text, int64_t now)
+{
+	struct alarm_arg	 aa;
+
+	memset(&aa, 0, sizeof(aa));
+	aa.store = st;
+	aa.text = text;
+	aa.now = now;
+	if (store_begin(st) == -1)
+		return (-1);
+	if (store_contacts_by_role(st, "admin", 0, route_alarm_cb, &aa) == -1 ||
+	    aa.failed) {
+		store_rollback(st);
+		return (-1);
+	}
+	if (store_commit(st) == -1)
+		return (-1);
+	if (aa.n == 0)
+		log_warnx("alarm with no admin contact to tell: %s", text);
+	else
+		log_warnx("alarm sent to %d admin(s): %s", aa.n, text);
+	return (aa.n);
+}

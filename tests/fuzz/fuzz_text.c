@@ -1,7 +1,8 @@
 /*
  * libFuzzer harness: the text helpers every input goes through
  * (utf8_sanitize, utf8_to_utf16be, phone_normalize, casecode_normalize,
- * text_unaccent) and the SMS command grammar (smscmd_parse).
+ * text_unaccent), the SMS command grammar (smscmd_parse) and the carrier's
+ * USSD credit reply (credit_parse).
  * Invariants: sanitized text is always valid UTF-8; a normalised number is
  * always '+' or digits only; a normalised case code is always valid.
  */
@@ -36,6 +37,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	}
 	(void)phone_is_number(s);
+	{
+		long long	 amount;
+		char		 valid[32];
+
+		/* The carrier's credit reply: an amount is never negative. */
+		if (credit_parse(s, &amount, valid, sizeof(valid)) == 0 &&
+		    amount < 0)
+			abort();
+	}
 	{
 		struct smscmd	 cmd;
 		char		 ascii[256];
