@@ -66,10 +66,31 @@ http_set_kannel(struct http *h, struct kannel *k)
 	h->kannel = k;
 }
 
+/*
+ * Kannel's callbacks are trusted like smsbox itself, so they are taken
+ * only from this machine: anyone else could forge a responder's command or
+ * a pupil's follow-up.
+ */
+static int
+http_from_loopback(struct evhttp_request *req)
+{
+	struct evhttp_connection	*c = evhttp_request_get_connection(req);
+	char				*addr = NULL;
+	ev_uint16_t			 port;
+
+	if (c == NULL)
+		return (0);
+	evhttp_connection_get_peer(c, &addr, &port);
+	return (addr != NULL && (strncmp(addr, "127.", 4) == 0 ||
+	    strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0));
+}
+
 static void
 http_kannel_mo(struct http *h, struct evhttp_request *req)
 {
-	if (h->kannel == NULL)
+	if (!http_from_loopback(req))
+		http_error(req, 403, "Forbidden");
+	else if (h->kannel == NULL)
 		http_error(req, 404, "Not Found");
 	else
 		kannel_mo(h->kannel, req);
@@ -78,7 +99,9 @@ http_kannel_mo(struct http *h, struct evhttp_request *req)
 static void
 http_kannel_dlr(struct http *h, struct evhttp_request *req)
 {
-	if (h->kannel == NULL)
+	if (!http_from_loopback(req))
+		http_error(req, 403, "Forbidden");
+	else if (h->kannel == NULL)
 		http_error(req, 404, "Not Found");
 	else
 		kannel_dlr(h->kannel, req);

@@ -202,6 +202,7 @@ ipc_pack_sms(struct ibuf *b, const struct sms_in *sms)
 	ibuf_put_u32(b, (uint32_t)sms->nparts);
 	for (i = 0; i < sms->nparts; i++) {
 		ibuf_put_u32(b, (uint32_t)sms->parts[i].partno);
+		ibuf_put_i64(b, sms->parts[i].smsc_time);
 		ibuf_put_str(b, sms->parts[i].text);
 	}
 }
@@ -238,6 +239,7 @@ ipc_unpack_sms(struct ibuf *b, struct sms_in *sms)
 		sms->parts = xcalloc(n, sizeof(*sms->parts));
 	for (i = 0; i < (int)n; i++) {
 		if (ibuf_get_u32(b, &u) == -1 || u < 1 || u > total ||
+		    ibuf_get_i64(b, &sms->parts[i].smsc_time) == -1 ||
 		    ibuf_get_str(b, &sms->parts[i].text, TEXT_MAX) == -1 ||
 		    !utf8_is_valid(sms->parts[i].text,
 		    strlen(sms->parts[i].text))) {

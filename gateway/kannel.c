@@ -298,6 +298,7 @@ kannel_parse_mo(const char *query, const unsigned char *body, size_t bodylen,
 	sms->parts = xcalloc(1, sizeof(*sms->parts));
 	sms->parts[0].partno = 1;
 	sms->parts[0].text = text;
+	sms->parts[0].smsc_time = sms->smsc_time;
 	return (0);
 }
 

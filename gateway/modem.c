@@ -1012,6 +1012,7 @@ worker_release(struct worker *w, GSM_MultiSMSMessage *m, int64_t now)
 	for (i = 0; i < m->Number; i++) {
 		s = &m->SMS[i];
 		sms.parts[i].partno = concat ? s->UDH.PartNumber : 1;
+		sms.parts[i].smsc_time = worker_smsc_time(&s->DateTime);
 		if (sms.parts[i].partno < 1 ||
 		    sms.parts[i].partno > sms.parts_total)
 			sms.parts[i].partno = i + 1;

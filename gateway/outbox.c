@@ -148,6 +148,19 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 				free(o.owned);
 				continue;
 			}
+			/* STOP came after this was queued: honour it now. */
+			if (silent) {
+				explicit_bzero(number, sizeof(number));
+				(void)store_outbox_done(ob->store, o.id, "failed",
+				    "suppressed: the reporter sent STOP", 0, -1,
+				    now);
+				if (o.case_id > 0)
+					(void)store_event_add(ob->store,
+					    o.case_id, now, "reply_suppressed",
+					    o.kindbuf);
+				free(o.owned);
+				continue;
+			}
 		} else
 			(void)strlcpy_checked(number, o.numbuf, sizeof(number));
 		memset(&out, 0, sizeof(out));
@@ -155,6 +168,20 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		(void)strlcpy_checked(out.number, number, sizeof(out.number));
 		out.text = o.owned;
 		out.charset = o.charset;
+		/*
+		 * In flight before the transport is called: a transport may
+		 * report the outcome at once (Kannel when the request cannot
+		 * even be made), and that must find this message in flight.
+		 */
+		ob->inflight = o.id;
+		ob->last_send_ms = outbox_now_ms();
+		ob->inflight_case = o.case_id;
+		ob->inflight_attempts = o.attempts;
+		(void)strlcpy_checked(ob->inflight_kind, o.kindbuf,
+		    sizeof(ob->inflight_kind));
+		log_debug("outbox=%lld kind=%s to=%s handed over attempt=%d",
+		    (long long)o.id, o.kindbuf, alias[0] ? alias : "contact",
+		    o.attempts);
 		/* The modem while it is up, else Kannel: failover. */
 		if (ob->modem != NULL && ob->modem_up)
 			modem_send(ob->modem, &out);
@@ -162,15 +189,6 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 			kannel_send(ob->kannel, &out);
 		explicit_bzero(number, sizeof(number));
 		explicit_bzero(out.number, sizeof(out.number));
-		ob->inflight = o.id;
-		ob->last_send_ms = outbox_now_ms();
-		ob->inflight_case = o.case_id;
-		ob->inflight_attempts = o.attempts;
-		(void)strlcpy_checked(ob->inflight_kind, o.kindbuf,
-		    sizeof(ob->inflight_kind));
-		log_debug("outbox=%lld kind=%s to=%s handed to the modem "
-		    "attempt=%d", (long long)o.id, o.kindbuf,
-		    alias[0] ? alias : "contact", o.attempts);
 		free(o.owned);
 	}
 }

@@ -10,6 +10,7 @@
  * transaction.  Only when it commits does the caller tell the worker to
  * delete the message from the phone.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +19,28 @@
 /* A late part is joined to an incomplete message of at most this age. */
 #define ROUTER_JOIN_WINDOW	(24 * 3600)
 
+static int	router_reclassify(struct router *, int64_t, const char *,
+		    int64_t);
+static void	router_redact(char *, const char *);
 static void	router_dedup_key(const struct secret *, const struct sms_in *,
 		    const struct sms_part *, unsigned char[32]);
 static int	router_join(struct router *, const struct sms_in *,
 		    int64_t, int64_t, unsigned char (*)[32], const int *);
+
+/* Overwrites a PIN standing as a word in text with '*', in place. */
+static void
+router_redact(char *text, const char *pin)
+{
+	size_t	 n = strlen(pin);
+	char	*p;
+
+	for (p = text; (p = strstr(p, pin)) != NULL; p += n) {
+		if ((p > text && isdigit((unsigned char)p[-1])) ||
+		    isdigit((unsigned char)p[n]))
+			continue;
+		memset(p, '*', n);
+	}
+}
 
 /* Sets up a router over an open store. */
 void
@@ -50,13 +69,64 @@ router_dedup_key(const struct secret *sec, const struct sms_in *sms,
 	ibuf_put_str(&b, sms->transport ? sms->transport : "sms");
 	ibuf_put_str(&b, sms->sender);
 	ibuf_put_str(&b, sms->smsc);	/* Kannel: its message id */
-	ibuf_put_i64(&b, sms->smsc_time);
+	/*
+	 * The part's own SMSC time: the key must not depend on which other
+	 * parts were read with it (each part has its own timestamp).
+	 */
+	ibuf_put_i64(&b, part->smsc_time != 0 ? part->smsc_time :
+	    sms->smsc_time);
 	ibuf_put_u32(&b, (uint32_t)sms->concat_ref);
 	ibuf_put_u32(&b, (uint32_t)sms->parts_total);
 	ibuf_put_u32(&b, (uint32_t)part->partno);
 	ibuf_put_str(&b, part->text);
 	secret_mac(sec, b.buf, b.len, key);
 	ibuf_free(&b);
+}
+
+/*
+ * Classifies a case again once a late part completed its text: a report
+ * that becomes urgent ("... họ có dao" in part 2) is alerted now; one that
+ * was "other" gets its category.  A teacher's coded report keeps its code.
+ */
+static int
+router_reclassify(struct router *r, int64_t case_id, const char *text,
+    int64_t now)
+{
+	struct store_caserow	 c;
+	struct msgctx		 ctx;
+	struct classification	 cl;
+	struct school		 sc;
+	char			 detail[96];
+	int			 alert, ret = 0;
+
+	if (r->classifier == NULL || store_case_by_id(r->store, case_id,
+	    &c) != 1)
+		return (0);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.classifier = r->classifier;
+	ctx.text = text;
+	report_classify(&ctx, &cl);
+	if (cl.school[0] != '\0' && store_school_get(r->store, cl.school,
+	    &sc) != 1)
+		cl.school[0] = '\0';
+	alert = cl.urgent && !c.urgent;
+	if (c.reporter_id > 0 && (alert || (strcmp(c.category, "other") == 0 &&
+	    strcmp(cl.category, "other") != 0))) {
+		if (store_case_set_class(r->store, case_id, cl.category,
+		    cl.urgent || c.urgent, c.school[0] ? c.school : cl.school,
+		    cl.matched, now) == -1)
+			ret = -1;
+		(void)snprintf(detail, sizeof(detail), "category=%s urgent=%d",
+		    cl.category, cl.urgent || c.urgent);
+		if (ret == 0 && store_event_add(r->store, case_id, now,
+		    "reclassified", detail) == -1)
+			ret = -1;
+		if (ret == 0 && alert && route_alert(r->store, r->conf,
+		    case_id, 1, now) == -1)
+			ret = -1;
+	}
+	store_caserow_free(&c);
+	return (ret);
 }
 
 /*
@@ -93,7 +163,8 @@ router_join(struct router *r, const struct sms_in *sms, int64_t message_id,
 		    total);
 		if (store_case_set_text(r->store, case_id, text, now) == -1 ||
 		    store_event_add(r->store, case_id, now, "late_part",
-		    detail) == -1) {
+		    detail) == -1 ||
+		    router_reclassify(r, case_id, text, now) == -1) {
 			free(text);
 			return (-1);
 		}
@@ -171,7 +242,8 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	/* A part of a message that already has others: join it. */
 	if (message_id == 0 && sms->concat_ref >= 0 && sms->nparts > 0 &&
 	    (message_id = store_message_find_incomplete(r->store, reporter_id,
-	    sms->concat_ref, sms->parts_total, sms->parts[0].partno,
+	    is_contact ? ctx.contact.id : 0, sms->concat_ref, sms->parts_total,
+	    sms->parts[0].partno,
 	    now - ROUTER_JOIN_WINDOW)) == -1)
 		goto fail;
 	if (message_id > 0) {
@@ -184,6 +256,16 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	}
 
 	text = sms_in_text(sms);
+	/*
+	 * Parse the command now: a responder's PIN is not kept in the
+	 * stored text (the database would hold it in clear).
+	 */
+	(void)smscmd_parse(text, &ctx.cmd);
+	if (ctx.cmd.pin[0] != '\0') {
+		router_redact(text, ctx.cmd.pin);
+		for (i = 0; i < sms->nparts; i++)
+			router_redact(sms->parts[i].text, ctx.cmd.pin);
+	}
 	memset(&m, 0, sizeof(m));
 	m.direction = "in";
 	m.transport = sms->transport ? sms->transport : "sms";
@@ -213,7 +295,6 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	ctx.reporter_id = reporter_id;
 	ctx.silent = silent;
 	ctx.is_contact = is_contact;
-	(void)smscmd_parse(text, &ctx.cmd);
 	(void)strlcpy_checked(ctx.alias, alias, sizeof(ctx.alias));
 	ctx.now = now;
 	if ((h = handler_find(&ctx)) == NULL) {

@@ -266,8 +266,13 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		outbox_kick(sv->outbox);
 	}
 	/* Every 30 seconds: the daily digest and the retention purge. */
-	if (sv->ticks++ % 30 == 0)
+	if (sv->ticks++ % 30 == 0) {
 		(void)route_digest(sv->store, sv->conf, time(NULL));
+		/* A row left 'sending' because an outcome could not be saved. */
+		if ((n = store_outbox_recover(sv->store,
+		    sv->outbox->inflight)) > 0)
+			log_warnx("outbox: %d message(s) requeued", n);
+	}
 	outbox_kick(sv->outbox);
 }
 
@@ -313,7 +318,7 @@ server_run(struct config *conf)
 		store_close(sv.store);
 		return (1);
 	}
-	if ((n = store_outbox_recover(sv.store)) > 0)
+	if ((n = store_outbox_recover(sv.store, 0)) > 0)
 		log_info("outbox: %d message(s) requeued after a stop", n);
 	router_init(&sv.router, sv.store, &sv.secret, conf);
 	if ((sv.classifier = classification_load(sv.store)) == NULL) {

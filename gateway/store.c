@@ -102,7 +102,8 @@ static const char *store_sql[S_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[S_MESSAGE_FIND_INCOMPLETE] =
 	    "SELECT id FROM messages WHERE direction = 'in'"
-	    " AND reporter_id IS ?1 AND concat_ref = ?2 AND parts_total = ?3"
+	    " AND reporter_id IS ?1 AND contact_id IS ?6"
+	    " AND concat_ref = ?2 AND parts_total = ?3"
 	    " AND parts_have < parts_total AND created_at >= ?4"
 	    " AND NOT EXISTS (SELECT 1 FROM message_parts p"
 	    "  WHERE p.message_id = messages.id AND p.partno = ?5)"
@@ -116,7 +117,7 @@ static const char *store_sql[S_MAX] = {
 	    "UPDATE messages SET case_id = ?2 WHERE id = ?1",
 	[S_PART_INSERT] =
 	    "INSERT INTO message_parts (message_id, partno, dedup_key, text)"
-	    " VALUES (?1, ?2, ?3, ?4)",
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
 	[S_PARTS_OF] =
 	    "SELECT partno, text FROM message_parts WHERE message_id = ?1"
 	    " ORDER BY partno",
@@ -146,13 +147,16 @@ static const char *store_sql[S_MAX] = {
 	    "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
 	    " WHERE id = ?1 AND status = 'queued'",
 	[S_OUTBOX_SET_DONE] =
-	    "UPDATE outbox SET status = ?2, error = ?3, parts = ?4,"
+	    "UPDATE outbox SET status = CASE WHEN status IN ('delivered',"
+	    " 'failed') AND ?2 = 'sent' THEN status ELSE ?2 END,"
+	    " error = COALESCE(?3, error), parts = ?4,"
 	    " reference = ?5, sent_at = ?6 WHERE id = ?1",
 	[S_OUTBOX_SET_RETRY] =
 	    "UPDATE outbox SET status = 'queued', error = ?2, next_at = ?3"
 	    " WHERE id = ?1",
 	[S_OUTBOX_RECOVER] =
-	    "UPDATE outbox SET status = 'queued' WHERE status = 'sending'",
+	    "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
+	    " AND id <> ?1",
 	[S_EVENTS_OF] =
 	    "SELECT at, type, detail FROM events WHERE case_id = ?1"
 	    " ORDER BY at, id",
@@ -221,7 +225,8 @@ static const char *store_sql[S_MAX] = {
 	    " AND status = 'sent' ORDER BY sent_at DESC LIMIT 1",
 	[S_OUTBOX_DELIVERED] =
 	    "UPDATE outbox SET status = ?2, delivered_at = ?3,"
-	    " error = COALESCE(?4, error) WHERE id = ?1 AND status = 'sent'",
+	    " error = COALESCE(?4, error) WHERE id = ?1"
+	    " AND status IN ('sending', 'sent')",
 	[S_SCHOOL_GET] =
 	    "SELECT code, name, commune, level, aliases FROM schools"
 	    " WHERE code = ?1",
@@ -649,7 +654,8 @@ store_message_add(struct store *st, const struct store_message *m)
  */
 int64_t
 store_message_find_incomplete(struct store *st, int64_t reporter_id,
-    int concat_ref, int parts_total, int partno, int64_t since)
+    int64_t contact_id, int concat_ref, int parts_total, int partno,
+    int64_t since)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_MESSAGE_FIND_INCOMPLETE);
 	int64_t		 id = 0;
@@ -665,6 +671,10 @@ store_message_find_incomplete(struct store *st, int64_t reporter_id,
 	sqlite3_bind_int(s, 3, parts_total);
 	sqlite3_bind_int64(s, 4, since);
 	sqlite3_bind_int(s, 5, partno);
+	if (contact_id > 0)
+		sqlite3_bind_int64(s, 6, contact_id);
+	else
+		sqlite3_bind_null(s, 6);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
@@ -976,16 +986,18 @@ store_outbox_retry(struct store *st, int64_t id, const char *error,
 }
 
 /*
- * Requeues messages left 'sending' by a crash: they may or may not have
- * left the modem, and at-least-once is the promise for alerts.
+ * Requeues messages left 'sending', except the one in flight: after a
+ * crash (they may or may not have left the modem, and at-least-once is the
+ * promise for alerts), or when recording an outcome failed (a full disk).
  */
 int
-store_outbox_recover(struct store *st)
+store_outbox_recover(struct store *st, int64_t inflight)
 {
 	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_RECOVER);
 
 	if (s == NULL)
 		return (-1);
+	sqlite3_bind_int64(s, 1, inflight);
 	if (store_step_done(st, s, "outbox recover") == -1)
 		return (-1);
 	return (sqlite3_changes(st->db));
@@ -1801,4 +1813,30 @@ store_outbox_delivery_id(struct store *st, int64_t id, int delivered,
 	*case_id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
 	sqlite3_finalize(q);
 	return (id);
+}
+
+/* Sets a case's classification (a late part completed its text). */
+int
+store_case_set_class(struct store *st, int64_t id, const char *category,
+    int urgent, const char *school, const char *matched, int64_t now)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE cases SET category = ?2,"
+	    " urgent = ?3, school = ?4, matched = ?5, updated_at = ?6"
+	    " WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, category, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, urgent);
+	if (school != NULL && school[0] != '\0')
+		sqlite3_bind_text(s, 4, school, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, 4);
+	sqlite3_bind_text(s, 5, matched, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, now);
+	r = store_step_done(st, s, "case class");
+	sqlite3_finalize(s);
+	return (r);
 }

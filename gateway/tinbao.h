@@ -100,6 +100,7 @@ struct secret {
 struct sms_part {
 	int		 partno;	/* 1-based; 1 for a single SMS */
 	char		*text;		/* valid UTF-8, NUL-terminated */
+	int64_t		 smsc_time;	/* this part's SMSC time, or 0 */
 };
 
 #define SMS_F_FLASH		0x01	/* class 0 */
@@ -595,8 +596,8 @@ int64_t	 store_reporter_lookup(struct store *, const struct secret *,
 int	 store_reporter_number(struct store *, const struct secret *, int64_t,
 	    char *, size_t, char *, size_t, int *);
 int64_t	 store_message_add(struct store *, const struct store_message *);
-int64_t	 store_message_find_incomplete(struct store *, int64_t, int, int, int,
-	    int64_t);
+int64_t	 store_message_find_incomplete(struct store *, int64_t, int64_t, int,
+	    int, int, int64_t);
 int	 store_message_set_case(struct store *, int64_t, int64_t);
 int	 store_message_get(struct store *, int64_t, int64_t *, int *, int *);
 int	 store_part_add(struct store *, int64_t, int, const unsigned char[32],
@@ -605,6 +606,8 @@ char	*store_message_rejoin(struct store *, int64_t, int64_t, int, int,
 	    int *);
 int64_t	 store_case_add(struct store *, struct store_case *);
 int	 store_case_set_text(struct store *, int64_t, const char *, int64_t);
+int	 store_case_set_class(struct store *, int64_t, const char *, int,
+	    const char *, const char *, int64_t);
 int	 store_event_add(struct store *, int64_t, int64_t, const char *,
 	    const char *);
 int64_t	 store_outbox_add(struct store *, const struct store_outmsg *);
@@ -612,7 +615,7 @@ int	 store_outbox_take(struct store *, int64_t, struct store_outmsg *);
 int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
 	    int, int, int64_t);
 int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
-int	 store_outbox_recover(struct store *);
+int	 store_outbox_recover(struct store *, int64_t);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);

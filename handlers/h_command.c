@@ -60,15 +60,30 @@ command_handle(struct msgctx *ctx)
 	struct contact		 who;
 	const char		*text;
 	char			 reply[400], detail[300];
-	int			 r, ret = -1;
+	int			 r, found, ret = -1;
 
-	if ((r = store_case_get(ctx->store, ctx->cmd.code, &c)) == -1)
+	if ((found = r = store_case_get(ctx->store, ctx->cmd.code, &c)) == -1)
 		return (-1);
 	if (!handler_is_responder(ctx)) {
 		if (r == 1)
 			store_caserow_free(&c);
 		return (command_refuse(ctx, r == 1 ? c.id : 0,
 		    ctx->is_contact ? "role may not" : "unregistered number"));
+	}
+	/*
+	 * The PIN first: without it, not even whether the case exists is
+	 * told (a stolen phone must not become an oracle for case codes).
+	 */
+	if (ctx->contact.has_pin && (ctx->cmd.pin[0] == '\0' ||
+	    !pin_check(ctx->secret, ctx->contact.phone, ctx->cmd.pin,
+	    ctx->contact.pin_mac))) {
+		if (command_refuse(ctx, r == 1 ? c.id : 0, "wrong PIN") == -1)
+			goto out;
+		(void)snprintf(reply, sizeof(reply), "Sai ma PIN. Lenh %s %s "
+		    "khong duoc thuc hien.", command_names[ctx->cmd.type],
+		    ctx->cmd.code);
+		ret = handler_reply(ctx, 0, "command", PRIO_REPLY, reply);
+		goto out;
 	}
 	if (r == 0) {
 		(void)snprintf(reply, sizeof(reply), "Khong co ho so %s.",
@@ -77,17 +92,6 @@ command_handle(struct msgctx *ctx)
 	}
 	if (store_message_set_case(ctx->store, ctx->message_id, c.id) == -1)
 		goto out;
-	if (ctx->contact.has_pin && (ctx->cmd.pin[0] == '\0' ||
-	    !pin_check(ctx->secret, ctx->contact.phone, ctx->cmd.pin,
-	    ctx->contact.pin_mac))) {
-		if (command_refuse(ctx, c.id, "wrong PIN") == -1)
-			goto out;
-		(void)snprintf(reply, sizeof(reply), "Sai ma PIN. Lenh %s %s "
-		    "khong duoc thuc hien.", command_names[ctx->cmd.type],
-		    c.code);
-		ret = handler_reply(ctx, 0, "command", PRIO_REPLY, reply);
-		goto out;
-	}
 	text = ctx->contact.has_pin ? ctx->cmd.rest_after_pin : ctx->cmd.rest;
 	(void)snprintf(detail, sizeof(detail), "by=%s:%lld",
 	    ctx->contact.role, (long long)ctx->contact.id);
@@ -187,6 +191,7 @@ command_handle(struct msgctx *ctx)
 	log_info("command=%s case=%s by=%s:%lld", command_names[ctx->cmd.type],
 	    c.code, ctx->contact.role, (long long)ctx->contact.id);
 out:
-	store_caserow_free(&c);
+	if (found == 1)
+		store_caserow_free(&c);
 	return (ret);
 }

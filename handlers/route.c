@@ -88,7 +88,8 @@ route_format_alert(char *buf, size_t bufsz, const struct store_caserow *c,
 	    step > 1 ? "CHUA AI NHAN, " : "", c->code,
 	    c->urgent ? "KHAN " : "", route_category_vi(c->category),
 	    sch[0] ? sch : "chua ro truong", when, who, who[0] ? ": " : "");
-	(void)snprintf(suffix, sizeof(suffix), " | NHAN %s", c->code);
+	/* '-', not '|': '|' costs two septets in GSM-7. */
+	(void)snprintf(suffix, sizeof(suffix), " - NHAN %s", c->code);
 	return (handler_fit(buf, bufsz, prefix, c->text, suffix,
 	    gsm7 ? 160 : 134));
 }

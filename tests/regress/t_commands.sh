@@ -39,4 +39,7 @@ eq "nothing sent to the impostor" "$(count "SELECT 1 FROM outbox o JOIN reporter
 
 tb inject --from 0911100003 "#nhan $nt 4821" > /dev/null
 wait_for "acknowledged with the PIN" sh -c "\"$TINBAO\" -c \"$CONF\" show $nt --json | jq -e '.status == \"acknowledged\"' > /dev/null"
+stop
+check "the PIN is not stored in clear" sh -c "! cat '$OUT'/tinbao.db* | grep -aq 4821"
+eq "the command kept, PIN masked" "$(count "SELECT 1 FROM messages WHERE text = '#nhan $nt ****'")" "1"
 finish

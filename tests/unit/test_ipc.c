@@ -76,6 +76,7 @@ pack_raw(struct ibuf *b, uint32_t ref, uint32_t total, uint32_t n,
 	ibuf_put_u32(b, n);
 	for (i = 0; i < n; i++) {
 		ibuf_put_u32(b, partno[i]);
+		ibuf_put_i64(b, 0);
 		ibuf_put_str(b, text[i]);
 	}
 }
@@ -312,7 +313,7 @@ test_bad_embedded_nul(void **state)
 	int		 rc;
 
 	(void)state;
-		ibuf_init(&w);
+	ibuf_init(&w);
 	ibuf_put_i64(&w, 42);
 	ibuf_put_str(&w, "+84912345678");
 	ibuf_put_str(&w, "");
@@ -322,6 +323,7 @@ test_bad_embedded_nul(void **state)
 	ibuf_put_u32(&w, 0);
 	ibuf_put_u32(&w, 1);
 	ibuf_put_u32(&w, 1);
+	ibuf_put_i64(&w, 0);
 	ibuf_put_u32(&w, 4);
 	ibuf_put_u32(&w, 0);	/* placeholder, overwritten below */
 	memcpy(w.buf + w.len - 4, "ok\0\xff", 4);

@@ -142,6 +142,7 @@ sms_init(struct sms_in *sms, struct sms_part *parts, int nparts,
     const char *text)
 {
 	memset(sms, 0, sizeof(*sms));
+	memset(parts, 0, (size_t)nparts * sizeof(*parts));
 	sms->token = 1;
 	(void)strlcpy_checked(sms->sender, SENDER, sizeof(sms->sender));
 	(void)strlcpy_checked(sms->smsc, "+84980200030", sizeof(sms->smsc));
@@ -314,6 +315,56 @@ test_late_part(void **state)
 	assert_int_equal(qint(f, "SELECT COUNT(*) FROM message_parts"), 3);
 }
 
+/*
+ * Parts 2 and 3 committed as an incomplete message, then read again with
+ * part 1 (the delete never happened): each part keeps its own SMSC time in
+ * its key, so 2 and 3 are recognised and only part 1 is added.
+ */
+static void
+test_reread_with_first_part(void **state)
+{
+	struct fixture		*f = *state;
+	struct sms_in		 sms;
+	struct sms_part		 parts[3];
+	struct router_result	 res;
+
+	sms_init(&sms, parts, 2, "BBBB ");
+	sms.concat_ref = 91;
+	sms.parts_total = 3;
+	sms.flags = SMS_F_INCOMPLETE;
+	parts[0].partno = 2;
+	parts[0].smsc_time = NOW - 4;
+	parts[1].partno = 3;
+	parts[1].text = (char *)(uintptr_t)"CCCC.";
+	parts[1].smsc_time = NOW - 4;
+	sms.smsc_time = NOW - 4;
+	assert_int_equal(router_receive(&f->r, &sms, NOW, &res), 0);
+	assert_int_equal(qint(f, "SELECT COUNT(*) FROM cases"), 1);
+
+	/* All three, linked: part 1 is a second older than the others. */
+	sms_init(&sms, parts, 3, "AAAA ");
+	sms.concat_ref = 91;
+	sms.parts_total = 3;
+	sms.smsc_time = NOW - 5;	/* part 1's time, as the modem gives */
+	parts[0].smsc_time = NOW - 5;
+	parts[1].partno = 2;
+	parts[1].text = (char *)(uintptr_t)"BBBB ";
+	parts[1].smsc_time = NOW - 4;
+	parts[2].partno = 3;
+	parts[2].text = (char *)(uintptr_t)"CCCC.";
+	parts[2].smsc_time = NOW - 4;
+	assert_int_equal(router_receive(&f->r, &sms, NOW + 30, &res), 0);
+	assert_int_equal(res.duplicate, 0);
+	assert_int_equal(qint(f, "SELECT COUNT(*) FROM cases"), 1);
+	assert_int_equal(qint(f, "SELECT COUNT(*) FROM messages"), 1);
+	assert_int_equal(qint(f, "SELECT parts_have FROM messages"), 3);
+	assert_int_equal(qint(f, "SELECT text = 'AAAA BBBB CCCC.' FROM cases"),
+	    1);
+	/* and a third read of everything is a duplicate */
+	assert_int_equal(router_receive(&f->r, &sms, NOW + 60, &res), 0);
+	assert_int_equal(res.duplicate, 1);
+}
+
 /* Once every part is there, the message is no longer marked incomplete. */
 static void
 test_late_part_flags(void **state)
@@ -471,6 +522,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_binary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reread_with_first_part,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_shapes, setup,
 		    teardown),
