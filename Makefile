@@ -55,7 +55,10 @@ MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build
+.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build install
+
+PREFIX	?= /usr/local
+DESTDIR	?=
 all: $(BIN)
 
 $(BIN): $(O)/gateway/tinbao.o $(LIBOBJS)
@@ -97,6 +100,21 @@ run: $(BIN)
 
 deps:
 	sh tests/tools/deps.sh
+
+# Installs the binary, the man page, the systemd unit (pointing at PREFIX),
+# the udev template and the example configuration; honours DESTDIR.
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/tinbao \
+	    $(DESTDIR)/etc/tinbao
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/tinbao
+	install -m 0644 deploy/tinbao.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	sed 's|/usr/local/bin/tinbao|$(PREFIX)/bin/tinbao|g' \
+	    deploy/tinbao.service > $(DESTDIR)/lib/systemd/system/tinbao.service
+	install -m 0644 deploy/99-tinbao-modem.rules \
+	    deploy/tinbao.conf.example $(DESTDIR)$(PREFIX)/share/tinbao/
+	[ -f $(DESTDIR)/etc/tinbao/tinbao.conf ] || install -m 0640 \
+	    deploy/tinbao.conf.example $(DESTDIR)/etc/tinbao/tinbao.conf
 
 # Fuzzing: `make fuzz` runs every harness for FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60

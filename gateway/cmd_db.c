@@ -78,3 +78,29 @@ cmd_purge(struct config *conf, int argc, char **argv)
 	printf("%d reporter number(s) erased\n", n);
 	return (0);
 }
+
+/* Runs `tinbao backup FILE`: an online copy of the database. */
+int
+cmd_backup(struct config *conf, int argc, char **argv)
+{
+	struct store	*st;
+	int		 r;
+
+	if (argc != 1) {
+		fprintf(stderr, "usage: tinbao backup FILE\n");
+		return (2);
+	}
+	if ((st = store_open(conf->database, 0)) == NULL)
+		return (1);
+	if (store_check_version(st) == -1) {
+		store_close(st);
+		return (1);
+	}
+	r = store_backup(st, argv[0]);
+	store_close(st);
+	if (r == -1)
+		return (1);
+	printf("database %s copied to %s; keep the key file %s with it, "
+	    "apart\n", conf->database, argv[0], conf->keyfile);
+	return (0);
+}

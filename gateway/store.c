@@ -1840,3 +1840,57 @@ store_case_set_class(struct store *st, int64_t id, const char *category,
 	sqlite3_finalize(s);
 	return (r);
 }
+
+/*
+ * Copies the live database into path with SQLite's online backup API, in
+ * steps so that a running gateway keeps writing meanwhile.  The copy is
+ * written to path.tmp and renamed, so path is never half a database.
+ */
+int
+store_backup(struct store *st, const char *path)
+{
+	sqlite3		*dst = NULL;
+	sqlite3_backup	*b;
+	char		*tmp;
+	int		 rc;
+
+	xasprintf(&tmp, "%s.tmp", path);
+	(void)unlink(tmp);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		log_warnx("backup=%s: %s", tmp, dst ? sqlite3_errmsg(dst) :
+		    "cannot open");
+		goto fail;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", st->db, "main")) == NULL) {
+		log_warnx("backup=%s: %s", tmp, sqlite3_errmsg(dst));
+		goto fail;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		log_warnx("backup=%s: %s", tmp, sqlite3_errstr(rc));
+		goto fail;
+	}
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		dst = NULL;
+		goto fail;
+	}
+	dst = NULL;
+	if (chmod(tmp, 0600) == -1 || rename(tmp, path) == -1) {
+		log_warn("backup=%s", path);
+		goto fail;
+	}
+	free(tmp);
+	return (0);
+fail:
+	if (dst != NULL)
+		sqlite3_close(dst);
+	(void)unlink(tmp);
+	free(tmp);
+	return (-1);
+}

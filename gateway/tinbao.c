@@ -49,6 +49,8 @@ static const struct cmd_entry cmd_table[] = {
 	  .flags = CMD_F_CONFIG, .exec = cmd_import },
 	{ .name = "status", .usage = "status", .flags = CMD_F_CONFIG,
 	  .exec = cmd_status },
+	{ .name = "backup", .usage = "backup FILE", .flags = CMD_F_CONFIG,
+	  .exec = cmd_backup },
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "classify", .usage = "classify [TEXT ...]",

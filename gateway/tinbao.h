@@ -571,6 +571,7 @@ int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
 int	 cmd_purge(struct config *, int, char **);
 int	 cmd_status(struct config *, int, char **);
+int	 cmd_backup(struct config *, int, char **);
 
 /* credit.c */
 int	 credit_parse(const char *, long long *, char *, size_t);
@@ -646,6 +647,7 @@ int	 store_contacts_by_role(struct store *, const char *, int,
 int	 store_digest_cases(struct store *, int64_t, const char *,
 	    int (*)(const char *, const char *, void *), void *);
 int	 store_purge_numbers(struct store *, int64_t);
+int	 store_backup(struct store *, const char *);
 int	 store_metric_groups(struct store *, int, int (*)(const char *,
 	    const char *, int64_t, void *), void *);
 int	 store_contact_upsert(struct store *, const struct contact *, int64_t);
