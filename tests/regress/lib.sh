@@ -69,6 +69,25 @@ wait_count() {
 	wait_for "$what" sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$OUT/tinbao.db' \"SELECT count(*) FROM ($q)\")\" -ge $n ]"
 }
 
+# Starts the fake AT modem and points [gammu] at it (libGammu's real AT
+# driver on a pty); fm talks to its control socket.  Stopped on exit.
+fakemodem_setup() {
+	: "${FAKEMODEM:?}" "${FMCTL:?}"
+	LINK=$OUT/modem
+	CTL=$OUT/modem.ctl
+	"$FAKEMODEM" -l "$LINK" -c "$CTL" 2> "$OUT/fakemodem.log" &
+	FM_PID=$!
+	trap 'stop; kill $FM_PID 2>/dev/null' EXIT
+	wait_for "fake modem" test -S "$CTL"
+	sed -i -e "s|^model = dummy|connection = at|" \
+	    -e "/^connection = none/d" -e "s|^device = .*|device = $LINK|" \
+	    "$CONF"
+}
+
+fm() {
+	"$FMCTL" "$CTL" "$@"
+}
+
 tb() {
 	"$TINBAO" -c "$CONF" "$@"
 }

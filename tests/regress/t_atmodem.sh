@@ -6,18 +6,9 @@
 # arrived meanwhile, nothing lost and nothing doubled; a full SIM is read
 # and emptied and reception resumes.
 . tests/regress/lib.sh
-: "${FAKEMODEM:?}" "${FMCTL:?}"
 setup
 directory
-LINK=$OUT/modem
-CTL=$OUT/modem.ctl
-"$FAKEMODEM" -l "$LINK" -c "$CTL" 2> "$OUT/fakemodem.log" &
-FM_PID=$!
-trap 'stop; kill $FM_PID 2>/dev/null' EXIT
-wait_for "fake modem" test -S "$CTL"
-sed -i -e "s|^model = dummy|connection = at|" -e "/^connection = none/d" \
-    -e "s|^device = .*|device = $LINK|" "$CONF"
-fm() { "$FMCTL" "$CTL" "$@"; }
+fakemodem_setup
 decoded() {	# decoded() NUMBER: the hex text of the SMS sent to NUMBER
 	fm SENTDECODED | awk -v to="$1" '$1 == "TO" && $2 == to { for (i = 3; i < NF; i++) if ($i == "TEXT") print $(i + 1) }'
 }

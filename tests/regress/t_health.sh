@@ -4,18 +4,9 @@
 # stop the gateway from serving HTTP; a modem gone longer than
 # modem_alarm_after alarms the admins, once per outage.
 . tests/regress/lib.sh
-: "${FAKEMODEM:?}" "${FMCTL:?}"
 setup
 directory
-LINK=$OUT/modem
-CTL=$OUT/modem.ctl
-"$FAKEMODEM" -l "$LINK" -c "$CTL" 2> "$OUT/fakemodem.log" &
-FM_PID=$!
-trap 'stop; kill $FM_PID 2>/dev/null' EXIT
-wait_for "fake modem" test -S "$CTL"
-fm() { "$FMCTL" "$CTL" "$@"; }
-sed -i -e "s|^model = dummy|connection = at|" -e "/^connection = none/d" \
-    -e "s|^device = .*|device = $LINK|" "$CONF"
+fakemodem_setup
 sed -i "s|^\[tinbao\]|[tinbao]\nbalance_ussd = *101#\nbalance_threshold = 20000\nmodem_alarm_after = 8s|" "$CONF"
 fm CSQ 20 > /dev/null
 fm USSD "TK chinh: 12.500d, HSD: 31/12/2026. Nap the de nhan uu dai." > /dev/null
