@@ -22,3 +22,12 @@ SUDO=""
 echo "deps: installing$missing"
 $SUDO apt-get update
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
+# Kannel is a test peer here, not a service: the package starts its daemon
+# on install (bearerbox on port 13000); stop it and keep it from starting
+# at boot.  The tests run their own on free ports.
+case " $missing " in
+*" kannel "*)
+	$SUDO service kannel stop > /dev/null 2>&1 || true
+	$SUDO update-rc.d kannel disable > /dev/null 2>&1 || true
+	;;
+esac
