@@ -55,7 +55,8 @@ MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build install
+.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build install \
+	valgrind
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -94,6 +95,19 @@ regress: $(BIN) $(PEERS)
 test: $(BIN) $(UNIT_BINS) $(PEERS)
 	@sh tests/tools/run-unit.sh $(UNIT_BINS) && \
 	 $(REGRESS_ENV) sh tests/tools/run-regress.sh
+
+# The regress scenarios that cover the daemon's paths, under valgrind.
+VALGRIND_TESTS ?= t_single t_multipart t_odd t_relay t_commands
+valgrind: $(BIN) $(PEERS)
+	@rm -rf $(O)/valgrind && mkdir -p $(O)/valgrind
+	@pass=0; fail=0; for t in $(VALGRIND_TESTS); do \
+	    if TINBAO_REAL=$(abspath $(BIN)) VG_LOG_DIR=$(abspath $(O)/valgrind) \
+		TINBAO=$(abspath tests/tools/valgrind.sh) WAIT=60 \
+		sh tests/regress/$$t.sh; then pass=$$((pass + 1)); \
+	    else fail=$$((fail + 1)); fi; done; \
+	bad=$$(find $(O)/valgrind -name 'vg.*.log' -size +0 | wc -l); \
+	[ $$bad -eq 0 ] || { cat $(O)/valgrind/vg.*.log; fail=$$((fail + bad)); }; \
+	echo "valgrind: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
 
 run: $(BIN)
 	@sh tests/tools/demo.sh $(abspath $(BIN))
