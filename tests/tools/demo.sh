@@ -29,6 +29,13 @@ ack_timeout = 10m
 EOC
 fi
 "$BIN" -c "$CONF" db init
+# A sample directory (the shared example schools, the test contacts), so
+# that the report finds its school and its alerts find their recipients.
+SCHOOLS=$(pwd)/../shared/corpus/schools.csv
+if [ -f "$SCHOOLS" ] && [ "$(sqlite3 "$RUN/tinbao.db" 'SELECT count(*) FROM contacts')" = 0 ]; then
+	"$BIN" -c "$CONF" import schools "$SCHOOLS"
+	"$BIN" -c "$CONF" import contacts tests/data/contacts.csv
+fi
 "$BIN" -c "$CONF" serve > "$RUN/serve.log" 2>&1 &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; exit 0' INT TERM
@@ -42,7 +49,7 @@ until grep -q "state connecting -> up" "$RUN/serve.log"; do
 	sleep 0.1
 done
 before=$("$BIN" -c "$CONF" reports --json | wc -l)
-TEXT="Em là học sinh lớp 8A trường THCS Mỹ Phú. Mấy anh lớp 9 chặn em ở cổng trường đòi tiền, không đưa thì bị đánh. Em sợ lắm."
+TEXT="Em là học sinh lớp 8A trường THCS Mỹ Phú. Mấy anh lớp 9 cầm dao chặn em ở cổng trường đòi tiền, cứu em với."
 echo
 echo "== a pupil texts the hotline from 0912 345 678:"
 echo "   $TEXT"
@@ -54,8 +61,9 @@ until [ "$("$BIN" -c "$CONF" reports --json | wc -l)" -gt "$before" ]; do
 done
 code=$("$BIN" -c "$CONF" reports --json | tail -n 1 | jq -r .code)
 i=0
-until "$BIN" -c "$CONF" show "$code" | grep -q reply_sent; do
-	i=$((i + 1)); [ $i -gt 150 ] && break
+# The outbox sends one SMS a second (send_interval): wait for all of them.
+until [ "$(sqlite3 "$RUN/tinbao.db" "SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')")" = 0 ]; do
+	i=$((i + 1)); [ $i -gt 200 ] && break
 	sleep 0.1
 done
 echo
@@ -68,8 +76,8 @@ echo
 echo "== tinbao show $code:"
 "$BIN" -c "$CONF" show "$code"
 echo
-echo "== the acknowledgement sent back (no number, no report text in it):"
-sqlite3 "$RUN/tinbao.db" "SELECT text FROM outbox WHERE case_id = (SELECT id FROM cases WHERE code = '$code')"
+echo "== what was sent: alerts (GSM-7, one SMS) and the acknowledgement (no number, no report text):"
+sqlite3 "$RUN/tinbao.db" "SELECT kind, COALESCE(number, 'reporter ' || (SELECT alias FROM reporters WHERE id = reporter_id)), status, text FROM outbox WHERE case_id = (SELECT id FROM cases WHERE code = '$code') ORDER BY priority, id"
 echo
 if [ "${TINBAO_DEMO_EXIT:-0}" = 1 ]; then
 	kill -TERM $PID; wait $PID; trap - EXIT; exit 0
