@@ -51,6 +51,9 @@ static const struct cmd_entry cmd_table[] = {
 	  .exec = cmd_status },
 	{ .name = "backup", .usage = "backup FILE", .flags = CMD_F_CONFIG,
 	  .exec = cmd_backup },
+	{ .name = "stats", .usage = "stats --from DATE --to DATE "
+	  "[--by school,category,month] [--format table|csv|json] "
+	  "[--suppress N]", .flags = CMD_F_CONFIG, .exec = cmd_stats },
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "classify", .usage = "classify [TEXT ...]",

@@ -696,4 +696,24 @@ struct classifier *classification_load(struct store *);
 void	 classification_free(struct classifier *);
 int	 cmd_classify(struct config *, int, char **);
 
+/* store_stats.c: counts for `tinbao stats` (no message text) */
+#define STATS_BY_SCHOOL		0x01
+#define STATS_BY_CATEGORY	0x02
+#define STATS_BY_MONTH		0x04
+struct stats_row {
+	char		 school[16];	/* "" when none or not asked for */
+	char		 category[64];	/* longer ones are cut */
+	char		 month[8];	/* YYYY-MM, local time */
+	int		 has_school;
+	int		 has_category;
+	int		 has_month;
+	int64_t		 cases;
+	int64_t		 urgent;
+};
+int	 store_stats_groups(struct store *, int64_t, int64_t, int,
+	    int (*)(const struct stats_row *, void *), void *);
+
+/* cmd_stats.c */
+int	 cmd_stats(struct config *, int, char **);
+
 #endif /* TINBAO_H */
