@@ -32,6 +32,7 @@ struct http {
 	struct evhttp_bound_socket	*bound;
 	struct status			*status;
 	struct kannel			*kannel;
+	struct ussd			*ussd;
 	char				 addr[128];
 };
 
@@ -47,6 +48,7 @@ static void	http_dispatch(struct evhttp_request *, void *);
 static void	http_error(struct evhttp_request *, int, const char *);
 static void	http_kannel_mo(struct http *, struct evhttp_request *);
 static void	http_kannel_dlr(struct http *, struct evhttp_request *);
+static void	http_ussd(struct http *, struct evhttp_request *);
 
 static const struct http_route http_routes[] = {
 	{ .path = "/healthz", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
@@ -57,6 +59,8 @@ static const struct http_route http_routes[] = {
 	  .serve = http_kannel_mo },
 	{ .path = "/kannel/dlr", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	  .serve = http_kannel_dlr },
+	{ .path = "/ussd", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+	  .serve = http_ussd },
 };
 
 /* Routes Kannel's callbacks to the transport, when there is one. */
@@ -64,6 +68,23 @@ void
 http_set_kannel(struct http *h, struct kannel *k)
 {
 	h->kannel = k;
+}
+
+/* Routes the USSD aggregator's callback to the menu, when there is one. */
+void
+http_set_ussd(struct http *h, struct ussd *u)
+{
+	h->ussd = u;
+}
+
+/* The aggregator is remote: ussd.c checks its token, not its address. */
+static void
+http_ussd(struct http *h, struct evhttp_request *req)
+{
+	if (h->ussd == NULL)
+		http_error(req, 404, "Not Found");
+	else
+		ussd_serve(h->ussd, req);
 }
 
 /*
@@ -229,6 +250,7 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	    "# TYPE tinbao_sms_received_total counter\n"
 	    "tinbao_sms_received_total{transport=\"sms\"} %llu\n"
 	    "tinbao_sms_received_total{transport=\"kannel\"} %llu\n"
+	    "tinbao_sms_received_total{transport=\"ussd\"} %llu\n"
 	    "# HELP tinbao_sms_duplicates_total SMS read again and recognised.\n"
 	    "# TYPE tinbao_sms_duplicates_total counter\n"
 	    "tinbao_sms_duplicates_total %llu\n"
@@ -245,6 +267,7 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	    "# TYPE tinbao_modem_up gauge\n"
 	    "tinbao_modem_up %d\n",
 	    (unsigned long long)s->sms_in, (unsigned long long)s->kannel_in,
+	    (unsigned long long)s->ussd_in,
 	    (unsigned long long)s->sms_dup,
 	    (unsigned long long)s->store_errors,
 	    (unsigned long long)s->escalations,

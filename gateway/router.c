@@ -215,6 +215,7 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 		/* Read twice: a crash before the delete, or a second scan. */
 		store_rollback(r->store);
 		res->duplicate = 1;
+		res->message_id = message_id;	/* ussd.c finds its case */
 		log_info("sms duplicate message=%lld", (long long)message_id);
 		goto done;
 	}
@@ -297,7 +298,12 @@ router_receive(struct router *r, const struct sms_in *sms, int64_t now,
 	ctx.is_contact = is_contact;
 	(void)strlcpy_checked(ctx.alias, alias, sizeof(ctx.alias));
 	ctx.now = now;
-	if ((h = handler_find(&ctx)) == NULL) {
+	/*
+	 * A menu transport (USSD) is always a report: its description is not
+	 * parsed as a command ("STOP", "HD", a case code).
+	 */
+	h = sms->menu_category != NULL ? &handler_report : handler_find(&ctx);
+	if (h == NULL) {
 		log_warnx("sms message=%lld from=%s no handler",
 		    (long long)message_id, alias);
 	} else if (h->handle(&ctx) == -1) {

@@ -34,6 +34,7 @@ struct server {
 	struct modem		*modem;
 	struct http		*http;
 	struct kannel		*kannel;
+	struct ussd		*ussd;
 	struct status		 status;
 	enum modem_state	 modem_state;
 	int			 stopping;
@@ -384,6 +385,14 @@ server_run(struct config *conf)
 		sv.status.has_kannel = 1;
 		sv.status.kannel_up = 1;
 	}
+	if (conf->ussd_secret_file != NULL && sv.http != NULL) {
+		if ((sv.ussd = ussd_new(conf, &sv.router, &sv.status)) == NULL)
+			fatalx("cannot set up the USSD menu");
+		ussd_set_outbox(sv.ussd, sv.outbox);
+		http_set_ussd(sv.http, sv.ussd);
+	} else if (conf->ussd_secret_file != NULL)
+		log_warnx("config=%s has [ussd] but no [http] listen: the "
+		    "USSD menu is off", conf->path);
 	log_info("tinbao %s serving database=%s schema=%d device=%s",
 	    TINBAO_VERSION, conf->database, store_schema_version(),
 	    conf->gammu_device ? conf->gammu_device : "-");
@@ -391,6 +400,7 @@ server_run(struct config *conf)
 
 	http_free(sv.http);
 	kannel_free(sv.kannel);
+	ussd_free(sv.ussd);
 	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);
 	outbox_free(sv.outbox);
 	event_free(sv.ev_tick);

@@ -123,6 +123,14 @@ struct sms_in {
 	struct sms_part	*parts;		/* sorted by partno */
 	int		 flags;		/* SMS_F_* */
 	const char	*transport;	/* "sms", later "kannel", "ussd" */
+	/*
+	 * Set only by a menu transport (ussd.c): the answers the reporter
+	 * chose, which h_report prefers over the classifier.  NULL / 0 / ""
+	 * for an SMS.  Not carried over IPC (the modem never sets them).
+	 */
+	const char	*menu_category;	/* a category of SPEC section 5 */
+	int		 menu_urgent;	/* "happening now" answered yes */
+	char		 menu_school[16];	/* "" when none */
 };
 
 /* One handler: handlers/h_*.c, listed in handlers/handlers.c. */
@@ -278,6 +286,7 @@ struct status {
 	char			 modem_detail[256];
 	uint64_t		 sms_in;
 	uint64_t		 kannel_in;
+	uint64_t		 ussd_in;
 	uint64_t		 sms_dup;
 	int			 kannel_up;
 	int			 has_modem;
@@ -538,10 +547,12 @@ void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
 
 /* http.c: the only user of evhttp */
 struct http;
+struct ussd;
 struct evhttp_request;
 struct evbuffer;
 struct http *http_start(struct event_base *, const char *, struct status *);
 void	 http_set_kannel(struct http *, struct kannel *);
+void	 http_set_ussd(struct http *, struct ussd *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
@@ -558,6 +569,34 @@ int	 kannel_parse_mo(const char *, const unsigned char *, size_t,
 void	 kannel_mo(struct kannel *, struct evhttp_request *);
 void	 kannel_dlr(struct kannel *, struct evhttp_request *);
 void	 kannel_send(struct kannel *, const struct sms_out *);
+
+/* ussd.c: the USSD menu (SPEC section 9) */
+#define USSD_SCREEN_MAX	182	/* characters on a USSD screen, with prefix */
+#define USSD_DESC_MAX	480	/* bytes of a description */
+enum ussd_kind {
+	USSD_K_SCREEN = 0,	/* screen holds the next "CON "/"END " */
+	USSD_K_REPORT,		/* complete: category, school, text, now */
+	USSD_K_LOOKUP,		/* complete: code */
+};
+struct ussd_reply {
+	enum ussd_kind	 kind;
+	char		 screen[USSD_SCREEN_MAX * 2];
+	const char	*category;
+	char		 school[16];
+	char		 description[USSD_DESC_MAX + 1];
+	int		 now;
+	char		 code[8];
+};
+struct ussd;
+int	 ussd_step(const char *, int (*)(const char *, void *), void *,
+	    struct ussd_reply *);
+int	 ussd_format_done(char *, size_t, const char *, const char *);
+int	 ussd_form_get(const char *, const char *, char *, size_t);
+struct ussd *ussd_new(const struct config *, struct router *,
+	    struct status *);
+void	 ussd_set_outbox(struct ussd *, struct outbox *);
+void	 ussd_free(struct ussd *);
+void	 ussd_serve(struct ussd *, struct evhttp_request *);
 
 /* server.c */
 int	 server_run(struct config *);
@@ -665,6 +704,7 @@ int	 store_event_list(struct store *, int64_t,
 
 /* handlers/handlers.c */
 extern const struct handler *handlers[];
+extern const struct handler handler_report;
 const struct handler *handler_find(const struct msgctx *);
 int	 handler_reply(struct msgctx *, int64_t, const char *, int,
 	    const char *);

@@ -13,6 +13,14 @@
  * token bucket is empty (a flood) has the message put on their latest case
  * ("flood") with no reply and no new alert.  Everything is stored.
  *
+ * A report from the USSD menu (ussd.c) carries the reporter's own answers
+ * in sms->menu_*: its category and school win over the classifier's, and it
+ * is urgent when the reporter said it is happening now, when the category
+ * is sexual abuse, self harm or fire, or when the classifier finds the text
+ * urgent.  It gets no SMS acknowledgement: the USSD screen already showed
+ * the code, and an SMS would stay on the phone for others to see.  A repeat
+ * or flood still gives the code of the case it was put on, for that screen.
+ *
  * Two kinds of message do not become cases: an empty one gets the short
  * usage instead, and 8-bit binary data (a WAP push, a SIM toolkit message)
  * is kept as a message and answered with nothing, since replying to
@@ -43,12 +51,19 @@ report_match(const struct msgctx *ctx)
 static int
 report_attach(struct msgctx *ctx, int64_t case_id, const char *why)
 {
-	char	 detail[64];
-	int	 r;
+	struct store_caserow	 c;
+	char			 detail[64];
+	int			 r;
 
 	if ((r = store_message_set_case(ctx->store, ctx->message_id,
 	    case_id)) == -1)
 		return (-1);
+	/* The caller may show the code (a USSD screen); an SMS gets none. */
+	if (store_case_by_id(ctx->store, case_id, &c) == 1) {
+		(void)strlcpy_checked(ctx->case_code, c.code,
+		    sizeof(ctx->case_code));
+		store_caserow_free(&c);
+	}
 	(void)snprintf(detail, sizeof(detail), "from=%s message=%lld",
 	    ctx->alias, (long long)ctx->message_id);
 	log_info("sms message=%lld from=%s %s: put on case id=%lld",
@@ -101,6 +116,17 @@ report_handle(struct msgctx *ctx)
 	}
 
 	report_classify(ctx, &cl);
+	if (ctx->sms->menu_category != NULL) {
+		/* The USSD menu's answers (see the top of this file). */
+		cl.category = ctx->sms->menu_category;
+		cl.urgent = cl.urgent || ctx->sms->menu_urgent ||
+		    strcmp(cl.category, "sexual_abuse") == 0 ||
+		    strcmp(cl.category, "self_harm") == 0 ||
+		    strcmp(cl.category, "fire") == 0;
+		if (ctx->sms->menu_school[0] != '\0')
+			(void)strlcpy_checked(cl.school,
+			    ctx->sms->menu_school, sizeof(cl.school));
+	}
 	memset(&c, 0, sizeof(c));
 	c.category = cl.category;
 	c.urgent = cl.urgent;
@@ -138,6 +164,8 @@ report_handle(struct msgctx *ctx)
 	    ctx->conf, case_id, 1, ctx->now) == -1)
 		return (-1);
 
+	if (ctx->sms->menu_category != NULL)
+		return (0);	/* the USSD screen is the acknowledgement */
 	if (strcmp(cl.category, "sexual_abuse") == 0 ||
 	    strcmp(cl.category, "self_harm") == 0)
 		(void)snprintf(ack, sizeof(ack), REPLY_ACK_111, c.code, c.code);

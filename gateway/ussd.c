@@ -1,0 +1,660 @@
+/*
+ * tinbao: the USSD menu at /ussd (SPEC section 9).
+ *
+ * A USSD aggregator calls /ussd?token=SECRET with a form (POST body, or a
+ * GET query for testing) of sessionId, serviceCode, phoneNumber and text,
+ * where text is every answer of the session so far joined by '*' (empty at
+ * the start).  We answer text/plain "CON <screen>" (ask more) or "END
+ * <screen>" (session over); a screen, prefix included, fits the 182
+ * characters of a USSD screen and is unaccented Vietnamese (GSM-7 safe).
+ *
+ * The menu is a pure function of the text (ussd_step): since the
+ * aggregator resends the whole path each time, the server keeps no menu
+ * state; the walk is replayed on every request.  Invalid answers are
+ * SKIPPED while replaying: an answer that does not fit the screen it was
+ * given to leaves the walk where it was, and when it is the last answer
+ * the same screen is asked again with "Sai lua chon." in front.  So
+ * "1*9*x*2" is the category menu, a wrong answer "x" and then category 2.
+ * The school code is checked against the directory through a callback; an
+ * unknown code is asked again once, saying so, and a second unknown code
+ * goes on with no school (h_report drops codes the directory lacks anyway).
+ *
+ * The menu:
+ *   main:      1 report, 2 case status
+ *   report:    category (1-9), school code or 0, description, now? (1/2)
+ *              -> the case is committed, END with its code, 113 and 111
+ *   status:    a case code -> END with its status, only to the number that
+ *              reported it; any other number, and any code that does not
+ *              exist, get the same "not found" (codes cannot be probed).
+ *
+ * The HTTP glue (ussd_serve) owns the rest: the token (compared in
+ * constant time through a keyed hash, so not even its length leaks),
+ * session expiry (a small table of sessionIds and when each was first
+ * seen: after USSD_SESSION_TTL a session only gets "expired"; the table is
+ * bounded and evicts the oldest), and the commit.  A completed report is an
+ * sms_in with transport "ussd", the sessionId in the smsc field (part of
+ * the dedup key: an aggregator retrying the last request gets the same case
+ * and code back, not a second case) and the menu's answers in menu_*,
+ * which h_report prefers over the classifier.  The reply with the code is
+ * sent only after router_receive committed.  The caller's number is never
+ * logged; the router stores it sealed, as for an SMS.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+
+#include "tinbao.h"
+
+#define USSD_SESSIONS		1024	/* sessions remembered */
+#define USSD_SESSION_TTL	300	/* seconds a session may last */
+#define USSD_TEXT_MAX		4096	/* bytes of the joined answers */
+#define USSD_ID_MAX		NUMBER_MAX
+
+/* Screens (the part after "CON " or "END "). */
+#define SCR_MAIN	"Duong day an toan truong hoc (khong can ghi ten)\n" \
+	"1 Bao tin moi\n2 Tra cuu ho so"
+#define SCR_CATEGORY	"Loai su viec:\n1 Bat nat\n2 Bao luc\n3 Ma tuy\n" \
+	"4 Xam hai\n5 Tu hai\n6 Giao thong\n7 Chay no\n8 Trom cap\n9 Khac"
+#define SCR_SCHOOL	"Nhap ma truong (vd NT2), hoac 0 neu khong biet:"
+#define SCR_DESC	"Mo ta ngan su viec (khong dung dau *):"
+#define SCR_NOW		"Su viec dang xay ra?\n1 Co\n2 Khong"
+#define SCR_LOOKUP	"Nhap ma ho so:"
+#define PFX_INVALID	"Sai lua chon. "
+#define PFX_UNKNOWN	"Khong co truong %s. "
+#define END_DONE	"Da nhan tin bao. Ma ho so: %s. Khan cap goi 113 " \
+	"(cong an), 111 (bao ve tre em)."
+#define END_DONE_111	"Da nhan tin bao. Ma ho so: %s. Khan cap goi 111 " \
+	"(bao ve tre em), 113 (cong an)."
+#define END_NOCODE	"Da nhan tin bao. Khan cap goi 113 (cong an), 111 " \
+	"(bao ve tre em)."
+#define END_STATUS	"Ho so %s: %s."
+#define END_NOTFOUND	"Khong tim thay ho so."
+#define END_EXPIRED	"Phien da het han, vui long quay lai."
+#define END_ERROR	"Loi he thong, vui long thu lai. Khan cap goi 113 " \
+	"(cong an), 111 (bao ve tre em)."
+
+/* The category menu, in the order of SPEC section 4. */
+static const char *const ussd_categories[] = {
+	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
+	"traffic", "fire", "theft", "other",
+};
+
+enum ussd_state {
+	USSD_S_MAIN = 0,
+	USSD_S_CATEGORY,
+	USSD_S_SCHOOL,
+	USSD_S_DESC,
+	USSD_S_NOW,
+	USSD_S_LOOKUP,
+	USSD_S_REPORT,		/* complete */
+	USSD_S_FOUND,		/* complete: a code to look up */
+};
+
+struct ussd_session {
+	char		 id[USSD_ID_MAX];
+	time_t		 first;		/* 0: free slot */
+};
+
+struct ussd {
+	const struct config	*conf;
+	struct router		*router;
+	struct status		*status;
+	struct outbox		*outbox;
+	unsigned char		 token_mac[32];	/* keyed hash of the secret */
+	struct ussd_session	 sessions[USSD_SESSIONS];
+};
+
+static void	ussd_trim(char *);
+static int	ussd_is_digit_answer(const char *, int, int);
+static int	ussd_school_known(const char *, void *);
+static int	ussd_session_expired(struct ussd *, const char *, time_t);
+static void	ussd_reply(struct evhttp_request *, int, const char *,
+		    const char *);
+static void	ussd_report(struct ussd *, struct evhttp_request *,
+		    const struct ussd_reply *, const char *, const char *);
+static void	ussd_lookup(struct ussd *, struct evhttp_request *,
+		    const char *, const char *);
+static int	ussd_token_ok(const struct ussd *, const char *);
+
+/* Removes leading and trailing white space, in place. */
+static void
+ussd_trim(char *s)
+{
+	size_t	 n, i = 0;
+
+	while (isspace((unsigned char)s[i]))
+		i++;
+	memmove(s, s + i, strlen(s + i) + 1);
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* Returns the number when s is exactly one digit in [lo, hi], else 0. */
+static int
+ussd_is_digit_answer(const char *s, int lo, int hi)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] != '\0')
+		return (0);
+	if (s[0] - '0' < lo || s[0] - '0' > hi)
+		return (0);
+	return (s[0] - '0');
+}
+
+/*
+ * Replays the answers in text and decides what comes next: a screen in
+ * out->screen ("CON ..." or "END ..."), or a complete report or lookup
+ * (out->kind).  known(code, arg) says whether the directory has a school
+ * code (1 yes, 0 no, -1 cannot tell: taken as yes); known may be NULL.
+ * A description cannot contain '*', which separates answers: whatever the
+ * reporter typed after a '*' is the next answer.  Returns 0, or -1 when
+ * the text is too long (out->screen then holds an END).
+ */
+int
+ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
+    struct ussd_reply *out)
+{
+	enum ussd_state	 st = USSD_S_MAIN;
+	char		 a[USSD_DESC_MAX + 2], unknown[16] = "", pfx[48] = "";
+	const char	*p, *e, *body = SCR_MAIN;
+	size_t		 n;
+	int		 invalid = 0, tries = 0, k, i;
+
+	memset(out, 0, sizeof(*out));
+	if (text == NULL)
+		text = "";
+	if (strlen(text) > USSD_TEXT_MAX) {
+		(void)snprintf(out->screen, sizeof(out->screen), "END %s",
+		    END_ERROR);
+		return (-1);
+	}
+	for (p = text; *text != '\0' && p != NULL; p = e ? e + 1 : NULL) {
+		if (st == USSD_S_REPORT || st == USSD_S_FOUND)
+			break;	/* answers past the end: ignored */
+		e = strchr(p, '*');
+		n = e ? (size_t)(e - p) : strlen(p);
+		invalid = 0;
+		unknown[0] = '\0';
+		if (n >= sizeof(a)) {
+			invalid = 1;
+			continue;
+		}
+		memcpy(a, p, n);
+		a[n] = '\0';
+		ussd_trim(a);
+		switch (st) {
+		case USSD_S_MAIN:
+			if (strcmp(a, "1") == 0)
+				st = USSD_S_CATEGORY;
+			else if (strcmp(a, "2") == 0)
+				st = USSD_S_LOOKUP;
+			else
+				invalid = 1;
+			break;
+		case USSD_S_CATEGORY:
+			if ((k = ussd_is_digit_answer(a, 1, 9)) == 0) {
+				invalid = 1;
+				break;
+			}
+			out->category = ussd_categories[k - 1];
+			st = USSD_S_SCHOOL;
+			break;
+		case USSD_S_SCHOOL:
+			if (strcmp(a, "0") == 0) {
+				out->school[0] = '\0';
+				st = USSD_S_DESC;
+				break;
+			}
+			for (i = 0; a[i] != '\0'; i++)
+				if (!isalnum((unsigned char)a[i]))
+					break;
+			if (a[i] != '\0' || i == 0 || i > 15) {
+				invalid = 1;
+				break;
+			}
+			for (i = 0; a[i] != '\0'; i++)
+				a[i] = (char)toupper((unsigned char)a[i]);
+			if (known != NULL && known(a, arg) == 0) {
+				if (tries++ == 0) {
+					/* Once: say so and ask again. */
+					(void)strlcpy_checked(unknown, a,
+					    sizeof(unknown));
+					break;
+				}
+				out->school[0] = '\0';
+			} else
+				(void)strlcpy_checked(out->school, a,
+				    sizeof(out->school));
+			st = USSD_S_DESC;
+			break;
+		case USSD_S_DESC:
+			if (a[0] == '\0' || strlen(a) > USSD_DESC_MAX ||
+			    !utf8_is_valid(a, strlen(a))) {
+				invalid = 1;
+				break;
+			}
+			(void)strlcpy_checked(out->description, a,
+			    sizeof(out->description));
+			st = USSD_S_NOW;
+			break;
+		case USSD_S_NOW:
+			if ((k = ussd_is_digit_answer(a, 1, 2)) == 0) {
+				invalid = 1;
+				break;
+			}
+			out->now = k == 1;
+			st = USSD_S_REPORT;
+			break;
+		case USSD_S_LOOKUP:
+			if (casecode_normalize(a, out->code,
+			    sizeof(out->code)) == -1) {
+				invalid = 1;
+				break;
+			}
+			st = USSD_S_FOUND;
+			break;
+		default:
+			break;
+		}
+	}
+
+	switch (st) {
+	case USSD_S_REPORT:
+		out->kind = USSD_K_REPORT;
+		return (0);
+	case USSD_S_FOUND:
+		out->kind = USSD_K_LOOKUP;
+		return (0);
+	case USSD_S_MAIN:
+		body = SCR_MAIN;
+		break;
+	case USSD_S_CATEGORY:
+		body = SCR_CATEGORY;
+		break;
+	case USSD_S_SCHOOL:
+		body = SCR_SCHOOL;
+		break;
+	case USSD_S_DESC:
+		body = SCR_DESC;
+		break;
+	case USSD_S_NOW:
+		body = SCR_NOW;
+		break;
+	case USSD_S_LOOKUP:
+		body = SCR_LOOKUP;
+		break;
+	}
+	if (unknown[0] != '\0')
+		(void)snprintf(pfx, sizeof(pfx), PFX_UNKNOWN, unknown);
+	else if (invalid)
+		(void)strlcpy_checked(pfx, PFX_INVALID, sizeof(pfx));
+	out->kind = USSD_K_SCREEN;
+	(void)snprintf(out->screen, sizeof(out->screen), "CON %s%s", pfx,
+	    body);
+	return (0);
+}
+
+/*
+ * Writes the last screen of a report: the case code, 113 and 111 (111
+ * first for sexual abuse and self harm).  code may be "" when no case was
+ * made.  Returns 0, or -1 when it did not fit.
+ */
+int
+ussd_format_done(char *buf, size_t size, const char *code,
+    const char *category)
+{
+	int	 first111, n;
+
+	first111 = category != NULL && (strcmp(category, "sexual_abuse") == 0 ||
+	    strcmp(category, "self_harm") == 0);
+	if (code == NULL || code[0] == '\0')
+		n = snprintf(buf, size, "END %s", END_NOCODE);
+	else {
+		n = snprintf(buf, size, "END ");
+		if (n >= 0 && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, first111 ?
+			    END_DONE_111 : END_DONE, code);
+	}
+	return (n < 0 || (size_t)n >= size ? -1 : 0);
+}
+
+/*
+ * Finds key in an application/x-www-form-urlencoded string and decodes
+ * its value (%XX, '+' for a space) into buf.  Returns 0, or -1 when the
+ * key is absent or the value does not fit.
+ */
+int
+ussd_form_get(const char *form, const char *key, char *buf, size_t size)
+{
+	size_t		 klen = strlen(key), o = 0;
+	const char	*p = form, *e, *v;
+	int		 hi, lo;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '&');
+		if (strncmp(p, key, klen) != 0 || p[klen] != '=') {
+			p = e ? e + 1 : NULL;
+			continue;
+		}
+		for (v = p + klen + 1; *v != '\0' && v != e; v++) {
+			if (o + 1 >= size)
+				return (-1);
+			if (*v == '+')
+				buf[o++] = ' ';
+			else if (*v == '%' && isxdigit((unsigned char)v[1]) &&
+			    isxdigit((unsigned char)v[2])) {
+				hi = isdigit((unsigned char)v[1]) ? v[1] - '0' :
+				    tolower((unsigned char)v[1]) - 'a' + 10;
+				lo = isdigit((unsigned char)v[2]) ? v[2] - '0' :
+				    tolower((unsigned char)v[2]) - 'a' + 10;
+				buf[o++] = (char)(hi << 4 | lo);
+				v += 2;
+			} else
+				buf[o++] = *v;
+		}
+		if (size == 0)
+			return (-1);
+		buf[o] = '\0';
+		/* A %00 would cut the value short: refuse it. */
+		return (strlen(buf) == o ? 0 : -1);
+	}
+	return (-1);
+}
+
+/*
+ * Reads the shared secret and keeps only its keyed hash.  Returns NULL,
+ * logged, when the file cannot be read or is empty.
+ */
+struct ussd *
+ussd_new(const struct config *conf, struct router *router,
+    struct status *status)
+{
+	struct ussd	*u;
+	FILE		*f;
+	char		 buf[256] = "";
+
+	if ((f = fopen(conf->ussd_secret_file, "r")) == NULL) {
+		log_warn("ussd: secret_file %s", conf->ussd_secret_file);
+		return (NULL);
+	}
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	if (buf[0] == '\0') {
+		log_warnx("ussd: secret_file %s is empty",
+		    conf->ussd_secret_file);
+		return (NULL);
+	}
+	u = xcalloc(1, sizeof(*u));
+	u->conf = conf;
+	u->router = router;
+	u->status = status;
+	secret_mac(router->secret, buf, strlen(buf), u->token_mac);
+	explicit_bzero(buf, sizeof(buf));
+	return (u);
+}
+
+/* Attaches the outbox, kicked after a report (its alerts). */
+void
+ussd_set_outbox(struct ussd *u, struct outbox *ob)
+{
+	u->outbox = ob;
+}
+
+/* Frees the menu's state. */
+void
+ussd_free(struct ussd *u)
+{
+	if (u == NULL)
+		return;
+	explicit_bzero(u->token_mac, sizeof(u->token_mac));
+	free(u);
+}
+
+/* Returns 1 when the token is the secret, in time independent of both. */
+static int
+ussd_token_ok(const struct ussd *u, const char *token)
+{
+	unsigned char	 mac[32], diff = 0;
+	size_t		 i;
+
+	secret_mac(u->router->secret, token, strlen(token), mac);
+	for (i = 0; i < sizeof(mac); i++)
+		diff |= (unsigned char)(mac[i] ^ u->token_mac[i]);
+	return (diff == 0);
+}
+
+/* Asks the directory whether a school code exists. */
+static int
+ussd_school_known(const char *code, void *arg)
+{
+	struct ussd	*u = arg;
+	struct school	 sc;
+
+	return (store_school_get(u->router->store, code, &sc));
+}
+
+/*
+ * Remembers when a session was first seen; returns 1 when it is older than
+ * USSD_SESSION_TTL.  A full table forgets its oldest session.
+ */
+static int
+ussd_session_expired(struct ussd *u, const char *id, time_t now)
+{
+	struct ussd_session	*s, *slot = NULL;
+	size_t			 i;
+
+	for (i = 0; i < USSD_SESSIONS; i++) {
+		s = &u->sessions[i];
+		if (s->first != 0 && strcmp(s->id, id) == 0)
+			return (now - s->first > USSD_SESSION_TTL);
+		if (slot == NULL || s->first < slot->first)
+			slot = s;	/* a free slot (0) or the oldest */
+	}
+	(void)strlcpy_checked(slot->id, id, sizeof(slot->id));
+	slot->first = now;
+	return (0);
+}
+
+/* Sends a text/plain answer. */
+static void
+ussd_reply(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	evbuffer_add_printf(b, "%s", text);
+	http_reply_text(req, code, reason, b);
+	evbuffer_free(b);
+}
+
+/* Commits a completed report, then answers with its code. */
+static void
+ussd_report(struct ussd *u, struct evhttp_request *req,
+    const struct ussd_reply *r, const char *session, const char *phone)
+{
+	struct router_result	 res;
+	struct store_caserow	 c;
+	struct sms_in		 sms;
+	struct sms_part		 part;
+	char			 code[8] = "", screen[USSD_SCREEN_MAX * 2];
+	int64_t			 case_id = 0;
+	int			 flags, total;
+
+	memset(&sms, 0, sizeof(sms));
+	memset(&part, 0, sizeof(part));
+	sms.transport = "ussd";
+	(void)strlcpy_checked(sms.sender, phone, sizeof(sms.sender));
+	/* The session stands where the modem's SMSC stands: the dedup key. */
+	(void)strlcpy_checked(sms.smsc, session, sizeof(sms.smsc));
+	sms.concat_ref = -1;
+	sms.parts_total = 1;
+	sms.nparts = 1;
+	part.partno = 1;
+	part.text = xstrdup(r->description);
+	sms.parts = &part;
+	sms.menu_category = r->category;
+	sms.menu_urgent = r->now;
+	(void)strlcpy_checked(sms.menu_school, r->school,
+	    sizeof(sms.menu_school));
+	if (router_receive(u->router, &sms, time(NULL), &res) == -1) {
+		u->status->store_errors++;
+		u->status->store_errors_recent++;
+		(void)snprintf(screen, sizeof(screen), "END %s", END_ERROR);
+		ussd_reply(req, 200, "OK", screen);
+		goto done;
+	}
+	u->status->store_errors_recent = 0;
+	crashpoint("ussd_after_commit");
+	if (res.duplicate) {
+		/* The aggregator retried the last request: the same case. */
+		u->status->sms_dup++;
+		if (store_message_get(u->router->store, res.message_id,
+		    &case_id, &flags, &total) == 0 && case_id > 0 &&
+		    store_case_by_id(u->router->store, case_id, &c) == 1) {
+			(void)strlcpy_checked(code, c.code, sizeof(code));
+			store_caserow_free(&c);
+		}
+	} else {
+		u->status->ussd_in++;
+		(void)strlcpy_checked(code, res.case_code, sizeof(code));
+	}
+	log_info("ussd report message=%lld case=%s%s",
+	    (long long)res.message_id, code[0] ? code : "-",
+	    res.duplicate ? " duplicate" : "");
+	if (ussd_format_done(screen, sizeof(screen), code, r->category) == -1)
+		(void)snprintf(screen, sizeof(screen), "END %s", END_NOCODE);
+	ussd_reply(req, 200, "OK", screen);
+	if (u->outbox != NULL)
+		outbox_kick(u->outbox);
+done:
+	free(part.text);
+}
+
+/*
+ * Tells a case's status, only to the number that reported it; everyone
+ * else, and a code that does not exist, get the same "not found".
+ */
+static void
+ussd_lookup(struct ussd *u, struct evhttp_request *req, const char *code,
+    const char *phone)
+{
+	struct store_caserow	 c;
+	struct contact		 ct;
+	char			 number[NUMBER_MAX], alias[24], screen[96];
+	const char		*st;
+	int64_t			 reporter_id = 0;
+	int			 found, silent, mine = 0;
+
+	if (phone_normalize(phone, number, sizeof(number)) == -1)
+		(void)strlcpy_checked(number, phone, sizeof(number));
+	memset(&c, 0, sizeof(c));
+	if ((found = store_case_get(u->router->store, code, &c)) == -1)
+		goto error;
+	if (found == 1) {
+		if ((reporter_id = store_reporter_lookup(u->router->store,
+		    u->router->secret, number, alias, sizeof(alias),
+		    &silent)) == -1)
+			goto error;
+		if (reporter_id > 0 && c.reporter_id == reporter_id)
+			mine = 1;
+		else if (c.contact_id > 0 && store_contact_by_phone(
+		    u->router->store, number, &ct) == 1 &&
+		    ct.id == c.contact_id)
+			mine = 1;
+	}
+	explicit_bzero(number, sizeof(number));
+	if (mine) {
+		if (strcmp(c.status, "closed") == 0)
+			st = "da dong";
+		else if (strcmp(c.status, "acknowledged") == 0)
+			st = "da nhan";
+		else
+			st = "chua nhan";
+		(void)snprintf(screen, sizeof(screen), "END " END_STATUS,
+		    c.code, st);
+	} else
+		(void)snprintf(screen, sizeof(screen), "END %s", END_NOTFOUND);
+	log_info("ussd lookup found=%d", mine);
+	if (found == 1)
+		store_caserow_free(&c);
+	ussd_reply(req, 200, "OK", screen);
+	return;
+error:
+	explicit_bzero(number, sizeof(number));
+	if (found == 1)
+		store_caserow_free(&c);
+	(void)snprintf(screen, sizeof(screen), "END %s", END_ERROR);
+	ussd_reply(req, 200, "OK", screen);
+}
+
+/* Serves /ussd: checks the token, then walks the menu. */
+void
+ussd_serve(struct ussd *u, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
+	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
+	const char		*form;
+	struct ussd_reply	 r;
+	char			 token[256], session[USSD_ID_MAX];
+	char			 phone[NUMBER_MAX], *body = NULL, *text = NULL;
+	char			 screen[96];
+	size_t			 len;
+
+	if (q == NULL || ussd_form_get(q, "token", token, sizeof(token)) ==
+	    -1 || !ussd_token_ok(u, token)) {
+		ussd_reply(req, 403, "Forbidden", "403 Forbidden\n");
+		goto done;
+	}
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_POST) {
+		len = evbuffer_get_length(in);
+		body = xmalloc(len + 1);
+		evbuffer_remove(in, body, len);
+		body[len] = '\0';
+		form = body;
+	} else
+		form = q;
+	text = xmalloc(USSD_TEXT_MAX + 1);
+	if (ussd_form_get(form, "sessionId", session, sizeof(session)) == -1 ||
+	    session[0] == '\0' ||
+	    ussd_form_get(form, "phoneNumber", phone, sizeof(phone)) == -1 ||
+	    phone[0] == '\0') {
+		ussd_reply(req, 400, "Bad Request",
+		    "400 sessionId and phoneNumber needed\n");
+		goto done;
+	}
+	/* An unescaped '+' in the number arrives as a space. */
+	if (phone[0] == ' ')
+		phone[0] = '+';
+	if (ussd_form_get(form, "text", text, USSD_TEXT_MAX + 1) == -1)
+		text[0] = '\0';
+	if (ussd_session_expired(u, session, time(NULL))) {
+		(void)snprintf(screen, sizeof(screen), "END %s", END_EXPIRED);
+		ussd_reply(req, 200, "OK", screen);
+		goto done;
+	}
+	(void)ussd_step(text, ussd_school_known, u, &r);
+	switch (r.kind) {
+	case USSD_K_SCREEN:
+		ussd_reply(req, 200, "OK", r.screen);
+		break;
+	case USSD_K_REPORT:
+		ussd_report(u, req, &r, session, phone);
+		break;
+	case USSD_K_LOOKUP:
+		ussd_lookup(u, req, r.code, phone);
+		break;
+	}
+done:
+	explicit_bzero(phone, sizeof(phone));
+	explicit_bzero(token, sizeof(token));
+	free(body);
+	free(text);
+}

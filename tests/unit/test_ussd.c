@@ -1,0 +1,302 @@
+/*
+ * tinbao: unit tests for ussd.c, the USSD menu as a pure function.
+ *
+ * The menu is replayed from the joined answers on every request, so the
+ * tests walk it by text alone: every screen fits 182 characters with its
+ * prefix and is plain ASCII (unaccented), the report and status paths end
+ * with the right fields, an invalid answer re-asks the same screen and is
+ * skipped, an unknown school is asked again once, and '*' separates
+ * answers (a description cannot contain one).  The form decoder is tested
+ * on what aggregators send.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tinbao.h"
+
+static int	 known_nt2(const char *, void *);
+static void	 check_screen(const char *);
+static void	 step(const char *, struct ussd_reply *);
+
+/* A directory with one school, NT2. */
+static int
+known_nt2(const char *code, void *arg)
+{
+	(void)arg;
+	return (strcmp(code, "NT2") == 0);
+}
+
+/* A screen starts with CON or END, fits one USSD screen and is ASCII. */
+static void
+check_screen(const char *s)
+{
+	size_t	 i;
+
+	assert_true(strncmp(s, "CON ", 4) == 0 || strncmp(s, "END ", 4) == 0);
+	assert_true(strlen(s) <= USSD_SCREEN_MAX);
+	for (i = 0; s[i] != '\0'; i++)
+		assert_true((unsigned char)s[i] < 0x80);
+}
+
+/* Runs one step; a screen is checked for size. */
+static void
+step(const char *text, struct ussd_reply *r)
+{
+	assert_int_equal(ussd_step(text, known_nt2, NULL, r), 0);
+	if (r->kind == USSD_K_SCREEN)
+		check_screen(r->screen);
+}
+
+static void
+test_every_screen_fits(void **state)
+{
+	static const char *paths[] = {
+		"", "x", "1", "1*0", "1*1", "1*1*x!", "1*1*ABCDEFGHIJKLMNO",
+		"1*1*ABCDEFGHIJKLMNOP", "1*1*0", "1*1*0* ", "1*1*0*mo ta",
+		"1*1*0*mo ta*3", "2", "2*x", "2*??", "1*1*NT2",
+	};
+	struct ussd_reply	 r;
+	char			 buf[USSD_SCREEN_MAX * 2];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		step(paths[i], &r);
+		assert_int_equal(r.kind, USSD_K_SCREEN);
+	}
+	/* The longest code and both orders of the numbers. */
+	assert_int_equal(ussd_format_done(buf, sizeof(buf), "KXQ7M4",
+	    "violence"), 0);
+	check_screen(buf);
+	assert_int_equal(ussd_format_done(buf, sizeof(buf), "KXQ7M4",
+	    "self_harm"), 0);
+	check_screen(buf);
+	assert_int_equal(ussd_format_done(buf, sizeof(buf), "", "other"), 0);
+	check_screen(buf);
+	assert_non_null(strstr(buf, "113"));
+	assert_non_null(strstr(buf, "111"));
+}
+
+static void
+test_report_path(void **state)
+{
+	struct ussd_reply	 r;
+	char			 buf[USSD_SCREEN_MAX * 2];
+
+	(void)state;
+	step("1*2*nt2*Co dao o cong truong*1", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.category, "violence");
+	assert_string_equal(r.school, "NT2");
+	assert_string_equal(r.description, "Co dao o cong truong");
+	assert_int_equal(r.now, 1);
+
+	step("1*9*0*  ban bi treu  *2", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.category, "other");
+	assert_string_equal(r.school, "");
+	assert_string_equal(r.description, "ban bi treu");
+	assert_int_equal(r.now, 0);
+
+	step("1*4*0*x*1", &r);
+	assert_string_equal(r.category, "sexual_abuse");
+	assert_int_equal(ussd_format_done(buf, sizeof(buf), "K7QX",
+	    r.category), 0);
+	assert_string_equal(buf, "END Da nhan tin bao. Ma ho so: K7QX. Khan "
+	    "cap goi 111 (bao ve tre em), 113 (cong an).");
+	assert_int_equal(ussd_format_done(buf, sizeof(buf), "K7QX", "drugs"),
+	    0);
+	assert_string_equal(buf, "END Da nhan tin bao. Ma ho so: K7QX. Khan "
+	    "cap goi 113 (cong an), 111 (bao ve tre em).");
+	/* Answers after the end are ignored. */
+	step("1*3*0*x*2*9*9", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.category, "drugs");
+}
+
+static void
+test_screens_in_order(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	step("", &r);
+	assert_string_equal(r.screen, "CON Duong day an toan truong hoc "
+	    "(khong can ghi ten)\n1 Bao tin moi\n2 Tra cuu ho so");
+	step("1", &r);
+	assert_true(strncmp(r.screen, "CON Loai su viec:\n1 Bat nat\n", 28)
+	    == 0);
+	assert_non_null(strstr(r.screen, "\n9 Khac"));
+	step("1*1", &r);
+	assert_true(strncmp(r.screen, "CON Nhap ma truong", 18) == 0);
+	step("1*1*0", &r);
+	assert_true(strncmp(r.screen, "CON Mo ta", 9) == 0);
+	step("1*1*0*abc", &r);
+	assert_string_equal(r.screen,
+	    "CON Su viec dang xay ra?\n1 Co\n2 Khong");
+	step("2", &r);
+	assert_string_equal(r.screen, "CON Nhap ma ho so:");
+}
+
+static void
+test_invalid_reasks(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	step("9", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Duong day", 27) == 0);
+	step("1*0", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Loai su viec", 30)
+	    == 0);
+	step("1*12", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Loai su viec", 30)
+	    == 0);
+	/* The invalid answer is skipped: the next one is the category. */
+	step("1*12*x*3*0*abc*1", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.category, "drugs");
+	/* A valid answer after an invalid one clears the prefix. */
+	step("1*12*3", &r);
+	assert_true(strncmp(r.screen, "CON Nhap ma truong", 18) == 0);
+	/* School: not letters and digits, or too long. */
+	step("1*1*a-b", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Nhap ma truong", 32)
+	    == 0);
+	step("1*1*ABCDEFGHIJKLMNOP", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Nhap ma truong", 32)
+	    == 0);
+	/* Empty description, and now? answered 3. */
+	step("1*1*0*   ", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Mo ta", 23) == 0);
+	step("1*1*0*abc*3", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Su viec", 25) == 0);
+	/* Status: not a case code. */
+	step("2*hello", &r);
+	assert_string_equal(r.screen, "CON Sai lua chon. Nhap ma ho so:");
+}
+
+static void
+test_unknown_school_once(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	step("1*1*zz9", &r);
+	assert_true(strncmp(r.screen, "CON Khong co truong ZZ9. Nhap ma truong",
+	    39) == 0);
+	step("1*1*zz9*nt2*abc*1", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.school, "NT2");
+	/* A second unknown code goes on with no school. */
+	step("1*1*zz9*zz8", &r);
+	assert_true(strncmp(r.screen, "CON Mo ta", 9) == 0);
+	step("1*1*zz9*zz8*abc*2", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.school, "");
+	/* No directory at hand: any well-formed code is taken. */
+	assert_int_equal(ussd_step("1*1*zz9*abc*2", NULL, NULL, &r), 0);
+	assert_string_equal(r.school, "ZZ9");
+}
+
+static void
+test_star_separates(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	/* "a*b" as a description: "a" is the description, "b" the answer
+	 * to "happening now?" (invalid, so it is asked again). */
+	step("1*1*0*a*b", &r);
+	assert_int_equal(r.kind, USSD_K_SCREEN);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Su viec", 25) == 0);
+	step("1*1*0*a*b*1", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.description, "a");
+	/* An empty answer between two stars is an invalid answer. */
+	step("1**2", &r);
+	assert_true(strncmp(r.screen, "CON Nhap ma truong", 18) == 0);
+	step("1*", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Loai", 22) == 0);
+}
+
+static void
+test_lookup(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	step("2*k7qx", &r);
+	assert_int_equal(r.kind, USSD_K_LOOKUP);
+	assert_string_equal(r.code, "K7QX");
+	step("2*bad*k7qx", &r);
+	assert_int_equal(r.kind, USSD_K_LOOKUP);
+	assert_string_equal(r.code, "K7QX");
+}
+
+static void
+test_too_long(void **state)
+{
+	struct ussd_reply	 r;
+	char			*t = malloc(8192);
+
+	(void)state;
+	memset(t, '1', 8191);
+	t[8191] = '\0';
+	assert_int_equal(ussd_step(t, NULL, NULL, &r), -1);
+	check_screen(r.screen);
+	assert_true(strncmp(r.screen, "END ", 4) == 0);
+	/* A description over the limit is re-asked. */
+	memcpy(t, "1*1*0*", 6);
+	memset(t + 6, 'a', USSD_DESC_MAX + 1);
+	t[6 + USSD_DESC_MAX + 1] = '\0';
+	step(t, &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Mo ta", 23) == 0);
+	free(t);
+}
+
+static void
+test_form(void **state)
+{
+	char	 v[32];
+
+	(void)state;
+	assert_int_equal(ussd_form_get("sessionId=ab&phoneNumber=%2B8491"
+	    "&text=1*2*Co+dao%2Bx", "text", v, sizeof(v)), 0);
+	assert_string_equal(v, "1*2*Co dao+x");
+	assert_int_equal(ussd_form_get("sessionId=ab&phoneNumber=%2B8491",
+	    "phoneNumber", v, sizeof(v)), 0);
+	assert_string_equal(v, "+8491");
+	assert_int_equal(ussd_form_get("xtext=1&text=", "text", v, sizeof(v)),
+	    0);
+	assert_string_equal(v, "");
+	assert_int_equal(ussd_form_get("a=1", "text", v, sizeof(v)), -1);
+	assert_int_equal(ussd_form_get("text=%00x", "text", v, sizeof(v)), -1);
+	assert_int_equal(ussd_form_get("text=0123456789012345678901234567"
+	    "890123456789", "text", v, sizeof(v)), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_screen_fits),
+		cmocka_unit_test(test_report_path),
+		cmocka_unit_test(test_screens_in_order),
+		cmocka_unit_test(test_invalid_reasks),
+		cmocka_unit_test(test_unknown_school_once),
+		cmocka_unit_test(test_star_separates),
+		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_form),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
