@@ -112,6 +112,7 @@ valgrind: $(BIN) $(PEERS)
 run: $(BIN)
 	@sh tests/tools/demo.sh $(abspath $(BIN))
 
+# apt-get update, then apt-get install -y of what is missing (tests/tools/deps.sh)
 deps:
 	sh tests/tools/deps.sh
 
