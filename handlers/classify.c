@@ -74,8 +74,9 @@
  * school.  The best score wins; the first in the text on a tie.
  *
  * Threads.  After classifier_compile() nothing is written: classify() keeps
- * all its scratch on the stack (CLS_MATCH_MAX matches; later ones in a very
- * long text are ignored) and allocates nothing.
+ * all its scratch on the stack (CLS_MATCH_MAX matches; in a text with more,
+ * later matches only count when they are a weapon or a cry for help, which
+ * makes the report urgent) and allocates nothing.
  */
 #include <math.h>
 #include <stdint.h>
@@ -1253,6 +1254,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	struct norm_token	 t;
 	struct cls_ring		 ring[CLS_RING];
 	struct cls_match	 m[CLS_MATCH_MAX];
+	int			 late_urgent = 0;
 	const struct cls_node	*nd;
 	const struct cls_phrase	*p;
 	char			 var[NORM_FOLD_MAX];
@@ -1304,13 +1306,22 @@ classify(const struct classifier *c, const char *text, size_t len,
 			for (k = 0; k < nd->nout; k++) {
 				p = &c->phrases[c->outs[nd->out0 + k]];
 				q = cls_quality(p, ring, pos);
-				/*
-				 * XXX A text with more than CLS_MATCH_MAX
-				 * matches loses the later ones; SMS texts are
-				 * far below it (TEXT_MAX is 32 KB).
-				 */
-				if (q == QUAL_MISMATCH || n == CLS_MATCH_MAX)
+				if (q == QUAL_MISMATCH)
 					continue;
+				/*
+				 * A text with more than CLS_MATCH_MAX matches
+				 * (far beyond any SMS) keeps the first ones for
+				 * the category; a weapon or a cry for help
+				 * after that still makes it urgent, without the
+				 * negation check: a missed urgent report costs
+				 * more than a false alarm.
+				 */
+				if (n == CLS_MATCH_MAX) {
+					if (p->kind == KIND_WEAPON ||
+					    p->kind == KIND_HELP)
+						late_urgent = p->kind;
+					continue;
+				}
 				m[n].ph = c->outs[nd->out0 + k];
 				m[n].start = pos + 1 - (uint32_t)p->ntok;
 				m[n].end = pos + 1;
@@ -1325,6 +1336,11 @@ classify(const struct classifier *c, const char *text, size_t len,
 	res->ntokens = pos;
 	cls_cancel(c, m, n);
 	cls_decide(c, m, n, res);
+	if (late_urgent != 0 && !res->urgent) {
+		res->urgent = 1;
+		res->urgent_reason = late_urgent == KIND_WEAPON ? "weapon" :
+		    "help";
+	}
 	cls_school(c, m, n, grade, res);
 	return (0);
 }

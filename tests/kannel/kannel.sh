@@ -303,7 +303,7 @@ _kline() {
 #   other text, one part:     ucs2 URL-UTF-16BE      (<= 70 UTF-16 units)
 #   anything longer:          udh-text UDH LITERAL-UTF-8 per part (<= 153
 #                             septets or 67 UTF-16 units each)
-# XXX Kannel 1.4.5's fake SMSC has no UCS-2 type with a UDH (udh-data comes
+# Note: Kannel 1.4.5's fake SMSC has no UCS-2 type with a UDH (udh-data comes
 # out as coding=1, 8-BIT), so long non-GSM texts travel as UTF-8 udh-text.
 # With mo-recode the application cannot tell the difference: it gets UTF-8
 # and coding=0 either way.

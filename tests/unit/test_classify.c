@@ -366,6 +366,38 @@ test_api_errors(void **state)
 	classifier_free(NULL);
 }
 
+/*
+ * A text with more keyword matches than the classifier keeps (far beyond
+ * any SMS) still becomes urgent when a weapon comes after them.
+ */
+static void
+test_many_matches_then_weapon(void **state)
+{
+	struct classifier	*c = classifier_new();
+	struct classify_result	 res;
+	char			*t;
+	size_t			 i, len = 0;
+
+	(void)state;
+	assert_int_equal(classifier_load_builtin(c), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	t = malloc(400 * 32 + 64);
+	assert_non_null(t);
+	for (i = 0; i < 400; i++)
+		len += (size_t)snprintf(t + len, 400 * 32 + 64 - len,
+		    "bị trêu chọc. ");
+	len += (size_t)snprintf(t + len, 400 * 32 + 64 - len, "nó cầm dao");
+	assert_int_equal(classify(c, t, len, &res), 0);
+	assert_int_equal(res.urgent, 1);
+	assert_string_equal(res.urgent_reason, "weapon");
+	/* the same text without the weapon is not urgent */
+	t[len - strlen("nó cầm dao")] = '\0';
+	assert_int_equal(classify(c, t, strlen(t), &res), 0);
+	assert_int_equal(res.urgent, 0);
+	free(t);
+	classifier_free(c);
+}
+
 static void
 test_operator_rows(void **state)
 {
@@ -448,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_api_errors),
 		cmocka_unit_test(test_operator_rows),
+		cmocka_unit_test(test_many_matches_then_weapon),
 		cmocka_unit_test(test_eval_sets),
 	};
 
