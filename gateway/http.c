@@ -26,6 +26,14 @@
 
 #define HTTP_BODY_MAX	(64 * 1024)
 #define HTTP_TIMEOUT	30
+#define HTTP_MOUNTS_MAX	8
+
+/* A subtree served by another module (the dashboard, the API). */
+struct http_mount {
+	const char	*prefix;
+	http_handler	 serve;
+	void		*arg;
+};
 
 struct http {
 	struct evhttp			*evh;
@@ -33,6 +41,8 @@ struct http {
 	struct status			*status;
 	struct kannel			*kannel;
 	struct ussd			*ussd;
+	struct http_mount		 mounts[HTTP_MOUNTS_MAX];
+	int				 nmounts;
 	char				 addr[128];
 };
 
@@ -62,6 +72,29 @@ static const struct http_route http_routes[] = {
 	{ .path = "/ussd", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	  .serve = http_ussd },
 };
+
+/*
+ * Hands every path under prefix to serve, unless a fixed route above takes
+ * it.  The longest matching prefix wins, so "/" can be the dashboard while
+ * "/api/v1/" is the API.
+ */
+void
+http_mount(struct http *h, const char *prefix, http_handler serve, void *arg)
+{
+	if (h->nmounts == HTTP_MOUNTS_MAX)
+		fatalx("http: too many mounts");
+	h->mounts[h->nmounts].prefix = prefix;
+	h->mounts[h->nmounts].serve = serve;
+	h->mounts[h->nmounts].arg = arg;
+	h->nmounts++;
+}
+
+/* Returns this listener's address as host:port, for logs and tests. */
+const char *
+http_address(struct http *h)
+{
+	return (h->addr);
+}
 
 /* Routes Kannel's callbacks to the transport, when there is one. */
 void
@@ -157,7 +190,9 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	struct http		*h = arg;
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
-	size_t			 i;
+	const struct http_mount	*best = NULL;
+	size_t			 i, len;
+	int			 m;
 
 	h->status->http_requests++;
 	if (path == NULL || *path == '\0')
@@ -173,7 +208,17 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		http_routes[i].serve(h, req);
 		return;
 	}
-	http_error(req, 404, "Not Found");
+	for (m = 0; m < h->nmounts; m++) {
+		len = strlen(h->mounts[m].prefix);
+		if (strncmp(path, h->mounts[m].prefix, len) != 0)
+			continue;
+		if (best == NULL || len > strlen(best->prefix))
+			best = &h->mounts[m];
+	}
+	if (best != NULL)
+		best->serve(best->arg, req);
+	else
+		http_error(req, 404, "Not Found");
 }
 
 static void

@@ -553,6 +553,9 @@ struct evbuffer;
 struct http *http_start(struct event_base *, const char *, struct status *);
 void	 http_set_kannel(struct http *, struct kannel *);
 void	 http_set_ussd(struct http *, struct ussd *);
+typedef void (*http_handler)(void *, struct evhttp_request *);
+void	 http_mount(struct http *, const char *, http_handler, void *);
+const char *http_address(struct http *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
@@ -755,5 +758,9 @@ int	 store_stats_groups(struct store *, int64_t, int64_t, int,
 
 /* cmd_stats.c */
 int	 cmd_stats(struct config *, int, char **);
+
+/* store_web.c: the audit log, dashboard users and sessions */
+int	 store_audit(struct store *, const char *, const char *, int64_t,
+	    const char *, const char *);
 
 #endif /* TINBAO_H */

@@ -6,7 +6,8 @@ set -e
 PKGS="build-essential pkg-config clang llvm
 libgammu-dev gammu libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
 libsodium-dev libjansson-dev libcsv-dev libcmocka-dev jq procps curl
-kannel kannel-extras iproute2 valgrind"
+kannel kannel-extras iproute2 valgrind
+chromium prometheus gammu-smsd"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
@@ -22,6 +23,17 @@ SUDO=""
 echo "deps: installing$missing"
 $SUDO apt-get update
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
+# The browser test drives chromium with playwright-core from npm; Node.js
+# comes with the machine and is installed from Debian only when missing.
+if ! command -v npm > /dev/null 2>&1; then
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y nodejs npm
+fi
+# gammu-smsd and prometheus are a benchmark baseline and a format checker
+# here, not services.
+for svc in gammu-smsd prometheus prometheus-node-exporter; do
+	$SUDO service "$svc" stop > /dev/null 2>&1 || true
+	$SUDO update-rc.d "$svc" disable > /dev/null 2>&1 || true
+done
 # Kannel is a test peer here, not a service: the package starts its daemon
 # on install (bearerbox on port 13000); stop it and keep it from starting
 # at boot.  The tests run their own on free ports.
