@@ -1117,6 +1117,125 @@ store_case_list(struct store *st, const char *status, int64_t since,
 	return (rc == SQLITE_DONE || rc == -1 || rc == 0 ? n : -1);
 }
 
+/*
+ * Calls cb for each case matching f, newest first, from f->offset for at
+ * most f->limit rows; stores the number of matching cases in *total.
+ * Returns the number of rows given to cb, or -1.
+ */
+int
+store_case_search(struct store *st, const struct case_filter *f,
+    int (*cb)(const struct store_caserow *, void *), void *arg,
+    int64_t *total)
+{
+	static const char where[] =
+	    " WHERE (?1 IS NULL OR c.status = ?1)"
+	    " AND (?2 IS NULL OR c.category = ?2)"
+	    " AND (?3 IS NULL OR (?3 = '' AND c.school IS NULL) OR c.school = ?3)"
+	    " AND (?4 < 0 OR c.urgent = ?4)"
+	    " AND c.created_at >= ?5 AND (?6 = 0 OR c.created_at < ?6)";
+	char			 sql[1024];
+	sqlite3_stmt		*s;
+	struct store_caserow	 c;
+	int			 pass, rc = SQLITE_DONE, n = 0;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 0)
+			(void)snprintf(sql, sizeof(sql), "SELECT count(*) FROM"
+			    " cases c%s", where);
+		else
+			(void)snprintf(sql, sizeof(sql), "%s FROM cases c LEFT"
+			    " JOIN reporters r ON r.id = c.reporter_id%s ORDER"
+			    " BY c.created_at DESC, c.id DESC LIMIT ?7 OFFSET"
+			    " ?8", CASE_COLUMNS, where);
+		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) !=
+		    SQLITE_OK) {
+			log_warnx("database=%s: %s", st->path,
+			    sqlite3_errmsg(st->db));
+			return (-1);
+		}
+		if (f->status != NULL)
+			sqlite3_bind_text(s, 1, f->status, -1, SQLITE_STATIC);
+		if (f->category != NULL)
+			sqlite3_bind_text(s, 2, f->category, -1, SQLITE_STATIC);
+		if (f->school != NULL)
+			sqlite3_bind_text(s, 3, f->school, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 4, f->urgent);
+		sqlite3_bind_int64(s, 5, f->from);
+		sqlite3_bind_int64(s, 6, f->to);
+		if (pass == 0) {
+			rc = sqlite3_step(s);
+			if (rc == SQLITE_ROW && total != NULL)
+				*total = sqlite3_column_int64(s, 0);
+			sqlite3_finalize(s);
+			if (rc != SQLITE_ROW)
+				return (-1);
+			continue;
+		}
+		sqlite3_bind_int(s, 7, f->limit > 0 ? f->limit : 50);
+		sqlite3_bind_int(s, 8, f->offset > 0 ? f->offset : 0);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			store_case_fill(s, &c);
+			rc = cb(&c, arg);
+			store_caserow_free(&c);
+			n++;
+			if (rc == -1)
+				break;
+		}
+		sqlite3_finalize(s);
+	}
+	return (rc == SQLITE_DONE || rc == -1 || rc == 0 ? n : -1);
+}
+
+/*
+ * Calls cb for everything that happened to a case, oldest first: its
+ * events, the messages that came in for it (their text) and every SMS
+ * queued for it with its state.  An outgoing SMS names its recipient by
+ * role and name, or as "reporter"; never by a reporter's number.
+ */
+int
+store_case_timeline(struct store *st, int64_t case_id,
+    int (*cb)(const struct timeline_item *, void *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT at, 'event', type, detail, '', '' FROM events"
+	    " WHERE case_id = ?1"
+	    " UNION ALL SELECT m.created_at, 'in', m.transport, m.text,"
+	    " CASE WHEN m.parts_have < m.parts_total THEN 'partial' ELSE ''"
+	    " END, COALESCE(k.role || ': ' || k.name, 'reporter')"
+	    " FROM messages m LEFT JOIN contacts k ON k.id = m.contact_id"
+	    " WHERE m.case_id = ?1 AND m.direction = 'in'"
+	    " UNION ALL SELECT o.created_at, 'out', o.kind, o.text, o.status,"
+	    " CASE WHEN o.reporter_id IS NOT NULL THEN 'reporter' ELSE"
+	    " COALESCE(k.role || ': ' || k.name, 'operator') END"
+	    " FROM outbox o LEFT JOIN contacts k ON k.id = o.contact_id"
+	    " WHERE o.case_id = ?1"
+	    " ORDER BY 1, 2";
+	sqlite3_stmt		*s;
+	struct timeline_item	 t;
+	int			 rc, n = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+		return (-1);
+	}
+	sqlite3_bind_int64(s, 1, case_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		t.at = sqlite3_column_int64(s, 0);
+		t.source = (const char *)sqlite3_column_text(s, 1);
+		t.type = (const char *)sqlite3_column_text(s, 2);
+		t.detail = (const char *)sqlite3_column_text(s, 3);
+		t.status = (const char *)sqlite3_column_text(s, 4);
+		t.who = (const char *)sqlite3_column_text(s, 5);
+		n++;
+		if (cb(&t, arg) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? n : -1);
+}
+
 /* Calls cb for each event of a case, in order.  Returns the count or -1. */
 int
 store_event_list(struct store *st, int64_t case_id,
@@ -1337,7 +1456,10 @@ store_case_ack(struct store *st, int64_t id, int64_t contact_id, int64_t now)
 	if (s == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, contact_id);
+	if (contact_id > 0)
+		sqlite3_bind_int64(s, 2, contact_id);
+	else
+		sqlite3_bind_null(s, 2);	/* the dashboard or the API */
 	sqlite3_bind_int64(s, 3, now);
 	if (store_step_done(st, s, "case ack") == -1)
 		return (-1);
@@ -1356,7 +1478,10 @@ store_case_close(struct store *st, int64_t id, const char *outcome,
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, outcome, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, contact_id);
+	if (contact_id > 0)
+		sqlite3_bind_int64(s, 4, contact_id);
+	else
+		sqlite3_bind_null(s, 4);
 	if (store_step_done(st, s, "case close") == -1)
 		return (-1);
 	return (sqlite3_changes(st->db) > 0);

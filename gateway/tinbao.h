@@ -702,6 +702,30 @@ int	 store_school_list(struct store *,
 void	 store_caserow_free(struct store_caserow *);
 int	 store_case_list(struct store *, const char *, int64_t,
 	    int (*)(const struct store_caserow *, void *), void *);
+/* Which cases a list shows; NULL or -1 or 0: any. */
+struct case_filter {
+	const char	*status;
+	const char	*category;
+	const char	*school;	/* "": cases with no school */
+	int		 urgent;	/* -1 any, 0, 1 */
+	int64_t		 from;		/* created_at >= from */
+	int64_t		 to;		/* created_at < to; 0: no bound */
+	int		 offset;
+	int		 limit;
+};
+/* One line of a case's timeline (store_case_timeline). */
+struct timeline_item {
+	int64_t		 at;
+	const char	*source;	/* event, in, out */
+	const char	*type;		/* event type, transport or SMS kind */
+	const char	*detail;	/* event detail or message text */
+	const char	*status;	/* an SMS's state; "" for events */
+	const char	*who;		/* sender or recipient; "" for events */
+};
+int	 store_case_search(struct store *, const struct case_filter *,
+	    int (*)(const struct store_caserow *, void *), void *, int64_t *);
+int	 store_case_timeline(struct store *, int64_t,
+	    int (*)(const struct timeline_item *, void *), void *);
 int	 store_event_list(struct store *, int64_t,
 	    int (*)(int64_t, const char *, const char *, void *), void *);
 
@@ -758,6 +782,29 @@ int	 store_stats_groups(struct store *, int64_t, int64_t, int,
 
 /* cmd_stats.c */
 int	 cmd_stats(struct config *, int, char **);
+
+/*
+ * What the dashboard (web*.c) and the API (api*.c) work with; server.c
+ * fills it once and both keep a pointer.
+ */
+struct httpctx {
+	struct event_base	*base;
+	struct store		*store;
+	const struct config	*conf;
+	const struct secret	*secret;
+	struct outbox		*outbox;	/* kick it after queueing */
+	struct status		*status;
+};
+
+/* cases.c: the Bureau's actions on a case (dashboard and API) */
+int	 case_ack(struct store *, const struct store_caserow *, const char *,
+	    const char *, int64_t);
+int	 case_reply(struct store *, const struct secret *,
+	    const struct config *, const struct store_caserow *, const char *,
+	    const char *, const char *, int64_t);
+int	 case_close(struct store *, const struct secret *,
+	    const struct config *, const struct store_caserow *, const char *,
+	    const char *, const char *, int64_t);
 
 /* store_web.c: the audit log, dashboard users and sessions */
 int	 store_audit(struct store *, const char *, const char *, int64_t,

@@ -1,0 +1,161 @@
+/*
+ * tinbao: what the Bureau does to a case from the dashboard or the API:
+ * acknowledge it, answer the reporter, close it with an outcome.
+ *
+ * The SMS commands NHAN, TL and XONG (handlers/h_command.c) do the same for
+ * a responder's phone; these functions are the same steps for a named
+ * person who is not a contact ("user:lan", "token:script").  Each action is
+ * one transaction: the case's state, its timeline event, the SMS queued for
+ * the reporter and the audit row commit together or not at all.  The caller
+ * kicks the outbox afterwards.
+ */
+#include <string.h>
+
+#include "tinbao.h"
+
+/* Queues text for the sender of a case: its reporter, or the contact. */
+static int
+case_queue_to_sender(struct store *st, const struct secret *sec,
+    const struct config *conf, const struct store_caserow *c,
+    const char *kind, const char *text, int64_t now)
+{
+	struct store_outmsg	 o;
+	struct contact		 who;
+	char			 number[NUMBER_MAX], alias[24], detail[96];
+	int			 silent = 0;
+	int64_t			 id;
+
+	memset(&o, 0, sizeof(o));
+	o.case_id = c->id;
+	o.text = text;
+	o.kind = kind;
+	o.priority = PRIO_REPLY;
+	o.created_at = now;
+	if (c->reporter_id > 0) {
+		if (store_reporter_number(st, sec, c->reporter_id, number,
+		    sizeof(number), alias, sizeof(alias), &silent) == 0)
+			explicit_bzero(number, sizeof(number));
+		if (silent)
+			return (store_event_add(st, c->id, now,
+			    "reply_suppressed", kind));
+		o.reporter_id = c->reporter_id;
+		o.charset = CHARSET_AUTO;
+	} else if (c->contact_id > 0 &&
+	    store_contact_by_id(st, c->contact_id, &who) == 1) {
+		o.number = who.phone;
+		o.contact_id = who.id;
+		o.charset = conf->alert_charset;
+	} else
+		return (0);	/* nobody to answer (an operator's case) */
+	if ((id = store_outbox_add(st, &o)) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "%s outbox=%lld to=%s", kind,
+	    (long long)id, c->reporter_id > 0 ? "reporter" : "contact");
+	return (store_event_add(st, c->id, now, "reply_queued", detail));
+}
+
+/*
+ * Acknowledges a case for actor.  Returns 1 when it was open, 0 when it
+ * was already acknowledged or closed, -1 on a store error.
+ */
+int
+case_ack(struct store *st, const struct store_caserow *c, const char *actor,
+    const char *addr, int64_t now)
+{
+	char	 detail[128];
+	int	 r;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if ((r = store_case_ack(st, c->id, 0, now)) == -1)
+		goto fail;
+	(void)snprintf(detail, sizeof(detail), "by=%s", actor);
+	if (store_event_add(st, c->id, now, r ? "acknowledged" :
+	    "acknowledged_again", detail) == -1 ||
+	    store_audit(st, actor, "case.ack", c->id, r ? "" : "already",
+	    addr) == -1)
+		goto fail;
+	if (store_commit(st) == -1)
+		return (-1);
+	return (r);
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+/*
+ * Answers a case's reporter with text (the same SMS a responder's TL
+ * command sends); answering acknowledges an open case.  Returns 0 or -1.
+ */
+int
+case_reply(struct store *st, const struct secret *sec,
+    const struct config *conf, const struct store_caserow *c,
+    const char *actor, const char *addr, const char *text, int64_t now)
+{
+	char	 detail[600], sms[600];
+	int	 r;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if ((r = store_case_ack(st, c->id, 0, now)) == -1)
+		goto fail;
+	(void)snprintf(detail, sizeof(detail), "by=%s", actor);
+	if (r == 1 && store_event_add(st, c->id, now, "acknowledged",
+	    detail) == -1)
+		goto fail;
+	(void)snprintf(detail, sizeof(detail), "by=%s text=%s", actor, text);
+	if (store_event_add(st, c->id, now, "relay_to_reporter", detail) == -1)
+		goto fail;
+	if (c->reporter_id > 0)
+		(void)snprintf(sms, sizeof(sms), "Hồ sơ %s - cán bộ trả lời: "
+		    "%s", c->code, text);
+	else
+		(void)handler_fit(sms, sizeof(sms), "", text, "", 150);
+	if (case_queue_to_sender(st, sec, conf, c, "relay", sms, now) == -1 ||
+	    store_audit(st, actor, "case.reply", c->id, "", addr) == -1)
+		goto fail;
+	return (store_commit(st));
+fail:
+	store_rollback(st);
+	return (-1);
+}
+
+/*
+ * Closes a case with an outcome and thanks the reporter (as XONG does).
+ * Returns 1 when it was not closed yet, 0 when it was, -1 on error.
+ */
+int
+case_close(struct store *st, const struct secret *sec,
+    const struct config *conf, const struct store_caserow *c,
+    const char *actor, const char *addr, const char *outcome, int64_t now)
+{
+	char	 detail[400], sms[300];
+	int	 r;
+
+	if (store_begin(st) == -1)
+		return (-1);
+	if ((r = store_case_close(st, c->id, outcome, 0, now)) == -1)
+		goto fail;
+	(void)snprintf(detail, sizeof(detail), "by=%s outcome=%s", actor,
+	    outcome);
+	if (store_event_add(st, c->id, now, r ? "closed" : "closed_again",
+	    detail) == -1)
+		goto fail;
+	if (r == 1 && c->reporter_id > 0) {
+		(void)snprintf(sms, sizeof(sms), "Hồ sơ %s đã được xử lý xong. "
+		    "Cảm ơn bạn đã báo tin. Khẩn cấp gọi 113 (công an), 111 "
+		    "(bảo vệ trẻ em).", c->code);
+		if (case_queue_to_sender(st, sec, conf, c, "closed", sms,
+		    now) == -1)
+			goto fail;
+	}
+	if (store_audit(st, actor, "case.close", c->id, r ? "" : "already",
+	    addr) == -1)
+		goto fail;
+	if (store_commit(st) == -1)
+		return (-1);
+	return (r);
+fail:
+	store_rollback(st);
+	return (-1);
+}
