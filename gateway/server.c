@@ -35,6 +35,8 @@ struct server {
 	struct http		*http;
 	struct kannel		*kannel;
 	struct ussd		*ussd;
+	struct web		*web;
+	struct httpctx		 hctx;
 	struct status		 status;
 	enum modem_state	 modem_state;
 	int			 stopping;
@@ -385,6 +387,16 @@ server_run(struct config *conf)
 		sv.status.has_kannel = 1;
 		sv.status.kannel_up = 1;
 	}
+	if (sv.http != NULL) {
+		sv.hctx.base = sv.base;
+		sv.hctx.store = sv.store;
+		sv.hctx.conf = conf;
+		sv.hctx.secret = &sv.secret;
+		sv.hctx.outbox = sv.outbox;
+		sv.hctx.status = &sv.status;
+		sv.web = web_new(&sv.hctx);
+		http_mount(sv.http, "/", web_serve, sv.web);
+	}
 	if (conf->ussd_secret_file != NULL && sv.http != NULL) {
 		if ((sv.ussd = ussd_new(conf, &sv.router, &sv.status)) == NULL)
 			fatalx("cannot set up the USSD menu");
@@ -399,6 +411,7 @@ server_run(struct config *conf)
 	event_base_dispatch(sv.base);
 
 	http_free(sv.http);
+	web_free(sv.web);
 	kannel_free(sv.kannel);
 	ussd_free(sv.ussd);
 	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);

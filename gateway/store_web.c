@@ -46,3 +46,207 @@ store_audit(struct store *st, const char *actor, const char *action,
 	}
 	return (0);
 }
+
+/* Fills u from columns id, name, role, pw_hash, disabled of s. */
+static void
+store_user_fill(sqlite3_stmt *s, struct web_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(s, 0);
+	(void)strlcpy_checked(u->name, (const char *)sqlite3_column_text(s, 1),
+	    sizeof(u->name));
+	(void)strlcpy_checked(u->role, (const char *)sqlite3_column_text(s, 2),
+	    sizeof(u->role));
+	(void)strlcpy_checked(u->pw_hash,
+	    (const char *)sqlite3_column_text(s, 3), sizeof(u->pw_hash));
+	u->disabled = sqlite3_column_int(s, 4);
+}
+
+/*
+ * Creates a dashboard user, or replaces the role and password of an
+ * existing one when replace is set.  Returns 1 created, 0 when the name is
+ * taken (and replace is not set) or was updated, -1 on error.
+ */
+int
+store_user_put(struct store *st, const char *name, const char *role,
+    const char *pw_hash, int replace, int64_t now)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, replace ?
+	    "INSERT INTO users (name, role, pw_hash, created_at) VALUES"
+	    " (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET role ="
+	    " excluded.role, pw_hash = excluded.pw_hash, disabled = 0" :
+	    "INSERT INTO users (name, role, pw_hash, created_at) VALUES"
+	    " (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING", -1, &s,
+	    NULL) != SQLITE_OK) {
+		log_warnx("users: %s", sqlite3_errmsg(db));
+		return (-1);
+	}
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, pw_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("users: %s", sqlite3_errmsg(db));
+		return (-1);
+	}
+	return (sqlite3_changes(db) > 0 && !replace);
+}
+
+/* Finds a user by name; 1 found, 0 not, -1 error. */
+int
+store_user_get(struct store *st, const char *name, struct web_user *u)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, name, role, pw_hash, disabled"
+	    " FROM users WHERE name = ?1", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		store_user_fill(s, u);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Records a new session under the hash of its token. */
+int
+store_session_add(struct store *st, const unsigned char hash[32],
+    int64_t user_id, const char *csrf, int64_t now, int64_t expires)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO sessions (token_hash, user_id,"
+	    " csrf, created_at, seen_at, expires_at) VALUES (?1, ?2, ?3, ?4,"
+	    " ?4, ?5)", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_text(s, 3, csrf, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, expires);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * Finds the live session with this token hash and its user (not disabled).
+ * Fills u, csrf and *seen.  Returns 1, 0 when none, -1 on error.
+ */
+int
+store_session_get(struct store *st, const unsigned char hash[32],
+    int64_t now, struct web_user *u, char *csrf, size_t csrfsz,
+    int64_t *seen, int64_t *created)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT u.id, u.name, u.role, u.pw_hash,"
+	    " u.disabled, s.csrf, s.seen_at, s.created_at FROM sessions s"
+	    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND"
+	    " s.expires_at > ?2 AND u.disabled = 0", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return (-1);
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		store_user_fill(s, u);
+		(void)strlcpy_checked(csrf,
+		    (const char *)sqlite3_column_text(s, 5), csrfsz);
+		*seen = sqlite3_column_int64(s, 6);
+		*created = sqlite3_column_int64(s, 7);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return (1);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Moves a session's idle expiry forward. */
+int
+store_session_touch(struct store *st, const unsigned char hash[32],
+    int64_t now, int64_t expires)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "UPDATE sessions SET seen_at = ?2,"
+	    " expires_at = ?3 WHERE token_hash = ?1", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return (-1);
+	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, expires);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Ends one session (hash given) or every expired one (hash NULL). */
+int
+store_session_end(struct store *st, const unsigned char *hash, int64_t now)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, hash != NULL ?
+	    "DELETE FROM sessions WHERE token_hash = ?1" :
+	    "DELETE FROM sessions WHERE expires_at <= ?2", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return (-1);
+	if (hash != NULL)
+		sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Calls cb for the newest audit rows, newest first. */
+int
+store_audit_list(struct store *st, int limit, int offset,
+    int (*cb)(int64_t, const char *, const char *, const char *,
+    const char *, const char *, void *), void *arg)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT a.at, a.actor, a.action,"
+	    " COALESCE(c.code, ''), a.detail, a.addr FROM audit a LEFT JOIN"
+	    " cases c ON c.id = a.case_id ORDER BY a.id DESC LIMIT ?1"
+	    " OFFSET ?2", -1, &s, NULL) != SQLITE_OK)
+		return (-1);
+	sqlite3_bind_int(s, 1, limit);
+	sqlite3_bind_int(s, 2, offset);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (cb(sqlite3_column_int64(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2),
+		    (const char *)sqlite3_column_text(s, 3),
+		    (const char *)sqlite3_column_text(s, 4),
+		    (const char *)sqlite3_column_text(s, 5), arg) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	return (rc == SQLITE_DONE ? n : -1);
+}

@@ -56,6 +56,9 @@ static const struct cmd_entry cmd_table[] = {
 	  "[--suppress N]", .flags = CMD_F_CONFIG, .exec = cmd_stats },
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
+	{ .name = "user", .usage = "user add NAME --role bureau|admin "
+	  "[--password-file FILE] [--replace]", .flags = CMD_F_CONFIG,
+	  .exec = cmd_user },
 	{ .name = "classify", .usage = "classify [TEXT ...]",
 	  .flags = CMD_F_NOCONFIG, .exec = cmd_classify },
 	{ .name = "version", .usage = "version", .flags = CMD_F_NOCONFIG,

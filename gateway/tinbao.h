@@ -809,5 +809,35 @@ int	 case_close(struct store *, const struct secret *,
 /* store_web.c: the audit log, dashboard users and sessions */
 int	 store_audit(struct store *, const char *, const char *, int64_t,
 	    const char *, const char *);
+struct web_user {
+	int64_t		 id;
+	char		 name[64];
+	char		 role[16];	/* bureau, admin */
+	char		 pw_hash[128];	/* crypto_pwhash_STRBYTES */
+	int		 disabled;
+};
+int	 store_user_put(struct store *, const char *, const char *,
+	    const char *, int, int64_t);
+int	 store_user_get(struct store *, const char *, struct web_user *);
+int	 store_session_add(struct store *, const unsigned char[32], int64_t,
+	    const char *, int64_t, int64_t);
+int	 store_session_get(struct store *, const unsigned char[32], int64_t,
+	    struct web_user *, char *, size_t, int64_t *, int64_t *);
+int	 store_session_touch(struct store *, const unsigned char[32], int64_t,
+	    int64_t);
+int	 store_session_end(struct store *, const unsigned char *, int64_t);
+int	 store_audit_list(struct store *, int, int, int (*)(int64_t,
+	    const char *, const char *, const char *, const char *,
+	    const char *, void *), void *);
+
+/* cmd_user.c */
+int	 cmd_user(struct config *, int, char **);
+int	 user_password_ok(const char *);
+
+/* web.c: the Bureau's dashboard */
+struct web;
+struct web *web_new(struct httpctx *);
+void	 web_serve(void *, struct evhttp_request *);
+void	 web_free(struct web *);
 
 #endif /* TINBAO_H */
