@@ -1187,9 +1187,10 @@ store_case_search(struct store *st, const struct case_filter *f,
 }
 
 /*
- * Calls cb for everything that happened to a case, oldest first: its
- * events, the messages that came in for it (their text) and every SMS
- * queued for it with its state.  An outgoing SMS names its recipient by
+ * Calls cb for everything that happened to a case, oldest first (within
+ * one second: messages in, then events, then SMS out): its events, the
+ * messages that came in for it (their text) and every SMS queued for it
+ * with its state.  An outgoing SMS names its recipient by
  * role and name, or as "reporter"; never by a reporter's number.
  */
 int
@@ -1197,19 +1198,19 @@ store_case_timeline(struct store *st, int64_t case_id,
     int (*cb)(const struct timeline_item *, void *), void *arg)
 {
 	static const char sql[] =
-	    "SELECT at, 'event', type, detail, '', '' FROM events"
+	    "SELECT at, 'event', type, detail, '', '', 1, id FROM events"
 	    " WHERE case_id = ?1"
 	    " UNION ALL SELECT m.created_at, 'in', m.transport, m.text,"
 	    " CASE WHEN m.parts_have < m.parts_total THEN 'partial' ELSE ''"
-	    " END, COALESCE(k.role || ': ' || k.name, 'reporter')"
+	    " END, COALESCE(k.role || ': ' || k.name, 'reporter'), 0, m.id"
 	    " FROM messages m LEFT JOIN contacts k ON k.id = m.contact_id"
 	    " WHERE m.case_id = ?1 AND m.direction = 'in'"
 	    " UNION ALL SELECT o.created_at, 'out', o.kind, o.text, o.status,"
 	    " CASE WHEN o.reporter_id IS NOT NULL THEN 'reporter' ELSE"
-	    " COALESCE(k.role || ': ' || k.name, 'operator') END"
+	    " COALESCE(k.role || ': ' || k.name, 'operator') END, 2, o.id"
 	    " FROM outbox o LEFT JOIN contacts k ON k.id = o.contact_id"
 	    " WHERE o.case_id = ?1"
-	    " ORDER BY 1, 2";
+	    " ORDER BY 1, 7, 8";
 	sqlite3_stmt		*s;
 	struct timeline_item	 t;
 	int			 rc, n = 0;

@@ -59,6 +59,7 @@ static void	web_logout(struct web_req *);
 static void	web_style(struct web_req *);
 static void	web_root(struct web_req *);
 static void	web_dummy_hash(struct web *);
+static void	web_nothing(struct web_req *);
 
 static const struct web_page web_pages[] = {
 	{ .path = "/login", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
@@ -67,6 +68,8 @@ static const struct web_page web_pages[] = {
 	{ .path = "/static/style.css", .methods = EVHTTP_REQ_GET,
 	  .flags = WEB_F_PUBLIC, .serve = web_style },
 	{ .path = "/", .methods = EVHTTP_REQ_GET, .serve = web_root },
+	{ .path = "/favicon.ico", .methods = EVHTTP_REQ_GET,
+	  .flags = WEB_F_PUBLIC, .serve = web_nothing },
 };
 
 const char *const web_categories[] = {
@@ -506,10 +509,19 @@ web_login_form(struct web_req *r, int code, const char *error)
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->req);
 	char			 token[64], cookie[160];
 
-	web_token(token, sizeof(token));
-	(void)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/login; HttpOnly; "
-	    "SameSite=Strict", WEB_LOGIN_COOKIE, token);
-	evhttp_add_header(h, "Set-Cookie", cookie);
+	/*
+	 * Keep the token a browser already has: another tab, or a request
+	 * the browser makes by itself and that lands here (the favicon),
+	 * must not invalidate the form on screen.
+	 */
+	if (!web_cookie(r, WEB_LOGIN_COOKIE, token, sizeof(token)) ||
+	    strlen(token) != 43 || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_") != 43) {
+		web_token(token, sizeof(token));
+		(void)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/login; "
+		    "HttpOnly; SameSite=Strict", WEB_LOGIN_COOKIE, token);
+		evhttp_add_header(h, "Set-Cookie", cookie);
+	}
 	web_begin(r, "Đăng nhập", NULL);
 	evbuffer_add_printf(r->out, "<div class=\"login box\"><h1>Đăng nhập"
 	    "</h1>");
@@ -642,6 +654,13 @@ web_style(struct web_req *r)
 	evhttp_add_header(h, "Cache-Control", "max-age=3600");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_send_reply(r->req, 200, "OK", r->out);
+}
+
+/* No icon: an empty answer, so the browser stops asking. */
+static void
+web_nothing(struct web_req *r)
+{
+	evhttp_send_reply(r->req, 204, "No Content", NULL);
 }
 
 static void
