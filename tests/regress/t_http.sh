@@ -18,8 +18,14 @@ check "sms counter" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_sms_received
 check "cases by category" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_cases{category=\"violence\",urgent=\"true\"} 1'" _ "$m"
 check "sent by kind" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_sms_sent{kind=\"ack\",status=\"sent\"} 1'" _ "$m"
 check "modem gauge" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_modem_up 1'" _ "$m"
+if command -v promtool > /dev/null; then
+	printf '%s\n' "$m" > "$OUT/metrics.txt"
+	check "promtool accepts /metrics" sh -c "promtool check metrics < '$OUT/metrics.txt' > '$OUT/promtool.log' 2>&1"
+else
+	fail "promtool is not installed (make deps)"
+fi
 check "no number in metrics" sh -c "! printf '%s\n' \"\$1\" | grep -q 987600001" _ "$m"
-eq "404" "$(curl -s -o /dev/null -w '%{http_code}' "http://$addr/nope")" "404"
+eq "unknown path, anonymous: to the login page" "$(curl -s -o /dev/null -w "%{http_code}" "http://$addr/nope")" "303"
 eq "405" "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://$addr/healthz")" "405"
 stop
 
