@@ -28,6 +28,14 @@ multipart_timeout = 30s
 ack_timeout = 10m
 EOC
 fi
+# The dashboard on this machine only (TINBAO_DEMO_LISTEN picks another
+# address, e.g. when 8080 is taken).
+LISTEN=${TINBAO_DEMO_LISTEN:-127.0.0.1:8080}
+if grep -q '^\[http\]' "$CONF"; then
+	sed -i "s|^listen = .*|listen = $LISTEN|" "$CONF"
+else
+	printf '\n[http]\nlisten = %s\n' "$LISTEN" >> "$CONF"
+fi
 "$BIN" -c "$CONF" db init
 # A sample directory (the shared example schools, the test contacts), so
 # that the report finds its school and its alerts find their recipients.
@@ -35,6 +43,12 @@ SCHOOLS=$(pwd)/../shared/corpus/schools.csv
 if [ -f "$SCHOOLS" ] && [ "$(sqlite3 "$RUN/tinbao.db" 'SELECT count(*) FROM contacts')" = 0 ]; then
 	"$BIN" -c "$CONF" import schools "$SCHOOLS"
 	"$BIN" -c "$CONF" import contacts tests/data/contacts.csv
+fi
+# A dashboard account for the Bureau, with a password made here.
+if [ ! -f "$RUN/dashboard.pw" ]; then
+	(umask 077; od -An -N12 -tx1 /dev/urandom | tr -d ' \n' > "$RUN/dashboard.pw"; echo >> "$RUN/dashboard.pw")
+	"$BIN" -c "$CONF" user add bureau --role bureau --replace \
+	    --password-file "$RUN/dashboard.pw" > /dev/null
 fi
 "$BIN" -c "$CONF" serve > "$RUN/serve.log" 2>&1 &
 PID=$!
@@ -78,6 +92,9 @@ echo "== tinbao show $code:"
 echo
 echo "== what was sent: alerts (GSM-7, one SMS) and the acknowledgement (no number, no report text):"
 sqlite3 "$RUN/tinbao.db" "SELECT kind, COALESCE(number, 'reporter ' || (SELECT alias FROM reporters WHERE id = reporter_id)), status, text FROM outbox WHERE case_id = (SELECT id FROM cases WHERE code = '$code') ORDER BY priority, id"
+echo
+ADDR=$(sed -n 's/.*http: listening on \([0-9.:]*\).*/\1/p' "$RUN/serve.log" | tail -n 1)
+echo "== the dashboard: http://$ADDR/  (user bureau, password $(cat "$RUN/dashboard.pw"))"
 echo
 if [ "${TINBAO_DEMO_EXIT:-0}" = 1 ]; then
 	kill -TERM $PID; wait $PID; trap - EXIT; exit 0
