@@ -41,6 +41,8 @@ struct import {
 	int			 nrows;
 	int			 toomany;
 	int			 errors;
+	char			*errbuf;	/* one row's problems (API) */
+	size_t			 errsz;
 };
 
 static const char *school_cols[] = { "code", "name", "commune", "level",
@@ -57,13 +59,29 @@ static void
 import_error(struct import *im, int line, const char *fmt, ...)
 {
 	va_list	 ap;
+	size_t	 n;
 
+	im->errors++;
+	if (im->errbuf != NULL) {
+		/* One row from the API: its problems joined with "; ". */
+		n = strlen(im->errbuf);
+		if (n > 0 && n + 2 < im->errsz) {
+			(void)strlcpy_checked(im->errbuf + n, "; ",
+			    im->errsz - n);
+			n += 2;
+		}
+		if (n + 1 < im->errsz) {
+			va_start(ap, fmt);
+			(void)vsnprintf(im->errbuf + n, im->errsz - n, fmt, ap);
+			va_end(ap);
+		}
+		return;
+	}
 	fprintf(stderr, "%s:%d: ", im->path, line);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	im->errors++;
 }
 
 static void
@@ -260,6 +278,61 @@ import_contact(struct import *im, struct store *st, const struct secret *sec,
 	if (bad || !write)
 		return (bad ? -1 : 0);
 	return (store_contact_upsert(st, &c, time(NULL)));
+}
+
+/*
+ * Checks one school given as its IMPORT_SCHOOL_FIELDS fields in the CSV's
+ * column order (trimmed in place) and writes it when valid, for the API.
+ * Returns 0, or -1 with the problems in err (err empty: a store error).
+ */
+int
+import_school_row(struct store *st, char *f[IMPORT_SCHOOL_FIELDS],
+    char *err, size_t errsz)
+{
+	static const int	 col[IMPORT_SCHOOL_FIELDS] = { 0, 1, 2, 3, 4 };
+	struct import		 im;
+	struct import_row	 r;
+	int			 i;
+
+	memset(&im, 0, sizeof(im));
+	memset(&r, 0, sizeof(r));
+	err[0] = '\0';
+	im.errbuf = err;
+	im.errsz = errsz;
+	r.nfields = IMPORT_SCHOOL_FIELDS;
+	for (i = 0; i < IMPORT_SCHOOL_FIELDS; i++)
+		r.field[i] = f[i];
+	if (import_school(&im, st, col, &r, 0) == -1)
+		return (-1);
+	return (import_school(&im, st, col, &r, 1));
+}
+
+/*
+ * Checks one contact given as its IMPORT_CONTACT_FIELDS fields (the pin
+ * may be "": none) and writes it when valid, for the API.  Returns 0, or
+ * -1 with the problems in err (err empty: a store error).
+ */
+int
+import_contact_row(struct store *st, const struct secret *sec,
+    char *f[IMPORT_CONTACT_FIELDS], char *err, size_t errsz)
+{
+	static const int	 col[IMPORT_CONTACT_FIELDS] = { 0, 1, 2, 3, 4,
+	    5, 6 };
+	struct import		 im;
+	struct import_row	 r;
+	int			 i;
+
+	memset(&im, 0, sizeof(im));
+	memset(&r, 0, sizeof(r));
+	err[0] = '\0';
+	im.errbuf = err;
+	im.errsz = errsz;
+	r.nfields = IMPORT_CONTACT_FIELDS;
+	for (i = 0; i < IMPORT_CONTACT_FIELDS; i++)
+		r.field[i] = f[i];
+	if (import_contact(&im, st, sec, col, &r, 0) == -1)
+		return (-1);
+	return (import_contact(&im, st, sec, col, &r, 1));
 }
 
 /* Runs `tinbao import schools|contacts FILE.csv`. */

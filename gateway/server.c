@@ -36,6 +36,7 @@ struct server {
 	struct kannel		*kannel;
 	struct ussd		*ussd;
 	struct web		*web;
+	struct api		*api;
 	struct httpctx		 hctx;
 	struct status		 status;
 	enum modem_state	 modem_state;
@@ -396,6 +397,8 @@ server_run(struct config *conf)
 		sv.hctx.status = &sv.status;
 		sv.web = web_new(&sv.hctx);
 		http_mount(sv.http, "/", web_serve, sv.web);
+		sv.api = api_new(&sv.hctx);
+		http_mount(sv.http, "/api/v1/", api_serve, sv.api);
 	}
 	if (conf->ussd_secret_file != NULL && sv.http != NULL) {
 		if ((sv.ussd = ussd_new(conf, &sv.router, &sv.status)) == NULL)
@@ -414,6 +417,7 @@ server_run(struct config *conf)
 	web_free(sv.web);
 	kannel_free(sv.kannel);
 	ussd_free(sv.ussd);
+	api_free(sv.api);
 	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);
 	outbox_free(sv.outbox);
 	event_free(sv.ev_tick);

@@ -59,6 +59,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ .name = "user", .usage = "user add NAME --role bureau|admin "
 	  "[--password-file FILE] [--replace]", .flags = CMD_F_CONFIG,
 	  .exec = cmd_user },
+	{ .name = "token", .usage = "token add NAME --role bureau|admin | "
+	  "list | revoke NAME", .flags = CMD_F_CONFIG, .exec = cmd_token },
 	{ .name = "classify", .usage = "classify [TEXT ...]",
 	  .flags = CMD_F_NOCONFIG, .exec = cmd_classify },
 	{ .name = "version", .usage = "version", .flags = CMD_F_NOCONFIG,

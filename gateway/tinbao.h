@@ -840,4 +840,54 @@ struct web *web_new(struct httpctx *);
 void	 web_serve(void *, struct evhttp_request *);
 void	 web_free(struct web *);
 
+/* cmd_import.c: one directory row, checked as the CSV import checks it */
+#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
+#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
+					   level, pin */
+int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
+	    char *, size_t);
+int	 import_contact_row(struct store *, const struct secret *,
+	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
+
+/* store_api.c: API tokens and the whole directory */
+struct api_token {
+	int64_t		 id;
+	char		 name[64];
+	char		 role[16];	/* bureau, admin */
+	int64_t		 created_at;
+	int64_t		 used_at;	/* 0: never */
+	int		 revoked;
+};
+int	 store_token_add(struct store *, const char *, const char *,
+	    const unsigned char[32], int64_t);
+int	 store_token_find(struct store *, const unsigned char[32],
+	    struct api_token *);
+int	 store_token_used(struct store *, int64_t, int64_t);
+int	 store_token_revoke(struct store *, const char *, int *);
+int	 store_token_list(struct store *,
+	    int (*)(const struct api_token *, void *), void *);
+int	 store_contact_list(struct store *,
+	    int (*)(const struct contact *, void *), void *);
+
+/* api.c: the JSON API at /api/v1/ (SPEC section 9) */
+#define API_TOKEN_PREFIX	"tb_"
+#define API_TOKEN_LEN		(3 + 43)	/* prefix, 32 bytes base64url */
+#define API_NAME_MAX		63
+struct api;
+struct api *api_new(struct httpctx *);
+void	 api_serve(void *, struct evhttp_request *);
+void	 api_free(struct api *);
+void	 api_token_hash(const struct secret *, const char *,
+	    unsigned char[32]);
+int	 api_token_is_wellformed(const char *);
+int	 api_name_is_valid(const char *);
+size_t	 api_b64url(const unsigned char *, size_t, char *, size_t);
+const char *api_bearer(const char *);
+int	 api_parse_day(const char *, int64_t *, int64_t *);
+int	 api_json_depth(const char *, size_t);
+long	 api_utf8_chars(const char *);
+
+/* cmd_token.c */
+int	 cmd_token(struct config *, int, char **);
+
 #endif /* TINBAO_H */
