@@ -93,6 +93,7 @@ static int	api_read_body(struct apireq *);
 static int	api_query_check(struct apireq *, const char *const *);
 static int	api_parse_int(const char *, long, long, long *);
 static void	api_iso_time(int64_t, char *, size_t);
+static json_t	*api_str(const char *);
 static json_t	*api_case_json(const struct store_caserow *);
 static int	api_case_load(struct apireq *, const char *,
 		    struct store_caserow *);
@@ -368,6 +369,27 @@ api_iso_time(int64_t t, char *buf, size_t bufsz)
 		(void)snprintf(buf + n, bufsz - n, "%.3s:%s", z, z + 3);
 }
 
+/*
+ * A JSON string of s, repaired when it is not valid UTF-8 (an event's
+ * detail may have been cut inside a character by a fixed buffer): jansson
+ * would refuse it and the member would silently go missing.
+ */
+static json_t *
+api_str(const char *s)
+{
+	json_t	*j;
+	char	*fixed;
+
+	if (s == NULL)
+		return (json_string(""));
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	fixed = utf8_sanitize(s, strlen(s));
+	j = json_string(fixed);
+	free(fixed);
+	return (j);
+}
+
 /* ------------------------------------------------------------ replies */
 
 /* Sends obj (consumed) as the JSON answer with status code. */
@@ -576,9 +598,9 @@ api_case_json(const struct store_caserow *c)
 	json_object_set_new(o, "reporter", c->alias[0] ?
 	    json_string(c->alias) : json_null());
 	json_object_set_new(o, "matched", matched);
-	json_object_set_new(o, "text", json_string(c->text));
+	json_object_set_new(o, "text", api_str(c->text));
 	json_object_set_new(o, "outcome", c->outcome[0] ?
-	    json_string(c->outcome) : json_null());
+	    api_str(c->outcome) : json_null());
 	return (o);
 }
 
@@ -759,13 +781,11 @@ api_timeline_cb(const struct timeline_item *t, void *arg)
 	api_iso_time(t->at, when, sizeof(when));
 	e = json_object();
 	json_object_set_new(e, "at", json_string(when));
-	json_object_set_new(e, "source", json_string(t->source));
-	json_object_set_new(e, "type", json_string(t->type ? t->type : ""));
-	json_object_set_new(e, "detail", json_string(t->detail ?
-	    t->detail : ""));
-	json_object_set_new(e, "status", json_string(t->status ?
-	    t->status : ""));
-	json_object_set_new(e, "who", json_string(t->who ? t->who : ""));
+	json_object_set_new(e, "source", api_str(t->source));
+	json_object_set_new(e, "type", api_str(t->type));
+	json_object_set_new(e, "detail", api_str(t->detail));
+	json_object_set_new(e, "status", api_str(t->status));
+	json_object_set_new(e, "who", api_str(t->who));
 	json_array_append_new(tl, e);
 	return (0);
 }
