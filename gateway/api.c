@@ -110,6 +110,22 @@ static void	api_schools(struct apireq *, const char *);
 static void	api_school_put(struct apireq *, const char *);
 static void	api_contacts(struct apireq *, const char *);
 static void	api_contact_put(struct apireq *, const char *);
+static int	api_cases_cb(const struct store_caserow *, void *);
+static int	api_timeline_cb(const struct timeline_item *, void *);
+struct api_stats;
+static int	api_stats_cb(const struct stats_row *, void *);
+static const char *api_stats_value(const struct stats_row *, int);
+static const char *api_stats_name(int);
+static int	api_stats_cmp(const void *, const void *, void *);
+static json_t	*api_stats_count(const struct api_stats *, int64_t);
+static json_t	*api_school_json(const struct school *);
+static int	api_schools_cb(const struct school *, void *);
+static json_t	*api_contact_json(const struct contact *);
+static int	api_contacts_cb(const struct contact *, void *);
+static int	api_body_fields(struct apireq *, const char *const *, size_t,
+		    const char *, char **);
+static int	api_directory_put(struct apireq *, int, char **, const char *,
+		    const char *);
 
 static const struct api_route api_routes[] = {
 	{ .name = "cases", .method = EVHTTP_REQ_GET, .serve = api_cases },

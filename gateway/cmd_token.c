@@ -21,6 +21,8 @@ static int	token_add(struct config *, const char *, const char *);
 static int	token_list(struct config *);
 static int	token_revoke(struct config *, const char *);
 static struct store *token_open(struct config *);
+static void	token_time(int64_t, char *, size_t);
+static int	token_list_cb(const struct api_token *, void *);
 
 static int
 token_usage(void)
