@@ -49,11 +49,8 @@
 #define API_SUPPRESS_DEFAULT	5
 #define API_SUPPRESS_MAX	1000000
 #define API_REPLY_CHARS		500
-/*
- * case_reply() puts the text into a 600-byte SMS after "Hồ sơ CODE - cán
- * bộ trả lời: ", so a longer text would be cut there without a word.
- */
-#define API_REPLY_BYTES		560
+/* Bytes of UTF-8: 500 Vietnamese characters of up to 3 bytes, at most. */
+#define API_REPLY_BYTES		1500
 #define API_OUTCOME_CHARS	200
 #define API_OUTCOME_BYTES	255	/* store_caserow.outcome */
 #define API_USED_EVERY		60	/* seconds between used_at writes */

@@ -9,6 +9,7 @@
  * the reporter and the audit row commit together or not at all.  The caller
  * kicks the outbox afterwards.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tinbao.h"
@@ -85,16 +86,19 @@ fail:
 
 /*
  * Answers a case's reporter with text (the same SMS a responder's TL
- * command sends); answering acknowledges an open case.  Returns 0 or -1.
+ * command sends); answering acknowledges an open case.  Returns 1 when the
+ * SMS is queued, 0 when the case is closed (nothing done), -1 on error.
  */
 int
 case_reply(struct store *st, const struct secret *sec,
     const struct config *conf, const struct store_caserow *c,
     const char *actor, const char *addr, const char *text, int64_t now)
 {
-	char	 detail[600], sms[600];
+	char	 detail[128], fitted[600], *long_detail = NULL, *sms = NULL;
 	int	 r;
 
+	if (strcmp(c->status, "closed") == 0)
+		return (0);
 	if (store_begin(st) == -1)
 		return (-1);
 	if ((r = store_case_ack(st, c->id, 0, now)) == -1)
@@ -103,19 +107,27 @@ case_reply(struct store *st, const struct secret *sec,
 	if (r == 1 && store_event_add(st, c->id, now, "acknowledged",
 	    detail) == -1)
 		goto fail;
-	(void)snprintf(detail, sizeof(detail), "by=%s text=%s", actor, text);
-	if (store_event_add(st, c->id, now, "relay_to_reporter", detail) == -1)
+	/* Whole texts: a fixed buffer could cut one inside a character. */
+	(void)xasprintf(&long_detail, "by=%s text=%s", actor, text);
+	if (store_event_add(st, c->id, now, "relay_to_reporter",
+	    long_detail) == -1)
 		goto fail;
 	if (c->reporter_id > 0)
-		(void)snprintf(sms, sizeof(sms), "Hồ sơ %s - cán bộ trả lời: "
-		    "%s", c->code, text);
-	else
-		(void)handler_fit(sms, sizeof(sms), "", text, "", 150);
+		(void)xasprintf(&sms, "Hồ sơ %s - cán bộ trả lời: %s", c->code,
+		    text);
+	else {
+		(void)handler_fit(fitted, sizeof(fitted), "", text, "", 150);
+		sms = xstrdup(fitted);
+	}
 	if (case_queue_to_sender(st, sec, conf, c, "relay", sms, now) == -1 ||
 	    store_audit(st, actor, "case.reply", c->id, "", addr) == -1)
 		goto fail;
-	return (store_commit(st));
+	free(long_detail);
+	free(sms);
+	return (store_commit(st) == -1 ? -1 : 1);
 fail:
+	free(long_detail);
+	free(sms);
 	store_rollback(st);
 	return (-1);
 }
@@ -129,17 +141,18 @@ case_close(struct store *st, const struct secret *sec,
     const struct config *conf, const struct store_caserow *c,
     const char *actor, const char *addr, const char *outcome, int64_t now)
 {
-	char	 detail[400], sms[300];
+	char	*detail = NULL, sms[300];
 	int	 r;
 
 	if (store_begin(st) == -1)
 		return (-1);
 	if ((r = store_case_close(st, c->id, outcome, 0, now)) == -1)
 		goto fail;
-	(void)snprintf(detail, sizeof(detail), "by=%s outcome=%s", actor,
-	    outcome);
-	if (store_event_add(st, c->id, now, r ? "closed" : "closed_again",
-	    detail) == -1)
+	(void)xasprintf(&detail, "by=%s outcome=%s", actor, outcome);
+	r = store_event_add(st, c->id, now, r ? "closed" : "closed_again",
+	    detail) == -1 ? -1 : r;
+	free(detail);
+	if (r == -1)
 		goto fail;
 	if (r == 1 && c->reporter_id > 0) {
 		(void)snprintf(sms, sizeof(sms), "Hồ sơ %s đã được xử lý xong. "

@@ -342,6 +342,7 @@ web_send(struct web_req *r, int code)
 	    "Bad Request" : code == 401 ? "Unauthorized" : code == 403 ?
 	    "Forbidden" : code == 404 ? "Not Found" : code == 429 ?
 	    "Too Many Requests" : code == 413 ? "Payload Too Large" :
+	    code == 405 ? "Method Not Allowed" : code == 409 ? "Conflict" :
 	    "Error", r->out);
 }
 

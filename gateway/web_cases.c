@@ -501,6 +501,11 @@ web_case(struct web_req *r)
 		web_fail(r, 500, "Không lưu được. Hãy thử lại.");
 		return;
 	}
+	if (rc == 0 && strcmp(action, "reply") == 0) {
+		store_caserow_free(&c);
+		web_fail(r, 409, "Hồ sơ đã đóng: không gửi trả lời được nữa.");
+		return;
+	}
 	log_info("web: case=%s action=%s by=%s", c.code, action, r->actor);
 	if (r->ctx->outbox != NULL)
 		outbox_kick(r->ctx->outbox);

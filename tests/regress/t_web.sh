@@ -102,6 +102,7 @@ eq "reply" "$(code_of $B --data-urlencode "csrf=$csrf" --data-urlencode "text=C�
 wait_count "reply sent to the reporter" "SELECT 1 FROM outbox WHERE kind='relay' AND reporter_id IS NOT NULL AND status='sent' AND text LIKE '%công an đã đến trường%'" 1
 eq "close" "$(code_of $B --data-urlencode "csrf=$csrf" --data-urlencode "outcome=Đã xử lý, học sinh an toàn" "$base/cases/$code/close")" "303"
 eq "closed" "$(tb show "$code" --json | jq -r .status)" "closed"
+eq "no reply to a closed case" "$(code_of $B --data-urlencode "csrf=$csrf" --data-urlencode "text=còn đó không?" "$base/cases/$code/reply")" "409"
 curl -s $B "$base/cases/$code?done=close" > "$OUT/case2.html"
 check "timeline shows the acknowledgement" grep -q 'Đã nhận xử lý' "$OUT/case2.html"
 check "timeline shows the reply" grep -q 'công an đã đến trường' "$OUT/case2.html"
