@@ -754,6 +754,7 @@ web_serve(void *arg, struct evhttp_request *req)
 	if ((p = web_find(web_pages, sizeof(web_pages) / sizeof(web_pages[0]),
 	    &r)) == NULL && (p = web_find(web_case_pages, web_ncase_pages,
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
+	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,
 	    &r)) == NULL) {
 		if (!r.authed)
 			web_redirect(&r, "/login");

@@ -117,6 +117,24 @@ A="-b $OUT/ja -c $OUT/ja"
 eq "admin on /audit" "$(code_of $A "$base/audit")" "200"
 check "audit page lists the actions" sh -c "curl -s $A '$base/audit' | grep -q 'case.close'"
 
+# The directory: read by the bureau, edited by admins with the import's
+# checks; a PIN is never shown.
+check "bureau reads the directory" sh -c "curl -s $B '$base/directory' | grep -q 'THCS Mỹ Phú'"
+check "bureau sees no edit form" sh -c "! curl -s $B '$base/directory' | grep -q 'action=\"/directory/school\"'"
+eq "bureau cannot edit" "$(code_of $B --data-urlencode "csrf=$csrf" --data 'code=ZZ1&name=X&level=TH' "$base/directory/school")" "403"
+curl -s $A "$base/directory" > "$OUT/dir.html"
+acsrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$OUT/dir.html" | head -n 1)
+check "admin sees the forms" grep -q 'action="/directory/contact"' "$OUT/dir.html"
+check "no PIN on the page" sh -c "! grep -q 4821 '$OUT/dir.html'"
+eq "admin adds a school" "$(code_of $A --data-urlencode "csrf=$acsrf" --data-urlencode 'code=ZZ1' --data-urlencode 'name=Trường Tiểu học Thử <b>' --data-urlencode 'commune=Mỹ Phú' --data-urlencode 'level=TH' "$base/directory/school")" "303"
+eq "the school is stored" "$(sql "SELECT name || '|' || level FROM schools WHERE code='ZZ1'")" "Trường Tiểu học Thử <b>|TH"
+check "and shown escaped" sh -c "curl -s $A '$base/directory' | grep -q 'Thử &lt;b&gt;'"
+eq "a bad level is refused" "$(code_of $A --data-urlencode "csrf=$acsrf" --data 'code=ZZ2&name=X&level=XYZ' "$base/directory/school")" "400"
+eq "nothing stored" "$(count "SELECT 1 FROM schools WHERE code='ZZ2'")" "0"
+eq "admin adds a contact" "$(code_of $A --data-urlencode "csrf=$acsrf" --data-urlencode 'name=Trung úy Thử' --data-urlencode 'phone=0911199999' --data-urlencode 'role=police' --data-urlencode 'commune=Mỹ Phú' --data-urlencode 'level=1' "$base/directory/contact")" "303"
+eq "the contact is stored in E.164" "$(sql "SELECT role FROM contacts WHERE phone='+84911199999'")" "police"
+eq "directory edits audited" "$(count "SELECT 1 FROM audit WHERE actor='user:quan' AND action IN ('school.upsert', 'contact.upsert')")" "2"
+
 # Logout ends the session on the server, not only in the browser.
 cp "$OUT/jb" "$OUT/jb.saved"
 eq "logout" "$(code_of $B --data-urlencode "csrf=$csrf" "$base/logout")" "303"
