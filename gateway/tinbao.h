@@ -638,6 +638,27 @@ int	 cmd_show(struct config *, int, char **);
 int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
+
+/* cmd_import.c: the directory's CSV files, parsed and validated */
+enum import_kind {
+	IMPORT_SCHOOLS,
+	IMPORT_CONTACTS,
+};
+struct import_entry {
+	int		 line;		/* where its row began */
+	struct school	 school;	/* IMPORT_SCHOOLS */
+	struct contact	 contact;	/* IMPORT_CONTACTS: no pin_mac yet */
+	char		 pin[9];	/* in clear until written, "" none */
+};
+struct import_file {
+	enum import_kind	 kind;
+	struct import_entry	*entries;	/* the valid rows */
+	size_t			 n;
+	int			 errors;
+};
+int	 import_parse(enum import_kind, const char *, size_t,
+	    void (*)(void *, int, const char *), void *, struct import_file *);
+void	 import_file_free(struct import_file *);
 int	 cmd_purge(struct config *, int, char **);
 int	 cmd_status(struct config *, int, char **);
 int	 cmd_backup(struct config *, int, char **);
