@@ -6,9 +6,17 @@
  * with one bad row is reported in full, with the line number of each
  * problem, and changes nothing.  Re-importing updates rows by their key (the
  * school code, the contact's phone), so an import can be run again safely.
+ *
+ * import_parse is the pure half (bytes to validated rows, every problem
+ * with its line number), shared by the command and tests/fuzz/fuzz_csv.c;
+ * cmd_import adds what only the database can say (does a contact's school
+ * exist) and writes.  A contact's PIN is held in clear only between the
+ * two, and is wiped when the rows are freed.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +27,8 @@
 #include "tinbao.h"
 
 #define IMPORT_MAX_FIELDS	16
-
-enum import_kind {
-	IMPORT_SCHOOLS,
-	IMPORT_CONTACTS,
-};
+#define IMPORT_LINE_MAX		8192	/* bytes of one physical line */
+#define IMPORT_FILE_MAX		(64 * 1024 * 1024)
 
 struct import_row {
 	int		 line;
@@ -31,9 +36,11 @@ struct import_row {
 	char		*field[IMPORT_MAX_FIELDS];
 };
 
+/* The parser's state: libcsv's callbacks collect rows here. */
 struct import {
-	const char		*path;
 	enum import_kind	 kind;
+	void			(*err)(void *, int, const char *);
+	void			*arg;
 	int			 line;		/* physical line being fed */
 	int			 rowline;	/* where the current row began */
 	struct import_row	 cur;
@@ -41,8 +48,12 @@ struct import {
 	int			 nrows;
 	int			 toomany;
 	int			 errors;
-	char			*errbuf;	/* one row's problems (API) */
-	size_t			 errsz;
+};
+
+/* A row's key (school code, contact's E.164 phone), for duplicates. */
+struct import_key {
+	char		 key[NUMBER_MAX > 16 ? NUMBER_MAX : 16];
+	int		 line;
 };
 
 static const char *school_cols[] = { "code", "name", "commune", "level",
@@ -54,40 +65,38 @@ static void	import_field(void *, size_t, void *);
 static void	import_record(int, void *);
 static void	import_error(struct import *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+static char	*import_trim(char *);
+static int	import_code_ok(const char *);
+static int	import_copy(struct import *, int, const char *, char *, size_t,
+		    const char *);
+static int	import_school(struct import *, const int *,
+		    const struct import_row *, struct import_entry *);
+static int	import_contact(struct import *, const int *,
+		    const struct import_row *, struct import_entry *);
+static void	import_cmd_error(void *, int, const char *);
 
+/* Reports one problem of the file, with its line, to the caller. */
 static void
 import_error(struct import *im, int line, const char *fmt, ...)
 {
 	va_list	 ap;
-	size_t	 n;
+	char	*msg;
 
-	im->errors++;
-	if (im->errbuf != NULL) {
-		/* One row from the API: its problems joined with "; ". */
-		n = strlen(im->errbuf);
-		if (n > 0 && n + 2 < im->errsz) {
-			(void)strlcpy_checked(im->errbuf + n, "; ",
-			    im->errsz - n);
-			n += 2;
-		}
-		if (n + 1 < im->errsz) {
-			va_start(ap, fmt);
-			(void)vsnprintf(im->errbuf + n, im->errsz - n, fmt, ap);
-			va_end(ap);
-		}
-		return;
-	}
-	fprintf(stderr, "%s:%d: ", im->path, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		fatalx("vasprintf");
 	va_end(ap);
-	fputc('\n', stderr);
+	im->err(im->arg, line, msg);
+	free(msg);
+	im->errors++;
 }
 
+/* libcsv: one field, trimmed of white space at both ends. */
 static void
 import_field(void *data, size_t len, void *arg)
 {
 	struct import	*im = arg;
+	char		*f, *t;
 
 	if (im->cur.nfields == 0)
 		im->cur.line = im->rowline;
@@ -95,10 +104,16 @@ import_field(void *data, size_t len, void *arg)
 		im->toomany = 1;
 		return;
 	}
-	im->cur.field[im->cur.nfields++] = xstrndup(data ? data : "",
-	    data ? len : 0);
+	f = xstrndup(data ? data : "", data ? len : 0);
+	/* Trimmed once here, so that no check sees one form and the
+	 * database another (" MP2" once passed as a code and was stored
+	 * with its space). */
+	t = import_trim(f);
+	memmove(f, t, strlen(t) + 1);
+	im->cur.field[im->cur.nfields++] = f;
 }
 
+/* libcsv: the end of a row. */
 static void
 import_record(int c, void *arg)
 {
@@ -156,32 +171,32 @@ import_copy(struct import *im, int line, const char *what, char *dst,
 	return (0);
 }
 
+/* Validates a schools row into e->school.  Returns 0 or -1 (reported). */
 static int
-import_school(struct import *im, struct store *st, const int *col,
-    const struct import_row *r, int write)
+import_school(struct import *im, const int *col, const struct import_row *r,
+    struct import_entry *e)
 {
-	struct school	 sc;
+	struct school	*sc = &e->school;
 	const char	*level;
 	int		 bad = 0;
 
-	memset(&sc, 0, sizeof(sc));
-	if (!import_code_ok(import_trim(r->field[col[0]]))) {
+	if (!import_code_ok(r->field[col[0]])) {
 		import_error(im, r->line, "code '%s': 1 to 15 letters, digits, "
 		    "'-' or '_'", r->field[col[0]]);
 		bad = 1;
 	} else
-		(void)strlcpy_checked(sc.code, r->field[col[0]],
-		    sizeof(sc.code));
-	if (*import_trim(r->field[col[1]]) == '\0') {
+		(void)strlcpy_checked(sc->code, r->field[col[0]],
+		    sizeof(sc->code));
+	if (r->field[col[1]][0] == '\0') {
 		import_error(im, r->line, "name is empty");
 		bad = 1;
-	} else if (import_copy(im, r->line, "name", sc.name, sizeof(sc.name),
-	    r->field[col[1]]) == -1)
+	} else if (import_copy(im, r->line, "name", sc->name,
+	    sizeof(sc->name), r->field[col[1]]) == -1)
 		bad = 1;
-	if (import_copy(im, r->line, "commune", sc.commune, sizeof(sc.commune),
-	    import_trim(r->field[col[2]])) == -1)
+	if (import_copy(im, r->line, "commune", sc->commune,
+	    sizeof(sc->commune), r->field[col[2]]) == -1)
 		bad = 1;
-	level = import_trim(r->field[col[3]]);
+	level = r->field[col[3]];
 	if (strcmp(level, "TH") != 0 && strcmp(level, "THCS") != 0 &&
 	    strcmp(level, "THPT") != 0 && strcmp(level, "MN") != 0 &&
 	    strcmp(level, "GDTX") != 0) {
@@ -189,80 +204,79 @@ import_school(struct import *im, struct store *st, const int *col,
 		    "MN, GDTX", level);
 		bad = 1;
 	} else
-		(void)strlcpy_checked(sc.level, level, sizeof(sc.level));
-	if (col[4] >= 0 && import_copy(im, r->line, "aliases", sc.aliases,
-	    sizeof(sc.aliases), import_trim(r->field[col[4]])) == -1)
+		(void)strlcpy_checked(sc->level, level, sizeof(sc->level));
+	if (col[4] >= 0 && import_copy(im, r->line, "aliases", sc->aliases,
+	    sizeof(sc->aliases), r->field[col[4]]) == -1)
 		bad = 1;
-	if (bad || !write)
-		return (bad ? -1 : 0);
-	return (store_school_upsert(st, &sc));
+	return (bad ? -1 : 0);
 }
 
+/*
+ * Validates a contacts row into e->contact and e->pin.  Whether its school
+ * exists is the database's to say (cmd_import).  Returns 0 or -1.
+ */
 static int
-import_contact(struct import *im, struct store *st, const struct secret *sec,
-    const int *col, const struct import_row *r, int write)
+import_contact(struct import *im, const int *col, const struct import_row *r,
+    struct import_entry *e)
 {
 	static const char *roles[] = { "police", "teacher", "principal",
 	    "counselor", "bureau", "admin" };
-	struct contact	 c;
-	struct school	 sc;
+	struct contact	*c = &e->contact;
 	const char	*v;
 	size_t		 i;
-	int		 bad = 0, found;
+	int		 bad = 0;
 
-	memset(&c, 0, sizeof(c));
-	c.level = 1;
-	v = import_trim(r->field[col[0]]);
+	c->level = 1;
+	v = r->field[col[0]];
 	if (*v == '\0') {
 		import_error(im, r->line, "name is empty");
 		bad = 1;
-	} else if (import_copy(im, r->line, "name", c.name, sizeof(c.name),
+	} else if (import_copy(im, r->line, "name", c->name, sizeof(c->name),
 	    v) == -1)
 		bad = 1;
-	v = import_trim(r->field[col[1]]);
-	if (phone_normalize(v, c.phone, sizeof(c.phone)) == -1 ||
-	    c.phone[0] != '+') {
+	v = r->field[col[1]];
+	if (phone_normalize(v, c->phone, sizeof(c->phone)) == -1 ||
+	    c->phone[0] != '+') {
 		import_error(im, r->line, "phone '%s' is not a phone number "
 		    "(0912 345 678, 84912345678, +84 912 345 678)", v);
+		c->phone[0] = '\0';
 		bad = 1;
 	}
-	v = import_trim(r->field[col[2]]);
+	v = r->field[col[2]];
 	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
 		if (strcmp(v, roles[i]) == 0)
-			(void)strlcpy_checked(c.role, v, sizeof(c.role));
-	if (c.role[0] == '\0') {
+			(void)strlcpy_checked(c->role, v, sizeof(c->role));
+	if (c->role[0] == '\0') {
 		import_error(im, r->line, "role '%s': one of police, teacher, "
 		    "principal, counselor, bureau, admin", v);
 		bad = 1;
 	}
-	v = col[3] >= 0 ? import_trim(r->field[col[3]]) : "";
+	v = col[3] >= 0 ? r->field[col[3]] : "";
 	if (*v != '\0') {
-		if ((found = store_school_get(st, v, &sc)) == -1)
-			return (-1);
-		if (found == 0) {
-			import_error(im, r->line, "school '%s' is not in the "
-			    "directory (import schools first)", v);
+		if (!import_code_ok(v)) {
+			import_error(im, r->line, "school '%s' is not a "
+			    "school code", v);
 			bad = 1;
 		} else
-			(void)strlcpy_checked(c.school, v, sizeof(c.school));
-	} else if (strcmp(c.role, "teacher") == 0 ||
-	    strcmp(c.role, "principal") == 0 ||
-	    strcmp(c.role, "counselor") == 0) {
-		import_error(im, r->line, "a %s needs a school code", c.role);
+			(void)strlcpy_checked(c->school, v, sizeof(c->school));
+	} else if (strcmp(c->role, "teacher") == 0 ||
+	    strcmp(c->role, "principal") == 0 ||
+	    strcmp(c->role, "counselor") == 0) {
+		import_error(im, r->line, "a %s needs a school code", c->role);
 		bad = 1;
 	}
-	if (col[4] >= 0 && import_copy(im, r->line, "commune", c.commune,
-	    sizeof(c.commune), import_trim(r->field[col[4]])) == -1)
+	if (col[4] >= 0 && import_copy(im, r->line, "commune", c->commune,
+	    sizeof(c->commune), r->field[col[4]]) == -1)
 		bad = 1;
-	v = col[5] >= 0 ? import_trim(r->field[col[5]]) : "";
+	v = col[5] >= 0 ? r->field[col[5]] : "";
 	if (*v != '\0') {
 		if (strlen(v) != 1 || *v < '1' || *v > '3') {
 			import_error(im, r->line, "level '%s': 1, 2 or 3", v);
 			bad = 1;
 		} else
-			c.level = *v - '0';
+			c->level = *v - '0';
 	}
-	v = col[6] >= 0 ? import_trim(r->field[col[6]]) : "";
+	v = col[6] >= 0 ? r->field[col[6]] : "";
 	if (*v != '\0') {
 		for (i = 0; v[i] != '\0'; i++)
 			if (!isdigit((unsigned char)v[i]))
@@ -270,118 +284,70 @@ import_contact(struct import *im, struct store *st, const struct secret *sec,
 		if (v[i] != '\0' || i < 4 || i > 8) {
 			import_error(im, r->line, "pin: 4 to 8 digits");
 			bad = 1;
-		} else if (!bad) {
-			pin_mac(sec, c.phone, v, c.pin_mac);
-			c.has_pin = 1;
-		}
+		} else
+			(void)strlcpy_checked(e->pin, v, sizeof(e->pin));
 	}
-	if (bad || !write)
-		return (bad ? -1 : 0);
-	return (store_contact_upsert(st, &c, time(NULL)));
+	return (bad ? -1 : 0);
 }
 
 /*
- * Checks one school given as its IMPORT_SCHOOL_FIELDS fields in the CSV's
- * column order (trimmed in place) and writes it when valid, for the API.
- * Returns 0, or -1 with the problems in err (err empty: a store error).
+ * Parses and validates a whole schools or contacts file (len bytes of
+ * data) into out, without touching the database: CSV (RFC 4180, a BOM and
+ * CRLF accepted), the header naming the columns in any order, each row's
+ * fields, and the same key twice.  Every problem goes to err(arg, line,
+ * message), so that one run reports them all.  Returns 0, or -1 when there
+ * was any problem (out then holds only the rows that were valid).
  */
 int
-import_school_row(struct store *st, char *f[IMPORT_SCHOOL_FIELDS],
-    char *err, size_t errsz)
-{
-	static const int	 col[IMPORT_SCHOOL_FIELDS] = { 0, 1, 2, 3, 4 };
-	struct import		 im;
-	struct import_row	 r;
-	int			 i;
-
-	memset(&im, 0, sizeof(im));
-	memset(&r, 0, sizeof(r));
-	err[0] = '\0';
-	im.errbuf = err;
-	im.errsz = errsz;
-	r.nfields = IMPORT_SCHOOL_FIELDS;
-	for (i = 0; i < IMPORT_SCHOOL_FIELDS; i++)
-		r.field[i] = f[i];
-	if (import_school(&im, st, col, &r, 0) == -1)
-		return (-1);
-	return (import_school(&im, st, col, &r, 1));
-}
-
-/*
- * Checks one contact given as its IMPORT_CONTACT_FIELDS fields (the pin
- * may be "": none) and writes it when valid, for the API.  Returns 0, or
- * -1 with the problems in err (err empty: a store error).
- */
-int
-import_contact_row(struct store *st, const struct secret *sec,
-    char *f[IMPORT_CONTACT_FIELDS], char *err, size_t errsz)
-{
-	static const int	 col[IMPORT_CONTACT_FIELDS] = { 0, 1, 2, 3, 4,
-	    5, 6 };
-	struct import		 im;
-	struct import_row	 r;
-	int			 i;
-
-	memset(&im, 0, sizeof(im));
-	memset(&r, 0, sizeof(r));
-	err[0] = '\0';
-	im.errbuf = err;
-	im.errsz = errsz;
-	r.nfields = IMPORT_CONTACT_FIELDS;
-	for (i = 0; i < IMPORT_CONTACT_FIELDS; i++)
-		r.field[i] = f[i];
-	if (import_contact(&im, st, sec, col, &r, 0) == -1)
-		return (-1);
-	return (import_contact(&im, st, sec, col, &r, 1));
-}
-
-/* Runs `tinbao import schools|contacts FILE.csv`. */
-int
-cmd_import(struct config *conf, int argc, char **argv)
+import_parse(enum import_kind kind, const char *data, size_t len,
+    void (*err)(void *, int, const char *), void *arg,
+    struct import_file *out)
 {
 	struct csv_parser	 p;
 	struct import		 im;
-	struct store		*st = NULL;
-	struct secret		 sec;
-	const char		**cols;
-	char			 line[8192], *h;
-	int			 ncols, col[IMPORT_MAX_FIELDS], i, j, ret = 1;
-	int			 pass, dup;
-	FILE			*f;
+	struct import_key	*keys = NULL;
+	struct import_entry	 e;
+	const char		**cols, *h, *nl, *end = data + len;
+	size_t			 n, nkeys = 0, k;
+	int			 ncols, col[IMPORT_MAX_FIELDS], i, j, nreq;
+	int			 keyok, valid;
 
-	if (argc != 2 || (strcmp(argv[0], "schools") != 0 &&
-	    strcmp(argv[0], "contacts") != 0)) {
-		fprintf(stderr, "usage: tinbao import schools|contacts "
-		    "FILE.csv\n");
-		return (2);
-	}
+	memset(out, 0, sizeof(*out));
+	out->kind = kind;
 	memset(&im, 0, sizeof(im));
-	im.path = argv[1];
-	im.kind = strcmp(argv[0], "schools") == 0 ? IMPORT_SCHOOLS :
-	    IMPORT_CONTACTS;
-	cols = im.kind == IMPORT_SCHOOLS ? school_cols : contact_cols;
-	ncols = im.kind == IMPORT_SCHOOLS ? 5 : 7;
+	im.kind = kind;
+	im.err = err;
+	im.arg = arg;
+	cols = kind == IMPORT_SCHOOLS ? school_cols : contact_cols;
+	ncols = kind == IMPORT_SCHOOLS ? 5 : 7;
+	nreq = kind == IMPORT_SCHOOLS ? 4 : 3;
 
-	if ((f = fopen(im.path, "r")) == NULL) {
-		fprintf(stderr, "tinbao import: %s: %s\n", im.path,
-		    strerror(errno));
-		return (1);
-	}
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		fatalx("csv_init");
 	im.line = 0;
 	im.rowline = 1;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		size_t	 n = strlen(line);
-
+	/*
+	 * Line by line, so that each problem has its line number.  A line
+	 * ends with LF, CRLF or a lone CR, as libcsv ends a record: a row
+	 * then always begins on the line after the one its predecessor
+	 * ended on (a file with CR line ends once had rows numbered past
+	 * its last line).
+	 */
+	for (h = data; h < end; h = nl) {
+		for (nl = h; nl < end && *nl != '\n' && *nl != '\r'; nl++)
+			;
+		if (nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n')
+			nl++;
+		if (nl < end)
+			nl++;
+		n = (size_t)(nl - h);
 		im.line++;
-		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
-			import_error(&im, im.line, "line longer than %zu bytes",
-			    sizeof(line) - 2);
+		if (n > IMPORT_LINE_MAX - 2) {
+			import_error(&im, im.line, "line longer than %d bytes",
+			    IMPORT_LINE_MAX - 2);
 			break;
 		}
-		h = line;
-		if (im.line == 1 && strncmp(h, "\xef\xbb\xbf", 3) == 0) {
+		if (im.line == 1 && n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0) {
 			h += 3;
 			n -= 3;
 		}
@@ -395,7 +361,6 @@ cmd_import(struct config *conf, int argc, char **argv)
 			break;
 		}
 	}
-	fclose(f);
 	if (csv_fini(&p, import_field, import_record, &im) != 0)
 		import_error(&im, im.line, "%s", csv_strerror(csv_error(&p)));
 	csv_free(&p);
@@ -410,16 +375,17 @@ cmd_import(struct config *conf, int argc, char **argv)
 	for (i = 0; i < ncols; i++) {
 		col[i] = -1;
 		for (j = 0; j < im.rows[0].nfields; j++)
-			if (strcmp(import_trim(im.rows[0].field[j]),
-			    cols[i]) == 0)
+			if (strcmp(im.rows[0].field[j], cols[i]) == 0)
 				col[i] = j;
+		if (col[i] == -1 && i < nreq)
+			import_error(&im, im.rows[0].line > 0 ?
+			    im.rows[0].line : 1, "header: column '%s' is "
+			    "missing", cols[i]);
 	}
-	for (i = 0; i < ncols; i++)
-		if (col[i] == -1 && (i < (im.kind == IMPORT_SCHOOLS ? 4 : 3)))
-			import_error(&im, 1, "header: column '%s' is missing",
-			    cols[i]);
 	if (im.errors > 0)
 		goto out;
+
+	keys = xcalloc(im.nrows, sizeof(*keys));
 	for (i = 1; i < im.nrows; i++) {
 		if (im.rows[i].nfields != im.rows[0].nfields) {
 			import_error(&im, im.rows[i].line, "%d fields, the "
@@ -427,77 +393,271 @@ cmd_import(struct config *conf, int argc, char **argv)
 			    im.rows[0].nfields);
 			continue;
 		}
-		/* The same key twice in one file is a mistake. */
-		for (j = 1, dup = 0; j < i && !dup; j++) {
-			const char	*a = im.rows[i].field[col[im.kind ==
-			    IMPORT_SCHOOLS ? 0 : 1]];
-			const char	*b = im.rows[j].field[col[im.kind ==
-			    IMPORT_SCHOOLS ? 0 : 1]];
-
-			char	 na[NUMBER_MAX], nb[NUMBER_MAX];
-
-			/* Phones compare in E.164: 0912... is +84912... */
-			if (im.kind == IMPORT_CONTACTS &&
-			    phone_normalize(a, na, sizeof(na)) == 0 &&
-			    phone_normalize(b, nb, sizeof(nb)) == 0) {
-				a = na;
-				b = nb;
-			}
-			if (im.rows[j].nfields == im.rows[0].nfields &&
-			    strcmp(a, b) == 0) {
-				import_error(&im, im.rows[i].line, "'%s' "
-				    "already on line %d", im.rows[i].field[
-				    col[im.kind == IMPORT_SCHOOLS ? 0 : 1]],
-				    im.rows[j].line);
-				dup = 1;
+		memset(&e, 0, sizeof(e));
+		e.line = im.rows[i].line;
+		valid = (kind == IMPORT_SCHOOLS ? import_school(&im, col,
+		    &im.rows[i], &e) : import_contact(&im, col, &im.rows[i],
+		    &e)) == 0;
+		/* The same key twice in one file is a mistake, even on a
+		 * row with other problems. */
+		h = kind == IMPORT_SCHOOLS ? e.school.code : e.contact.phone;
+		keyok = h[0] != '\0';
+		for (k = 0; keyok && k < nkeys; k++) {
+			if (strcmp(keys[k].key, h) == 0) {
+				import_error(&im, e.line, "'%s' already on "
+				    "line %d", im.rows[i].field[col[kind ==
+				    IMPORT_SCHOOLS ? 0 : 1]], keys[k].line);
+				keyok = valid = 0;
 			}
 		}
-	}
-
-	/* Every row is validated, so that one run reports every problem. */
-	if (im.kind == IMPORT_CONTACTS &&
-	    secret_load(conf->keyfile, &sec) == -1)
-		goto out;
-	if ((st = store_open(conf->database, 0)) == NULL ||
-	    store_check_version(st) == -1)
-		goto out;
-	/* Pass 0 validates every row; pass 1 writes, in one transaction. */
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1 && store_begin(st) == -1)
-			goto out;
-		for (i = 1; i < im.nrows; i++) {
-			int	 r;
-
-			if (im.rows[i].nfields != im.rows[0].nfields)
-				continue;
-
-			r = im.kind == IMPORT_SCHOOLS ?
-			    import_school(&im, st, col, &im.rows[i], pass) :
-			    import_contact(&im, st, &sec, col, &im.rows[i],
-			    pass);
-			if (r == -1 && pass == 1) {
-				store_rollback(st);
-				goto out;
-			}
+		if (keyok) {
+			(void)strlcpy_checked(keys[nkeys].key, h,
+			    sizeof(keys[nkeys].key));
+			keys[nkeys++].line = e.line;
 		}
-		if (im.errors > 0)
-			goto out;
+		if (valid) {
+			out->entries = xreallocarray(out->entries, out->n + 1,
+			    sizeof(*out->entries));
+			out->entries[out->n++] = e;
+		}
+		explicit_bzero(&e, sizeof(e));
 	}
-	if (store_commit(st) == -1)
-		goto out;
-	printf("%s: %d %s imported\n", im.path, im.nrows - 1, argv[0]);
-	ret = 0;
 out:
-	if (im.errors > 0)
-		fprintf(stderr, "%s: %d problem(s), nothing imported\n",
-		    im.path, im.errors);
-	store_close(st);
+	out->errors = im.errors;
 	for (i = 0; i < im.nrows; i++)
 		for (j = 0; j < im.rows[i].nfields; j++)
 			free(im.rows[i].field[j]);
 	for (j = 0; j < im.cur.nfields; j++)
 		free(im.cur.field[j]);
 	free(im.rows);
+	free(keys);
+	return (im.errors > 0 ? -1 : 0);
+}
+
+/* Frees what import_parse returned; the PINs in clear are wiped. */
+void
+import_file_free(struct import_file *f)
+{
+	if (f->entries != NULL)
+		explicit_bzero(f->entries, f->n * sizeof(*f->entries));
+	free(f->entries);
+	memset(f, 0, sizeof(*f));
+}
+
+/* import_parse's errors, as "FILE:LINE: message" on stderr. */
+static void
+import_cmd_error(void *arg, int line, const char *msg)
+{
+	fprintf(stderr, "%s:%d: %s\n", (const char *)arg, line, msg);
+}
+
+/* Runs `tinbao import schools|contacts FILE.csv`. */
+int
+cmd_import(struct config *conf, int argc, char **argv)
+{
+	struct import_file	 imf;
+	struct store		*st = NULL;
+	struct secret		 sec;
+	const char		*path;
+	char			*data = NULL;
+	size_t			 len = 0, got;
+	int			 errors = 0, ret = 1;
+	FILE			*f;
+
+	memset(&imf, 0, sizeof(imf));
+	memset(&sec, 0, sizeof(sec));
+	if (argc != 2 || (strcmp(argv[0], "schools") != 0 &&
+	    strcmp(argv[0], "contacts") != 0)) {
+		fprintf(stderr, "usage: tinbao import schools|contacts "
+		    "FILE.csv\n");
+		return (2);
+	}
+	path = argv[1];
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "tinbao import: %s: %s\n", path,
+		    strerror(errno));
+		return (1);
+	}
+	/* The whole file in memory: a directory is a few hundred KB. */
+	data = xmalloc(IMPORT_FILE_MAX + 1);
+	while ((got = fread(data + len, 1, IMPORT_FILE_MAX + 1 - len, f)) > 0)
+		len += got;
+	if (ferror(f) || len > IMPORT_FILE_MAX) {
+		fprintf(stderr, "tinbao import: %s: %s\n", path, ferror(f) ?
+		    strerror(errno) : "larger than 64 MB");
+		fclose(f);
+		free(data);
+		return (1);
+	}
+	fclose(f);
+	if (import_parse(strcmp(argv[0], "schools") == 0 ? IMPORT_SCHOOLS :
+	    IMPORT_CONTACTS, data, len, import_cmd_error, (void *)(uintptr_t)
+	    path, &imf) == -1)
+		errors = imf.errors;
+	explicit_bzero(data, len);
+	free(data);
+
+	/* Every problem in one run: the rows', then the database's. */
+	if (imf.kind == IMPORT_CONTACTS &&
+	    secret_load(conf->keyfile, &sec) == -1)
+		goto out;
+	if ((st = store_open(conf->database, 0)) == NULL ||
+	    store_check_version(st) == -1)
+		goto out;
+	if ((errors = import_store(st, &sec, &imf, errors, import_cmd_error,
+	    (void *)(uintptr_t)path)) != 0)
+		goto out;
+	printf("%s: %zu %s imported\n", path, imf.n, argv[0]);
+	ret = 0;
+out:
+	if (errors > 0)
+		fprintf(stderr, "%s: %d problem(s), nothing imported\n",
+		    path, errors);
+	store_close(st);
+	import_file_free(&imf);
 	explicit_bzero(&sec, sizeof(sec));
 	return (ret);
+}
+
+/*
+ * Writes a parsed file into the store, all rows or none, in one
+ * transaction; first checks what only the database can tell (that each
+ * contact's school exists), reporting problems through err.  prior is the
+ * number of problems the parse found: with any, nothing is written.
+ * Returns 0, the number of problems (nothing written), or -1 on a store
+ * error.
+ */
+int
+import_store(struct store *st, const struct secret *sec,
+    struct import_file *imf, int prior, void (*err)(void *, int,
+    const char *), void *arg)
+{
+	struct import_entry	*e;
+	struct school		 sc;
+	char			 msg[128];
+	size_t			 i;
+	int			 found, errors = 0;
+
+	for (i = 0; i < imf->n && imf->kind == IMPORT_CONTACTS; i++) {
+		e = &imf->entries[i];
+		if (e->contact.school[0] == '\0')
+			continue;
+		if ((found = store_school_get(st, e->contact.school, &sc)) ==
+		    -1)
+			return (-1);
+		if (found == 0) {
+			(void)snprintf(msg, sizeof(msg), "school '%s' is not in "
+			    "the directory (import schools first)",
+			    e->contact.school);
+			err(arg, e->line, msg);
+			errors++;
+		}
+	}
+	if (errors + prior > 0)
+		return (errors + prior);
+	if (store_begin(st) == -1)
+		return (-1);
+	for (i = 0; i < imf->n; i++) {
+		e = &imf->entries[i];
+		if (imf->kind == IMPORT_CONTACTS && e->pin[0] != '\0') {
+			pin_mac(sec, e->contact.phone, e->pin,
+			    e->contact.pin_mac);
+			e->contact.has_pin = 1;
+		}
+		explicit_bzero(e->pin, sizeof(e->pin));
+		if ((imf->kind == IMPORT_SCHOOLS ? store_school_upsert(st,
+		    &e->school) : store_contact_upsert(st, &e->contact,
+		    time(NULL))) == -1) {
+			store_rollback(st);
+			return (-1);
+		}
+	}
+	return (store_commit(st));
+}
+
+/* Collects a single row's problems, joined with "; ", into a buffer. */
+struct import_errbuf {
+	char	*buf;
+	size_t	 sz;
+};
+
+static void
+import_row_error(void *arg, int line, const char *msg)
+{
+	struct import_errbuf	*eb = arg;
+	size_t			 n = strlen(eb->buf);
+
+	(void)line;
+	if (n > 0 && n + 2 < eb->sz) {
+		(void)strlcpy_checked(eb->buf + n, "; ", eb->sz - n);
+		n += 2;
+	}
+	if (n + 1 < eb->sz)
+		(void)strlcpy_checked(eb->buf + n, msg, eb->sz - n);
+}
+
+/*
+ * Checks one row given as its fields in the CSV's column order, by the
+ * import's own rules, and writes it (the API's and the dashboard's edits).
+ * Returns 0, or -1 with the problems in err (err empty: a store error).
+ */
+static int
+import_one(struct store *st, const struct secret *sec, enum import_kind kind,
+    char **f, int nf, char *err, size_t errsz)
+{
+	static const int	 col[IMPORT_MAX_FIELDS] = { 0, 1, 2, 3, 4, 5,
+	    6 };
+	struct import		 im;
+	struct import_row	 r;
+	struct import_errbuf	 eb;
+	struct import_file	 imf;
+	struct import_entry	 e;
+	char			*t;
+	int			 i, rc;
+
+	memset(&im, 0, sizeof(im));
+	memset(&r, 0, sizeof(r));
+	memset(&e, 0, sizeof(e));
+	err[0] = '\0';
+	eb.buf = err;
+	eb.sz = errsz;
+	im.kind = kind;
+	im.err = import_row_error;
+	im.arg = &eb;
+	r.line = 1;
+	r.nfields = nf;
+	for (i = 0; i < nf; i++) {
+		t = import_trim(f[i]);
+		memmove(f[i], t, strlen(t) + 1);
+		r.field[i] = f[i];
+	}
+	e.line = 1;
+	if ((kind == IMPORT_SCHOOLS ? import_school(&im, col, &r, &e) :
+	    import_contact(&im, col, &r, &e)) == -1)
+		return (-1);
+	memset(&imf, 0, sizeof(imf));
+	imf.kind = kind;
+	imf.entries = &e;
+	imf.n = 1;
+	rc = import_store(st, sec, &imf, 0, import_row_error, &eb);
+	explicit_bzero(&e, sizeof(e));
+	return (rc == 0 ? 0 : -1);
+}
+
+/* One school (code, name, commune, level, aliases); see import_one. */
+int
+import_school_row(struct store *st, char *f[IMPORT_SCHOOL_FIELDS],
+    char *err, size_t errsz)
+{
+	return (import_one(st, NULL, IMPORT_SCHOOLS, f, IMPORT_SCHOOL_FIELDS,
+	    err, errsz));
+}
+
+/* One contact (name, phone, role, school, commune, level, pin). */
+int
+import_contact_row(struct store *st, const struct secret *sec,
+    char *f[IMPORT_CONTACT_FIELDS], char *err, size_t errsz)
+{
+	return (import_one(st, sec, IMPORT_CONTACTS, f,
+	    IMPORT_CONTACT_FIELDS, err, errsz));
 }

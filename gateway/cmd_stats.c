@@ -8,14 +8,28 @@
  * command only ever sees counts (store_stats.c selects no text), so no
  * message a pupil wrote can appear in a report that leaves the office.
  *
- * --suppress N hides every count between 1 and N-1 behind "<N", so a group
- * at a small school cannot be traced back to a few pupils.  Zero stays 0:
- * "nothing happened" identifies nobody.  The total is district-wide and
- * names no school, so it is never hidden.
+ * --suppress N hides every count between 1 and N-1, so a group at a small
+ * school cannot be traced back to a few pupils.  Zero stays 0: "nothing
+ * happened" identifies nobody.  The total is district-wide and names no
+ * school, so it is never hidden.
  *
- * XXX This is primary suppression only: when a single cell of a row or of
- * the whole table is hidden, the total minus the visible counts gives it
- * back.  Complementary suppression (hiding a second cell) is not done.
+ * Hiding the small counts alone is not enough: the total minus the
+ * visible counts gives back a hidden count when it is the only one hidden,
+ * and the same holds within any margin that another run of the command
+ * prints (`--by school` prints what `--by school,category` sums to per
+ * school).  So stats_suppress also hides, in every group of rows sharing
+ * the values of any subset of the keys (the whole table being one), the
+ * smallest other count when a group has exactly one hidden; it repeats
+ * until no group has a lone hidden count.  A hidden count of cases hides
+ * its urgent count too (urgent <= cases would bound it).  Every hidden
+ * count prints the same "x", whether small or hidden to protect a small
+ * one: a distinct mark for the second kind would tell the reader which
+ * one is small and give the subtraction back.  What it cannot do: a group
+ * of one row is its own margin, and counts shown by a coarser --by are
+ * not hidden in step with a finer one (a lone hidden count whose group
+ * has no other count to hide stays derivable from that margin); runs over
+ * different date ranges can be subtracted from each other.  It protects
+ * one table, not every table the store could print.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,12 +38,14 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <utf8proc.h>
 
 #include "tinbao.h"
 
 #define STATS_SUPPRESS_MAX	1000000
 #define STATS_NKEYS		3
-#define STATS_CELL		32	/* a count or "<N" */
+#define STATS_CELL		32	/* a count or "x" */
+#define STATS_HIDDEN		"x"	/* a hidden count */
 
 enum stats_format {
 	STATS_TABLE,
@@ -63,6 +79,8 @@ struct stats_set {
 	const struct stats_key	*keys[STATS_NKEYS];
 	int			 nkeys;
 	int64_t			 suppress;
+	unsigned char		*hide;		/* 2 per row: cases, urgent */
+	int			 mask;		/* keys compared by stats_cmp */
 };
 
 static int	stats_parse_day(const char *, int64_t *, int64_t *);
@@ -73,11 +91,19 @@ static int	stats_collect_cb(const struct stats_row *, void *);
 static int	stats_cmp(const void *, const void *, void *);
 static const char *stats_value(const struct stats_row *,
 		    const struct stats_key *);
-static void	stats_count(const struct stats_set *, int64_t, char *, size_t);
+static int64_t	stats_cell(const struct stats_set *, size_t, int);
+static int	stats_is_hidden(const struct stats_set *, size_t, int);
+static int	stats_cmp_mask(const void *, const void *, void *);
+static int	stats_suppress_groups(struct stats_set *, size_t *, int, int);
+static void	stats_suppress(struct stats_set *);
+static size_t	stats_width(const char *);
+static void	stats_pad(const char *, size_t, int);
+static void	stats_count(const struct stats_set *, size_t, int, char *,
+		    size_t);
 static void	stats_print_table(const struct stats_set *);
 static void	stats_csv_field(const char *, int);
 static void	stats_print_csv(const struct stats_set *);
-static json_t	*stats_json_count(const struct stats_set *, int64_t);
+static json_t	*stats_json_count(const struct stats_set *, size_t, int);
 static int	stats_print_json(const struct stats_set *);
 static int	stats_usage(const char *, const char *);
 
@@ -235,14 +261,167 @@ stats_cmp(const void *a, const void *b, void *arg)
 	return (0);
 }
 
-/* Formats a group's count, hidden as "<N" when 0 < count < N. */
-static void
-stats_count(const struct stats_set *set, int64_t n, char *buf, size_t bufsz)
+/* A row's count: col 0 the cases, col 1 the urgent ones. */
+static int64_t
+stats_cell(const struct stats_set *set, size_t i, int col)
 {
-	if (n > 0 && n < set->suppress)
-		(void)snprintf(buf, bufsz, "<%lld", (long long)set->suppress);
+	return (col == 0 ? set->rows[i].cases : set->rows[i].urgent);
+}
+
+static int
+stats_is_hidden(const struct stats_set *set, size_t i, int col)
+{
+	return (set->hide != NULL && set->hide[2 * i + col]);
+}
+
+/* Orders row indexes by the keys in set->mask (bits of set->keys[]). */
+static int
+stats_cmp_mask(const void *a, const void *b, void *arg)
+{
+	const struct stats_set	*set = arg;
+	const struct stats_row	*ra = &set->rows[*(const size_t *)a];
+	const struct stats_row	*rb = &set->rows[*(const size_t *)b];
+	const char		*va, *vb;
+	int			 k, c;
+
+	for (k = 0; k < set->nkeys; k++) {
+		if ((set->mask & (1 << k)) == 0)
+			continue;
+		va = stats_value(ra, set->keys[k]);
+		vb = stats_value(rb, set->keys[k]);
+		if (va == NULL || vb == NULL)
+			c = (va == NULL) - (vb == NULL);
+		else
+			c = strcmp(va, vb);
+		if (c != 0)
+			return (c);
+	}
+	return (0);
+}
+
+/*
+ * One pass over the groups of rows that share the keys in mask: where a
+ * group has exactly one hidden count in column col, hides its smallest
+ * visible non-zero count.  Returns 1 when it hid anything.
+ */
+static int
+stats_suppress_groups(struct stats_set *set, size_t *idx, int mask, int col)
+{
+	size_t	 a, b, j, nhid, best;
+	int	 changed = 0;
+
+	set->mask = mask;
+	for (j = 0; j < set->n; j++)
+		idx[j] = j;
+	qsort_r(idx, set->n, sizeof(*idx), stats_cmp_mask, set);
+	for (a = 0; a < set->n; a = b) {
+		for (b = a + 1; b < set->n &&
+		    stats_cmp_mask(&idx[a], &idx[b], set) == 0; b++)
+			;
+		nhid = 0;
+		best = set->n;
+		for (j = a; j < b; j++) {
+			if (stats_is_hidden(set, idx[j], col))
+				nhid++;
+			else if (stats_cell(set, idx[j], col) > 0 &&
+			    (best == set->n || stats_cell(set, idx[j], col) <
+			    stats_cell(set, best, col)))
+				best = idx[j];
+		}
+		if (nhid == 1 && best != set->n) {
+			set->hide[2 * best + col] = 1;
+			changed = 1;
+		}
+	}
+	return (changed);
+}
+
+/*
+ * Decides which counts are hidden: the small ones (0 < count < N), then
+ * complementary ones until no group of rows sharing any subset of the keys
+ * has a lone hidden count (see the top of this file).
+ */
+static void
+stats_suppress(struct stats_set *set)
+{
+	size_t	*idx, i;
+	int	 col, mask, changed;
+
+	if (set->suppress <= 1 || set->n == 0)
+		return;
+	set->hide = xcalloc(set->n, 2);
+	for (i = 0; i < set->n; i++)
+		for (col = 0; col < 2; col++)
+			if (stats_cell(set, i, col) > 0 &&
+			    stats_cell(set, i, col) < set->suppress)
+				set->hide[2 * i + col] = 1;
+	idx = xcalloc(set->n, sizeof(*idx));
+	do {
+		changed = 0;
+		for (i = 0; i < set->n; i++)
+			if (set->hide[2 * i] && set->rows[i].urgent > 0 &&
+			    !set->hide[2 * i + 1]) {
+				set->hide[2 * i + 1] = 1;
+				changed = 1;
+			}
+		/* Every proper subset of the keys: the full set is a row. */
+		for (col = 0; col < 2; col++)
+			for (mask = 0; mask < (1 << set->nkeys) - 1; mask++)
+				changed |= stats_suppress_groups(set, idx,
+				    mask, col);
+	} while (changed);
+	free(idx);
+}
+
+/*
+ * The columns s takes on a terminal: precomposed and combining Vietnamese
+ * letters are one column each however many bytes they take; a byte that
+ * is not UTF-8 counts as one.
+ */
+static size_t
+stats_width(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t	 len = strlen(s), n;
+	utf8proc_int32_t	 c;
+	size_t			 w = 0;
+	int			 cw;
+
+	while (len > 0) {
+		if ((n = utf8proc_iterate(p, len, &c)) <= 0) {
+			n = 1;
+			w++;
+		} else if ((cw = utf8proc_charwidth(c)) > 0)
+			w += (size_t)cw;
+		p += n;
+		len -= n;
+	}
+	return (w);
+}
+
+/* Prints s padded with spaces to w columns, on the left or the right. */
+static void
+stats_pad(const char *s, size_t w, int right)
+{
+	size_t	 sw = stats_width(s);
+
+	if (right)
+		printf("%*s", (int)(w > sw ? w - sw : 0), "");
+	fputs(s, stdout);
+	if (!right)
+		printf("%*s", (int)(w > sw ? w - sw : 0), "");
+}
+
+/* Formats a row's count (col 0 cases, 1 urgent), "x" when hidden. */
+static void
+stats_count(const struct stats_set *set, size_t i, int col, char *buf,
+    size_t bufsz)
+{
+	if (stats_is_hidden(set, i, col))
+		(void)strlcpy_checked(buf, STATS_HIDDEN, bufsz);
 	else
-		(void)snprintf(buf, bufsz, "%lld", (long long)n);
+		(void)snprintf(buf, bufsz, "%lld",
+		    (long long)stats_cell(set, i, col));
 }
 
 static void
@@ -260,27 +439,29 @@ stats_print_table(const struct stats_set *set)
 	for (i = 0; i < set->n; i++) {
 		for (k = 0; k < set->nkeys; k++) {
 			v = stats_value(&set->rows[i], set->keys[k]);
-			/* XXX bytes, not columns: accented names misalign. */
-			if ((len = strlen(v != NULL ? v : "-")) > w[k])
+			if ((len = stats_width(v != NULL ? v : "-")) > w[k])
 				w[k] = len;
 		}
-		stats_count(set, set->rows[i].cases, cell[0], sizeof(cell[0]));
-		stats_count(set, set->rows[i].urgent, cell[1], sizeof(cell[1]));
-		for (k = 0; k < 2; k++)
+		for (k = 0; k < 2; k++) {
+			stats_count(set, i, k, cell[k], sizeof(cell[k]));
 			if ((len = strlen(cell[k])) > w[set->nkeys + k])
 				w[set->nkeys + k] = len;
+		}
 	}
-	for (k = 0; k < set->nkeys; k++)
-		printf("%-*s  ", (int)w[k], set->keys[k]->name);
+	for (k = 0; k < set->nkeys; k++) {
+		stats_pad(set->keys[k]->name, w[k], 0);
+		fputs("  ", stdout);
+	}
 	printf("%*s  %*s\n", (int)w[set->nkeys], "cases",
 	    (int)w[set->nkeys + 1], "urgent");
 	for (i = 0; i < set->n; i++) {
 		for (k = 0; k < set->nkeys; k++) {
 			v = stats_value(&set->rows[i], set->keys[k]);
-			printf("%-*s  ", (int)w[k], v != NULL ? v : "-");
+			stats_pad(v != NULL ? v : "-", w[k], 0);
+			fputs("  ", stdout);
 		}
-		stats_count(set, set->rows[i].cases, cell[0], sizeof(cell[0]));
-		stats_count(set, set->rows[i].urgent, cell[1], sizeof(cell[1]));
+		stats_count(set, i, 0, cell[0], sizeof(cell[0]));
+		stats_count(set, i, 1, cell[1], sizeof(cell[1]));
 		printf("%*s  %*s\n", (int)w[set->nkeys], cell[0],
 		    (int)w[set->nkeys + 1], cell[1]);
 	}
@@ -327,9 +508,9 @@ stats_print_csv(const struct stats_set *set)
 			v = stats_value(&set->rows[i], set->keys[k]);
 			stats_csv_field(v != NULL ? v : "-", k == 0);
 		}
-		stats_count(set, set->rows[i].cases, cell, sizeof(cell));
+		stats_count(set, i, 0, cell, sizeof(cell));
 		stats_csv_field(cell, 0);
-		stats_count(set, set->rows[i].urgent, cell, sizeof(cell));
+		stats_count(set, i, 1, cell, sizeof(cell));
 		stats_csv_field(cell, 0);
 		fputs("\r\n", stdout);
 	}
@@ -343,17 +524,13 @@ stats_print_csv(const struct stats_set *set)
 	fputs("\r\n", stdout);
 }
 
-/* A count for JSON: a number, or the string "<N" when hidden. */
+/* A count for JSON: a number, or the string "x" when hidden. */
 static json_t *
-stats_json_count(const struct stats_set *set, int64_t n)
+stats_json_count(const struct stats_set *set, size_t i, int col)
 {
-	char	 cell[STATS_CELL];
-
-	if (n > 0 && n < set->suppress) {
-		stats_count(set, n, cell, sizeof(cell));
-		return (json_string(cell));
-	}
-	return (json_integer((json_int_t)n));
+	if (stats_is_hidden(set, i, col))
+		return (json_string(STATS_HIDDEN));
+	return (json_integer((json_int_t)stats_cell(set, i, col)));
 }
 
 static int
@@ -373,10 +550,8 @@ stats_print_json(const struct stats_set *set)
 			json_object_set_new(g, set->keys[k]->name,
 			    v != NULL ? json_string(v) : json_null());
 		}
-		json_object_set_new(g, "cases",
-		    stats_json_count(set, set->rows[i].cases));
-		json_object_set_new(g, "urgent",
-		    stats_json_count(set, set->rows[i].urgent));
+		json_object_set_new(g, "cases", stats_json_count(set, i, 0));
+		json_object_set_new(g, "urgent", stats_json_count(set, i, 1));
 		json_array_append_new(groups, g);
 	}
 	doc = json_object();
@@ -467,6 +642,7 @@ cmd_stats(struct config *conf, int argc, char **argv)
 	}
 	if (set.n > 1)
 		qsort_r(set.rows, set.n, sizeof(*set.rows), stats_cmp, &set);
+	stats_suppress(&set);
 	switch (fmt) {
 	case STATS_TABLE:
 		stats_print_table(&set);
@@ -480,6 +656,7 @@ cmd_stats(struct config *conf, int argc, char **argv)
 		break;
 	}
 	free(set.rows);
+	free(set.hide);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "tinbao stats: stdout: %s\n", strerror(errno));
 		ret = 1;

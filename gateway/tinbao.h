@@ -573,6 +573,27 @@ void	 kannel_mo(struct kannel *, struct evhttp_request *);
 void	 kannel_dlr(struct kannel *, struct evhttp_request *);
 void	 kannel_send(struct kannel *, const struct sms_out *);
 
+/* form.c: x-www-form-urlencoded bodies and query strings */
+#define FORM_F_UTF8	0x01	/* every key and value valid UTF-8, no NUL */
+struct form_field {
+	char		*key;
+	char		*value;		/* NUL-terminated, may hold NULs */
+	size_t		 len;		/* of value */
+};
+struct form {
+	struct form_field *fields;
+	size_t		 n;
+};
+int	 form_parse(struct form *, const char *, size_t, size_t, size_t, int,
+	    const char **);
+int	 form_parse_str(struct form *, const char *, size_t, size_t, int,
+	    const char **);
+const char *form_get(const struct form *, const char *, size_t *);
+size_t	 form_count(const struct form *, const char *);
+int	 form_copy(const struct form *, const char *, char *, size_t);
+void	 form_free(struct form *);
+char	*form_utf16be_decode(const unsigned char *, size_t);
+
 /* ussd.c: the USSD menu (SPEC section 9) */
 #define USSD_SCREEN_MAX	182	/* characters on a USSD screen, with prefix */
 #define USSD_DESC_MAX	480	/* bytes of a description */
@@ -594,7 +615,13 @@ struct ussd;
 int	 ussd_step(const char *, int (*)(const char *, void *), void *,
 	    struct ussd_reply *);
 int	 ussd_format_done(char *, size_t, const char *, const char *);
-int	 ussd_form_get(const char *, const char *, char *, size_t);
+struct ussd_sessions;
+struct ussd_sessions *ussd_sessions_new(void);
+void	 ussd_sessions_free(struct ussd_sessions *);
+int	 ussd_request(struct ussd_sessions *, const char *, const char *,
+	    time_t, int (*)(const char *, void *), void *,
+	    struct ussd_reply *);
+void	 ussd_session_done(struct ussd_sessions *, const char *, const char *);
 struct ussd *ussd_new(const struct config *, struct router *,
 	    struct status *);
 void	 ussd_set_outbox(struct ussd *, struct outbox *);
@@ -611,6 +638,30 @@ int	 cmd_show(struct config *, int, char **);
 int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
+
+/* cmd_import.c: the directory's CSV files, parsed and validated */
+enum import_kind {
+	IMPORT_SCHOOLS,
+	IMPORT_CONTACTS,
+};
+struct import_entry {
+	int		 line;		/* where its row began */
+	struct school	 school;	/* IMPORT_SCHOOLS */
+	struct contact	 contact;	/* IMPORT_CONTACTS: no pin_mac yet */
+	char		 pin[9];	/* in clear until written, "" none */
+};
+struct import_file {
+	enum import_kind	 kind;
+	struct import_entry	*entries;	/* the valid rows */
+	size_t			 n;
+	int			 errors;
+};
+int	 import_parse(enum import_kind, const char *, size_t,
+	    void (*)(void *, int, const char *), void *, struct import_file *);
+void	 import_file_free(struct import_file *);
+int	 import_store(struct store *, const struct secret *,
+	    struct import_file *, int, void (*)(void *, int, const char *),
+	    void *);
 int	 cmd_purge(struct config *, int, char **);
 int	 cmd_status(struct config *, int, char **);
 int	 cmd_backup(struct config *, int, char **);

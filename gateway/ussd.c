@@ -27,11 +27,18 @@
  *              reported it; any other number, and any code that does not
  *              exist, get the same "not found" (codes cannot be probed).
  *
+ * Session expiry (ussd_request) is pure too, given the time: a bounded
+ * table of sessionIds with the time of each one's last request (the
+ * oldest is evicted, and a forgotten session is taken as new, never as
+ * expired).  After USSD_SESSION_TTL seconds of silence a session only
+ * gets "expired", until a fresh start (empty text) begins it again; the
+ * one exception is the retried last answer of a report already committed,
+ * which gets its code again (the table remembers it) instead of a screen
+ * that reads as if the report were lost.
+ *
  * The HTTP glue (ussd_serve) owns the rest: the token (compared in
- * constant time through a keyed hash, so not even its length leaks),
- * session expiry (a small table of sessionIds and when each was first
- * seen: after USSD_SESSION_TTL a session only gets "expired"; the table is
- * bounded and evicts the oldest), and the commit.  A completed report is an
+ * constant time through a keyed hash, so not even its length leaks), the
+ * form (form.c), the clock (u->now) and the commit.  A completed report is an
  * sms_in with transport "ussd", the sessionId in the smsc field (part of
  * the dedup key: an aggregator retrying the last request gets the same case
  * and code back, not a second case) and the menu's answers in menu_*,
@@ -54,6 +61,7 @@
 #define USSD_SESSION_TTL	300	/* seconds a session may last */
 #define USSD_TEXT_MAX		4096	/* bytes of the joined answers */
 #define USSD_ID_MAX		NUMBER_MAX
+#define USSD_FORM_FIELDS	32	/* fields in one request */
 
 /* Screens (the part after "CON " or "END "). */
 #define SCR_MAIN	"Duong day an toan truong hoc (khong can ghi ten)\n" \
@@ -75,6 +83,8 @@
 #define END_STATUS	"Ho so %s: %s."
 #define END_NOTFOUND	"Khong tim thay ho so."
 #define END_EXPIRED	"Phien da het han, vui long quay lai."
+#define END_EXPIRED_UNSENT "Phien da het han, tin bao CHUA duoc gui. Vui " \
+	"long quay lai. Khan cap goi 113 (cong an), 111 (bao ve tre em)."
 #define END_ERROR	"Loi he thong, vui long thu lai. Khan cap goi 113 " \
 	"(cong an), 111 (bao ve tre em)."
 
@@ -97,7 +107,12 @@ enum ussd_state {
 
 struct ussd_session {
 	char		 id[USSD_ID_MAX];
-	time_t		 first;		/* 0: free slot */
+	time_t		 last;		/* last request; 0: free slot */
+	char		 code[8];	/* the case committed, "" if none */
+};
+
+struct ussd_sessions {
+	struct ussd_session	 s[USSD_SESSIONS];
 };
 
 struct ussd {
@@ -106,13 +121,15 @@ struct ussd {
 	struct status		*status;
 	struct outbox		*outbox;
 	unsigned char		 token_mac[32];	/* keyed hash of the secret */
-	struct ussd_session	 sessions[USSD_SESSIONS];
+	struct ussd_sessions	*sessions;
+	time_t			(*now)(time_t *);	/* time(3) */
 };
 
 static void	ussd_trim(char *);
 static int	ussd_is_digit_answer(const char *, int, int);
 static int	ussd_school_known(const char *, void *);
-static int	ussd_session_expired(struct ussd *, const char *, time_t);
+static struct ussd_session *ussd_session_find(struct ussd_sessions *,
+		    const char *, int);
 static void	ussd_reply(struct evhttp_request *, int, const char *,
 		    const char *);
 static void	ussd_report(struct ussd *, struct evhttp_request *,
@@ -324,49 +341,6 @@ ussd_format_done(char *buf, size_t size, const char *code,
 }
 
 /*
- * Finds key in an application/x-www-form-urlencoded string and decodes
- * its value (%XX, '+' for a space) into buf.  Returns 0, or -1 when the
- * key is absent or the value does not fit.
- */
-int
-ussd_form_get(const char *form, const char *key, char *buf, size_t size)
-{
-	size_t		 klen = strlen(key), o = 0;
-	const char	*p = form, *e, *v;
-	int		 hi, lo;
-
-	while (p != NULL && *p != '\0') {
-		e = strchr(p, '&');
-		if (strncmp(p, key, klen) != 0 || p[klen] != '=') {
-			p = e ? e + 1 : NULL;
-			continue;
-		}
-		for (v = p + klen + 1; *v != '\0' && v != e; v++) {
-			if (o + 1 >= size)
-				return (-1);
-			if (*v == '+')
-				buf[o++] = ' ';
-			else if (*v == '%' && isxdigit((unsigned char)v[1]) &&
-			    isxdigit((unsigned char)v[2])) {
-				hi = isdigit((unsigned char)v[1]) ? v[1] - '0' :
-				    tolower((unsigned char)v[1]) - 'a' + 10;
-				lo = isdigit((unsigned char)v[2]) ? v[2] - '0' :
-				    tolower((unsigned char)v[2]) - 'a' + 10;
-				buf[o++] = (char)(hi << 4 | lo);
-				v += 2;
-			} else
-				buf[o++] = *v;
-		}
-		if (size == 0)
-			return (-1);
-		buf[o] = '\0';
-		/* A %00 would cut the value short: refuse it. */
-		return (strlen(buf) == o ? 0 : -1);
-	}
-	return (-1);
-}
-
-/*
  * Reads the shared secret and keeps only its keyed hash.  Returns NULL,
  * logged, when the file cannot be read or is empty.
  */
@@ -395,6 +369,8 @@ ussd_new(const struct config *conf, struct router *router,
 	u->conf = conf;
 	u->router = router;
 	u->status = status;
+	u->sessions = ussd_sessions_new();
+	u->now = time;
 	secret_mac(router->secret, buf, strlen(buf), u->token_mac);
 	explicit_bzero(buf, sizeof(buf));
 	return (u);
@@ -414,6 +390,7 @@ ussd_free(struct ussd *u)
 	if (u == NULL)
 		return;
 	explicit_bzero(u->token_mac, sizeof(u->token_mac));
+	ussd_sessions_free(u->sessions);
 	free(u);
 }
 
@@ -441,24 +418,99 @@ ussd_school_known(const char *code, void *arg)
 }
 
 /*
- * Remembers when a session was first seen; returns 1 when it is older than
- * USSD_SESSION_TTL.  A full table forgets its oldest session.
+ * Finds a session by id; with create, a new one takes a free slot or the
+ * one silent the longest.  Returns NULL when absent and not created.
  */
-static int
-ussd_session_expired(struct ussd *u, const char *id, time_t now)
+static struct ussd_session *
+ussd_session_find(struct ussd_sessions *ss, const char *id, int create)
 {
 	struct ussd_session	*s, *slot = NULL;
 	size_t			 i;
 
 	for (i = 0; i < USSD_SESSIONS; i++) {
-		s = &u->sessions[i];
-		if (s->first != 0 && strcmp(s->id, id) == 0)
-			return (now - s->first > USSD_SESSION_TTL);
-		if (slot == NULL || s->first < slot->first)
+		s = &ss->s[i];
+		if (s->last != 0 && strcmp(s->id, id) == 0)
+			return (s);
+		if (slot == NULL || s->last < slot->last)
 			slot = s;	/* a free slot (0) or the oldest */
 	}
+	if (!create)
+		return (NULL);
+	memset(slot, 0, sizeof(*slot));
 	(void)strlcpy_checked(slot->id, id, sizeof(slot->id));
-	slot->first = now;
+	return (slot);
+}
+
+/* Returns an empty session table. */
+struct ussd_sessions *
+ussd_sessions_new(void)
+{
+	return (xcalloc(1, sizeof(struct ussd_sessions)));
+}
+
+/* Frees a session table. */
+void
+ussd_sessions_free(struct ussd_sessions *ss)
+{
+	if (ss != NULL)
+		explicit_bzero(ss, sizeof(*ss));
+	free(ss);
+}
+
+/*
+ * Remembers the case code committed for a session, so that a retry of its
+ * last request after the session expired still gets the code.
+ */
+void
+ussd_session_done(struct ussd_sessions *ss, const char *id, const char *code)
+{
+	struct ussd_session	*s;
+
+	if ((s = ussd_session_find(ss, id, 0)) != NULL)
+		(void)strlcpy_checked(s->code, code, sizeof(s->code));
+}
+
+/*
+ * One request of session id at time now: expiry, then the menu
+ * (ussd_step).  A session silent for more than USSD_SESSION_TTL seconds
+ * has expired: a fresh start (empty text) begins it again; anything else
+ * gets "expired", except the last answer of a report already committed
+ * (the aggregator retrying it), which gets the case code again rather than
+ * a screen that reads as if the report were lost.  An expired session
+ * commits nothing new: the report was not sent, and the screen says so.
+ * Returns what ussd_step returns.
+ */
+int
+ussd_request(struct ussd_sessions *ss, const char *id, const char *text,
+    time_t now, int (*known)(const char *, void *), void *arg,
+    struct ussd_reply *out)
+{
+	struct ussd_session	*s;
+	int			 expired, ret;
+
+	if (text == NULL)
+		text = "";
+	s = ussd_session_find(ss, id, 1);
+	expired = s->last != 0 && now - s->last > USSD_SESSION_TTL;
+	if (expired && text[0] == '\0') {
+		s->code[0] = '\0';
+		expired = 0;
+	}
+	if (!expired)
+		s->last = now;
+	ret = ussd_step(text, known, arg, out);
+	if (!expired || ret == -1)
+		return (ret);
+	if (out->kind == USSD_K_REPORT && s->code[0] != '\0') {
+		if (ussd_format_done(out->screen, sizeof(out->screen), s->code,
+		    out->category) == -1)
+			(void)snprintf(out->screen, sizeof(out->screen),
+			    "END %s", END_NOCODE);
+	} else
+		(void)snprintf(out->screen, sizeof(out->screen), "END %s",
+		    out->kind == USSD_K_REPORT ? END_EXPIRED_UNSENT :
+		    END_EXPIRED);
+	out->kind = USSD_K_SCREEN;
 	return (0);
 }
 
@@ -503,7 +555,7 @@ ussd_report(struct ussd *u, struct evhttp_request *req,
 	sms.menu_urgent = r->now;
 	(void)strlcpy_checked(sms.menu_school, r->school,
 	    sizeof(sms.menu_school));
-	if (router_receive(u->router, &sms, time(NULL), &res) == -1) {
+	if (router_receive(u->router, &sms, u->now(NULL), &res) == -1) {
 		u->status->store_errors++;
 		u->status->store_errors_recent++;
 		(void)snprintf(screen, sizeof(screen), "END %s", END_ERROR);
@@ -528,6 +580,8 @@ ussd_report(struct ussd *u, struct evhttp_request *req,
 	log_info("ussd report message=%lld case=%s%s",
 	    (long long)res.message_id, code[0] ? code : "-",
 	    res.duplicate ? " duplicate" : "");
+	if (code[0] != '\0')
+		ussd_session_done(u->sessions, session, code);
 	if (ussd_format_done(screen, sizeof(screen), code, r->category) == -1)
 		(void)snprintf(screen, sizeof(screen), "END %s", END_NOCODE);
 	ussd_reply(req, 200, "OK", screen);
@@ -594,22 +648,31 @@ error:
 	ussd_reply(req, 200, "OK", screen);
 }
 
-/* Serves /ussd: checks the token, then walks the menu. */
+/*
+ * Serves /ussd: checks the token, decodes the form (form.c: UTF-8 only,
+ * each of sessionId, phoneNumber and text at most once), then walks the
+ * menu.
+ */
 void
 ussd_serve(struct ussd *u, struct evhttp_request *req)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
 	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
-	const char		*form;
+	const char		*why = NULL, *text;
+	struct form		 qf, f;
 	struct ussd_reply	 r;
-	char			 token[256], session[USSD_ID_MAX];
-	char			 phone[NUMBER_MAX], *body = NULL, *text = NULL;
-	char			 screen[96];
+	char			 token[256] = "", session[USSD_ID_MAX];
+	char			 phone[NUMBER_MAX] = "", *body = NULL;
 	size_t			 len;
+	int			 have_form = 0;
 
-	if (q == NULL || ussd_form_get(q, "token", token, sizeof(token)) ==
-	    -1 || !ussd_token_ok(u, token)) {
+	memset(&qf, 0, sizeof(qf));
+	if (q == NULL || form_parse_str(&qf, q, USSD_FORM_FIELDS,
+	    USSD_TEXT_MAX + 1, FORM_F_UTF8, &why) == -1 ||
+	    form_count(&qf, "token") != 1 ||
+	    form_copy(&qf, "token", token, sizeof(token)) == -1 ||
+	    !ussd_token_ok(u, token)) {
 		ussd_reply(req, 403, "Forbidden", "403 Forbidden\n");
 		goto done;
 	}
@@ -618,29 +681,33 @@ ussd_serve(struct ussd *u, struct evhttp_request *req)
 		body = xmalloc(len + 1);
 		evbuffer_remove(in, body, len);
 		body[len] = '\0';
-		form = body;
+		if (form_parse(&f, body, len, USSD_FORM_FIELDS,
+		    USSD_TEXT_MAX + 1, FORM_F_UTF8, &why) == -1) {
+			log_warnx("ussd: form refused: %s", why);
+			ussd_reply(req, 400, "Bad Request", "400 bad form\n");
+			goto done;
+		}
 	} else
-		form = q;
-	text = xmalloc(USSD_TEXT_MAX + 1);
-	if (ussd_form_get(form, "sessionId", session, sizeof(session)) == -1 ||
+		f = qf;		/* testing: the query is the form */
+	have_form = 1;
+	if (form_count(&f, "sessionId") != 1 ||
+	    form_count(&f, "phoneNumber") != 1 ||
+	    form_count(&f, "text") > 1 ||
+	    form_copy(&f, "sessionId", session, sizeof(session)) == -1 ||
 	    session[0] == '\0' ||
-	    ussd_form_get(form, "phoneNumber", phone, sizeof(phone)) == -1 ||
+	    form_copy(&f, "phoneNumber", phone, sizeof(phone)) == -1 ||
 	    phone[0] == '\0') {
 		ussd_reply(req, 400, "Bad Request",
-		    "400 sessionId and phoneNumber needed\n");
+		    "400 sessionId and phoneNumber needed, once each\n");
 		goto done;
 	}
 	/* An unescaped '+' in the number arrives as a space. */
 	if (phone[0] == ' ')
 		phone[0] = '+';
-	if (ussd_form_get(form, "text", text, USSD_TEXT_MAX + 1) == -1)
-		text[0] = '\0';
-	if (ussd_session_expired(u, session, time(NULL))) {
-		(void)snprintf(screen, sizeof(screen), "END %s", END_EXPIRED);
-		ussd_reply(req, 200, "OK", screen);
-		goto done;
-	}
-	(void)ussd_step(text, ussd_school_known, u, &r);
+	if ((text = form_get(&f, "text", NULL)) == NULL)
+		text = "";
+	(void)ussd_request(u->sessions, session, text, u->now(NULL),
+	    ussd_school_known, u, &r);
 	switch (r.kind) {
 	case USSD_K_SCREEN:
 		ussd_reply(req, 200, "OK", r.screen);
@@ -655,6 +722,8 @@ ussd_serve(struct ussd *u, struct evhttp_request *req)
 done:
 	explicit_bzero(phone, sizeof(phone));
 	explicit_bzero(token, sizeof(token));
+	if (have_form && f.fields != qf.fields)
+		form_free(&f);
+	form_free(&qf);
 	free(body);
-	free(text);
 }

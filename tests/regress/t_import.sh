@@ -36,4 +36,22 @@ check "no PIN in clear" sh -c "! grep -aq 4821 '$OUT/tinbao.db'"
 sed -i 's/Trung úy An/Đại úy An/' "$good"
 tb import contacts "$good" > /dev/null || fail "re-import"
 eq "re-import updates by phone" "$(sql "SELECT count(*) || ' ' || max(name) FROM contacts WHERE role='police'")" "1 Đại úy An"
+
+# Spaces after the commas are trimmed from every field, the key included:
+# " XT9" once passed the check and was stored with its space.
+sp=$OUT/spaces.csv
+printf 'code, name, commune, level\n' > "$sp"
+printf ' XT9 ,  Trường TH Xã Thử , Mỹ Phú ,  TH \n' >> "$sp"
+tb import schools "$sp" > /dev/null 2> "$OUT/err" || fail "spaces: $(cat "$OUT/err")"
+eq "trimmed code, name, commune, level" "$(sql "SELECT code || '|' || name || '|' || commune || '|' || level FROM schools WHERE name LIKE '%Xã Thử%'")" "XT9|Trường TH Xã Thử|Mỹ Phú|TH"
+printf 'name,phone,role,school\nCô Mai, 0912000009 ,teacher, XT9 \n' > "$sp"
+tb import contacts "$sp" > /dev/null 2> "$OUT/err" || fail "contact at XT9: $(cat "$OUT/err")"
+eq "a contact of a trimmed school" "$(sql "SELECT school FROM contacts WHERE phone = '+84912000009'")" "XT9"
+
+# Old Mac line ends (a lone CR): the rows keep their line numbers.
+cr=$OUT/cr.csv
+printf 'name,phone,role\rAn,0912000011,police\rBa,09x,police\r' > "$cr"
+tb import contacts "$cr" > /dev/null 2> "$OUT/err"
+eq "CR file refused" "$?" "1"
+check "bad phone on line 3 of a CR file" grep -q "cr.csv:3: phone '09x'" "$OUT/err"
 finish

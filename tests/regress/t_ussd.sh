@@ -74,6 +74,11 @@ r=$(ussd s9 "7")
 check "bad main choice re-asks: $r" sh -c "printf '%s' '$r' | grep -q '^CON Sai lua chon. Duong day'"
 
 eq "missing sessionId" "$(curl -s -o /dev/null -w '%{http_code}' --data 'phoneNumber=%2B84987711111&text=' "$U")" "400"
+eq "sessionId twice" "$(curl -s -o /dev/null -w '%{http_code}' --data 'sessionId=a&sessionId=b&phoneNumber=%2B84987711111&text=' "$U")" "400"
+eq "text twice" "$(curl -s -o /dev/null -w '%{http_code}' --data 'sessionId=a&phoneNumber=%2B84987711111&text=1&text=2' "$U")" "400"
+eq "invalid UTF-8" "$(curl -s -o /dev/null -w '%{http_code}' --data 'sessionId=u8&phoneNumber=%2B84987711111&text=1*1*0*%C3' "$U")" "400"
+eq "token twice" "$(curl -s -o /dev/null -w '%{http_code}' --data 'sessionId=t2&phoneNumber=%2B84987711111&text=' "$U&token=x")" "403"
+eq "no case from refused forms" "$(ncases)" "3"
 eq "GET works for testing" "$(curl -s "$U&sessionId=g1&phoneNumber=%2B84987711111&text=1" | head -n 1)" "CON Loai su viec:"
 
 check "no number in the log" sh -c "! grep -q '987711111' '$OUT/serve.log'"

@@ -6,8 +6,10 @@
  * prefix and is plain ASCII (unaccented), the report and status paths end
  * with the right fields, an invalid answer re-asks the same screen and is
  * skipped, an unknown school is asked again once, and '*' separates
- * answers (a description cannot contain one).  The form decoder is tested
- * on what aggregators send.
+ * answers (a description cannot contain one).  Session expiry is driven by
+ * the time given to ussd_request: 5 minutes of silence expire a session, a
+ * fresh start revives it, and the retried last answer of a committed report
+ * still gets its code.  (The form decoder is tested in test_form.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +26,8 @@
 static int	 known_nt2(const char *, void *);
 static void	 check_screen(const char *);
 static void	 step(const char *, struct ussd_reply *);
+static void	 request(struct ussd_sessions *, const char *, const char *,
+		    time_t, struct ussd_reply *);
 
 /* A directory with one school, NT2. */
 static int
@@ -262,25 +266,112 @@ test_too_long(void **state)
 	free(t);
 }
 
+/* Runs one request of session id at time now. */
 static void
-test_form(void **state)
+request(struct ussd_sessions *ss, const char *id, const char *text,
+    time_t now, struct ussd_reply *r)
 {
-	char	 v[32];
+	assert_int_equal(ussd_request(ss, id, text, now, known_nt2, NULL, r),
+	    0);
+	if (r->kind == USSD_K_SCREEN)
+		check_screen(r->screen);
+}
+
+static void
+test_session_expiry(void **state)
+{
+	struct ussd_sessions	*ss = ussd_sessions_new();
+	struct ussd_reply	 r;
+	time_t			 t = 1790000000;
 
 	(void)state;
-	assert_int_equal(ussd_form_get("sessionId=ab&phoneNumber=%2B8491"
-	    "&text=1*2*Co+dao%2Bx", "text", v, sizeof(v)), 0);
-	assert_string_equal(v, "1*2*Co dao+x");
-	assert_int_equal(ussd_form_get("sessionId=ab&phoneNumber=%2B8491",
-	    "phoneNumber", v, sizeof(v)), 0);
-	assert_string_equal(v, "+8491");
-	assert_int_equal(ussd_form_get("xtext=1&text=", "text", v, sizeof(v)),
-	    0);
-	assert_string_equal(v, "");
-	assert_int_equal(ussd_form_get("a=1", "text", v, sizeof(v)), -1);
-	assert_int_equal(ussd_form_get("text=%00x", "text", v, sizeof(v)), -1);
-	assert_int_equal(ussd_form_get("text=0123456789012345678901234567"
-	    "890123456789", "text", v, sizeof(v)), -1);
+	request(ss, "s1", "", t, &r);
+	assert_true(strncmp(r.screen, "CON Duong day", 13) == 0);
+	/* Silence is measured from the last request, not the first. */
+	request(ss, "s1", "1", t + 250, &r);
+	assert_true(strncmp(r.screen, "CON Loai su viec", 16) == 0);
+	request(ss, "s1", "1*2", t + 500, &r);
+	assert_true(strncmp(r.screen, "CON Nhap ma truong", 18) == 0);
+	/* Exactly 5 minutes of silence is still alive; one more second is
+	 * not. */
+	request(ss, "s1", "1*2*0", t + 800, &r);
+	assert_true(strncmp(r.screen, "CON Mo ta", 9) == 0);
+	request(ss, "s1", "1*2*0*abc", t + 1101, &r);
+	assert_string_equal(r.screen,
+	    "END Phien da het han, vui long quay lai.");
+	/* It stays expired: a later answer is not taken either. */
+	request(ss, "s1", "1*2*0*abc", t + 1102, &r);
+	assert_true(strncmp(r.screen, "END Phien da het han", 20) == 0);
+	/* A final answer after expiry commits nothing and says so. */
+	request(ss, "s1", "1*2*0*abc*1", t + 1103, &r);
+	assert_int_equal(r.kind, USSD_K_SCREEN);
+	assert_non_null(strstr(r.screen, "CHUA duoc gui"));
+	assert_non_null(strstr(r.screen, "113"));
+	/* A fresh text="" starts over, and the session lives again. */
+	request(ss, "s1", "", t + 1104, &r);
+	assert_true(strncmp(r.screen, "CON Duong day", 13) == 0);
+	request(ss, "s1", "1", t + 1105, &r);
+	assert_true(strncmp(r.screen, "CON Loai su viec", 16) == 0);
+	/* Another session is not touched by the first one's clock. */
+	request(ss, "s2", "1", t + 1105, &r);
+	assert_true(strncmp(r.screen, "CON Loai su viec", 16) == 0);
+	ussd_sessions_free(ss);
+}
+
+static void
+test_retry_after_expiry(void **state)
+{
+	struct ussd_sessions	*ss = ussd_sessions_new();
+	struct ussd_reply	 r;
+	time_t			 t = 1790000000;
+
+	(void)state;
+	request(ss, "s1", "", t, &r);
+	request(ss, "s1", "1*5*0*em muon chet*1", t + 10, &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	/* ussd_serve committed it: the code is remembered. */
+	ussd_session_done(ss, "s1", "K7QX");
+	/* Before expiry a retry is a report again (the router dedups). */
+	request(ss, "s1", "1*5*0*em muon chet*1", t + 20, &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	/* After expiry, the same last answer gets its code, not "lost". */
+	request(ss, "s1", "1*5*0*em muon chet*1", t + 20 + 301, &r);
+	assert_int_equal(r.kind, USSD_K_SCREEN);
+	assert_string_equal(r.screen, "END Da nhan tin bao. Ma ho so: K7QX. "
+	    "Khan cap goi 111 (bao ve tre em), 113 (cong an).");
+	/* Any other answer in the expired session is just expired. */
+	request(ss, "s1", "1*5", t + 20 + 302, &r);
+	assert_string_equal(r.screen,
+	    "END Phien da het han, vui long quay lai.");
+	/* Starting over forgets the code: a new report is a new report. */
+	request(ss, "s1", "", t + 1000, &r);
+	request(ss, "s1", "1*1*0*khac*2", t + 1001, &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	ussd_sessions_free(ss);
+}
+
+static void
+test_session_table_full(void **state)
+{
+	struct ussd_sessions	*ss = ussd_sessions_new();
+	struct ussd_reply	 r;
+	char			 id[32];
+	time_t			 t = 1790000000;
+	int			 i;
+
+	(void)state;
+	/* More sessions than the table holds: the oldest is forgotten, and
+	 * a forgotten session is taken as new (never wrongly expired). */
+	for (i = 0; i < 3000; i++) {
+		(void)snprintf(id, sizeof(id), "sess%d", i);
+		request(ss, id, "1", t + i / 10, &r);
+		assert_true(strncmp(r.screen, "CON Loai su viec", 16) == 0);
+	}
+	request(ss, "sess0", "1*2", t + 400, &r);
+	assert_true(strncmp(r.screen, "CON Nhap ma truong", 18) == 0);
+	request(ss, "sess2999", "1*2", t + 299 + 301, &r);
+	assert_true(strncmp(r.screen, "END Phien da het han", 20) == 0);
+	ussd_sessions_free(ss);
 }
 
 int
@@ -295,7 +386,9 @@ main(void)
 		cmocka_unit_test(test_star_separates),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_form),
+		cmocka_unit_test(test_session_expiry),
+		cmocka_unit_test(test_retry_after_expiry),
+		cmocka_unit_test(test_session_table_full),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
