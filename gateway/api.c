@@ -109,12 +109,6 @@ static void	api_contacts(struct apireq *, const char *);
 static void	api_contact_put(struct apireq *, const char *);
 static int	api_cases_cb(const struct store_caserow *, void *);
 static int	api_timeline_cb(const struct timeline_item *, void *);
-struct api_stats;
-static int	api_stats_cb(const struct stats_row *, void *);
-static const char *api_stats_value(const struct stats_row *, int);
-static const char *api_stats_name(int);
-static int	api_stats_cmp(const void *, const void *, void *);
-static json_t	*api_stats_count(const struct api_stats *, int64_t);
 static json_t	*api_school_json(const struct school *);
 static int	api_schools_cb(const struct school *, void *);
 static json_t	*api_contact_json(const struct contact *);
@@ -249,52 +243,6 @@ api_bearer(const char *h)
 	while (*h == ' ' || *h == '\t')
 		h++;
 	return (*h != '\0' ? h : NULL);
-}
-
-/*
- * Parses YYYY-MM-DD as a local date: its first second in *start and the
- * first second of the next day in *end.  Only that exact form is taken,
- * and a day that does not exist (2026-02-30) is refused, not carried over
- * into the next month by mktime.
- */
-int
-api_parse_day(const char *s, int64_t *start, int64_t *end)
-{
-	struct tm	 tm, chk;
-	int		 y, m, d, i;
-	time_t		 t;
-
-	if (strlen(s) != 10)
-		return (-1);
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (s[i] != '-')
-				return (-1);
-		} else if (!isdigit((unsigned char)s[i]))
-			return (-1);
-	}
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
-	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
-		return (-1);
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_isdst = -1;
-	chk = tm;
-	if ((t = mktime(&chk)) == (time_t)-1 || chk.tm_year != tm.tm_year ||
-	    chk.tm_mon != tm.tm_mon || chk.tm_mday != tm.tm_mday)
-		return (-1);
-	*start = (int64_t)t;
-	/* The next local midnight, not +86400: a DST day is 23 or 25 hours. */
-	chk = tm;
-	chk.tm_mday++;
-	if ((t = mktime(&chk)) == (time_t)-1)
-		return (-1);
-	*end = (int64_t)t;
-	return (0);
 }
 
 /*
@@ -696,7 +644,7 @@ api_cases(struct apireq *ar, const char *code)
 		}
 	}
 	if ((v = evhttp_find_header(&ar->query, "from")) != NULL) {
-		if (api_parse_day(v, &a, &b) == -1) {
+		if (stats_parse_day(v, &a, &b) == -1) {
 			api_error(ar, 400, "from: a date YYYY-MM-DD");
 			return;
 		}
@@ -704,7 +652,7 @@ api_cases(struct apireq *ar, const char *code)
 	}
 	if ((v = evhttp_find_header(&ar->query, "to")) != NULL) {
 		/* The whole day of "to" is in: up to the next midnight. */
-		if (api_parse_day(v, &a, &b) == -1) {
+		if (stats_parse_day(v, &a, &b) == -1) {
 			api_error(ar, 400, "to: a date YYYY-MM-DD");
 			return;
 		}
@@ -942,119 +890,39 @@ api_case_close(struct apireq *ar, const char *code)
 
 /* ------------------------------------------------------ the statistics */
 
-#define API_NKEYS	3
-struct api_stats {
-	struct stats_row	*rows;
-	size_t			 n;
-	size_t			 cap;
-	int64_t			 total;
-	int			 keys[API_NKEYS];	/* STATS_BY_* in order */
-	int			 nkeys;
-	long			 suppress;
-};
-
-static int
-api_stats_cb(const struct stats_row *r, void *arg)
-{
-	struct api_stats	*as = arg;
-
-	if (as->n == as->cap) {
-		as->cap = as->cap == 0 ? 32 : as->cap * 2;
-		as->rows = xreallocarray(as->rows, as->cap, sizeof(*as->rows));
-	}
-	as->rows[as->n++] = *r;
-	as->total += r->cases;
-	return (0);
-}
-
-static const char *
-api_stats_value(const struct stats_row *r, int key)
-{
-	switch (key) {
-	case STATS_BY_SCHOOL:
-		return (r->has_school ? r->school : NULL);
-	case STATS_BY_CATEGORY:
-		return (r->has_category ? r->category : NULL);
-	default:
-		return (r->has_month ? r->month : NULL);
-	}
-}
-
-static const char *
-api_stats_name(int key)
-{
-	return (key == STATS_BY_SCHOOL ? "school" : key == STATS_BY_CATEGORY ?
-	    "category" : "month");
-}
-
-/* Orders groups by the keys as asked; no school sorts last. */
-static int
-api_stats_cmp(const void *a, const void *b, void *arg)
-{
-	const struct api_stats	*as = arg;
-	const char		*va, *vb;
-	int			 i, c;
-
-	for (i = 0; i < as->nkeys; i++) {
-		va = api_stats_value(a, as->keys[i]);
-		vb = api_stats_value(b, as->keys[i]);
-		if (va == NULL || vb == NULL)
-			c = (va == NULL) - (vb == NULL);
-		else
-			c = strcmp(va, vb);
-		if (c != 0)
-			return (c);
-	}
-	return (0);
-}
-
-/* A count, or "<N" when 0 < n < N (as `tinbao stats --suppress`). */
-static json_t *
-api_stats_count(const struct api_stats *as, int64_t n)
-{
-	char	 cell[32];
-
-	if (n > 0 && n < as->suppress) {
-		(void)snprintf(cell, sizeof(cell), "<%ld", as->suppress);
-		return (json_string(cell));
-	}
-	return (json_integer(n));
-}
-
 /*
  * GET /api/v1/stats?from=&to=&by=&suppress=: counts of cases created in
- * those local days.  Small counts are hidden unless suppress=0 is asked
- * for explicitly, since a script's output tends to travel further than
- * the dashboard.
+ * those local days, as `tinbao stats --format json` (stats.c).  Small
+ * counts are hidden unless suppress=0 is asked for explicitly, since a
+ * script's output tends to travel further than the dashboard.
  */
 static void
 api_stats(struct apireq *ar, const char *code)
 {
 	static const char *const allowed[] = { "from", "to", "by",
 	    "suppress", NULL };
-	struct api_stats	 as;
-	const char		*from_s, *to_s, *v, *p, *comma;
+	struct stats_set	 set;
+	const char		*from_s, *to_s, *v;
 	int64_t			 from, from_end, to_start, to;
-	int			 by = 0, i, k;
-	size_t			 len, j;
-	json_t			*o, *groups, *g, *keys;
+	int			 i;
+	json_t			*o, *keys, *doc;
 
 	(void)code;
 	if (api_query_check(ar, allowed) == -1)
 		return;
-	memset(&as, 0, sizeof(as));
-	as.suppress = API_SUPPRESS_DEFAULT;
+	stats_init(&set);
+	set.suppress = API_SUPPRESS_DEFAULT;
 	from_s = evhttp_find_header(&ar->query, "from");
 	to_s = evhttp_find_header(&ar->query, "to");
 	if (from_s == NULL || to_s == NULL) {
 		api_error(ar, 400, "from and to are required (YYYY-MM-DD)");
 		return;
 	}
-	if (api_parse_day(from_s, &from, &from_end) == -1) {
+	if (stats_parse_day(from_s, &from, &from_end) == -1) {
 		api_error(ar, 400, "from: a date YYYY-MM-DD");
 		return;
 	}
-	if (api_parse_day(to_s, &to_start, &to) == -1) {
+	if (stats_parse_day(to_s, &to_start, &to) == -1) {
 		api_error(ar, 400, "to: a date YYYY-MM-DD");
 		return;
 	}
@@ -1062,66 +930,34 @@ api_stats(struct apireq *ar, const char *code)
 		api_error(ar, 400, "from is after to");
 		return;
 	}
-	if ((v = evhttp_find_header(&ar->query, "by")) == NULL)
-		v = "category";
-	for (p = v;;) {
-		comma = strchr(p, ',');
-		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-		for (k = STATS_BY_SCHOOL; k <= STATS_BY_MONTH; k <<= 1)
-			if (strlen(api_stats_name(k)) == len &&
-			    strncmp(api_stats_name(k), p, len) == 0)
-				break;
-		if (k > STATS_BY_MONTH || (by & k) != 0) {
-			api_error(ar, 400, "by: a list of school, category and "
-			    "month, each once");
-			return;
-		}
-		by |= k;
-		as.keys[as.nkeys++] = k;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
+	if ((v = evhttp_find_header(&ar->query, "by")) != NULL &&
+	    stats_parse_by(v, &set) == -1) {
+		api_error(ar, 400, "by: a list of school, category and month, "
+		    "each once");
+		return;
 	}
 	if ((v = evhttp_find_header(&ar->query, "suppress")) != NULL &&
-	    api_parse_int(v, 0, API_SUPPRESS_MAX, &as.suppress) == -1) {
+	    stats_parse_suppress(v, &set.suppress) == -1) {
 		api_error(ar, 400, "suppress: 0 to %d", API_SUPPRESS_MAX);
 		return;
 	}
-	if (store_stats_groups(ar->ctx->store, from, to, by, api_stats_cb,
-	    &as) == -1) {
-		free(as.rows);
+	if (stats_load(&set, ar->ctx->store, from, to) == -1) {
+		stats_free(&set);
 		api_error(ar, 500, "database error");
 		return;
 	}
-	if (as.n > 1)
-		qsort_r(as.rows, as.n, sizeof(*as.rows), api_stats_cmp, &as);
-	groups = json_array();
-	for (j = 0; j < as.n; j++) {
-		g = json_object();
-		for (i = 0; i < as.nkeys; i++) {
-			v = api_stats_value(&as.rows[j], as.keys[i]);
-			json_object_set_new(g, api_stats_name(as.keys[i]),
-			    v != NULL ? json_string(v) : json_null());
-		}
-		json_object_set_new(g, "cases",
-		    api_stats_count(&as, as.rows[j].cases));
-		json_object_set_new(g, "urgent",
-		    api_stats_count(&as, as.rows[j].urgent));
-		json_array_append_new(groups, g);
-	}
 	keys = json_array();
-	for (i = 0; i < as.nkeys; i++)
-		json_array_append_new(keys,
-		    json_string(api_stats_name(as.keys[i])));
+	for (i = 0; i < set.nkeys; i++)
+		json_array_append_new(keys, json_string(set.keys[i]->name));
 	o = json_object();
 	json_object_set_new(o, "from", json_string(from_s));
 	json_object_set_new(o, "to", json_string(to_s));
 	json_object_set_new(o, "by", keys);
-	json_object_set_new(o, "suppress", json_integer(as.suppress));
-	json_object_set_new(o, "groups", groups);
-	/* District-wide, names no school: never hidden (as the CLI). */
-	json_object_set_new(o, "total", json_integer(as.total));
-	free(as.rows);
+	json_object_set_new(o, "suppress", json_integer(set.suppress));
+	doc = stats_json(&set);
+	json_object_update(o, doc);
+	json_decref(doc);
+	stats_free(&set);
 	api_reply(ar, 200, o);
 }
 

@@ -74,6 +74,11 @@ static int	import_school(struct import *, const int *,
 static int	import_contact(struct import *, const int *,
 		    const struct import_row *, struct import_entry *);
 static void	import_cmd_error(void *, int, const char *);
+static int	import_check_schools(struct store *,
+		    const struct import_file *, void (*)(void *, int,
+		    const char *), void *);
+static int	import_write(struct store *, const struct secret *,
+		    struct import_file *);
 
 /* Reports one problem of the file, with its line, to the caller. */
 static void
@@ -520,23 +525,19 @@ out:
 }
 
 /*
- * Writes a parsed file into the store, all rows or none, in one
- * transaction; first checks what only the database can tell (that each
- * contact's school exists), reporting problems through err.  prior is the
- * number of problems the parse found: with any, nothing is written.
- * Returns 0, the number of problems (nothing written), or -1 on a store
- * error.
+ * Checks what only the database can tell: that each contact's school
+ * exists.  Reports problems through err; returns their number, or -1 on
+ * a store error.
  */
-int
-import_store(struct store *st, const struct secret *sec,
-    struct import_file *imf, int prior, void (*err)(void *, int,
-    const char *), void *arg)
+static int
+import_check_schools(struct store *st, const struct import_file *imf,
+    void (*err)(void *, int, const char *), void *arg)
 {
-	struct import_entry	*e;
-	struct school		 sc;
-	char			 msg[128];
-	size_t			 i;
-	int			 found, errors = 0;
+	const struct import_entry	*e;
+	struct school			 sc;
+	char				 msg[256];
+	size_t				 i;
+	int				 found, errors = 0;
 
 	for (i = 0; i < imf->n && imf->kind == IMPORT_CONTACTS; i++) {
 		e = &imf->entries[i];
@@ -553,10 +554,17 @@ import_store(struct store *st, const struct secret *sec,
 			errors++;
 		}
 	}
-	if (errors + prior > 0)
-		return (errors + prior);
-	if (store_begin(st) == -1)
-		return (-1);
+	return (errors);
+}
+
+/* Writes every row, inside the caller's transaction; 0 or -1. */
+static int
+import_write(struct store *st, const struct secret *sec,
+    struct import_file *imf)
+{
+	struct import_entry	*e;
+	size_t			 i;
+
 	for (i = 0; i < imf->n; i++) {
 		e = &imf->entries[i];
 		if (imf->kind == IMPORT_CONTACTS && e->pin[0] != '\0') {
@@ -567,10 +575,34 @@ import_store(struct store *st, const struct secret *sec,
 		explicit_bzero(e->pin, sizeof(e->pin));
 		if ((imf->kind == IMPORT_SCHOOLS ? store_school_upsert(st,
 		    &e->school) : store_contact_upsert(st, &e->contact,
-		    time(NULL))) == -1) {
-			store_rollback(st);
+		    time(NULL))) == -1)
 			return (-1);
-		}
+	}
+	return (0);
+}
+
+/*
+ * Writes a parsed file into the store, all rows or none, in one
+ * transaction, after import_check_schools.  prior is the number of
+ * problems the parse found: with any, nothing is written.  Returns 0, the
+ * number of problems (nothing written), or -1 on a store error.
+ */
+int
+import_store(struct store *st, const struct secret *sec,
+    struct import_file *imf, int prior, void (*err)(void *, int,
+    const char *), void *arg)
+{
+	int	 errors;
+
+	if ((errors = import_check_schools(st, imf, err, arg)) == -1)
+		return (-1);
+	if (errors + prior > 0)
+		return (errors + prior);
+	if (store_begin(st) == -1)
+		return (-1);
+	if (import_write(st, sec, imf) == -1) {
+		store_rollback(st);
+		return (-1);
 	}
 	return (store_commit(st));
 }
@@ -598,8 +630,9 @@ import_row_error(void *arg, int line, const char *msg)
 
 /*
  * Checks one row given as its fields in the CSV's column order, by the
- * import's own rules, and writes it (the API's and the dashboard's edits).
- * Returns 0, or -1 with the problems in err (err empty: a store error).
+ * import's own rules, and writes it inside the caller's transaction (the
+ * API's and the dashboard's edits, with their audit row).  Returns 0, or
+ * -1 with the problems in err (err empty: a store error).
  */
 static int
 import_one(struct store *st, const struct secret *sec, enum import_kind kind,
@@ -639,7 +672,8 @@ import_one(struct store *st, const struct secret *sec, enum import_kind kind,
 	imf.kind = kind;
 	imf.entries = &e;
 	imf.n = 1;
-	rc = import_store(st, sec, &imf, 0, import_row_error, &eb);
+	if ((rc = import_check_schools(st, &imf, import_row_error, &eb)) == 0)
+		rc = import_write(st, sec, &imf);
 	explicit_bzero(&e, sizeof(e));
 	return (rc == 0 ? 0 : -1);
 }

@@ -831,6 +831,42 @@ struct stats_row {
 int	 store_stats_groups(struct store *, int64_t, int64_t, int,
 	    int (*)(const struct stats_row *, void *), void *);
 
+/* stats.c: the counts behind `tinbao stats`, the dashboard and the API */
+#define STATS_NKEYS		3
+#define STATS_HIDDEN		"x"	/* a hidden count */
+struct stats_key {
+	const char	*name;
+	int		 bit;		/* STATS_BY_* */
+};
+extern const struct stats_key stats_keys[STATS_NKEYS];
+/* The groups read from the store, sorted by the keys in the order asked. */
+struct stats_set {
+	struct stats_row	*rows;
+	size_t			 n;
+	size_t			 cap;
+	int64_t			 total;
+	const struct stats_key	*keys[STATS_NKEYS];
+	int			 nkeys;
+	int			 by;		/* STATS_BY_* of the keys */
+	int64_t			 suppress;	/* hide counts below; 0 none */
+	unsigned char		*hide;		/* 2 per row: cases, urgent */
+	int			 mask;		/* keys compared by stats_cmp */
+};
+struct json_t;
+int	 stats_parse_day(const char *, int64_t *, int64_t *);
+int	 stats_parse_by(const char *, struct stats_set *);
+int	 stats_parse_suppress(const char *, int64_t *);
+void	 stats_init(struct stats_set *);
+int	 stats_load(struct stats_set *, struct store *, int64_t, int64_t);
+void	 stats_free(struct stats_set *);
+const char *stats_value(const struct stats_row *, const struct stats_key *);
+int64_t	 stats_cell(const struct stats_set *, size_t, int);
+int	 stats_is_hidden(const struct stats_set *, size_t, int);
+void	 stats_count(const struct stats_set *, size_t, int, char *, size_t);
+size_t	 stats_width(const char *);
+void	 stats_write_csv(const struct stats_set *, FILE *);
+struct json_t *stats_json(const struct stats_set *);
+
 /* cmd_stats.c */
 int	 cmd_stats(struct config *, int, char **);
 
@@ -934,7 +970,6 @@ int	 api_token_is_wellformed(const char *);
 int	 api_name_is_valid(const char *);
 size_t	 api_b64url(const unsigned char *, size_t, char *, size_t);
 const char *api_bearer(const char *);
-int	 api_parse_day(const char *, int64_t *, int64_t *);
 int	 api_json_depth(const char *, size_t);
 long	 api_utf8_chars(const char *);
 

@@ -187,13 +187,23 @@ web_dir_field(struct web_req *r, const char *key)
 	return (xstrdup(v != NULL ? v : ""));
 }
 
-/* Answers a row check: back to the directory, or the problems. */
+/*
+ * Ends a row's transaction (begun by the caller) with its audit row, and
+ * answers: back to the directory, or the problems.
+ */
 static void
 web_dir_done(struct web_req *r, int rc, const char *err, const char *what,
     const char *key)
 {
 	char	 loc[64], msg[600];
 
+	if (rc == 0 && store_audit(r->ctx->store, r->actor, what, 0, key,
+	    r->addr) == -1)
+		rc = -1;
+	if (rc == 0 && store_commit(r->ctx->store) == -1)
+		rc = -1;
+	if (rc == -1)
+		store_rollback(r->ctx->store);
 	if (rc == -1) {
 		/* The checks speak the import's words (English, like the CSV). */
 		(void)snprintf(msg, sizeof(msg), "Dữ liệu không hợp lệ, chưa "
@@ -202,7 +212,6 @@ web_dir_done(struct web_req *r, int rc, const char *err, const char *what,
 		    "Lỗi cơ sở dữ liệu.");
 		return;
 	}
-	(void)store_audit(r->ctx->store, r->actor, what, 0, key, r->addr);
 	log_info("web: directory %s %s by=%s", what, key, r->actor);
 	(void)snprintf(loc, sizeof(loc), "/directory?done=%s",
 	    strcmp(what, "school.upsert") == 0 ? "school" : "contact");
@@ -221,7 +230,9 @@ web_dir_school(struct web_req *r)
 
 	for (i = 0; i < IMPORT_SCHOOL_FIELDS; i++)
 		f[i] = web_dir_field(r, keys[i]);
-	rc = import_school_row(r->ctx->store, f, err, sizeof(err));
+	err[0] = '\0';
+	rc = store_begin(r->ctx->store) == -1 ? -1 :
+	    import_school_row(r->ctx->store, f, err, sizeof(err));
 	(void)strlcpy_checked(code, f[0], sizeof(code));
 	for (i = 0; i < IMPORT_SCHOOL_FIELDS; i++)
 		free(f[i]);
@@ -240,7 +251,9 @@ web_dir_contact(struct web_req *r)
 
 	for (i = 0; i < IMPORT_CONTACT_FIELDS; i++)
 		f[i] = web_dir_field(r, keys[i]);
-	rc = import_contact_row(r->ctx->store, r->ctx->secret, f, err,
+	err[0] = '\0';
+	rc = store_begin(r->ctx->store) == -1 ? -1 :
+	    import_contact_row(r->ctx->store, r->ctx->secret, f, err,
 	    sizeof(err));
 	/* The audit names the contact by role, not by number. */
 	(void)snprintf(who, sizeof(who), "%s %s", f[2], f[0]);

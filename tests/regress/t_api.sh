@@ -229,7 +229,7 @@ eq "unknown school" "$(api "$ADM" POST /api/v1/contacts '{"name": "B", "phone": 
 # --- statistics: suppressed by default, exact when asked
 eq "stats" "$(api "$BUR" GET "/api/v1/stats?from=$today&to=$today&by=school")" "200"
 eq "stats total" "$(body .total)" "3"
-eq "small counts hidden by default" "$(body '[.groups[].cases | tostring] | unique | join(",")')" "<5"
+eq "small counts hidden by default" "$(body '[.groups[].cases | tostring] | unique | join(",")')" "x"
 api "$BUR" GET "/api/v1/stats?from=$today&to=$today&by=school,category&suppress=0" > /dev/null
 eq "exact counts" "$(body '[.groups[].cases] | add')" "3"
 check "keys in order" jq -e '.by == ["school","category"]' "$OUT/body"

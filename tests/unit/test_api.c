@@ -150,19 +150,19 @@ test_parse_day(void **state)
 	(void)state;
 	setenv("TZ", "ICT-7", 1);	/* UTC+7, no DST */
 	tzset();
-	assert_int_equal(api_parse_day("2026-11-28", &start, &end), 0);
+	assert_int_equal(stats_parse_day("2026-11-28", &start, &end), 0);
 	assert_int_equal(start, 1795798800);	/* 2026-11-27T17:00:00Z */
 	assert_int_equal(end - start, 86400);
-	assert_int_equal(api_parse_day("2024-02-29", &start, &end), 0);
+	assert_int_equal(stats_parse_day("2024-02-29", &start, &end), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(api_parse_day(bad[i], &start, &end), -1);
+		assert_int_equal(stats_parse_day(bad[i], &start, &end), -1);
 
 	/* Central Europe: 2026-03-29 has 23 hours, 2026-10-25 has 25. */
 	setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
 	tzset();
-	assert_int_equal(api_parse_day("2026-03-29", &start, &end), 0);
+	assert_int_equal(stats_parse_day("2026-03-29", &start, &end), 0);
 	assert_int_equal(end - start, 23 * 3600);
-	assert_int_equal(api_parse_day("2026-10-25", &start, &end), 0);
+	assert_int_equal(stats_parse_day("2026-10-25", &start, &end), 0);
 	assert_int_equal(end - start, 25 * 3600);
 	setenv("TZ", "UTC", 1);
 	tzset();
