@@ -4,8 +4,9 @@
  * This file owns what every page shares: the page table and dispatch,
  * accounts and sessions, CSRF tokens, the login rate limit, the layout, the
  * stylesheet (built in) and HTML escaping.  The pages themselves live in
- * web_cases.c (cases, timeline, actions) and web_admin.c (statistics, the
- * directory, the gateway's state, the audit log).
+ * web_cases.c (cases, timeline, actions), web_stats.c (statistics, chart,
+ * CSV), web_dir.c (the directory) and web_admin.c (the gateway's state, the
+ * audit log).
  *
  * Sessions: a random 256-bit token in a cookie (HttpOnly, SameSite=Strict,
  * Path=/); the database keeps only its keyed hash, so a copied database
@@ -755,6 +756,7 @@ web_serve(void *arg, struct evhttp_request *req)
 	    &r)) == NULL && (p = web_find(web_case_pages, web_ncase_pages,
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
 	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,
+	    &r)) == NULL && (p = web_find(web_stats_pages, web_nstats_pages,
 	    &r)) == NULL) {
 		if (!r.authed)
 			web_redirect(&r, "/login");

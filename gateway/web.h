@@ -61,11 +61,15 @@ extern const char *const web_categories[];
 extern const struct web_page web_case_pages[];
 extern const size_t web_ncase_pages;
 
+/* web_stats.c */
+extern const struct web_page web_stats_pages[];
+extern const size_t web_nstats_pages;
+
 /* web_dir.c */
 extern const struct web_page web_dir_pages[];
 extern const size_t web_ndir_pages;
 
-/* web_admin.c: statistics, the directory, the gateway's state, audit */
+/* web_admin.c: the gateway's state, the audit log */
 extern const struct web_page web_admin_pages[];
 extern const size_t web_nadmin_pages;
 

@@ -88,6 +88,15 @@ try {
 	    !(await page.content()).includes(process.env.SENDER_DIGITS || '987654321'));
 	await page.screenshot({ path: `${shots}/4-replied.png`, fullPage: true });
 
+	await page.click('nav a[href="/stats"]');
+	await page.waitForURL('**/stats');
+	await page.fill('input[name=suppress]', '0');
+	await page.click('form.filters button');
+	await page.waitForURL('**/stats?*suppress=0*');
+	check('the statistics draw a bar per category',
+	    (await page.locator('svg#chart rect.bar').count()) === 2);
+	await page.screenshot({ path: `${shots}/5-stats.png`, fullPage: true });
+
 	check('no injected script opened a dialog', scripts.length === 0);
 } catch (e) {
 	console.error(`FAIL ${e.message}`);

@@ -1,7 +1,7 @@
 # The dashboard in a real browser: headless Chromium (Debian's chromium,
 # driven by playwright-core from npm, tests/browser/dashboard.mjs) logs in,
 # filters the urgent case, opens it, acknowledges it, answers the reporter
-# and checks the timeline.  Screenshots go to tests/out/screenshots/.
+# checks the timeline, and draws the statistics.  Screenshots go to tests/out/screenshots/.
 . tests/regress/lib.sh
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 command -v node > /dev/null || { fail "node is not installed (make deps)"; finish; }
@@ -28,5 +28,5 @@ if ! SENDER_DIGITS=98765432 CHROMIUM=$CHROMIUM timeout 120 \
 fi
 eq "acknowledged in the database" "$(tb show "$code" --json | jq -r .status)" "acknowledged"
 wait_count "the reply went out" "SELECT 1 FROM outbox WHERE kind='relay' AND status='sent'" 1
-eq "four screenshots" "$(ls "$shots"/*.png 2>/dev/null | wc -l)" "4"
+eq "five screenshots" "$(ls "$shots"/*.png 2>/dev/null | wc -l)" "5"
 finish

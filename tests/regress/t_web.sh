@@ -117,6 +117,23 @@ A="-b $OUT/ja -c $OUT/ja"
 eq "admin on /audit" "$(code_of $A "$base/audit")" "200"
 check "audit page lists the actions" sh -c "curl -s $A '$base/audit' | grep -q 'case.close'"
 
+# Statistics: one case, hidden below 5 by default, exact with suppress=0;
+# a chart drawn by the server; the CSV hides what the page hides.
+today=$(date +%Y-%m-%d)
+curl -s $B "$base/stats?from=$today&to=$today&by=school" > "$OUT/stats.html"
+check "stats: the chart is an SVG" grep -q '<svg id="chart"' "$OUT/stats.html"
+check "stats: the small count is hidden" grep -q '<td class="n">x</td>' "$OUT/stats.html"
+check "stats: the total" grep -q '<td class="n" id="total">1</td>' "$OUT/stats.html"
+curl -s $B "$base/stats?from=$today&to=$today&by=school,category&suppress=0" > "$OUT/stats0.html"
+check "stats: exact when asked" sh -c "grep -q '<td>MP2</td><td>Bạo lực</td><td class=\"n\">1</td>' '$OUT/stats0.html'"
+check "stats: a bar for it" grep -q '<rect class="bar"' "$OUT/stats0.html"
+curl -s -D "$OUT/csv.hdr" $B "$base/stats.csv?from=$today&to=$today&by=school" > "$OUT/stats.csv"
+check "csv: content type" grep -qi '^content-type: text/csv' "$OUT/csv.hdr"
+check "csv: hidden as on the page" sh -c "grep -q '^MP2,x,x' '$OUT/stats.csv' && grep -q '^total,1' '$OUT/stats.csv'"
+eq "csv: the same as tinbao stats" "$(tr -d '\r' < "$OUT/stats.csv")" "$(tb stats --from "$today" --to "$today" --by school --format csv --suppress 5 | tr -d '\r')"
+eq "stats: a bad date" "$(code_of $B "$base/stats?from=2026-02-30")" "400"
+eq "stats views audited" "$(count "SELECT 1 FROM audit WHERE action IN ('stats.view', 'stats.export')")" "4"
+
 # The directory: read by the bureau, edited by admins with the import's
 # checks; a PIN is never shown.
 check "bureau reads the directory" sh -c "curl -s $B '$base/directory' | grep -q 'THCS Mỹ Phú'"
