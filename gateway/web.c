@@ -22,8 +22,6 @@
  * Every value written into a page goes through web_esc; pages send a
  * Content-Security-Policy that allows no script at all.
  */
-#include <sys/queue.h>
-
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,6 +40,8 @@
 #define WEB_FAIL_ADDR	20		/* per address (an office's NAT) */
 #define WEB_FAIL_WINDOW	(15 * 60)
 #define WEB_FAIL_SLOTS	128
+#define WEB_FORM_FIELDS	64
+#define WEB_FORM_VALUE	(64 * 1024)	/* the listener's body limit */
 
 struct web_failure {
 	char		 key[96];	/* "addr:1.2.3.4" or "name:lan" */
@@ -253,14 +253,14 @@ web_date(const char *s, int64_t *t)
 const char *
 web_param(struct web_req *r, const char *key)
 {
-	return (evhttp_find_header(&r->query, key));
+	return (form_get(&r->query, key, NULL));
 }
 
 /* Returns a POST field, or NULL. */
 const char *
 web_field(struct web_req *r, const char *key)
 {
-	return (evhttp_find_header(&r->form, key));
+	return (form_get(&r->form, key, NULL));
 }
 
 /* Writes the hidden CSRF field every form of a session carries. */
@@ -691,28 +691,28 @@ web_find(const struct web_page *t, size_t n, struct web_req *r)
 	return (NULL);
 }
 
-/* Reads a form body (application/x-www-form-urlencoded) into r->form. */
+/*
+ * Reads a form body (application/x-www-form-urlencoded) into r->form with
+ * form.c, the decoder every form of the gateway goes through: text only
+ * (valid UTF-8, no NUL), at most WEB_FORM_FIELDS fields.
+ */
 static int
 web_read_form(struct web_req *r)
 {
 	struct evbuffer	*in = evhttp_request_get_input_buffer(r->req);
-	const char	*ct;
+	const char	*ct, *why;
 	size_t		 n = evbuffer_get_length(in);
-	char		*body;
-	int		 rc;
+	unsigned char	*body;
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(r->req),
 	    "Content-Type");
 	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded",
 	    33) != 0)
 		return (-1);
-	body = xmalloc(n + 1);
-	evbuffer_copyout(in, body, n);
-	body[n] = '\0';
-	rc = strlen(body) == n && utf8_is_valid(body, n) ?
-	    evhttp_parse_query_str(body, &r->form) : -1;
-	free(body);
-	return (rc);
+	if ((body = evbuffer_pullup(in, (ev_ssize_t)n)) == NULL && n > 0)
+		return (-1);
+	return (form_parse(&r->form, (const char *)body, n, WEB_FORM_FIELDS,
+	    WEB_FORM_VALUE, FORM_F_UTF8, &why));
 }
 
 /* Serves everything under "/" that no other module took. */
@@ -723,7 +723,7 @@ web_serve(void *arg, struct evhttp_request *req)
 	struct web_req		 r;
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const struct web_page	*p;
-	const char		*q, *csrf;
+	const char		*q, *csrf, *why;
 	char			*peer = NULL;
 	ev_uint16_t		 port;
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
@@ -737,8 +737,6 @@ web_serve(void *arg, struct evhttp_request *req)
 	r.path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (r.path == NULL || *r.path == '\0')
 		r.path = "/";
-	TAILQ_INIT(&r.query);
-	TAILQ_INIT(&r.form);
 	if (conn != NULL) {
 		evhttp_connection_get_peer(conn, &peer, &port);
 		if (peer != NULL)
@@ -746,8 +744,9 @@ web_serve(void *arg, struct evhttp_request *req)
 	}
 	r.out = evbuffer_new();
 
-	if ((q = uri != NULL ? evhttp_uri_get_query(uri) : NULL) != NULL &&
-	    evhttp_parse_query_str(q, &r.query) == -1) {
+	q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	if (form_parse_str(&r.query, q, WEB_FORM_FIELDS, WEB_FORM_VALUE,
+	    FORM_F_UTF8, &why) == -1) {
 		web_fail(&r, 400, "Địa chỉ không hợp lệ.");
 		goto out;
 	}
@@ -802,8 +801,8 @@ web_serve(void *arg, struct evhttp_request *req)
 	}
 	p->serve(&r);
 out:
-	evhttp_clear_headers(&r.query);
-	evhttp_clear_headers(&r.form);
+	form_free(&r.query);
+	form_free(&r.form);
 	evbuffer_free(r.out);
 	sodium_memzero(r.csrf, sizeof(r.csrf));
 }

@@ -21,8 +21,8 @@ struct web_req {
 	const char		*path;
 	const char		*rest;		/* after a WEB_F_PREFIX path */
 	int			 method;	/* EVHTTP_REQ_* */
-	struct evkeyvalq	 query;
-	struct evkeyvalq	 form;		/* a POST's fields */
+	struct form		 query;
+	struct form		 form;		/* a POST's fields */
 	struct web_user		 user;
 	int			 authed;
 	char			 csrf[65];

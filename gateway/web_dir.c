@@ -19,6 +19,8 @@
 static void	web_directory(struct web_req *);
 static void	web_dir_school(struct web_req *);
 static void	web_dir_contact(struct web_req *);
+static void	web_dir_import(struct web_req *);
+static void	web_dir_import_error(void *, int, const char *);
 
 const struct web_page web_dir_pages[] = {
 	{ .path = "/directory", .methods = EVHTTP_REQ_GET,
@@ -27,6 +29,8 @@ const struct web_page web_dir_pages[] = {
 	  .flags = WEB_F_ADMIN, .serve = web_dir_school },
 	{ .path = "/directory/contact", .methods = EVHTTP_REQ_POST,
 	  .flags = WEB_F_ADMIN, .serve = web_dir_contact },
+	{ .path = "/directory/import", .methods = EVHTTP_REQ_POST,
+	  .flags = WEB_F_ADMIN, .serve = web_dir_import },
 };
 const size_t web_ndir_pages = sizeof(web_dir_pages) /
     sizeof(web_dir_pages[0]);
@@ -173,7 +177,16 @@ web_directory(struct web_req *r)
 	    "</label>");
 	web_input(r, "PIN (để trống: không dùng PIN)", "pin", 0, 8);
 	evbuffer_add_printf(r->out, "<button type=\"submit\">Lưu liên hệ"
-	    "</button></form></div>");
+	    "</button></form></div><h2>Nhập từ tệp CSV</h2><form class=\"box\" "
+	    "method=\"post\" action=\"/directory/import\"><p>Dán nội dung tệp "
+	    "CSV (dòng đầu là tên cột, như <code>tinbao import</code>). Có một "
+	    "dòng sai thì không nhập dòng nào.</p>");
+	web_csrf_field(r);
+	evbuffer_add_printf(r->out, "<label>Loại<select name=\"kind\"><option "
+	    "value=\"schools\">Trường học</option><option value=\"contacts\">"
+	    "Liên hệ</option></select></label><label>Nội dung CSV<textarea "
+	    "name=\"csv\" id=\"csv\" required></textarea></label><button "
+	    "type=\"submit\">Nhập</button></form>");
 	web_end(r);
 	web_send(r, 200);
 }
@@ -262,4 +275,72 @@ web_dir_contact(struct web_req *r)
 		free(f[i]);
 	}
 	web_dir_done(r, rc, err, "contact.upsert", who);
+}
+
+/* Lists an import's problems, one per line with its line number. */
+static void
+web_dir_import_error(void *arg, int line, const char *msg)
+{
+	struct evbuffer	*b = arg;
+
+	evbuffer_add_printf(b, "<li>Dòng %d: ", line);
+	web_esc(b, msg);
+	evbuffer_add_printf(b, "</li>");
+}
+
+/*
+ * POST /directory/import (admins): a pasted CSV file, checked and written
+ * exactly as `tinbao import` does it (import_parse, import_store): all
+ * rows or none, every problem listed with its line.
+ */
+static void
+web_dir_import(struct web_req *r)
+{
+	struct import_file	 imf;
+	struct evbuffer		*errs;
+	const char		*kind = web_field(r, "kind"), *csv;
+	enum import_kind	 k;
+	char			 detail[64];
+	size_t			 len;
+	int			 rc;
+
+	if (kind == NULL || (strcmp(kind, "schools") != 0 &&
+	    strcmp(kind, "contacts") != 0)) {
+		web_fail(r, 400, "Hãy chọn loại: trường học hoặc liên hệ.");
+		return;
+	}
+	k = strcmp(kind, "schools") == 0 ? IMPORT_SCHOOLS : IMPORT_CONTACTS;
+	if ((csv = form_get(&r->form, "csv", &len)) == NULL) {
+		web_fail(r, 400, "Không có nội dung CSV.");
+		return;
+	}
+	errs = evbuffer_new();
+	rc = import_parse(k, csv, len, web_dir_import_error, errs, &imf);
+	rc = import_store(r->ctx->store, r->ctx->secret, &imf,
+	    rc == -1 ? imf.errors : 0, web_dir_import_error, errs);
+	if (rc != 0) {
+		web_begin(r, "Lỗi nhập danh bạ", "/directory");
+		evbuffer_add_printf(r->out, "<h1>Chưa nhập gì</h1>");
+		if (rc == -1)
+			evbuffer_add_printf(r->out, "<p class=\"msg err\">Lỗi "
+			    "cơ sở dữ liệu.</p>");
+		else
+			evbuffer_add_printf(r->out, "<p class=\"msg err\">%d "
+			    "lỗi, không dòng nào được nhập:</p><ul id=\""
+			    "import-errors\">", rc);
+		evbuffer_add_buffer(r->out, errs);
+		evbuffer_add_printf(r->out, "</ul><p><a href=\"/directory\">"
+		    "Về danh bạ</a></p>");
+		web_end(r);
+		web_send(r, rc == -1 ? 500 : 400);
+	} else {
+		(void)snprintf(detail, sizeof(detail), "%s rows=%zu", kind,
+		    imf.n);
+		(void)store_audit(r->ctx->store, r->actor, "directory.import",
+		    0, detail, r->addr);
+		log_info("web: directory import %s by=%s", detail, r->actor);
+		web_redirect(r, "/directory?done=import");
+	}
+	evbuffer_free(errs);
+	import_file_free(&imf);
 }

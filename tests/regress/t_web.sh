@@ -150,6 +150,15 @@ eq "a bad level is refused" "$(code_of $A --data-urlencode "csrf=$acsrf" --data 
 eq "nothing stored" "$(count "SELECT 1 FROM schools WHERE code='ZZ2'")" "0"
 eq "admin adds a contact" "$(code_of $A --data-urlencode "csrf=$acsrf" --data-urlencode 'name=Trung úy Thử' --data-urlencode 'phone=0911199999' --data-urlencode 'role=police' --data-urlencode 'commune=Mỹ Phú' --data-urlencode 'level=1' "$base/directory/contact")" "303"
 eq "the contact is stored in E.164" "$(sql "SELECT role FROM contacts WHERE phone='+84911199999'")" "police"
+bad=$(printf 'code,name,commune,level\nZZ3,Trường Ba,Mỹ Phú,TH\nZZ4,Trường Bốn,Mỹ Phú,XYZ\n')
+curl -s -o "$OUT/imp.html" -w '%{http_code}' $A --data-urlencode "csrf=$acsrf" --data 'kind=schools' --data-urlencode "csv=$bad" "$base/directory/import" > "$OUT/imp.code"
+eq "a CSV with a bad row is refused" "$(cat "$OUT/imp.code")" "400"
+check "the bad row's line is named" grep -q 'Dòng 3: level' "$OUT/imp.html"
+eq "all or nothing" "$(count "SELECT 1 FROM schools WHERE code IN ('ZZ3', 'ZZ4')")" "0"
+good=$(printf 'code,name,commune,level\nZZ3,Trường Ba,Mỹ Phú,TH\nZZ4,Trường Bốn,Mỹ Phú,THCS\n')
+eq "a good CSV is imported" "$(code_of $A --data-urlencode "csrf=$acsrf" --data 'kind=schools' --data-urlencode "csv=$good" "$base/directory/import")" "303"
+eq "both rows" "$(count "SELECT 1 FROM schools WHERE code IN ('ZZ3', 'ZZ4')")" "2"
+eq "import audited" "$(sql "SELECT detail FROM audit WHERE action='directory.import'")" "schools rows=2"
 eq "directory edits audited" "$(count "SELECT 1 FROM audit WHERE actor='user:quan' AND action IN ('school.upsert', 'contact.upsert')")" "2"
 
 # Logout ends the session on the server, not only in the browser.
