@@ -81,6 +81,25 @@ eq "token twice" "$(curl -s -o /dev/null -w '%{http_code}' --data 'sessionId=t2&
 eq "no case from refused forms" "$(ncases)" "3"
 eq "GET works for testing" "$(curl -s "$U&sessionId=g1&phoneNumber=%2B84987711111&text=1" | head -n 1)" "CON Loai su viec:"
 
+# The same report by SMS makes the same case: category, urgency, school,
+# the same alert recipients, the same escalation timer, and a reporter
+# alias (never a number).
+tb inject --from 0987733333 "Có nhóm học sinh đang đánh bạn ở cổng sau trường THCS Nhị Thành" > /dev/null
+wait_for "the SMS case" sh -c "[ \$(\"$TINBAO\" -c \"$CONF\" reports --json | wc -l) -eq 4 ]"
+sms=$(newest)
+wait_count "its alerts" "SELECT 1 FROM outbox o JOIN cases c ON c.id=o.case_id WHERE c.code='$sms' AND o.kind='alert'" 1
+shape() {	# what a case is, but for its code, source and text
+	tb show "$1" --json | jq -r '[.category, .urgent, .school, .status, (.reporter | startswith("NB-"))] | map(tostring) | join("|")'
+}
+alerted() {
+	sql "SELECT group_concat(number, ',') FROM (SELECT o.number FROM outbox o JOIN cases c ON c.id=o.case_id WHERE c.code='$1' AND o.kind='alert' ORDER BY o.number)"
+}
+eq "the USSD case" "$(shape "$code")" "violence|true|NT2|open|true"
+eq "USSD case = SMS case" "$(shape "$code")" "$(shape "$sms")"
+check "alerts went out" [ -n "$(alerted "$code")" ]
+eq "the same officers alerted" "$(alerted "$code")" "$(alerted "$sms")"
+eq "the same escalation step" "$(sql "SELECT esc_step FROM cases WHERE code='$code'")" "$(sql "SELECT esc_step FROM cases WHERE code='$sms'")"
+
 check "no number in the log" sh -c "! grep -q '987711111' '$OUT/serve.log'"
 check "no number in the database" sh -c "! sqlite3 '$OUT/tinbao.db' .dump | grep -q '987711111'"
 finish
