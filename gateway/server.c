@@ -38,6 +38,7 @@ struct server {
 	struct web		*web;
 	struct api		*api;
 	struct httpctx		 hctx;
+	struct sdnotify		*sdnotify;
 	struct status		 status;
 	enum modem_state	 modem_state;
 	int			 stopping;
@@ -223,6 +224,7 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 			break;
 		sv->stopping = 1;
 		log_info("signal=%d stopping", (int)sig);
+		(void)sdnotify_send(sv->sdnotify, "STOPPING=1");
 		/* Let the worker finish what it holds, then leave the loop. */
 		outbox_set_modem(sv->outbox, NULL, 0);
 		outbox_set_kannel(sv->outbox, NULL);
@@ -249,6 +251,11 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/*
+	 * The loop is alive: tell systemd's watchdog.  Sent from the tick, not
+	 * from a thread of its own, so that a stalled loop stops the pings.
+	 */
+	(void)sdnotify_send(sv->sdnotify, "WATCHDOG=1");
 	/* Every second: escalations that have come due, then retries. */
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
@@ -411,7 +418,19 @@ server_run(struct config *conf)
 	log_info("tinbao %s serving database=%s schema=%d device=%s",
 	    TINBAO_VERSION, conf->database, store_schema_version(),
 	    conf->gammu_device ? conf->gammu_device : "-");
+	if ((sv.sdnotify = sdnotify_open()) != NULL) {
+		unsigned long long	 wd = sdnotify_watchdog_usec();
+
+		if (wd > 0 && wd < 3ULL * SERVER_TICK * 1000000)
+			log_warnx("sdnotify: WatchdogSec=%llums is shorter than "
+			    "three housekeeping ticks: expect false restarts",
+			    wd / 1000);
+		if (sdnotify_send(sv.sdnotify, "READY=1\nSTATUS=serving") == 0)
+			log_info("sdnotify: ready sent%s", wd > 0 ?
+			    ", watchdog pinged every tick" : "");
+	}
 	event_base_dispatch(sv.base);
+	sdnotify_close(sv.sdnotify);
 
 	http_free(sv.http);
 	web_free(sv.web);

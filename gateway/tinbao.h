@@ -604,6 +604,13 @@ void	 ussd_serve(struct ussd *, struct evhttp_request *);
 /* server.c */
 int	 server_run(struct config *);
 
+/* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
+struct sdnotify;
+struct sdnotify *sdnotify_open(void);
+int	 sdnotify_send(struct sdnotify *, const char *);
+unsigned long long sdnotify_watchdog_usec(void);
+void	 sdnotify_close(struct sdnotify *);
+
 /* cmd_db.c, cmd_cases.c, cmd_inject.c: subcommands */
 int	 cmd_db(struct config *, int, char **);
 int	 cmd_reports(struct config *, int, char **);
