@@ -325,7 +325,8 @@ server_run(struct config *conf)
 		return (1);
 	if ((sv.store = store_open(conf->database, 0)) == NULL)
 		return (1);
-	if (store_check_version(sv.store) == -1) {
+	if (store_check_start(sv.store, conf->database) == -1 ||
+	    store_check_version(sv.store) == -1) {
 		store_close(sv.store);
 		return (1);
 	}

@@ -770,6 +770,9 @@ struct classifier *classification_load(struct store *);
 void	 classification_free(struct classifier *);
 int	 cmd_classify(struct config *, int, char **);
 
+/* store_check.c: is the database intact and writable at start */
+int	 store_check_start(struct store *, const char *);
+
 /* store_stats.c: counts for `tinbao stats` (no message text) */
 #define STATS_BY_SCHOOL		0x01
 #define STATS_BY_CATEGORY	0x02
