@@ -235,8 +235,13 @@ http_healthz(struct http *h, struct evhttp_request *req)
 	transport_ok = s->modem_state == MODEM_S_UP || s->kannel_up;
 	evbuffer_add_printf(b, "%s\n", store_ok && transport_ok ? "ok" :
 	    "unhealthy");
-	evbuffer_add_printf(b, "store %s\n", pending < 0 ? "failing" :
-	    s->store_errors_recent ? "failing to commit" : "ok");
+	if (pending < 0)
+		evbuffer_add_printf(b, "store failing\n");
+	else if (s->store_errors_recent)
+		evbuffer_add_printf(b, "store failing to commit%s%s\n",
+		    s->store_detail[0] ? ": " : "", s->store_detail);
+	else
+		evbuffer_add_printf(b, "store ok\n");
 	if (s->has_modem)
 		evbuffer_add_printf(b, "modem %s%s%s\n",
 		    modem_state_name(s->modem_state),

@@ -9,6 +9,7 @@
  * One housekeeping timer runs the periodic tasks.
  */
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 
 #define SERVER_TICK	1	/* seconds between housekeeping runs */
 #define SERVER_STOP_GRACE 60	/* seconds the worker has to stop */
+#define SERVER_DISK_LOW	(1024 * 1024)	/* bytes: below this, "disk is full" */
 
 struct server {
 	struct event_base	*base;
@@ -62,6 +64,43 @@ static void	server_signal(evutil_socket_t, short, void *);
 static void	server_tick(evutil_socket_t, short, void *);
 static void	server_grace(evutil_socket_t, short, void *);
 static void	server_reload(struct server *);
+static void	server_store_reason(struct server *);
+
+/*
+ * Says why commits fail, for /healthz: the database's file system full (of
+ * bytes or of inodes) or read-only, or else only that they fail (the log
+ * has SQLite's words).  SQLite's own error is gone by now (the rollback
+ * replaced it), and the file system is what the operator must fix anyway.
+ */
+static void
+server_store_reason(struct server *sv)
+{
+	struct statvfs	 vfs;
+	char		*dir, *slash;
+	const char	*why = "see the log";
+	char		 buf[sizeof(sv->status.store_detail)];
+
+	/* The folder, not the file: the file may be what cannot be made. */
+	dir = xstrdup(sv->conf->database);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (statvfs(slash != NULL ? dir : ".", &vfs) == 0) {
+		if (vfs.f_flag & ST_RDONLY)
+			why = "read-only file system";
+		else if ((unsigned long long)vfs.f_bavail * vfs.f_frsize <
+		    SERVER_DISK_LOW) {
+			(void)snprintf(buf, sizeof(buf), "disk is full (%llu KiB "
+			    "free for the database)",
+			    (unsigned long long)vfs.f_bavail * vfs.f_frsize /
+			    1024);
+			why = buf;
+		} else if (vfs.f_files > 0 && vfs.f_favail == 0)
+			why = "disk is full (no free inodes)";
+	}
+	(void)strlcpy_checked(sv->status.store_detail, why,
+	    sizeof(sv->status.store_detail));
+	free(dir);
+}
 
 /* An incoming SMS from the worker: commit it, then let the worker delete it. */
 static void
@@ -74,8 +113,10 @@ server_recv(struct sms_in *sms, void *arg)
 		/* Not committed: the message stays on the phone. */
 		sv->status.store_errors++;
 		sv->status.store_errors_recent++;
-		log_warnx("sms token=%llu not stored, left on the modem",
-		    (unsigned long long)sms->token);
+		server_store_reason(sv);
+		log_warnx("sms token=%llu not stored, left on the modem "
+		    "store=\"%s\"", (unsigned long long)sms->token,
+		    sv->status.store_detail);
 		modem_confirm(sv->modem, sms->token, 0);
 		return;
 	}
@@ -260,6 +301,11 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
 	sv->status.kannel_up = kannel_is_up(sv->kannel);
+	/* Commits failing (any transport): keep the reason current. */
+	if (sv->status.store_errors_recent > 0)
+		server_store_reason(sv);
+	else
+		sv->status.store_detail[0] = '\0';
 	/* The modem gone too long: tell the admins, once per outage. */
 	if (sv->modem != NULL && sv->down_since > 0 && !sv->down_alarmed &&
 	    !sv->stopping && time(NULL) - sv->down_since >=

@@ -293,6 +293,7 @@ struct status {
 	int			 has_kannel;
 	uint64_t		 store_errors;
 	int			 store_errors_recent;	/* since last commit */
+	char			 store_detail[96];	/* why, when failing */
 	uint64_t		 escalations;
 	uint64_t		 http_requests;
 	int			 signal_dbm;
