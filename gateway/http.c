@@ -229,7 +229,8 @@ http_healthz(struct http *h, struct evhttp_request *req)
 	int		 store_ok, transport_ok, pending;
 
 	if (h->kannel != NULL)
-		s->kannel_up = kannel_is_up(h->kannel);
+		s->kannel_up = kannel_is_up(h->kannel) &&
+		    !s->kannel_unreachable;
 	pending = store_outbox_pending(s->store);
 	store_ok = pending >= 0 && s->store_errors_recent == 0;
 	transport_ok = s->modem_state == MODEM_S_UP || s->kannel_up;
@@ -261,6 +262,7 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    s->credit_valid);
 	if (s->has_kannel)
 		evbuffer_add_printf(b, "kannel %s\n", s->kannel_up ? "up" :
+		    s->kannel_unreachable ? "down: sendsms not reachable" :
 		    "not answering");
 	evbuffer_add_printf(b, "outbox %d pending\n", pending);
 	if (store_ok && transport_ok)

@@ -289,6 +289,7 @@ struct status {
 	uint64_t		 ussd_in;
 	uint64_t		 sms_dup;
 	int			 kannel_up;
+	int			 kannel_unreachable;	/* probe: port closed */
 	int			 has_modem;
 	int			 has_kannel;
 	uint64_t		 store_errors;
@@ -771,8 +772,9 @@ struct classifier *classification_load(struct store *);
 void	 classification_free(struct classifier *);
 int	 cmd_classify(struct config *, int, char **);
 
-/* store_check.c: is the database intact and writable at start */
+/* store_fault.c: the start-up check, retry now after an outage */
 int	 store_check_start(struct store *, const char *);
+int	 store_outbox_retry_now(struct store *, int64_t);
 
 /* store_stats.c: counts for `tinbao stats` (no message text) */
 #define STATS_BY_SCHOOL		0x01

@@ -1,15 +1,20 @@
 /*
- * tinbao: the start-up check that the database can be served.
+ * tinbao: the store's part in fault handling.
  *
- * `tinbao serve` would otherwise find a damaged or locked database only at
- * the first commit, with an SMS in hand: by then it can only leave the
- * message on the phone and retry forever.  Before anything is read, this
- * runs SQLite's quick_check (every page and index of the file reachable
- * and well formed: a truncated copy or a file overwritten in the middle
- * fails here) and takes and releases the write lock once (another process
- * holding it, such as an operator's sqlite3 shell left in a transaction,
- * fails here after the busy timeout).  Each failure is one log line that
- * names the file and says what to do.
+ * Start-up check.  `tinbao serve` would otherwise find a damaged or locked
+ * database only at the first commit, with an SMS in hand: by then it can
+ * only leave the message on the phone and retry forever.  Before anything
+ * is read, store_check_start() runs SQLite's quick_check (every page and
+ * index of the file reachable and well formed: a truncated copy or a file
+ * overwritten in the middle fails here) and takes and releases the write
+ * lock once (another process holding it, such as an operator's sqlite3
+ * shell left in a transaction, fails here after the busy timeout).  Each
+ * failure is one log line that names the file and says what to do.
+ *
+ * Retry now.  While a transport is down every send fails and each message
+ * backs off (30 s doubling to 1 h); when the transport is seen back,
+ * store_outbox_retry_now() makes the waiting messages due at once, so an
+ * urgent alert does not wait out an hour's backoff after a short outage.
  *
  * Like store_stats.c, it uses the connection through store_sqlite() and
  * is part of the store's SQLite code.
@@ -80,4 +85,31 @@ locked:
 	    "sqlite3 shell or the other tinbao that holds it, then start "
 	    "again", path);
 	return (-1);
+}
+
+/*
+ * Makes every queued message that is waiting out a backoff due at now.
+ * Returns how many, or -1 (logged).
+ */
+int
+store_outbox_retry_now(struct store *st, int64_t now)
+{
+	sqlite3		*db = store_sqlite(st);
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "UPDATE outbox SET next_at = ?1"
+	    " WHERE status = 'queued' AND attempts > 0 AND next_at > ?1",
+	    -1, &s, NULL) != SQLITE_OK) {
+		log_warnx("store: retry now: %s", sqlite3_errmsg(db));
+		return (-1);
+	}
+	sqlite3_bind_int64(s, 1, now);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("store: retry now: %s", sqlite3_errmsg(db));
+		return (-1);
+	}
+	return (sqlite3_changes(db));
 }
