@@ -229,14 +229,20 @@ http_healthz(struct http *h, struct evhttp_request *req)
 	int		 store_ok, transport_ok, pending;
 
 	if (h->kannel != NULL)
-		s->kannel_up = kannel_is_up(h->kannel);
+		s->kannel_up = kannel_is_up(h->kannel) &&
+		    !s->kannel_unreachable;
 	pending = store_outbox_pending(s->store);
 	store_ok = pending >= 0 && s->store_errors_recent == 0;
 	transport_ok = s->modem_state == MODEM_S_UP || s->kannel_up;
 	evbuffer_add_printf(b, "%s\n", store_ok && transport_ok ? "ok" :
 	    "unhealthy");
-	evbuffer_add_printf(b, "store %s\n", pending < 0 ? "failing" :
-	    s->store_errors_recent ? "failing to commit" : "ok");
+	if (pending < 0)
+		evbuffer_add_printf(b, "store failing\n");
+	else if (s->store_errors_recent)
+		evbuffer_add_printf(b, "store failing to commit%s%s\n",
+		    s->store_detail[0] ? ": " : "", s->store_detail);
+	else
+		evbuffer_add_printf(b, "store ok\n");
 	if (s->has_modem)
 		evbuffer_add_printf(b, "modem %s%s%s\n",
 		    modem_state_name(s->modem_state),
@@ -256,6 +262,7 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    s->credit_valid);
 	if (s->has_kannel)
 		evbuffer_add_printf(b, "kannel %s\n", s->kannel_up ? "up" :
+		    s->kannel_unreachable ? "down: sendsms not reachable" :
 		    "not answering");
 	evbuffer_add_printf(b, "outbox %d pending\n", pending);
 	if (store_ok && transport_ok)

@@ -88,6 +88,7 @@ struct worker {
 	GSM_StateMachine	*sm;
 	int			 connected;
 	int			 backoff;
+	int			 backoff_max;	/* seconds */
 	int64_t			 next_connect;	/* ms, monotonic */
 	int64_t			 next_poll;
 	int			 errors;	/* consecutive */
@@ -131,6 +132,7 @@ struct modem {
 	struct modem_cb		 cb;
 };
 
+static int	 modem_backoff_max(void);
 static void	*worker_main(void *);
 static void	 worker_connect(struct worker *);
 static void	 worker_disconnect(struct worker *, const char *);
@@ -175,6 +177,31 @@ modem_state_name(enum modem_state s)
 /* ------------------------------------------------- main-loop side */
 
 /*
+ * The reconnect backoff's cap: WORKER_BACKOFF_MAX seconds, or less with
+ * TINBAO_MODEM_BACKOFF_MAX (1 to 60), a test knob so that a test can walk
+ * the whole backoff to its cap in seconds instead of minutes.
+ */
+static int
+modem_backoff_max(void)
+{
+	const char	*s = getenv("TINBAO_MODEM_BACKOFF_MAX");
+	char		*end;
+	long		 n;
+
+	if (s == NULL)
+		return (WORKER_BACKOFF_MAX);
+	n = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || n < 1 || n > WORKER_BACKOFF_MAX) {
+		log_warnx("modem: TINBAO_MODEM_BACKOFF_MAX=%s ignored (1 to %d)",
+		    s, WORKER_BACKOFF_MAX);
+		return (WORKER_BACKOFF_MAX);
+	}
+	log_info("modem: reconnect backoff capped at %lds "
+	    "(TINBAO_MODEM_BACKOFF_MAX)", n);
+	return ((int)n);
+}
+
+/*
  * Starts the worker thread for the [gammu] section of conf.  Incoming
  * messages, send outcomes and link changes come back through cb.
  */
@@ -205,6 +232,7 @@ modem_start(struct event_base *base, const struct config *conf,
 	w->multipart_timeout = conf->multipart_timeout;
 	w->send_timeout = conf->send_timeout > 0 ? conf->send_timeout : 30;
 	w->backoff = 1;
+	w->backoff_max = modem_backoff_max();
 	w->ref8 = (int)(time(NULL) & 0xff);
 	if (conf->balance_ussd != NULL)
 		w->ussd_code = xstrdup(conf->balance_ussd);
@@ -743,8 +771,8 @@ worker_connect(struct worker *w)
 		}
 		worker_state(w, MODEM_S_DOWN, detail);
 		w->next_connect = worker_now() + w->backoff * 1000;
-		w->backoff = w->backoff * 2 > WORKER_BACKOFF_MAX ?
-		    WORKER_BACKOFF_MAX : w->backoff * 2;
+		w->backoff = w->backoff * 2 > w->backoff_max ?
+		    w->backoff_max : w->backoff * 2;
 		return;
 	}
 	/* InitConnection resets every callback: register them each time. */

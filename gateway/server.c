@@ -8,10 +8,14 @@
  * state is already in the database), SIGHUP reloads what can be reloaded.
  * One housekeeping timer runs the periodic tasks.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,6 +26,9 @@
 
 #define SERVER_TICK	1	/* seconds between housekeeping runs */
 #define SERVER_STOP_GRACE 60	/* seconds the worker has to stop */
+#define SERVER_DISK_LOW	(1024 * 1024)	/* bytes: below this, "disk is full" */
+#define SERVER_PROBE_EVERY 3	/* ticks between probes of Kannel's sendsms */
+#define SERVER_PROBE_WAIT 2	/* seconds a probe may take */
 
 struct server {
 	struct event_base	*base;
@@ -38,6 +45,7 @@ struct server {
 	struct web		*web;
 	struct api		*api;
 	struct httpctx		 hctx;
+	struct sdnotify		*sdnotify;
 	struct status		 status;
 	enum modem_state	 modem_state;
 	int			 stopping;
@@ -49,6 +57,12 @@ struct server {
 	uint64_t		 ticks;
 	int64_t			 down_since;	/* modem not up since, or 0 */
 	int			 down_alarmed;
+	/* Kannel's sendsms port, probed with a bare TCP connect. */
+	struct sockaddr_storage	 kprobe_ss;
+	socklen_t		 kprobe_sslen;	/* 0: not probed */
+	int			 kprobe_fd;	/* -1: no probe in flight */
+	struct event		*ev_kprobe;
+	int			 kprobe_down;	/* the last probe failed */
 };
 
 static void	server_recv(struct sms_in *, void *);
@@ -61,6 +75,167 @@ static void	server_signal(evutil_socket_t, short, void *);
 static void	server_tick(evutil_socket_t, short, void *);
 static void	server_grace(evutil_socket_t, short, void *);
 static void	server_reload(struct server *);
+static void	server_store_reason(struct server *);
+static void	server_kprobe_init(struct server *);
+static void	server_kprobe_start(struct server *);
+static void	server_kprobe_cb(evutil_socket_t, short, void *);
+static void	server_kprobe_done(struct server *, int);
+
+/*
+ * Says why commits fail, for /healthz: the database's file system full (of
+ * bytes or of inodes) or read-only, or else only that they fail (the log
+ * has SQLite's words).  SQLite's own error is gone by now (the rollback
+ * replaced it), and the file system is what the operator must fix anyway.
+ */
+static void
+server_store_reason(struct server *sv)
+{
+	struct statvfs	 vfs;
+	char		*dir, *slash;
+	const char	*why = "see the log";
+	char		 buf[sizeof(sv->status.store_detail)];
+
+	/* The folder, not the file: the file may be what cannot be made. */
+	dir = xstrdup(sv->conf->database);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (statvfs(slash != NULL ? dir : ".", &vfs) == 0) {
+		if (vfs.f_flag & ST_RDONLY)
+			why = "read-only file system";
+		else if ((unsigned long long)vfs.f_bavail * vfs.f_frsize <
+		    SERVER_DISK_LOW) {
+			(void)snprintf(buf, sizeof(buf), "disk is full (%llu KiB "
+			    "free for the database)",
+			    (unsigned long long)vfs.f_bavail * vfs.f_frsize /
+			    1024);
+			why = buf;
+		} else if (vfs.f_files > 0 && vfs.f_favail == 0)
+			why = "disk is full (no free inodes)";
+	}
+	(void)strlcpy_checked(sv->status.store_detail, why,
+	    sizeof(sv->status.store_detail));
+	free(dir);
+}
+
+/*
+ * Kannel probe.  kannel.c learns that Kannel is gone only from a failed
+ * sendsms, and that it is back only from the next one; meanwhile every
+ * queued message backs off (up to an hour).  So the main loop connects to
+ * the sendsms port every few seconds (connect and close, no request):
+ * /healthz says "down" within seconds of bearerbox or smsbox stopping, even
+ * with nothing to send, and when the port answers again after an outage
+ * the waiting messages are made due at once.  Only the transition does
+ * that, so a Kannel that is reachable but refuses our requests is not
+ * retried faster than the backoff.  Numeric addresses only (a hostname
+ * would need a resolver here): the URL is on this machine anyway.
+ */
+static void
+server_kprobe_init(struct server *sv)
+{
+	const char	*url = sv->conf->kannel_sendsms_url, *p;
+	char		 hostport[128];
+	size_t		 n;
+	int		 len = sizeof(sv->kprobe_ss);
+
+	sv->kprobe_fd = -1;
+	if (url == NULL)
+		return;
+	p = strstr(url, "://");
+	p = p != NULL ? p + 3 : url;
+	n = strcspn(p, "/?#");
+	if (n == 0 || n >= sizeof(hostport))
+		return;
+	memcpy(hostport, p, n);
+	hostport[n] = '\0';
+	if (evutil_parse_sockaddr_port(hostport,
+	    (struct sockaddr *)&sv->kprobe_ss, &len) == -1) {
+		log_info("kannel: sendsms host %s is not a numeric address, "
+		    "not probed", hostport);
+		return;
+	}
+	/* No port in the URL: the scheme's. */
+	if (sv->kprobe_ss.ss_family == AF_INET &&
+	    ((struct sockaddr_in *)&sv->kprobe_ss)->sin_port == 0)
+		((struct sockaddr_in *)&sv->kprobe_ss)->sin_port =
+		    htons(strncmp(url, "https:", 6) == 0 ? 443 : 80);
+	if (sv->kprobe_ss.ss_family == AF_INET6 &&
+	    ((struct sockaddr_in6 *)&sv->kprobe_ss)->sin6_port == 0)
+		((struct sockaddr_in6 *)&sv->kprobe_ss)->sin6_port =
+		    htons(strncmp(url, "https:", 6) == 0 ? 443 : 80);
+	sv->kprobe_sslen = len;
+}
+
+/* Starts one probe unless one is in flight. */
+static void
+server_kprobe_start(struct server *sv)
+{
+	struct timeval	 tv = { SERVER_PROBE_WAIT, 0 };
+	int		 fd;
+
+	if (sv->kprobe_sslen == 0 || sv->kprobe_fd != -1)
+		return;
+	fd = socket(sv->kprobe_ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_debug("kannel: probe socket: %s", strerror(errno));
+		return;		/* out of fds: not Kannel's fault */
+	}
+	if (connect(fd, (struct sockaddr *)&sv->kprobe_ss,
+	    sv->kprobe_sslen) == 0) {
+		close(fd);
+		server_kprobe_done(sv, 1);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		close(fd);
+		server_kprobe_done(sv, 0);
+		return;
+	}
+	sv->kprobe_fd = fd;
+	sv->ev_kprobe = event_new(sv->base, fd, EV_WRITE, server_kprobe_cb, sv);
+	event_add(sv->ev_kprobe, &tv);
+}
+
+static void
+server_kprobe_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server	*sv = arg;
+	int		 err = ETIMEDOUT;
+	socklen_t	 len = sizeof(err);
+
+	if ((what & EV_WRITE) &&
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	event_free(sv->ev_kprobe);
+	sv->ev_kprobe = NULL;
+	close(sv->kprobe_fd);
+	sv->kprobe_fd = -1;
+	server_kprobe_done(sv, err == 0);
+}
+
+/* The outcome of a probe: up (1) or down (0). */
+static void
+server_kprobe_done(struct server *sv, int up)
+{
+	int	 n;
+
+	if (!up) {
+		if (!sv->kprobe_down)
+			log_warnx("kannel: sendsms %s not reachable",
+			    sv->conf->kannel_sendsms_url);
+		sv->kprobe_down = 1;
+		sv->status.kannel_unreachable = 1;
+		return;
+	}
+	sv->status.kannel_unreachable = 0;
+	if (!sv->kprobe_down)
+		return;
+	sv->kprobe_down = 0;
+	n = store_outbox_retry_now(sv->store, time(NULL));
+	log_info("kannel: sendsms reachable again, %d message(s) due now",
+	    n > 0 ? n : 0);
+	outbox_kick(sv->outbox);
+}
 
 /* An incoming SMS from the worker: commit it, then let the worker delete it. */
 static void
@@ -73,8 +248,10 @@ server_recv(struct sms_in *sms, void *arg)
 		/* Not committed: the message stays on the phone. */
 		sv->status.store_errors++;
 		sv->status.store_errors_recent++;
-		log_warnx("sms token=%llu not stored, left on the modem",
-		    (unsigned long long)sms->token);
+		server_store_reason(sv);
+		log_warnx("sms token=%llu not stored, left on the modem "
+		    "store=\"%s\"", (unsigned long long)sms->token,
+		    sv->status.store_detail);
 		modem_confirm(sv->modem, sms->token, 0);
 		return;
 	}
@@ -223,6 +400,7 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 			break;
 		sv->stopping = 1;
 		log_info("signal=%d stopping", (int)sig);
+		(void)sdnotify_send(sv->sdnotify, "STOPPING=1");
 		/* Let the worker finish what it holds, then leave the loop. */
 		outbox_set_modem(sv->outbox, NULL, 0);
 		outbox_set_kannel(sv->outbox, NULL);
@@ -249,10 +427,24 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/*
+	 * The loop is alive: tell systemd's watchdog.  Sent from the tick, not
+	 * from a thread of its own, so that a stalled loop stops the pings.
+	 */
+	(void)sdnotify_send(sv->sdnotify, "WATCHDOG=1");
 	/* Every second: escalations that have come due, then retries. */
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
-	sv->status.kannel_up = kannel_is_up(sv->kannel);
+	if (sv->kannel != NULL && !sv->stopping &&
+	    sv->ticks % SERVER_PROBE_EVERY == 0)
+		server_kprobe_start(sv);
+	sv->status.kannel_up = kannel_is_up(sv->kannel) &&
+	    !sv->status.kannel_unreachable;
+	/* Commits failing (any transport): keep the reason current. */
+	if (sv->status.store_errors_recent > 0)
+		server_store_reason(sv);
+	else
+		sv->status.store_detail[0] = '\0';
 	/* The modem gone too long: tell the admins, once per outage. */
 	if (sv->modem != NULL && sv->down_since > 0 && !sv->down_alarmed &&
 	    !sv->stopping && time(NULL) - sv->down_since >=
@@ -304,6 +496,7 @@ server_run(struct config *conf)
 
 	memset(&sv, 0, sizeof(sv));
 	sv.conf = conf;
+	sv.kprobe_fd = -1;
 	if (!conf->has_gammu && !conf->has_kannel) {
 		log_warnx("config=%s has neither [gammu] nor [kannel]: no "
 		    "transport to serve", conf->path);
@@ -318,7 +511,8 @@ server_run(struct config *conf)
 		return (1);
 	if ((sv.store = store_open(conf->database, 0)) == NULL)
 		return (1);
-	if (store_check_version(sv.store) == -1) {
+	if (store_check_start(sv.store, conf->database) == -1 ||
+	    store_check_version(sv.store) == -1) {
 		store_close(sv.store);
 		return (1);
 	}
@@ -387,6 +581,7 @@ server_run(struct config *conf)
 		http_set_kannel(sv.http, sv.kannel);
 		sv.status.has_kannel = 1;
 		sv.status.kannel_up = 1;
+		server_kprobe_init(&sv);
 	}
 	if (sv.http != NULL) {
 		sv.hctx.base = sv.base;
@@ -411,8 +606,24 @@ server_run(struct config *conf)
 	log_info("tinbao %s serving database=%s schema=%d device=%s",
 	    TINBAO_VERSION, conf->database, store_schema_version(),
 	    conf->gammu_device ? conf->gammu_device : "-");
-	event_base_dispatch(sv.base);
+	if ((sv.sdnotify = sdnotify_open()) != NULL) {
+		unsigned long long	 wd = sdnotify_watchdog_usec();
 
+		if (wd > 0 && wd < 3ULL * SERVER_TICK * 1000000)
+			log_warnx("sdnotify: WatchdogSec=%llums is shorter than "
+			    "three housekeeping ticks: expect false restarts",
+			    wd / 1000);
+		if (sdnotify_send(sv.sdnotify, "READY=1\nSTATUS=serving") == 0)
+			log_info("sdnotify: ready sent%s", wd > 0 ?
+			    ", watchdog pinged every tick" : "");
+	}
+	event_base_dispatch(sv.base);
+	sdnotify_close(sv.sdnotify);
+
+	if (sv.ev_kprobe != NULL) {
+		event_free(sv.ev_kprobe);
+		close(sv.kprobe_fd);
+	}
 	http_free(sv.http);
 	web_free(sv.web);
 	kannel_free(sv.kannel);

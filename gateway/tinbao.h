@@ -289,10 +289,12 @@ struct status {
 	uint64_t		 ussd_in;
 	uint64_t		 sms_dup;
 	int			 kannel_up;
+	int			 kannel_unreachable;	/* probe: port closed */
 	int			 has_modem;
 	int			 has_kannel;
 	uint64_t		 store_errors;
 	int			 store_errors_recent;	/* since last commit */
+	char			 store_detail[96];	/* why, when failing */
 	uint64_t		 escalations;
 	uint64_t		 http_requests;
 	int			 signal_dbm;
@@ -631,6 +633,13 @@ void	 ussd_serve(struct ussd *, struct evhttp_request *);
 /* server.c */
 int	 server_run(struct config *);
 
+/* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
+struct sdnotify;
+struct sdnotify *sdnotify_open(void);
+int	 sdnotify_send(struct sdnotify *, const char *);
+unsigned long long sdnotify_watchdog_usec(void);
+void	 sdnotify_close(struct sdnotify *);
+
 /* cmd_db.c, cmd_cases.c, cmd_inject.c: subcommands */
 int	 cmd_db(struct config *, int, char **);
 int	 cmd_reports(struct config *, int, char **);
@@ -813,6 +822,10 @@ void	 report_classify(const struct msgctx *, struct classification *);
 struct classifier *classification_load(struct store *);
 void	 classification_free(struct classifier *);
 int	 cmd_classify(struct config *, int, char **);
+
+/* store_fault.c: the start-up check, retry now after an outage */
+int	 store_check_start(struct store *, const char *);
+int	 store_outbox_retry_now(struct store *, int64_t);
 
 /* store_stats.c: counts for `tinbao stats` (no message text) */
 #define STATS_BY_SCHOOL		0x01

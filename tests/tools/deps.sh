@@ -6,7 +6,7 @@ set -e
 PKGS="build-essential pkg-config clang llvm
 libgammu-dev gammu libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
 libsodium-dev libjansson-dev libcsv-dev libcmocka-dev jq procps curl
-kannel kannel-extras iproute2 valgrind
+kannel kannel-extras iproute2 valgrind systemd python3
 chromium prometheus gammu-smsd"
 missing=""
 for p in $PKGS; do
