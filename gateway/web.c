@@ -373,16 +373,18 @@ web_fail(struct web_req *r, int code, const char *msg)
 	web_send(r, code);
 }
 
-/* Finds a cookie's value in the request; copies it into buf. */
-static int
-web_cookie(struct web_req *r, const char *name, char *buf, size_t bufsz)
+/*
+ * Finds cookie name in a Cookie header ("a=1; b=2") and copies its value
+ * into buf.  Returns 1 when found with a value that fits, else 0.
+ */
+int
+web_cookie_get(const char *header, const char *name, char *buf,
+    size_t bufsz)
 {
-	const char	*c, *p, *end;
+	const char	*p, *end;
 	size_t		 n = strlen(name), len;
 
-	c = evhttp_find_header(evhttp_request_get_input_headers(r->req),
-	    "Cookie");
-	for (p = c; p != NULL && *p != '\0'; p = end) {
+	for (p = header; p != NULL && *p != '\0'; p = end) {
 		while (*p == ' ' || *p == ';')
 			p++;
 		end = p + strcspn(p, ";");
@@ -397,6 +399,15 @@ web_cookie(struct web_req *r, const char *name, char *buf, size_t bufsz)
 		}
 	}
 	return (0);
+}
+
+/* Finds a cookie's value in the request; copies it into buf. */
+static int
+web_cookie(struct web_req *r, const char *name, char *buf, size_t bufsz)
+{
+	return (web_cookie_get(evhttp_find_header(
+	    evhttp_request_get_input_headers(r->req), "Cookie"), name, buf,
+	    bufsz));
 }
 
 /* Makes a random token of 32 bytes, URL-safe base64 without padding. */
