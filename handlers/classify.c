@@ -554,8 +554,10 @@ classifier_load_keywords(struct classifier *c, const char *text,
 		}
 		memcpy(buf, line, ll);
 		buf[ll] = '\0';
+		/* Not --ll: ll also moves to the next line, and a last line
+		 * ending in a lone CR would never be left. */
 		if (ll > 0 && buf[ll - 1] == '\r')
-			buf[--ll] = '\0';
+			buf[ll - 1] = '\0';
 		s = buf + strspn(buf, " \t");
 		if (*s == '\0' || *s == '#')
 			continue;
@@ -829,7 +831,9 @@ cls_build_automaton(struct classifier *c)
 
 	first = xcalloc(capn, sizeof(*first));
 	first[0] = UINT32_MAX;
-	end = xcalloc(c->nphrases, sizeof(*end));
+	/* An empty table still compiles (to an automaton that matches
+	 * nothing); xcalloc refuses a zero size. */
+	end = xcalloc(c->nphrases > 0 ? c->nphrases : 1, sizeof(*end));
 	for (i = 0; i < c->nphrases; i++) {
 		cur = 0;
 		for (j = 0; j < c->phrases[i].ntok; j++) {

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Runs each libFuzzer harness for $1 seconds on its seed corpus (copied, so
-# the committed seeds stay as they are); fails on the first crash or leak.
+# the committed seeds stay as they are); fails on a crash, a leak or an
+# input that takes over 25 s (libFuzzer's own limit is 20 minutes, and a
+# hang would otherwise outlast -max_total_time, which is checked only
+# between inputs).
 t=$1; shift
 fail=0; pass=0
 for f in "$@"; do
@@ -11,7 +14,7 @@ for f in "$@"; do
 	[ -d "$seeds" ] && cp -n "$seeds"/* "$work"/ 2>/dev/null
 	dict=""
 	[ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
-	if "$f" -max_total_time="$t" -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ \
+	if "$f" -max_total_time="$t" -timeout=25 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ \
 	    $dict "$work" > "build-fuzz/$name.log" 2>&1; then
 		echo "fuzz $name: ok ($(grep -c . "build-fuzz/$name.log") log lines, $(ls "$work" | wc -l) corpus files)"
 		pass=$((pass + 1))
