@@ -6,10 +6,12 @@
  * tests read.  Times are ISO 8601 in the machine's local time zone with
  * its offset.
  */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -195,7 +197,8 @@ cmd_show(struct config *conf, int argc, char **argv)
 	struct store_caserow	 c;
 	struct show_arg		 sa;
 	const char		*code = NULL;
-	char			 norm[16], when[40], *s;
+	char			 norm[16], when[40], *s, actor[80];
+	struct passwd		*pw;
 	json_t			*o;
 	int			 i, json = 0, r;
 
@@ -228,6 +231,11 @@ cmd_show(struct config *conf, int argc, char **argv)
 		store_close(st);
 		return (1);
 	}
+	/* Operators' views are audited like the dashboard's. */
+	pw = getpwuid(getuid());
+	(void)snprintf(actor, sizeof(actor), "cli:%s", pw != NULL ?
+	    pw->pw_name : "?");
+	(void)store_audit(st, actor, "case.view", c.id, "", "");
 	memset(&sa, 0, sizeof(sa));
 	if (json) {
 		o = case_json(&c);

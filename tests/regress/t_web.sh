@@ -161,6 +161,16 @@ eq "both rows" "$(count "SELECT 1 FROM schools WHERE code IN ('ZZ3', 'ZZ4')")" "
 eq "import audited" "$(sql "SELECT detail FROM audit WHERE action='directory.import'")" "schools rows=2"
 eq "directory edits audited" "$(count "SELECT 1 FROM audit WHERE actor='user:quan' AND action IN ('school.upsert', 'contact.upsert')")" "2"
 
+# The command line's views are audited too.
+before=$(count "SELECT 1 FROM audit WHERE actor LIKE 'cli:%' AND action='case.view'")
+tb show "$code" > /dev/null
+eq "tinbao show audited" "$(count "SELECT 1 FROM audit WHERE actor LIKE 'cli:%' AND action='case.view'")" "$((before + 1))"
+
+# An expired session is dead: the server checks the expiry it stored.
+cp "$OUT/ja" "$OUT/ja.saved"
+sql "UPDATE sessions SET expires_at = $(($(date +%s) - 1)) WHERE user_id = (SELECT id FROM users WHERE name = 'quan')"
+eq "expired session" "$(code_of -b "$OUT/ja.saved" "$base/cases")" "303"
+
 # Logout ends the session on the server, not only in the browser.
 cp "$OUT/jb" "$OUT/jb.saved"
 eq "logout" "$(code_of $B --data-urlencode "csrf=$csrf" "$base/logout")" "303"
