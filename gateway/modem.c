@@ -32,12 +32,23 @@
  * the worker terminates the connection and retries with a backoff from 1 s
  * to 60 s, re-registering every callback after each init.  It never exits
  * on a device error.
+ *
+ * Watchdog.  A modem that stops answering in the middle of a command can
+ * keep libGammu busy for many minutes (GetNextSMS walks the SIM's
+ * locations, each waiting for its timeout).  The worker stamps a heartbeat
+ * at every turn of its loop and while it pumps a send; the main loop's
+ * tick calls modem_watchdog, which aborts libGammu's operation (the one
+ * thread-safe call, GSM_AbortOperation) when the heartbeat is older than
+ * the limit.  The abort is sticky in libGammu, so the worker then frees
+ * the state machine and connects a new one.  sm_lock guards w->sm between
+ * the two threads: the worker holds it only to allocate or free.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -53,6 +64,7 @@
 #define WORKER_MAX_READ		64	/* messages per scan; the rest wait */
 #define WORKER_MAX_PENDING	256
 #define WORKER_BACKOFF_MAX	60
+#define WORKER_STUCK_AFTER	120	/* seconds without a heartbeat */
 #define WORKER_HEALTH_EVERY	30000	/* ms between signal/network checks */
 #define WORKER_USSD_WAIT	30000	/* ms to wait for a USSD reply */
 
@@ -120,6 +132,10 @@ struct worker {
 	size_t			 inlen;
 	size_t			 incap;
 	int			 stop;
+
+	pthread_mutex_t		 sm_lock;	/* w->sm, for the watchdog */
+	_Atomic int64_t		 beat;		/* ms, the loop's last turn */
+	int			 abort_sent;	/* under sm_lock */
 };
 
 struct modem {
@@ -130,9 +146,12 @@ struct modem {
 	int			 running;
 	struct worker		*w;
 	struct modem_cb		 cb;
+	int			 stuck_after;	/* seconds, for the watchdog */
 };
 
 static int	 modem_backoff_max(void);
+static int	 modem_stuck_after(int);
+static void	 worker_free_sm(struct worker *);
 static void	*worker_main(void *);
 static void	 worker_connect(struct worker *);
 static void	 worker_disconnect(struct worker *, const char *);
@@ -202,6 +221,33 @@ modem_backoff_max(void)
 }
 
 /*
+ * How long the worker may go without a heartbeat before the watchdog
+ * aborts libGammu: WORKER_STUCK_AFTER seconds, never less than twice the
+ * send timeout (a send pumps with heartbeats, but one libGammu call can
+ * last that long), or TINBAO_MODEM_STUCK_AFTER (5 to 3600), a test knob.
+ */
+static int
+modem_stuck_after(int send_timeout)
+{
+	const char	*s = getenv("TINBAO_MODEM_STUCK_AFTER");
+	char		*end;
+	long		 n;
+
+	if (s != NULL) {
+		n = strtol(s, &end, 10);
+		if (end != s && *end == '\0' && n >= 5 && n <= 3600) {
+			log_info("modem: watchdog after %lds "
+			    "(TINBAO_MODEM_STUCK_AFTER)", n);
+			return ((int)n);
+		}
+		log_warnx("modem: TINBAO_MODEM_STUCK_AFTER=%s ignored (5 to "
+		    "3600)", s);
+	}
+	return (send_timeout * 2 > WORKER_STUCK_AFTER ? send_timeout * 2 :
+	    WORKER_STUCK_AFTER);
+}
+
+/*
  * Starts the worker thread for the [gammu] section of conf.  Incoming
  * messages, send outcomes and link changes come back through cb.
  */
@@ -238,6 +284,9 @@ modem_start(struct event_base *base, const struct config *conf,
 		w->ussd_code = xstrdup(conf->balance_ussd);
 	w->ussd_interval = conf->balance_interval > 0 ?
 	    conf->balance_interval : 86400;
+	pthread_mutex_init(&w->sm_lock, NULL);
+	atomic_store(&w->beat, worker_now());
+	m->stuck_after = modem_stuck_after(w->send_timeout);
 	m->w = w;
 
 	evutil_make_socket_nonblocking(m->fd[0]);
@@ -339,6 +388,7 @@ modem_free(struct modem *m, int stopped)
 		free(m->w->pending);
 		free(m->w->partials);
 		free(m->w->ussd_code);
+		pthread_mutex_destroy(&m->w->sm_lock);
 		free(m->w);
 	}
 	free(m);
@@ -493,6 +543,7 @@ worker_main(void *arg)
 	w->next_connect = worker_now();
 	while (!w->stop) {
 		now = worker_now();
+		atomic_store(&w->beat, now);
 		if (!w->connected && now >= w->next_connect)
 			worker_connect(w);
 		if (w->stop)
@@ -530,11 +581,52 @@ worker_main(void *arg)
 	if (w->sm != NULL) {
 		if (w->connected)
 			GSM_TerminateConnection(w->sm);
-		GSM_FreeStateMachine(w->sm);
-		w->sm = NULL;
+		worker_free_sm(w);
 	}
 	worker_state(w, MODEM_S_STOPPED, "");
 	return (NULL);
+}
+
+/* Frees the state machine, under sm_lock so the watchdog never sees it. */
+static void
+worker_free_sm(struct worker *w)
+{
+	pthread_mutex_lock(&w->sm_lock);
+	GSM_FreeStateMachine(w->sm);
+	w->sm = NULL;
+	w->abort_sent = 0;
+	pthread_mutex_unlock(&w->sm_lock);
+}
+
+/*
+ * Called by the main loop every tick: when the worker's heartbeat is older
+ * than stuck_after seconds, it is stuck inside libGammu; abort that
+ * operation (once).  Returns 1 when it aborted, else 0.
+ */
+int
+modem_watchdog(struct modem *m)
+{
+	struct worker	*w;
+	int64_t		 idle;
+	int		 aborted = 0;
+
+	if (m == NULL || !m->running || (w = m->w) == NULL)
+		return (0);
+	idle = worker_now() - atomic_load(&w->beat);
+	if (idle < (int64_t)m->stuck_after * 1000)
+		return (0);
+	pthread_mutex_lock(&w->sm_lock);
+	if (w->sm != NULL && !w->abort_sent) {
+		(void)GSM_AbortOperation(w->sm);
+		w->abort_sent = 1;
+		aborted = 1;
+	}
+	pthread_mutex_unlock(&w->sm_lock);
+	if (aborted)
+		log_warnx("modem: worker stuck in libGammu for %llds; operation "
+		    "aborted, the link will be re-opened", (long long)(idle /
+		    1000));
+	return (aborted);
 }
 
 /* Reads and runs the commands waiting on the socket, for up to wait_ms. */
@@ -548,7 +640,9 @@ worker_commands(struct worker *w, int wait_ms)
 	ssize_t		 n;
 	int		 r;
 
-	if (poll(&pfd, 1, wait_ms) <= 0)
+	r = poll(&pfd, 1, wait_ms);
+	atomic_store(&w->beat, worker_now());
+	if (r <= 0)
 		return;
 	for (;;) {
 		if (w->incap - w->inlen < 4096) {
@@ -730,7 +824,9 @@ worker_connect(struct worker *w)
 
 	worker_state(w, MODEM_S_CONNECTING, "");
 	if (w->sm == NULL) {
+		pthread_mutex_lock(&w->sm_lock);
 		w->sm = GSM_AllocStateMachine();
+		pthread_mutex_unlock(&w->sm_lock);
 		if (w->sm == NULL)
 			fatalx("modem: GSM_AllocStateMachine");
 		cfg = GSM_GetConfig(w->sm, 0);
@@ -764,11 +860,9 @@ worker_connect(struct worker *w)
 		    GSM_ErrorString(err), (int)err);
 		log_warnx("modem: connect failed device=%s error=\"%s\" "
 		    "retry_in=%ds", w->device, detail, w->backoff);
-		if (err == ERR_ABORTED) {
+		if (err == ERR_ABORTED)
 			/* The abort flag is sticky: start from scratch. */
-			GSM_FreeStateMachine(w->sm);
-			w->sm = NULL;
-		}
+			worker_free_sm(w);
 		worker_state(w, MODEM_S_DOWN, detail);
 		w->next_connect = worker_now() + w->backoff * 1000;
 		w->backoff = w->backoff * 2 > w->backoff_max ?
@@ -833,6 +927,11 @@ worker_error(struct worker *w, GSM_Error err, const char *what)
 	case ERR_NOTCONNECTED:
 	case ERR_DEVICEBUSY:
 		worker_disconnect(w, why);
+		return (-1);
+	case ERR_ABORTED:
+		/* The watchdog's abort is sticky: a new state machine. */
+		worker_disconnect(w, why);
+		worker_free_sm(w);
 		return (-1);
 	case ERR_TIMEOUT:
 		if (w->errors >= 3) {
@@ -1204,8 +1303,11 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			return;
 		}
 		deadline = worker_now() + w->send_timeout * 1000;
-		while (!w->send_done && worker_now() < deadline && w->connected)
+		while (!w->send_done && worker_now() < deadline &&
+		    w->connected) {
+			atomic_store(&w->beat, worker_now());
 			GSM_ReadDevice(w->sm, TRUE);
+		}
 		if (!w->send_done) {
 			(void)snprintf(why, sizeof(why),
 			    "part %d/%d: no send status within %ds", i + 1,

@@ -440,6 +440,9 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		server_kprobe_start(sv);
 	sv->status.kannel_up = kannel_is_up(sv->kannel) &&
 	    !sv->status.kannel_unreachable;
+	/* A worker stuck inside libGammu (a modem gone silent): abort it. */
+	if (sv->modem != NULL && !sv->stopping)
+		(void)modem_watchdog(sv->modem);
 	/* Commits failing (any transport): keep the reason current. */
 	if (sv->status.store_errors_recent > 0)
 		server_store_reason(sv);

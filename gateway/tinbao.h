@@ -528,6 +528,7 @@ void	 modem_send(struct modem *, const struct sms_out *);
 void	 modem_confirm(struct modem *, uint64_t, int);
 void	 modem_request_stop(struct modem *);
 void	 modem_free(struct modem *, int);
+int	 modem_watchdog(struct modem *);
 const char *modem_state_name(enum modem_state);
 
 /* router.c */
