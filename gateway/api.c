@@ -89,7 +89,6 @@ static int	api_auth(struct apireq *);
 static int	api_read_body(struct apireq *);
 static int	api_query_check(struct apireq *, const char *const *);
 static int	api_parse_int(const char *, long, long, long *);
-static void	api_iso_time(int64_t, char *, size_t);
 static json_t	*api_str(const char *);
 static json_t	*api_case_json(const struct store_caserow *);
 static int	api_case_load(struct apireq *, const char *,
@@ -315,21 +314,6 @@ api_parse_int(const char *s, long min, long max, long *v)
 	return (0);
 }
 
-/* Formats t as ISO 8601 in local time with the zone's offset. */
-static void
-api_iso_time(int64_t t, char *buf, size_t bufsz)
-{
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-	char		 z[8];
-	size_t		 n;
-
-	localtime_r(&tt, &tm);
-	n = strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (strftime(z, sizeof(z), "%z", &tm) == 5 && n > 0)
-		(void)snprintf(buf + n, bufsz - n, "%.3s:%s", z, z + 3);
-}
-
 /*
  * A JSON string of s, repaired when it is not valid UTF-8 (an event's
  * detail may have been cut inside a character by a fixed buffer): jansson
@@ -550,9 +534,9 @@ api_case_json(const struct store_caserow *c)
 	json_object_set_new(o, "urgent", json_boolean(c->urgent));
 	json_object_set_new(o, "school", c->school[0] ?
 	    json_string(c->school) : json_null());
-	api_iso_time(c->created_at, when, sizeof(when));
+	time_iso8601(c->created_at, when, sizeof(when));
 	json_object_set_new(o, "created_at", json_string(when));
-	api_iso_time(c->updated_at, when, sizeof(when));
+	time_iso8601(c->updated_at, when, sizeof(when));
 	json_object_set_new(o, "updated_at", json_string(when));
 	json_object_set_new(o, "source", json_string(c->source));
 	/* The alias: a reporter's number never leaves the store. */
@@ -739,7 +723,7 @@ api_timeline_cb(const struct timeline_item *t, void *arg)
 	json_t	*tl = arg, *e;
 	char	 when[40];
 
-	api_iso_time(t->at, when, sizeof(when));
+	time_iso8601(t->at, when, sizeof(when));
 	e = json_object();
 	json_object_set_new(e, "at", json_string(when));
 	json_object_set_new(e, "source", api_str(t->source));

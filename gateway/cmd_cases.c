@@ -21,12 +21,12 @@ struct list_arg {
 	int		 json;
 };
 
-static void	iso_time(int64_t, char *, size_t);
 static int	parse_date(const char *, int64_t *);
 static json_t	*case_json(const struct store_caserow *);
 
-static void
-iso_time(int64_t t, char *buf, size_t bufsz)
+/* Formats t as ISO 8601 in local time with the zone's offset. */
+void
+time_iso8601(int64_t t, char *buf, size_t bufsz)
 {
 	time_t		 tt = (time_t)t;
 	struct tm	 tm;
@@ -68,7 +68,7 @@ case_json(const struct store_caserow *c)
 	json_t	*o, *matched;
 	char	 when[40];
 
-	iso_time(c->created_at, when, sizeof(when));
+	time_iso8601(c->created_at, when, sizeof(when));
 	matched = json_loads(c->matched, 0, NULL);
 	if (matched == NULL)
 		matched = json_array();
@@ -102,7 +102,7 @@ list_cb(const struct store_caserow *c, void *arg)
 		json_decref(o);
 		return (0);
 	}
-	iso_time(c->created_at, when, sizeof(when));
+	time_iso8601(c->created_at, when, sizeof(when));
 	/* An excerpt cut on a character boundary. */
 	(void)strlcpy_checked(excerpt, c->text, sizeof(excerpt));
 	if (strlen(c->text) >= sizeof(excerpt)) {
@@ -177,7 +177,7 @@ show_event_cb(int64_t at, const char *type, const char *detail, void *arg)
 	json_t		*e;
 	char		 when[40];
 
-	iso_time(at, when, sizeof(when));
+	time_iso8601(at, when, sizeof(when));
 	if (sa->timeline != NULL) {
 		e = json_object();
 		json_object_set_new(e, "at", json_string(when));
@@ -247,7 +247,7 @@ cmd_show(struct config *conf, int argc, char **argv)
 		free(s);
 		json_decref(o);
 	} else {
-		iso_time(c.created_at, when, sizeof(when));
+		time_iso8601(c.created_at, when, sizeof(when));
 		printf("case      %s\nstatus    %s\ncategory  %s%s\n"
 		    "school    %s\nreceived  %s via %s\nreporter  %s\n"
 		    "matched   %s\n\n%s\n\ntimeline\n", c.code, c.status,

@@ -1089,37 +1089,21 @@ int
 store_case_list(struct store *st, const char *status, int64_t since,
     int (*cb)(const struct store_caserow *, void *), void *arg)
 {
-	static const char sql[] =
-	    CASE_COLUMNS " FROM cases c"
-	    " LEFT JOIN reporters r ON r.id = c.reporter_id"
-	    " WHERE (?1 IS NULL OR c.status = ?1) AND c.created_at >= ?2"
-	    " ORDER BY c.created_at, c.id";
-	sqlite3_stmt		*s;
-	struct store_caserow	 c;
-	int			 rc, n = 0;
+	struct case_filter	 f;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
-		return (-1);
-	}
-	if (status != NULL)
-		sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, since);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		store_case_fill(s, &c);
-		rc = cb(&c, arg);
-		store_caserow_free(&c);
-		n++;
-		if (rc == -1)
-			break;
-	}
-	sqlite3_finalize(s);
-	return (rc == SQLITE_DONE || rc == -1 || rc == 0 ? n : -1);
+	memset(&f, 0, sizeof(f));
+	f.status = status;
+	f.urgent = -1;
+	f.from = since;
+	f.limit = -1;
+	f.oldest_first = 1;
+	return (store_case_search(st, &f, cb, arg, NULL));
 }
 
 /*
- * Calls cb for each case matching f, newest first, from f->offset for at
- * most f->limit rows; stores the number of matching cases in *total.
+ * Calls cb for each case matching f, newest first (or oldest first), from
+ * f->offset for at most f->limit rows (-1: all); stores the number of
+ * matching cases in *total when it is not NULL.
  * Returns the number of rows given to cb, or -1.
  */
 int
@@ -1138,15 +1122,16 @@ store_case_search(struct store *st, const struct case_filter *f,
 	struct store_caserow	 c;
 	int			 pass, rc = SQLITE_DONE, n = 0;
 
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = total == NULL; pass < 2; pass++) {
 		if (pass == 0)
 			(void)snprintf(sql, sizeof(sql), "SELECT count(*) FROM"
 			    " cases c%s", where);
 		else
 			(void)snprintf(sql, sizeof(sql), "%s FROM cases c LEFT"
 			    " JOIN reporters r ON r.id = c.reporter_id%s ORDER"
-			    " BY c.created_at DESC, c.id DESC LIMIT ?7 OFFSET"
-			    " ?8", CASE_COLUMNS, where);
+			    " BY c.created_at %s, c.id %s LIMIT ?7 OFFSET ?8",
+			    CASE_COLUMNS, where, f->oldest_first ? "ASC" :
+			    "DESC", f->oldest_first ? "ASC" : "DESC");
 		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) !=
 		    SQLITE_OK) {
 			log_warnx("database=%s: %s", st->path,
@@ -1171,7 +1156,8 @@ store_case_search(struct store *st, const struct case_filter *f,
 				return (-1);
 			continue;
 		}
-		sqlite3_bind_int(s, 7, f->limit > 0 ? f->limit : 50);
+		sqlite3_bind_int(s, 7, f->limit > 0 ? f->limit :
+		    f->limit < 0 ? -1 : 50);
 		sqlite3_bind_int(s, 8, f->offset > 0 ? f->offset : 0);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			store_case_fill(s, &c);

@@ -645,6 +645,7 @@ void	 sdnotify_close(struct sdnotify *);
 int	 cmd_db(struct config *, int, char **);
 int	 cmd_reports(struct config *, int, char **);
 int	 cmd_show(struct config *, int, char **);
+void	 time_iso8601(int64_t, char *, size_t);
 int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
@@ -772,7 +773,8 @@ struct case_filter {
 	int64_t		 from;		/* created_at >= from */
 	int64_t		 to;		/* created_at < to; 0: no bound */
 	int		 offset;
-	int		 limit;
+	int		 limit;		/* 0: 50; -1: all */
+	int		 oldest_first;
 };
 /* One line of a case's timeline (store_case_timeline). */
 struct timeline_item {
