@@ -1621,10 +1621,15 @@ store_reporter_set_silent(struct store *st, int64_t id, int silent)
 	return (store_step_done(st, s, "reporter silent"));
 }
 
-static int
-store_contact_iter(struct store *st, sqlite3_stmt *s,
+/*
+ * Steps a contacts query (the columns store_contact_fill reads), calling
+ * cb for each row, and resets it.  Returns the count, or -1.
+ */
+int
+store_contact_iter(struct store *st, void *stmt,
     int (*cb)(const struct contact *, void *), void *arg)
 {
+	sqlite3_stmt	*s = stmt;
 	struct contact	 c;
 	int		 rc, n = 0;
 

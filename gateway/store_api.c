@@ -187,8 +187,7 @@ store_contact_list(struct store *st,
 {
 	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
-	struct contact	 c;
-	int		 rc, n = 0;
+	int		 n;
 
 	if (sqlite3_prepare_v2(db, "SELECT id, name, phone, role,"
 	    " COALESCE(school, ''), commune, level, pin_mac FROM contacts"
@@ -196,15 +195,7 @@ store_contact_list(struct store *st,
 		log_warnx("contacts: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		store_contact_fill(s, &c);
-		n++;
-		if (cb(&c, arg) == -1) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
+	n = store_contact_iter(st, s, cb, arg);
 	sqlite3_finalize(s);
-	explicit_bzero(&c, sizeof(c));
-	return (rc == SQLITE_DONE ? n : -1);
+	return (n);
 }

@@ -725,6 +725,8 @@ int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
 void	 store_contact_fill(void *, struct contact *);
+int	 store_contact_iter(struct store *, void *,
+	    int (*)(const struct contact *, void *), void *);
 int	 store_contact_by_id(struct store *, int64_t, struct contact *);
 int	 store_case_by_id(struct store *, int64_t, struct store_caserow *);
 int	 store_case_ack(struct store *, int64_t, int64_t, int64_t);
