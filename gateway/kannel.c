@@ -521,6 +521,8 @@ kannel_flush(struct kannel *k)
 	evbuffer_free(out);
 	free(fail);
 
+	log_info("kannel batch mos=%d stored=%d duplicates=%d failed=%d", n,
+	    stored, dup, failed);
 	k->status->store_errors += (uint64_t)failed;
 	if (failed > 0)
 		k->status->store_errors_recent += failed;
