@@ -73,7 +73,7 @@ EOC
 	"$TINBAO" -c "$d/tinbao.conf" serve > "$d/serve.log" 2>&1 &
 	SERVE_PID=$!
 	i=0
-	until grep -q "http: listening" "$d/serve.log"; do
+	until grep -q "http: listening" "$d/serve.log" 2>/dev/null; do
 		i=$((i + 1))
 		[ "$i" -lt 200 ] || { echo "intake.sh: tinbao did not start" >&2; cat "$d/serve.log" >&2; exit 1; }
 		sleep 0.05
