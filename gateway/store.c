@@ -238,6 +238,7 @@ struct store {
 	sqlite3_stmt	*stmt[S_MAX];
 	int		 in_tx;
 	int		 batch;		/* in a group commit: see store_batch_* */
+	int		 batch_ready;	/* temp_store set for savepoints */
 };
 
 static sqlite3_stmt	*store_stmt(struct store *, enum store_stmt);
@@ -527,10 +528,20 @@ store_sp_rollback(struct store *st)
 	(void)store_exec(st, "RELEASE msg");
 }
 
-/* Opens the batch's write transaction. */
+/*
+ * Opens the batch's write transaction.  A savepoint keeps the pages it
+ * changes in a sub-journal, a temporary file by default: a pwrite per
+ * first change of a page, a quarter of the intake's time under load.
+ * In memory it is a copy; it holds one batch's pages at most.
+ */
 int
 store_batch_begin(struct store *st)
 {
+	if (!st->batch_ready) {
+		if (store_exec(st, "PRAGMA temp_store = MEMORY") == -1)
+			return (-1);
+		st->batch_ready = 1;
+	}
 	if (store_exec(st, "BEGIN IMMEDIATE") == -1)
 		return (-1);
 	st->batch = 1;
