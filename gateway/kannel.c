@@ -8,6 +8,8 @@
  * 200 goes back, so Kannel keeps retrying until it is stored, and Kannel's
  * `id` (the same across its retries) is part of the dedup key, so a retry
  * is one message.  A failed commit answers 503: Kannel tries again later.
+ * MOs that arrive together share one transaction and one durable commit
+ * (kannel_flush): the 200s of a batch all wait for its COMMIT.
  *
  * Outgoing: one sendsms GET per message with coding=2 and charset=UTF-8
  * (coding 0 when the text is plain ASCII), `to` escaped, and a dlr-url
