@@ -8,6 +8,8 @@
  * 200 goes back, so Kannel keeps retrying until it is stored, and Kannel's
  * `id` (the same across its retries) is part of the dedup key, so a retry
  * is one message.  A failed commit answers 503: Kannel tries again later.
+ * MOs that arrive together share one transaction and one durable commit
+ * (kannel_flush): the 200s of a batch all wait for its COMMIT.
  *
  * Outgoing: one sendsms GET per message with coding=2 and charset=UTF-8
  * (coding 0 when the text is plain ASCII), `to` escaped, and a dlr-url
@@ -15,6 +17,8 @@
  * Kannel's answer 202 (queued) is success; 4xx is permanent; anything else
  * or no answer is temporary and retried by the outbox.
  */
+#include <sys/queue.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -30,6 +34,15 @@
 #include "tinbao.h"
 
 #define KANNEL_TIMEOUT	20	/* seconds for a sendsms answer */
+#define KANNEL_BATCH	256	/* MOs committed together at most */
+
+/* One parsed MO waiting for its batch's commit, and its request. */
+struct kannel_mo {
+	TAILQ_ENTRY(kannel_mo)	 entry;
+	struct evhttp_request	*req;
+	struct sms_in		 sms;
+};
+TAILQ_HEAD(kannel_mos, kannel_mo);
 
 struct kannel {
 	struct event_base	*base;
@@ -40,6 +53,11 @@ struct kannel {
 	struct evhttp_uri	*uri;
 	char			*password;
 	int			 healthy;	/* the last sendsms was answered */
+
+	struct kannel_mos	 queue;		/* parsed, not yet committed */
+	int			 nqueued;
+	int			 batch_max;
+	struct event		*flush_ev;
 };
 
 struct kannel_send {
@@ -49,6 +67,27 @@ struct kannel_send {
 };
 
 static void	kannel_sent_cb(struct evhttp_request *, void *);
+static void	kannel_flush(struct kannel *);
+static void	kannel_flush_cb(evutil_socket_t, short, void *);
+
+/*
+ * The batch size cap: $TINBAO_KANNEL_BATCH (1 to 4096) overrides it; 1
+ * is one transaction per MO, as before group commit (for the benchmark).
+ */
+static int
+kannel_batch_max(void)
+{
+	const char	*e = getenv("TINBAO_KANNEL_BATCH");
+	long		 v;
+	char		*end;
+
+	if (e == NULL || *e == '\0')
+		return (KANNEL_BATCH);
+	v = strtol(e, &end, 10);
+	if (*end != '\0' || v < 1 || v > 4096)
+		return (KANNEL_BATCH);
+	return ((int)v);
+}
 
 /* Reads the sendsms password and parses the URL; NULL on failure. */
 struct kannel *
@@ -65,6 +104,9 @@ kannel_new(struct event_base *base, const struct config *conf,
 	k->router = router;
 	k->status = status;
 	k->healthy = 1;
+	TAILQ_INIT(&k->queue);
+	k->batch_max = kannel_batch_max();
+	k->flush_ev = evtimer_new(base, kannel_flush_cb, k);
 	if ((k->uri = evhttp_uri_parse(conf->kannel_sendsms_url)) == NULL ||
 	    evhttp_uri_get_host(k->uri) == NULL) {
 		log_warnx("kannel: sendsms_url %s does not parse",
@@ -95,8 +137,22 @@ fail:
 void
 kannel_free(struct kannel *k)
 {
+	struct kannel_mo	*m;
+
 	if (k == NULL)
 		return;
+	/*
+	 * MOs still queued were neither committed nor answered: Kannel sends
+	 * them again.  Their requests went with the HTTP server, which is
+	 * freed first: only our copies are freed here.
+	 */
+	while ((m = TAILQ_FIRST(&k->queue)) != NULL) {
+		TAILQ_REMOVE(&k->queue, m, entry);
+		sms_in_free(&m->sms);
+		free(m);
+	}
+	if (k->flush_ev != NULL)
+		event_free(k->flush_ev);
 	if (k->uri != NULL)
 		evhttp_uri_free(k->uri);
 	if (k->password != NULL) {
@@ -302,16 +358,23 @@ kannel_parse_mo(const char *query, const unsigned char *body, size_t bodylen,
 	return (0);
 }
 
-/* Serves /kannel/mo: commits the message, then answers. */
+/*
+ * Serves /kannel/mo: parses the MO now (a bad one is refused at once) and
+ * queues it; kannel_flush commits the queue in one transaction and only
+ * then answers.  The flush comes when the queue reaches its cap, or from
+ * a zero timer, which the loop runs after every request that was ready
+ * with this one: under load a batch gathers what arrived together, and a
+ * lone MO waits no longer than one turn of the loop.
+ */
 void
 kannel_mo(struct kannel *k, struct evhttp_request *req)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	struct evkeyvalq	*hin = evhttp_request_get_input_headers(req);
 	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
-	struct evbuffer		*out = evbuffer_new();
-	struct router_result	 res;
-	struct sms_in		 sms;
+	struct evbuffer		*out;
+	struct kannel_mo	*m;
+	struct timeval		 zero = { 0, 0 };
 	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;
 	const char		*why = NULL, *h;
 	char			*query = NULL;
@@ -345,36 +408,132 @@ kannel_mo(struct kannel *k, struct evhttp_request *req)
 		evbuffer_remove(in, body, bodylen);
 		q = query;
 	}
-	if (kannel_parse_mo(q ? q : "", body, bodylen, &sms, &why) == -1) {
+	m = xcalloc(1, sizeof(*m));
+	if (kannel_parse_mo(q ? q : "", body, bodylen, &m->sms, &why) == -1) {
 		log_warnx("kannel: MO refused: %s", why);
+		out = evbuffer_new();
 		evbuffer_add_printf(out, "400 %s\n", why);
 		http_reply_text(req, 400, "Bad Request", out);
+		evbuffer_free(out);
+		free(m);
 		goto done;
 	}
-	if (router_receive(k->router, &sms, time(NULL), &res) == -1) {
-		/* Not stored: Kannel keeps it and tries again. */
-		k->status->store_errors++;
-		k->status->store_errors_recent++;
-		evbuffer_add_printf(out, "503 not stored, try again\n");
-		http_reply_text(req, 503, "Service Unavailable", out);
-		sms_in_free(&sms);
-		goto done;
-	}
-	k->status->store_errors_recent = 0;
-	if (res.duplicate)
-		k->status->sms_dup++;
-	else
-		k->status->kannel_in++;
-	crashpoint("kannel_after_commit");
-	sms_in_free(&sms);
-	evbuffer_add_printf(out, "ok\n");
-	http_reply_text(req, 200, "OK", out);
-	if (k->outbox != NULL)
-		outbox_kick(k->outbox);
+	m->req = req;
+	TAILQ_INSERT_TAIL(&k->queue, m, entry);
+	if (++k->nqueued >= k->batch_max)
+		kannel_flush(k);
+	else if (!evtimer_pending(k->flush_ev, NULL))
+		evtimer_add(k->flush_ev, &zero);
 done:
-	evbuffer_free(out);
 	free(query);
 	free(body);
+}
+
+static void
+kannel_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	kannel_flush(arg);
+}
+
+/*
+ * Commits the queued MOs in one transaction, each through the router as
+ * before (its dedup sees the earlier ones of the same batch, so one id
+ * twice is one message), and answers them: 200 only once the COMMIT has
+ * returned, 503 to every one when the batch is not committed.  One MO the
+ * router refuses (its savepoint undone) gets 503 alone.  Counters, the
+ * outbox kick and the crash point come after the commit.
+ */
+static void
+kannel_flush(struct kannel *k)
+{
+	struct kannel_mos	 batch;
+	struct kannel_mo	*m;
+	struct router_result	 res;
+	struct evbuffer		*out;
+	struct store		*st = k->router->store;
+	int64_t			 now = time(NULL);
+	int			 ok, n = k->nqueued, failed = 0, stored = 0;
+	int			 dup = 0;
+	char			*fail;
+
+	if (n == 0)
+		return;
+	evtimer_del(k->flush_ev);
+	TAILQ_INIT(&batch);
+	TAILQ_CONCAT(&batch, &k->queue, entry);
+	k->nqueued = 0;
+
+	fail = xcalloc((size_t)n, 1);
+	ok = store_batch_begin(st) == 0;
+	if (ok) {
+		int	 i = 0;
+
+		TAILQ_FOREACH(m, &batch, entry) {
+			if (router_receive(k->router, &m->sms, now,
+			    &res) == -1) {
+				fail[i] = 1;
+				failed++;
+				if (!store_batch_alive(st)) {
+					ok = 0;
+					break;
+				}
+			} else if (res.duplicate)
+				dup++;
+			else
+				stored++;
+			i++;
+		}
+		if (ok)
+			ok = store_batch_commit(st) == 0;
+		else
+			store_batch_rollback(st);
+	}
+	if (ok)
+		crashpoint("kannel_after_commit");
+	else {
+		log_warnx("kannel: batch of %d not stored, answered 503", n);
+		failed = n;
+		dup = stored = 0;
+	}
+
+	out = evbuffer_new();
+	{
+		int	 i = 0;
+
+		while ((m = TAILQ_FIRST(&batch)) != NULL) {
+			TAILQ_REMOVE(&batch, m, entry);
+			if (!ok || fail[i]) {
+				/* Not stored: Kannel keeps it, tries again. */
+				evbuffer_add_printf(out,
+				    "503 not stored, try again\n");
+				http_reply_text(m->req, 503,
+				    "Service Unavailable", out);
+			} else {
+				evbuffer_add_printf(out, "ok\n");
+				http_reply_text(m->req, 200, "OK", out);
+			}
+			evbuffer_drain(out, evbuffer_get_length(out));
+			sms_in_free(&m->sms);
+			free(m);
+			i++;
+		}
+	}
+	evbuffer_free(out);
+	free(fail);
+
+	log_info("kannel batch mos=%d stored=%d duplicates=%d failed=%d", n,
+	    stored, dup, failed);
+	k->status->store_errors += (uint64_t)failed;
+	if (failed > 0)
+		k->status->store_errors_recent += failed;
+	else
+		k->status->store_errors_recent = 0;
+	k->status->sms_dup += (uint64_t)dup;
+	k->status->kannel_in += (uint64_t)stored;
+	if (stored > 0 && k->outbox != NULL)
+		outbox_kick(k->outbox);
 }
 
 /*

@@ -693,6 +693,10 @@ void	*store_sqlite(struct store *);
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
+int	 store_batch_begin(struct store *);
+int	 store_batch_alive(struct store *);
+int	 store_batch_commit(struct store *);
+void	 store_batch_rollback(struct store *);
 int64_t	 store_part_seen(struct store *, const unsigned char[32]);
 int64_t	 store_reporter_get(struct store *, const struct secret *,
 	    const char *, char *, size_t, int *);
