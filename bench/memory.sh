@@ -31,7 +31,7 @@ username = tinbao
 password_file = kannel.pass
 from = 9999
 EOC
-	"$TINBAO" -c "$d/tinbao.conf" db init > /dev/null &&
+	"$TINBAO" -c "$d/tinbao.conf" db init > /dev/null 2>&1 &&
 	"$TINBAO" -c "$d/tinbao.conf" import schools "$SHARED/corpus/schools.csv" > /dev/null &&
 	"$TINBAO" -c "$d/tinbao.conf" import contacts tests/data/contacts.csv > /dev/null ||
 	    die "tinbao setup failed"

@@ -140,7 +140,7 @@ alert_charset = gsm7
 [http]
 listen = 127.0.0.1:0
 EOC
-	"$TINBAO" -c "$1/tinbao.conf" db init > /dev/null &&
+	"$TINBAO" -c "$1/tinbao.conf" db init > /dev/null 2>&1 &&
 	"$TINBAO" -c "$1/tinbao.conf" import schools "$SHARED/corpus/schools.csv" > /dev/null &&
 	"$TINBAO" -c "$1/tinbao.conf" import contacts tests/data/contacts.csv > /dev/null ||
 	    die "tinbao setup failed"
