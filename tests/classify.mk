@@ -2,7 +2,8 @@
 #
 #   make eval             precision/recall on tests/data/eval.jsonl and the
 #                         shared dev.jsonl
-#   make bench-classify   messages/s and MB/s (median of 5 runs)
+#   make bench-classify   messages/s and MB/s (median of 5 runs); also
+#                         run by `make bench` (tests/bench.mk)
 #
 # The keyword table handlers/keywords.txt is compiled in as a C string;
 # $(O)/keywords.o is part of LIBOBJS (see the Makefile).
@@ -37,7 +38,6 @@ bench-classify: $(O)/tests/bench_classify
 	$(O)/tests/bench_classify $(SHARED)/corpus/schools.csv \
 	    tests/data/eval.jsonl $(SHARED)/corpus/dev.jsonl
 
-bench: bench-classify
 
 # The fuzz harness tests/fuzz/fuzz_classify.c is built and run by the main
 # Makefile's `make fuzz` with the other harnesses.

@@ -2,7 +2,7 @@
  * tinbao tests: fakemodem, a fake AT modem on a pseudo-terminal.
  *
  * USAGE
- *	fakemodem -l LINK -c CONTROL [-v]
+ *	fakemodem -l LINK -c CONTROL [-v] [-t STAMPS]
  *
  * fakemodem opens a pty master, points the symlink LINK at the slave and
  * answers the AT commands libGammu 1.42 sends with `connection = at` (PDU
@@ -11,6 +11,15 @@
  * every AT line in ("at< ") and out ("at> ") and every control command
  * ("ctl< ") on stderr; nothing is ever printed on stdout.  SIGTERM, SIGINT
  * and QUIT remove LINK and CONTROL and exit 0.
+ *
+ * -t appends one line per wire event to the file STAMPS, for benchmarks
+ * (bench/run.sh), which must time on the modem's side and not trust what
+ * the program under test says about itself:
+ *	IN usec idx from	an SMS(-part) was stored, +CMTI queued
+ *	OUT usec to mr		an AT+CMGS body was received complete
+ *				(mr -1 when the send was failed on purpose)
+ * usec is CLOCK_REALTIME in microseconds, so stamps from several modems
+ * (or a test's own clock) compare.  The file is written unbuffered.
  *
  * CONTROL PROTOCOL
  * One command per line; each is answered with one line "OK ..." or
@@ -219,6 +228,22 @@ struct ctl_cmd {
 static struct modem		 fm;
 static volatile sig_atomic_t	 fm_quit;
 static int64_t			 fm_start;	/* ms, for -v time stamps */
+static FILE			*fm_stamps;	/* -t */
+
+/* One wire event for -t; see the head comment. */
+static void
+stamp(const char *what, int n, const char *who)
+{
+	struct timespec	ts;
+
+	if (fm_stamps == NULL)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	fprintf(fm_stamps, "%s %lld %d %s\n", what,
+	    (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, n,
+	    who[0] != '\0' ? who : "-");
+	fflush(fm_stamps);
+}
 
 static void	usage(void) __attribute__((noreturn));
 static void	die(const char *, ...)
@@ -475,7 +500,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fakemodem -l LINK -c CONTROL [-v]\n");
+	fprintf(stderr,
+	    "usage: fakemodem -l LINK -c CONTROL [-v] [-t STAMPS]\n");
 	exit(2);
 }
 
@@ -1990,12 +2016,14 @@ at_submit(const uint8_t *b, size_t n)
 	if (cms != 0) {
 		s->mr = -1;
 		s->cms = cms;
+		stamp("OUT", -1, to);
 		at_cms(cms);
 		return;
 	}
 	fm.mr = fm.mr % 255 + 1;
 	s->mr = fm.mr;
 	s->cms = 0;
+	stamp("OUT", fm.mr, to);
 	at_linef("+CMGS: %d", fm.mr);
 	at_ok();
 }
@@ -2432,6 +2460,7 @@ ctl_sms(struct client *c, char *p)
 		ctl_reply(c, "ERR full");
 		return;
 	}
+	stamp("IN", idx, from);
 	store_unsolicited("+CMTI", idx);
 	ctl_reply(c, "OK %d", idx);
 }
@@ -2498,6 +2527,7 @@ ctl_smstext(struct client *c, char *p)
 			return;
 		}
 		idx = store_put(hexpdu, 0);
+		stamp("IN", idx, from);
 		store_unsolicited("+CMTI", idx);
 	}
 	ctl_reply(c, "OK %zu", nparts);
@@ -2881,13 +2911,17 @@ main(int argc, char *argv[])
 	fm.master = fm.slave = fm.listenfd = -1;
 	for (i = 0; i < FM_CLIENTS; i++)
 		fm.clients[i].fd = -1;
-	while ((ch = getopt(argc, argv, "c:l:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:l:t:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			fm.control = optarg;
 			break;
 		case 'l':
 			fm.link = optarg;
+			break;
+		case 't':
+			if ((fm_stamps = fopen(optarg, "a")) == NULL)
+				die("%s", optarg);
 			break;
 		case 'v':
 			fm.verbose = 1;
