@@ -176,47 +176,6 @@ kannel_is_up(const struct kannel *k)
 	return (k != NULL && k->healthy);
 }
 
-/* Decodes UTF-16BE bytes into new UTF-8 (lone surrogates become U+FFFD). */
-static char *
-kannel_utf16be(const unsigned char *p, size_t n)
-{
-	char		*out = xmalloc(n * 2 + 4), *o = out, *clean;
-	unsigned int	 c, lo;
-	size_t		 i;
-
-	for (i = 0; i + 1 < n; i += 2) {
-		c = (unsigned int)p[i] << 8 | p[i + 1];
-		if (c >= 0xd800 && c < 0xdc00 && i + 3 < n) {
-			lo = (unsigned int)p[i + 2] << 8 | p[i + 3];
-			if (lo >= 0xdc00 && lo < 0xe000) {
-				c = 0x10000 + ((c - 0xd800) << 10) +
-				    (lo - 0xdc00);
-				i += 2;
-			}
-		}
-		if (c >= 0xd800 && c < 0xe000)
-			c = 0xfffd;
-		if (c < 0x80)
-			*o++ = (char)c;
-		else if (c < 0x800) {
-			*o++ = (char)(0xc0 | c >> 6);
-			*o++ = (char)(0x80 | (c & 0x3f));
-		} else if (c < 0x10000) {
-			*o++ = (char)(0xe0 | c >> 12);
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (c & 0x3f));
-		} else {
-			*o++ = (char)(0xf0 | c >> 18);
-			*o++ = (char)(0x80 | ((c >> 12) & 0x3f));
-			*o++ = (char)(0x80 | ((c >> 6) & 0x3f));
-			*o++ = (char)(0x80 | (c & 0x3f));
-		}
-	}
-	clean = utf8_sanitize(out, (size_t)(o - out));
-	free(out);
-	return (clean);
-}
-
 /*
  * Decodes a query-string value (%XX and '+' for a space) into raw bytes;
  * returns a new buffer and its length.
@@ -337,7 +296,7 @@ kannel_parse_mo(const char *query, const unsigned char *body, size_t bodylen,
 	if (strcasecmp(charset, "UTF-16BE") == 0 ||
 	    strcasecmp(charset, "UCS-2") == 0 ||
 	    strcasecmp(charset, "UCS2") == 0)
-		text = kannel_utf16be(raw, n);
+		text = form_utf16be_decode(raw, n);
 	else if (strcmp(coding, "1") == 0) {
 		/* 8-bit data: kept as hex, like the modem does. */
 		size_t	 i;
