@@ -100,6 +100,8 @@ static void	api_cases(struct apireq *, const char *);
 static void	api_case(struct apireq *, const char *);
 static void	api_case_ack(struct apireq *, const char *);
 static void	api_case_reply(struct apireq *, const char *);
+static const char *api_body_text(struct apireq *, const char *, long,
+		    size_t);
 static void	api_case_close(struct apireq *, const char *);
 static void	api_stats(struct apireq *, const char *);
 static void	api_schools(struct apireq *, const char *);
@@ -788,30 +790,45 @@ api_case_ack(struct apireq *ar, const char *code)
 	api_case_answer(ar, code);
 }
 
+/*
+ * Returns the body's member key as text of 1 to maxchars characters and
+ * at most maxbytes bytes, not blank; or answers 400 and returns NULL.
+ */
+static const char *
+api_body_text(struct apireq *ar, const char *key, long maxchars,
+    size_t maxbytes)
+{
+	const char	*v, *bad = NULL;
+	long		 n;
+
+	v = api_body_string(ar, key, &bad);
+	if (bad != NULL || v == NULL) {
+		api_error(ar, 400, "%s: a string is required", key);
+		return (NULL);
+	}
+	if ((n = api_utf8_chars(v)) == -1 || n == 0 || text_is_blank(v)) {
+		api_error(ar, 400, "%s: must not be empty", key);
+		return (NULL);
+	}
+	if (n > maxchars || strlen(v) > maxbytes) {
+		api_error(ar, 400, "%s: at most %ld characters (%zu bytes of "
+		    "UTF-8)", key, maxchars, maxbytes);
+		return (NULL);
+	}
+	return (v);
+}
+
 /* POST /api/v1/cases/CODE/reply {"text": "..."}: an SMS to the reporter. */
 static void
 api_case_reply(struct apireq *ar, const char *code)
 {
 	struct store_caserow	 c;
-	const char		*text, *bad = NULL;
-	long			 n;
+	const char		*text;
 	int			 r;
 
-	text = api_body_string(ar, "text", &bad);
-	if (bad != NULL || text == NULL) {
-		api_error(ar, 400, "text: a string is required");
+	if ((text = api_body_text(ar, "text", API_REPLY_CHARS,
+	    API_REPLY_BYTES)) == NULL)
 		return;
-	}
-	if ((n = api_utf8_chars(text)) == -1 || n == 0 ||
-	    text_is_blank(text)) {
-		api_error(ar, 400, "text: must not be empty");
-		return;
-	}
-	if (n > API_REPLY_CHARS || strlen(text) > API_REPLY_BYTES) {
-		api_error(ar, 400, "text: at most %d characters (%d bytes of "
-		    "UTF-8)", API_REPLY_CHARS, API_REPLY_BYTES);
-		return;
-	}
 	if (api_case_load(ar, code, &c) == -1)
 		return;
 	if (strcmp(c.status, "closed") == 0) {
@@ -837,25 +854,12 @@ static void
 api_case_close(struct apireq *ar, const char *code)
 {
 	struct store_caserow	 c;
-	const char		*outcome, *bad = NULL;
-	long			 n;
+	const char		*outcome;
 	int			 r;
 
-	outcome = api_body_string(ar, "outcome", &bad);
-	if (bad != NULL || outcome == NULL) {
-		api_error(ar, 400, "outcome: a string is required");
+	if ((outcome = api_body_text(ar, "outcome", API_OUTCOME_CHARS,
+	    API_OUTCOME_BYTES)) == NULL)
 		return;
-	}
-	if ((n = api_utf8_chars(outcome)) == -1 || n == 0 ||
-	    text_is_blank(outcome)) {
-		api_error(ar, 400, "outcome: must not be empty");
-		return;
-	}
-	if (n > API_OUTCOME_CHARS || strlen(outcome) > API_OUTCOME_BYTES) {
-		api_error(ar, 400, "outcome: at most %d characters (%d bytes "
-		    "of UTF-8)", API_OUTCOME_CHARS, API_OUTCOME_BYTES);
-		return;
-	}
 	if (api_case_load(ar, code, &c) == -1)
 		return;
 	r = case_close(ar->ctx->store, ar->ctx->secret, ar->ctx->conf, &c,
