@@ -19,7 +19,8 @@
  * Nothing is deleted before it is committed.  A released message gets a
  * token and its locations are remembered as pending (so later scans skip
  * it).  The main loop commits it and answers IPC_CONFIRM; only then does
- * the worker delete it.  If the commit failed (a full disk), the confirm
+ * the worker delete it, one message per turn of its loop and only when no
+ * command waits, so that sends go before a burst's deletes.  If the commit failed (a full disk), the confirm
  * says so, the pending entry is dropped and the message is read again on
  * a later scan.  If the process dies between commit and delete, the next
  * start reads it again and the store's dedup key recognises it.
@@ -75,6 +76,7 @@ struct worker_loc {
 
 struct worker_pending {
 	uint64_t		 token;
+	int			 confirmed;	/* committed: delete when idle */
 	int			 nlocs;
 	struct worker_loc	 locs[GSM_MAX_MULTI_SMS];
 };
@@ -152,6 +154,8 @@ struct modem {
 static int	 modem_backoff_max(void);
 static int	 modem_stuck_after(int);
 static void	 worker_free_sm(struct worker *);
+static int	 worker_delete_one(struct worker *);
+static int	 worker_has_deletes(struct worker *);
 static void	*worker_main(void *);
 static void	 worker_connect(struct worker *);
 static void	 worker_disconnect(struct worker *, const char *);
@@ -572,12 +576,18 @@ worker_main(void *arg)
 			wait_ms = w->next_poll - now;
 		if (wait_ms > 1000)
 			wait_ms = 1000;
-		if (wait_ms < 0)
+		if (wait_ms < 0 || (w->connected && worker_has_deletes(w)))
 			wait_ms = 0;
 		worker_commands(w, (int)wait_ms);
 		if (w->connected && !w->is_dummy && !w->stop)
 			GSM_ReadDevice(w->sm, FALSE);
+		/* Sends first: one delete per turn, when no command waits. */
+		if (w->connected && !w->stop)
+			(void)worker_delete_one(w);
 	}
+	/* Stopping: what was committed leaves the phone now. */
+	while (w->connected && worker_delete_one(w))
+		;
 	if (w->sm != NULL) {
 		if (w->connected)
 			GSM_TerminateConnection(w->sm);
@@ -1161,6 +1171,7 @@ worker_release(struct worker *w, GSM_MultiSMSMessage *m, int64_t now)
 	w->pending = xreallocarray(w->pending, w->npending + 1,
 	    sizeof(*w->pending));
 	p = &w->pending[w->npending++];
+	memset(p, 0, sizeof(*p));
 	p->token = sms.token;
 	p->nlocs = m->Number;
 	for (i = 0; i < m->Number; i++) {
@@ -1180,16 +1191,40 @@ worker_release(struct worker *w, GSM_MultiSMSMessage *m, int64_t now)
 static void
 worker_confirm(struct worker *w, uint64_t token, int committed)
 {
-	GSM_SMSMessage	 s;
-	GSM_Error	 err;
-	int		 i, j;
+	int	 i;
 
 	for (i = 0; i < w->npending; i++)
 		if (w->pending[i].token == token)
 			break;
 	if (i == w->npending)
 		return;		/* from before a reconnect: read again */
-	for (j = 0; committed && w->connected && j < w->pending[i].nlocs; j++) {
+	if (committed)
+		w->pending[i].confirmed = 1;
+	else
+		w->pending[i] = w->pending[--w->npending];
+}
+
+/*
+ * Deletes one committed message from the phone.  Deletes wait for the
+ * worker to be otherwise idle, one per turn of its loop, so that a send
+ * handed over meanwhile (an urgent alert after a burst of reports) does
+ * not queue behind a SIM's worth of AT+CMGD.  A message not deleted yet
+ * (a crash, a reconnect) is read again and recognised by its dedup key.
+ * Returns 1 when it deleted one, 0 when there was none.
+ */
+static int
+worker_delete_one(struct worker *w)
+{
+	GSM_SMSMessage	 s;
+	GSM_Error	 err;
+	int		 i, j;
+
+	for (i = 0; i < w->npending; i++)
+		if (w->pending[i].confirmed)
+			break;
+	if (i == w->npending || !w->connected)
+		return (0);
+	for (j = 0; j < w->pending[i].nlocs; j++) {
 		memset(&s, 0, sizeof(s));
 		s.Folder = w->pending[i].locs[j].folder;
 		s.Location = w->pending[i].locs[j].location;
@@ -1199,7 +1234,22 @@ worker_confirm(struct worker *w, uint64_t token, int committed)
 			break;
 		}
 	}
-	w->pending[i] = w->pending[--w->npending];
+	/* A reconnect in worker_error may have emptied the table. */
+	if (i < w->npending)
+		w->pending[i] = w->pending[--w->npending];
+	return (1);
+}
+
+/* Whether a committed message waits to be deleted. */
+static int
+worker_has_deletes(struct worker *w)
+{
+	int	 i;
+
+	for (i = 0; i < w->npending; i++)
+		if (w->pending[i].confirmed)
+			return (1);
+	return (0);
 }
 
 /*

@@ -10,6 +10,7 @@
  * A reporter's number is decrypted only here, just before it is handed to
  * the modem worker, and never logged.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include "tinbao.h"
 
 #define OUTBOX_MAX_ATTEMPTS	10
+#define OUTBOX_SETTLE_MS	1500	/* alerts only, after an SMS came in */
 #define OUTBOX_BACKOFF_BASE	30
 #define OUTBOX_BACKOFF_MAX	3600
 
@@ -100,6 +102,19 @@ outbox_set_kannel(struct outbox *ob, struct kannel *k)
 		outbox_kick(ob);
 }
 
+/*
+ * Notes that an SMS has just come in from the modem.  For OUTBOX_SETTLE_MS
+ * after the last one, only alerts go out: in a burst of reports the worker
+ * hands them over one after the other, and an acknowledgement taken for
+ * the first would hold the modem (and the send interval) while an urgent
+ * report a few messages later waits for its alert.
+ */
+void
+outbox_received(struct outbox *ob)
+{
+	ob->last_recv_ms = outbox_now_ms();
+}
+
 /* Schedules a look at the queue from the event loop. */
 void
 outbox_kick(struct outbox *ob)
@@ -125,7 +140,8 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 	struct store_outmsg	 o;
 	struct sms_out		 out;
 	char			 alias[24] = "", number[NUMBER_MAX];
-	int64_t			 now = time(NULL);
+	int64_t			 now = time(NULL), settle;
+	struct timeval		 tv;
 	int			 silent = 0;
 
 	(void)fd;
@@ -135,8 +151,17 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		/* The send rate: come back when the interval has passed. */
 		if (outbox_wait(ob))
 			return;
-		if (store_outbox_take(ob->store, now, &o) <= 0)
+		settle = ob->last_recv_ms + OUTBOX_SETTLE_MS - outbox_now_ms();
+		if (store_outbox_take_upto(ob->store, now, settle > 0 ?
+		    PRIO_ALERT : INT_MAX, &o) <= 0) {
+			/* Come back for the rest once the burst has settled. */
+			if (settle > 0) {
+				tv.tv_sec = settle / 1000;
+				tv.tv_usec = (settle % 1000) * 1000;
+				event_add(ob->kick, &tv);
+			}
 			return;
+		}
 		if (o.reporter_id > 0) {
 			if (store_reporter_number(ob->store, ob->secret,
 			    o.reporter_id, number, sizeof(number), alias,

@@ -262,6 +262,8 @@ server_recv(struct sms_in *sms, void *arg)
 	else
 		sv->status.sms_in++;
 	modem_confirm(sv->modem, sms->token, 1);
+	if (!res.duplicate)
+		outbox_received(sv->outbox);
 	outbox_kick(sv->outbox);
 }
 

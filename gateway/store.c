@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -142,7 +143,7 @@ static const char *store_sql[S_MAX] = {
 	[S_OUTBOX_NEXT] =
 	    "SELECT id, case_id, reporter_id, number, text, kind, charset,"
 	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
-	    " ORDER BY priority, next_at, id LIMIT 1",
+	    " AND priority <= ?2 ORDER BY priority, next_at, id LIMIT 1",
 	[S_OUTBOX_SET_SENDING] =
 	    "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
 	    " WHERE id = ?1 AND status = 'queued'",
@@ -1037,12 +1038,21 @@ store_outbox_add(struct store *st, const struct store_outmsg *o)
 int
 store_outbox_take(struct store *st, int64_t now, struct store_outmsg *o)
 {
+	return (store_outbox_take_upto(st, now, INT_MAX, o));
+}
+
+/* The same, among messages of priority maxprio or more urgent only. */
+int
+store_outbox_take_upto(struct store *st, int64_t now, int maxprio,
+    struct store_outmsg *o)
+{
 	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_NEXT), *u;
 	int		 rc;
 
 	if (s == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int(s, 2, maxprio);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);

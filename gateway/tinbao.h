@@ -240,6 +240,7 @@ struct outbox {
 	uint64_t		 failed;
 	int			 interval;	/* send_interval, seconds */
 	int64_t			 last_send_ms;
+	int64_t			 last_recv_ms;	/* the last SMS in (modem) */
 };
 
 /* A growable write buffer, or a bounded reader (ipc.c). */
@@ -546,6 +547,7 @@ void	 outbox_set_kannel(struct outbox *, struct kannel *);
 void	 outbox_free(struct outbox *);
 void	 outbox_set_modem(struct outbox *, struct modem *, int);
 void	 outbox_kick(struct outbox *);
+void	 outbox_received(struct outbox *);
 void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
 
 /* http.c: the only user of evhttp */
@@ -721,6 +723,8 @@ int	 store_event_add(struct store *, int64_t, int64_t, const char *,
 	    const char *);
 int64_t	 store_outbox_add(struct store *, const struct store_outmsg *);
 int	 store_outbox_take(struct store *, int64_t, struct store_outmsg *);
+int	 store_outbox_take_upto(struct store *, int64_t, int,
+	    struct store_outmsg *);
 int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
 	    int, int, int64_t);
 int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);

@@ -19,7 +19,7 @@ $(O)/bench_cost: tests/bench/bench_cost.c tests/eval/evalset.h $(LIBOBJS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 bench-build: $(BIN) $(O)/fakemodem $(O)/fmctl $(O)/bench_floor $(O)/bench_cost \
-    $(O)/tests/bench_classify
+    $(O)/tests/bench_classify build/freeport build/intake_load build/commit_rate
 
 bench: bench-build
 	$(MAKE) -s bench-classify
