@@ -26,7 +26,7 @@ SHARED=${SHARED:-/work/shared}
 for f in "$TINBAO" "$BIN/intake_load" "$BIN/commit_rate" "$BIN/freeport"; do
 	[ -x "$f" ] || { echo "intake.sh: $f missing (make bench-intake)" >&2; exit 2; }
 done
-DIR=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/tinbao-intake.XXXXXX")}
+DIR=${BENCH_DIR:-$(mktemp -d)}	# under $TMPDIR, else /tmp
 mkdir -p "$DIR"
 SERVE_PID=""
 cleanup() {

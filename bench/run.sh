@@ -34,7 +34,7 @@ ONLY=${BENCH_ONLY:-floor tinbao smsd-default smsd-fast burst memory cost}
 POLICE=+84911100001
 URGENT="Có người cầm dao đánh nhau ở cổng trường THCS Mỹ Phú, cứu"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/tinbao-bench.XXXXXX")
+TMP=$(mktemp -d)	# under $TMPDIR, else /tmp
 PIDS=""
 cleanup() {
 	for p in $PIDS; do

@@ -89,8 +89,6 @@ static int	api_auth(struct apireq *);
 static int	api_read_body(struct apireq *);
 static int	api_query_check(struct apireq *, const char *const *);
 static int	api_parse_int(const char *, long, long, long *);
-static json_t	*api_str(const char *);
-static json_t	*api_case_json(const struct store_caserow *);
 static int	api_case_load(struct apireq *, const char *,
 		    struct store_caserow *);
 static void	api_case_answer(struct apireq *, const char *);
@@ -316,27 +314,6 @@ api_parse_int(const char *s, long min, long max, long *v)
 	return (0);
 }
 
-/*
- * A JSON string of s, repaired when it is not valid UTF-8 (an event's
- * detail may have been cut inside a character by a fixed buffer): jansson
- * would refuse it and the member would silently go missing.
- */
-static json_t *
-api_str(const char *s)
-{
-	json_t	*j;
-	char	*fixed;
-
-	if (s == NULL)
-		return (json_string(""));
-	if ((j = json_string(s)) != NULL)
-		return (j);
-	fixed = utf8_sanitize(s, strlen(s));
-	j = json_string(fixed);
-	free(fixed);
-	return (j);
-}
-
 /* ------------------------------------------------------------ replies */
 
 /* Sends obj (consumed) as the JSON answer with status code. */
@@ -519,38 +496,6 @@ api_body_string(struct apireq *ar, const char *key, const char **bad)
 
 /* ---------------------------------------------------------- the cases */
 
-/* A case as scripts see it: the shape of `tinbao show --json`. */
-static json_t *
-api_case_json(const struct store_caserow *c)
-{
-	json_t	*o, *matched;
-	char	 when[40];
-
-	matched = json_loads(c->matched != NULL ? c->matched : "[]", 0, NULL);
-	if (matched == NULL)
-		matched = json_array();
-	o = json_object();
-	json_object_set_new(o, "code", json_string(c->code));
-	json_object_set_new(o, "status", json_string(c->status));
-	json_object_set_new(o, "category", json_string(c->category));
-	json_object_set_new(o, "urgent", json_boolean(c->urgent));
-	json_object_set_new(o, "school", c->school[0] ?
-	    json_string(c->school) : json_null());
-	time_iso8601(c->created_at, when, sizeof(when));
-	json_object_set_new(o, "created_at", json_string(when));
-	time_iso8601(c->updated_at, when, sizeof(when));
-	json_object_set_new(o, "updated_at", json_string(when));
-	json_object_set_new(o, "source", json_string(c->source));
-	/* The alias: a reporter's number never leaves the store. */
-	json_object_set_new(o, "reporter", c->alias[0] ?
-	    json_string(c->alias) : json_null());
-	json_object_set_new(o, "matched", matched);
-	json_object_set_new(o, "text", api_str(c->text));
-	json_object_set_new(o, "outcome", c->outcome[0] ?
-	    api_str(c->outcome) : json_null());
-	return (o);
-}
-
 struct api_list {
 	json_t		*cases;
 };
@@ -560,7 +505,7 @@ api_cases_cb(const struct store_caserow *c, void *arg)
 {
 	struct api_list	*al = arg;
 
-	json_array_append_new(al->cases, api_case_json(c));
+	json_array_append_new(al->cases, case_json(c));
 	return (0);
 }
 
@@ -715,7 +660,7 @@ api_case_answer(struct apireq *ar, const char *code)
 
 	if (api_case_load(ar, code, &c) == -1)
 		return;
-	api_reply(ar, 200, api_case_json(&c));
+	api_reply(ar, 200, case_json(&c));
 	store_caserow_free(&c);
 }
 
@@ -728,11 +673,11 @@ api_timeline_cb(const struct timeline_item *t, void *arg)
 	time_iso8601(t->at, when, sizeof(when));
 	e = json_object();
 	json_object_set_new(e, "at", json_string(when));
-	json_object_set_new(e, "source", api_str(t->source));
-	json_object_set_new(e, "type", api_str(t->type));
-	json_object_set_new(e, "detail", api_str(t->detail));
-	json_object_set_new(e, "status", api_str(t->status));
-	json_object_set_new(e, "who", api_str(t->who));
+	json_object_set_new(e, "source", json_text(t->source));
+	json_object_set_new(e, "type", json_text(t->type));
+	json_object_set_new(e, "detail", json_text(t->detail));
+	json_object_set_new(e, "status", json_text(t->status));
+	json_object_set_new(e, "who", json_text(t->who));
 	json_array_append_new(tl, e);
 	return (0);
 }
@@ -764,7 +709,7 @@ api_case(struct apireq *ar, const char *code)
 		api_error(ar, 500, "the audit log cannot be written");
 		return;
 	}
-	o = api_case_json(&c);
+	o = case_json(&c);
 	json_object_set_new(o, "timeline", tl);
 	store_caserow_free(&c);
 	api_reply(ar, 200, o);

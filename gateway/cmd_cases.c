@@ -22,7 +22,6 @@ struct list_arg {
 };
 
 static int	parse_date(const char *, int64_t *);
-static json_t	*case_json(const struct store_caserow *);
 
 /* Formats t as ISO 8601 in local time with the zone's offset. */
 void
@@ -60,31 +59,6 @@ parse_date(const char *s, int64_t *t)
 	tm.tm_isdst = -1;
 	*t = (int64_t)mktime(&tm);
 	return (0);
-}
-
-static json_t *
-case_json(const struct store_caserow *c)
-{
-	json_t	*o, *matched;
-	char	 when[40];
-
-	time_iso8601(c->created_at, when, sizeof(when));
-	matched = json_loads(c->matched, 0, NULL);
-	if (matched == NULL)
-		matched = json_array();
-	o = json_object();
-	json_object_set_new(o, "code", json_string(c->code));
-	json_object_set_new(o, "status", json_string(c->status));
-	json_object_set_new(o, "category", json_string(c->category));
-	json_object_set_new(o, "urgent", json_boolean(c->urgent));
-	json_object_set_new(o, "school", c->school[0] ?
-	    json_string(c->school) : json_null());
-	json_object_set_new(o, "created_at", json_string(when));
-	json_object_set_new(o, "source", json_string(c->source));
-	json_object_set_new(o, "reporter", json_string(c->alias));
-	json_object_set_new(o, "matched", matched);
-	json_object_set_new(o, "text", json_string(c->text));
-	return (o);
 }
 
 static int

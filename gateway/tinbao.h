@@ -909,7 +909,9 @@ struct httpctx {
 	struct status		*status;
 };
 
-/* cases.c: the Bureau's actions on a case (dashboard and API) */
+/* cases.c: the Bureau's actions on a case (dashboard and API), its JSON */
+struct json_t *case_json(const struct store_caserow *);
+struct json_t *json_text(const char *);
 int	 case_ack(struct store *, const struct store_caserow *, const char *,
 	    const char *, int64_t);
 int	 case_reply(struct store *, const struct secret *,

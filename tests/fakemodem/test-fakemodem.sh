@@ -13,7 +13,7 @@ set -u
 
 pass=0
 fail=0
-T=$(mktemp -d "${TMPDIR:-/tmp}/fakemodem.XXXXXX")
+T=$(mktemp -d)	# under $TMPDIR, else /tmp
 FMPID=
 BGPID=
 
