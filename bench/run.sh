@@ -6,7 +6,8 @@
 #
 #   BENCH_QUICK=1   20 reports per system instead of BENCH_N (200)
 #   BENCH_RUNS=n    repeat each reaction run n times, print medians (1)
-#   BENCH_ONLY="floor tinbao smsd-default smsd-fast burst memory cost"
+#   BENCH_ONLY="floor tinbao smsd-default smsd-fast burst memory cost intake"
+#   BENCH_B2B=1     no random pause: the next report as soon as all is idle
 #
 # Reaction time = (alert's AT+CMGS body received by the modem) - (the SMS
 # stored in the modem, +CMTI raised), both stamped by the fake modem
@@ -30,7 +31,7 @@ SHARED=$(cd .. && pwd)/shared
 N=${BENCH_N:-200}
 [ -n "${BENCH_QUICK:-}" ] && N=20
 RUNS=${BENCH_RUNS:-1}
-ONLY=${BENCH_ONLY:-floor tinbao smsd-default smsd-fast burst memory cost}
+ONLY=${BENCH_ONLY:-floor tinbao smsd-default smsd-fast burst memory cost intake}
 POLICE=+84911100001
 URGENT="Có người cầm dao đánh nhau ở cổng trường THCS Mỹ Phú, cứu"
 
@@ -117,7 +118,7 @@ drive() {
 		waitc "[ \$(grep -c '^OUT ' '$d/stamps') -gt $before ]" 60 ||
 		    die "no alert for report $i ($d)"
 		waitc "$idle" 60 || die "not idle after report $i ($d)"
-		pause "$period"
+		[ -n "${BENCH_B2B:-}" ] || pause "$period"
 		i=$((i + 1))
 	done
 }
@@ -308,7 +309,7 @@ if want cost; then
 fi
 
 # --- intake throughput (another helper's bench/intake.sh) ---------------
-if [ -x bench/intake.sh ]; then
+if want intake; then
 	say "intake throughput through Kannel (bench/intake.sh)"
 	sh bench/intake.sh | sed 's/^/  /'
 fi
