@@ -106,7 +106,7 @@ pct() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'; }
 
-# Drives $N serialised reports into modem dir $1; $2 is the command that
+# Drives $N + 1 serialised reports (the first a warm-up) into modem dir $1; $2 is the command that
 # says the system is idle again (all sends done), $3 the poll period.
 drive() {
 	d=$1; idle=$2; period=$3
@@ -171,7 +171,7 @@ run_floor() {
 	d=$1; mkdir -p "$d"
 	modem_start "$d"
 	printf '[gammu]\ndevice = %s\nconnection = at\n' "$d/modem" > "$d/gammurc"
-	"$FLOOR" "$d/gammurc" "$N" "$POLICE" > "$d/floor.out" 2> "$d/floor.log" &
+	"$FLOOR" "$d/gammurc" $((N + 1)) "$POLICE" > "$d/floor.out" 2> "$d/floor.log" &
 	fp=$!; PIDS="$PIDS $fp"
 	waitc "grep -q ready '$d/floor.out'" 60 || die "bench_floor did not start"
 	drive "$d" "! '$FMCTL' '$d/ctl' INBOX | grep -q IDX" 1
