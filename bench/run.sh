@@ -106,8 +106,9 @@ pct() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }'; }
 
-# Drives $N + 1 serialised reports (the first a warm-up) into modem dir $1; $2 is the command that
-# says the system is idle again (all sends done), $3 the poll period.
+# Drives $N + 1 serialised reports (the first a warm-up) into modem dir
+# $1; $2 is the command that says the system is idle again (all sends
+# done), $3 the poll period.
 drive() {
 	d=$1; idle=$2; period=$3
 	i=0
@@ -140,6 +141,11 @@ alert_charset = gsm7
 
 [http]
 listen = 127.0.0.1:0
+
+[escalation]
+# Nobody answers NHAN here: without this, every case of a run escalates
+# after 10 min and its level-2 alerts mix with the next reports' sends.
+ack_timeout = 7d
 EOC
 	"$TINBAO" -c "$1/tinbao.conf" db init > /dev/null 2>&1 &&
 	"$TINBAO" -c "$1/tinbao.conf" import schools "$SHARED/corpus/schools.csv" > /dev/null &&
