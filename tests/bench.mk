@@ -1,8 +1,9 @@
 # tests/bench.mk: `make bench`, tinbao against gammu-smsd (bench/run.sh,
 # results in bench/RESULTS.md).  Programs, never timed unit tests:
 #
-#   make bench              everything (about an hour: 200 reports for each
-#                           of 4 systems, gammu-smsd's default polls every 15 s)
+#   make bench              everything (hours: 200 reports for each of 4
+#                           systems, gammu-smsd's default ~40 s a report;
+#                           BENCH_N_DEFAULT=n cuts that one)
 #   BENCH_QUICK=1 make bench   20 reports per system, to try it out
 #
 # $(O)/bench_floor uses libGammu alone (no tinbao object); $(O)/bench_cost
