@@ -13,6 +13,8 @@
 #include "tinbao.h"
 #include "api.h"
 
+static void	 api_directory_answer(struct apireq *, const char *, json_t *,
+		    int);
 static json_t	*api_school_json(const struct school *);
 static int	 api_schools_cb(const struct school *, void *);
 static json_t	*api_contact_json(const struct contact *);
@@ -21,6 +23,18 @@ static int	 api_body_fields(struct apireq *, const char *const *, size_t,
 		    const char *, char **);
 static int	 api_directory_put(struct apireq *, int, char **, const char *,
 		    const char *);
+
+/* Answers {"key": a} (a consumed), or 500 when the list failed. */
+static void
+api_directory_answer(struct apireq *ar, const char *key, json_t *a, int rc)
+{
+	if (rc == -1) {
+		json_decref(a);
+		api_error(ar, 500, "database error");
+		return;
+	}
+	api_reply(ar, 200, json_pack("{s:o}", key, a));
+}
 
 static json_t *
 api_school_json(const struct school *sc)
@@ -48,12 +62,8 @@ api_directory_schools(struct apireq *ar, const char *code)
 	if (api_query_check(ar, allowed) == -1)
 		return;
 	a = json_array();
-	if (store_school_list(ar->ctx->store, api_schools_cb, a) == -1) {
-		json_decref(a);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	api_reply(ar, 200, json_pack("{s:o}", "schools", a));
+	api_directory_answer(ar, "schools", a, store_school_list(ar->ctx->store, api_schools_cb,
+	    a));
 }
 
 /* A staff member: their number is not secret (SPEC section 6). */
@@ -91,12 +101,8 @@ api_directory_contacts(struct apireq *ar, const char *code)
 	if (api_query_check(ar, allowed) == -1)
 		return;
 	a = json_array();
-	if (store_contact_list(ar->ctx->store, api_contacts_cb, a) == -1) {
-		json_decref(a);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	api_reply(ar, 200, json_pack("{s:o}", "contacts", a));
+	api_directory_answer(ar, "contacts", a, store_contact_list(ar->ctx->store, api_contacts_cb,
+	    a));
 }
 
 /*
