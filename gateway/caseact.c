@@ -149,12 +149,11 @@ caseact_has_sender(const struct store_caserow *c)
 }
 
 /*
- * Applies the action to the case inside the caller's transaction (the
- * router's, for an SMS command).  Returns a CASEACT_* result; on
- * CASEACT_ERROR the caller rolls back.
+ * Returns the refusal of the action on the case as it was read (its
+ * text, a closed case, nobody to answer), or CASEACT_DONE.
  */
-int
-caseact_apply(const struct caseact *a, const struct store_caserow *c)
+static int
+caseact_refusal(const struct caseact *a, const struct store_caserow *c)
 {
 	int	 r;
 
@@ -164,24 +163,41 @@ caseact_apply(const struct caseact *a, const struct store_caserow *c)
 		return (CASEACT_CLOSED);
 	if (a->type == CASEACT_REPLY && !caseact_has_sender(c))
 		return (CASEACT_NOBODY);
+	return (CASEACT_DONE);
+}
+
+/*
+ * Applies the action to the case inside the caller's transaction (the
+ * router's, for an SMS command).  Returns a CASEACT_* result; on
+ * CASEACT_ERROR the caller rolls back.
+ */
+int
+caseact_apply(const struct caseact *a, const struct store_caserow *c)
+{
+	int	 r;
+
+	if ((r = caseact_refusal(a, c)) != CASEACT_DONE)
+		return (r);
 	return (caseact_table[a->type].exec(a, c));
 }
 
 /*
  * Applies the action in a transaction of its own (the dashboard, the
- * API).  A refusal commits nothing.  Returns a CASEACT_* result.
+ * API); a refusal opens none.  Returns a CASEACT_* result.
  */
 int
 caseact_run(const struct caseact *a, const struct store_caserow *c)
 {
 	int	 r;
 
+	if ((r = caseact_refusal(a, c)) != CASEACT_DONE)
+		return (r);
 	if (store_begin(a->store) == -1)
 		return (CASEACT_ERROR);
-	r = caseact_apply(a, c);
-	if (r == CASEACT_ERROR) {
+	r = caseact_table[a->type].exec(a, c);
+	if (r == CASEACT_ERROR || r == CASEACT_CLOSED) {
 		store_rollback(a->store);
-		return (CASEACT_ERROR);
+		return (r);
 	}
 	if (store_commit(a->store) == -1)
 		return (CASEACT_ERROR);
