@@ -131,6 +131,25 @@ install: $(BIN)
 	[ -f $(DESTDIR)/etc/tinbao/tinbao.conf ] || install -m 0640 \
 	    deploy/tinbao.conf.example $(DESTDIR)/etc/tinbao/tinbao.conf
 
+# Debian package: `make deb` builds tinbao_VERSION_ARCH.deb here with
+# debhelper (debian/: PREFIX=/usr, objects in build-deb/), from clean each
+# time; `make test-deb` checks it with lintian and installs and purges it
+# in a clean Debian 12 root (tests/tools/deb-test.sh).
+.PHONY: deb test-deb
+deb:
+	@v=$$(dpkg-parsechangelog -S Version); \
+	 h=$$(sed -n 's/^#define TINBAO_VERSION[^"]*"\(.*\)"/\1/p' gateway/tinbao.h); \
+	 [ "$$v" = "$$h" ] || { echo "make deb: debian/changelog says $$v," \
+	    "gateway/tinbao.h says $$h"; exit 1; }
+	dpkg-checkbuilddeps
+	rm -f tinbao_*.deb
+	debian/rules clean
+	TINBAO_DEB_DIR=$(CURDIR) debian/rules binary
+	@ls tinbao_*.deb
+
+test-deb:
+	sh tests/tools/deb-test.sh
+
 # Fuzzing: `make fuzz` runs every harness for FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
