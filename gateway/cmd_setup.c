@@ -406,8 +406,10 @@ setup_config(const char *path, struct setup_opts *o, const struct passwd *pw,
 			*slash = '\0';
 			if (mkdir(dir, 0750) == 0) {
 				(void)chmod(dir, 0750);
-				if (pw != NULL)
-					(void)chown(dir, 0, pw->pw_gid);
+				if (pw != NULL && chown(dir, 0, pw->pw_gid) ==
+				    -1)
+					fprintf(stderr, "tinbao setup: chown "
+					    "%s: %s\n", dir, strerror(errno));
 			} else if (errno != EEXIST) {
 				fprintf(stderr, "tinbao setup: %s: %s\n", dir,
 				    strerror(errno));
