@@ -11,7 +11,8 @@ libgammu-dev libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
 libsodium-dev libjansson-dev libcsv-dev jq"
 PKGS="$PKGS_RUN clang llvm gammu libcmocka-dev procps curl
 kannel kannel-extras iproute2 valgrind systemd python3
-chromium prometheus gammu-smsd"
+chromium prometheus gammu-smsd
+debhelper lintian debootstrap"
 case ${1:-all} in
 run)	PKGS=$PKGS_RUN ;;
 all)	;;
