@@ -165,12 +165,14 @@ install: $(BIN)
 	[ -f $(DESTDIR)/etc/tinbao/tinbao.conf ] || install -m 0640 \
 	    deploy/tinbao.conf.example $(DESTDIR)/etc/tinbao/tinbao.conf
 
-# Debian package: `make deb` builds tinbao_VERSION_ARCH.deb here with
-# debhelper (debian/: PREFIX=/usr, objects in build-deb/), from clean each
-# time; `make test-deb` checks it with lintian and installs and purges it
-# in a clean Debian 12 root (tests/tools/deb-test.sh).
+# Debian package: `make deb` installs what it needs when missing
+# (deps.sh deb), then builds tinbao_VERSION_ARCH.deb here with debhelper
+# (debian/: PREFIX=/usr, objects in build-deb/), from clean each time.
+# `make test-deb` checks it with lintian and installs and purges it in a
+# clean Debian 12 root (tests/tools/deb-test.sh).
 .PHONY: deb test-deb
 deb:
+	sh tests/tools/deps.sh deb
 	@v=$$(dpkg-parsechangelog -S Version); \
 	 h=$$(sed -n 's/^#define TINBAO_VERSION[^"]*"\(.*\)"/\1/p' gateway/tinbao.h); \
 	 [ "$$v" = "$$h" ] || { echo "make deb: debian/changelog says $$v," \

@@ -4,6 +4,7 @@
 # are refreshed once per run only when something is missing.
 #
 #   deps.sh run    what the build and `make run` need (`make deps run`)
+#   deps.sh deb    what `make deb` needs: the build's and debhelper
 #   deps.sh [all]  that, and what the tests, benchmarks and fuzzers need
 set -e
 PKGS_RUN="build-essential pkg-config
@@ -15,8 +16,9 @@ chromium prometheus gammu-smsd
 debhelper lintian debootstrap"
 case ${1:-all} in
 run)	PKGS=$PKGS_RUN ;;
+deb)	PKGS="$PKGS_RUN debhelper" ;;
 all)	;;
-*)	echo "usage: deps.sh [run|all]" >&2; exit 2 ;;
+*)	echo "usage: deps.sh [run|deb|all]" >&2; exit 2 ;;
 esac
 missing=""
 for p in $PKGS; do
@@ -33,7 +35,7 @@ SUDO=""
 echo "deps: installing$missing"
 $SUDO apt-get update
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
-[ "${1:-all}" = run ] && exit 0
+[ "${1:-all}" = all ] || exit 0
 # The browser test drives chromium with playwright-core from npm; Node.js
 # comes with the machine and is installed from Debian only when missing.
 if ! command -v npm > /dev/null 2>&1; then
