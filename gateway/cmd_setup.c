@@ -612,7 +612,10 @@ cmd_setup(struct config *conf, int argc, char **argv)
 	if (geteuid() == 0 && (pwent = getpwnam(SETUP_USER)) != NULL) {
 		pw = *pwent;
 		pw.pw_name = xstrdup(pwent->pw_name);
-	}
+	} else if (geteuid() == 0)
+		fprintf(stderr, "tinbao setup: warning: no user %s, so the "
+		    "files are root's; the systemd unit runs as %s (the "
+		    "Debian package creates it)\n", SETUP_USER, SETUP_USER);
 	memset(&nc, 0, sizeof(nc));
 	if ((r = setup_config(conf->path, &o, pw.pw_name ? &pw : NULL,
 	    &nc)) != 0)
