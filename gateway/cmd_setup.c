@@ -5,8 +5,9 @@
  * otherwise type, called as it is: (1) write the configuration, with the
  * modem found by `gammu identify` over the likely serial devices (or the
  * one given with --device); (2) `db init`; (3) `import schools` and
- * `import contacts`; (4) `user add ADMIN --role admin`; (5) `check-config`.
- * It stops at the first step that fails, saying which.
+ * `import contacts`; (4) `user add ADMIN --role admin`; (5) `check-config`,
+ * this program run again as the unit's ExecStartPre runs it.  It stops at
+ * the first step that fails, saying which.
  *
  * Every step can be run again: an existing configuration is kept as it is
  * (delete it to have a new one written), db init and the imports are
@@ -16,8 +17,8 @@
  * Run as root (as after installing the Debian package) while the system
  * user `tinbao` exists, the configuration is written root:tinbao 0640, the
  * database and key file are handed to that user, and check-config runs as
- * that user in a child process: what the service will find at its first
- * start is what was checked.
+ * that user: what the service will find at its first start is what was
+ * checked.
  *
  * The modem search runs the gammu command-line tool ($TINBAO_GAMMU, else
  * `gammu` from $PATH) with a throw-away gammurc per candidate, each limited
@@ -80,7 +81,7 @@ static int	setup_call(int (*)(struct config *, int, char **),
 		    struct config *, int, ...);
 static int	setup_admin(struct config *, const struct setup_opts *);
 static void	setup_chown(const char *, const struct passwd *);
-static int	setup_check_as(struct config *, const struct passwd *);
+static int	setup_check_as(const char *, const struct passwd *);
 
 static int
 setup_usage(void)
@@ -522,33 +523,48 @@ setup_chown(const char *path, const struct passwd *pw)
 		    strerror(errno));
 }
 
-/* Step 5: check-config, as the service user when there is one. */
+/*
+ * Step 5: `tinbao -c PATH check-config`, run as the unit's ExecStartPre
+ * runs it: this very program, in a child, as the service user when there
+ * is one, so that what it cannot read (the file, the database, the key)
+ * shows now and not at the first start.
+ */
 static int
-setup_check_as(struct config *conf, const struct passwd *pw)
+setup_check_as(const char *path, const struct passwd *pw)
 {
+	char	 abs[PATH_MAX];
 	pid_t	 pid;
 	int	 status;
 
-	if (pw == NULL) {
+	if (pw == NULL)
 		setup_step(5, "check-config");
-		return (setup_call(cmd_check_config, conf, 0));
-	}
-	printf("tinbao setup: %d/%d check-config, as user %s\n", SETUP_STEPS,
-	    SETUP_STEPS, pw->pw_name);
+	else
+		printf("tinbao setup: %d/%d check-config, as user %s\n",
+		    SETUP_STEPS, SETUP_STEPS, pw->pw_name);
 	fflush(stdout);
 	fflush(stderr);
+	/* The user's cwd may be closed to the service user. */
+	if (realpath(path, abs) == NULL) {
+		fprintf(stderr, "tinbao setup: %s: %s\n", path,
+		    strerror(errno));
+		return (1);
+	}
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "tinbao setup: fork: %s\n", strerror(errno));
 		return (1);
 	}
 	if (pid == 0) {
-		if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
-		    setuid(pw->pw_uid) == -1) {
+		if (pw != NULL && (setgroups(0, NULL) == -1 ||
+		    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1)) {
 			fprintf(stderr, "tinbao setup: becoming %s: %s\n",
 			    pw->pw_name, strerror(errno));
 			_exit(1);
 		}
-		_exit(setup_call(cmd_check_config, conf, 0));
+		execl("/proc/self/exe", "tinbao", "-c", abs, "check-config",
+		    (char *)NULL);
+		fprintf(stderr, "tinbao setup: /proc/self/exe: %s\n",
+		    strerror(errno));
+		_exit(1);
 	}
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
@@ -641,7 +657,7 @@ cmd_setup(struct config *conf, int argc, char **argv)
 		free(wal);
 		setup_chown(nc.keyfile, &pw);
 	}
-	if ((r = setup_check_as(&nc, pw.pw_name ? &pw : NULL)) != 0)
+	if ((r = setup_check_as(conf->path, pw.pw_name ? &pw : NULL)) != 0)
 		goto out;
 
 	printf("tinbao setup: done.  Start the hotline (and at every boot) "

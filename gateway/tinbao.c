@@ -26,6 +26,7 @@ struct cmd_entry {
 };
 
 static int	cmd_serve(struct config *, int, char **);
+static int	cmd_check_config(struct config *, int, char **);
 static int	cmd_version(struct config *, int, char **);
 static void	usage(void) __attribute__((noreturn));
 
@@ -101,7 +102,7 @@ cmd_serve(struct config *conf, int argc, char **argv)
 }
 
 /* Checks the configuration (already parsed) and opens the database. */
-int
+static int
 cmd_check_config(struct config *conf, int argc, char **argv)
 {
 	struct store	*st;

@@ -1004,8 +1004,7 @@ long	 api_utf8_chars(const char *);
 /* cmd_token.c */
 int	 cmd_token(struct config *, int, char **);
 
-/* tinbao.c, cmd_setup.c */
-int	 cmd_check_config(struct config *, int, char **);
+/* cmd_setup.c */
 int	 cmd_setup(struct config *, int, char **);
 
 #endif /* TINBAO_H */
