@@ -123,7 +123,7 @@ echo "deb-test: clean Debian 12 root ready ($(($(now) - T1)) s)"
 tinbao_files > "$LOG/before.files"
 cp "$DEB" "$ROOT/tmp/"
 step install $MKROOT run "$ROOT" sh -c "apt-get update -q && apt-get install -y -q /tmp/$DEB &&
-    for p in /proc/[0-9]*; do readlink \$p/exe; done | grep -c /usr/bin/tinbao || true"
+    { for p in /proc/[0-9]*; do readlink \$p/exe; done | grep -c /usr/bin/tinbao || true; }"
 eq "tinbao processes after install" "$(tail -n 1 "$LOG/install.log")" 0
 echo "deb-test: installed with its Depends from the mirror ($(grep -c '^Setting up' "$LOG/install.log") packages)"
 
