@@ -6,8 +6,9 @@
 # configuration as it is, and an urgent report reaches the commune's
 # police, the principal and the Bureau.  Run again, setup keeps what is
 # there.  Without --device, the search skips what is not a modem and finds
-# the fake AT modem (TINBAO_SETUP_DEVICES points it at the pty); when
-# nothing answers, setup stops at step 1 and writes nothing.
+# the fake AT modem (TINBAO_SETUP_DEVICES points it at the pty; the
+# password comes from a pipe); when nothing answers, setup stops at step 1
+# and writes nothing.
 . tests/regress/lib.sh
 rm -rf "$OUT"
 mkdir -p "$OUT/phone"
@@ -72,14 +73,16 @@ if [ -n "${FAKEMODEM:-}" ] && [ -x "$FAKEMODEM" ]; then
 	trap 'stop; kill $FM_PID 2>/dev/null' EXIT
 	wait_for "fake modem" test -S "$OUT/modem.ctl"
 	CONF=$OUT/at/tinbao.conf
-	TINBAO_SETUP_DEVICES="$OUT/notamodem $OUT/modem" tb setup \
-	    --state-dir "$OUT/at" --listen 127.0.0.1:0 \
+	# The password from standard input this time, as from a pipe.
+	echo "another long password" | TINBAO_SETUP_DEVICES="$OUT/notamodem \
+	    $OUT/modem" tb setup --state-dir "$OUT/at" --listen 127.0.0.1:0 \
 	    --schools deploy/sample/schools.csv \
-	    --contacts tests/data/contacts.csv \
-	    --password-file "$OUT/admin.pw" > "$OUT/setup4.log" 2>&1
+	    --contacts tests/data/contacts.csv > "$OUT/setup4.log" 2>&1
 	eq "search: exit status" "$?" 0
 	eq "search: device" "$(sed -n 's/^device = //p' "$CONF")" "$OUT/modem"
 	eq "search: connection" "$(sed -n 's/^connection = //p' "$CONF")" at
+	eq "search: admin, password from stdin" "$(sqlite3 "$OUT/at/tinbao.db" \
+	    "SELECT role FROM users WHERE name = 'admin'")" admin
 	kill "$FM_PID" 2>/dev/null
 	wait "$FM_PID" 2>/dev/null
 fi
