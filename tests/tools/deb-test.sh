@@ -33,7 +33,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
-MKROOT="sh $TOP/tests/tools/mkroot.sh"
+MKROOT=$TOP/tests/tools/mkroot.sh
 TIMEOUT=${DEB_TEST_TIMEOUT:-900}
 [ "$(id -u)" -eq 0 ] || { echo "deb-test: needs root (debootstrap, chroot)" >&2; exit 2; }
 for t in debootstrap lintian dh; do
@@ -54,13 +54,13 @@ cleanup() {
 		kill -TERM "$STEP_PID" 2>/dev/null || true
 		wait "$STEP_PID" 2>/dev/null || true
 	fi
-	$MKROOT umount "$ROOT" || rc=1
+	sh "$MKROOT" umount "$ROOT" || rc=1
 	if [ "${DEB_TEST_KEEP:-0}" = 1 ]; then
 		echo "deb-test: kept $DIR"
 	elif [ $rc -eq 0 ]; then
-		$MKROOT destroy "$ROOT" && rm -rf "$DIR"
+		sh "$MKROOT" destroy "$ROOT" && rm -rf "$DIR"
 	else
-		$MKROOT destroy "$ROOT"
+		sh "$MKROOT" destroy "$ROOT"
 		echo "deb-test: FAILED (logs in $LOG)" >&2
 	fi
 	exit $rc
@@ -83,7 +83,7 @@ step() {
 
 # A shell command in the root; its output on stdout.
 inroot() {
-	$MKROOT run "$ROOT" sh -c "$1"
+	sh "$MKROOT" run "$ROOT" sh -c "$1"
 }
 
 fail() {
@@ -117,12 +117,12 @@ sed -n '/^[WIP]:/s/^/  /p' "$LOG/lintian.log"
 
 # 2. A clean root, the install and its checks.
 T1=$(now)
-step mkroot $MKROOT create "$ROOT"
-step mount $MKROOT mount "$ROOT"
+step mkroot sh "$MKROOT" create "$ROOT"
+step mount sh "$MKROOT" mount "$ROOT"
 echo "deb-test: clean Debian 12 root ready ($(($(now) - T1)) s)"
 tinbao_files > "$LOG/before.files"
 cp "$DEB" "$ROOT/tmp/"
-step install $MKROOT run "$ROOT" sh -c "apt-get update -q && apt-get install -y -q /tmp/$DEB &&
+step install sh "$MKROOT" run "$ROOT" sh -c "apt-get update -q && apt-get install -y -q /tmp/$DEB &&
     { for p in /proc/[0-9]*; do readlink \$p/exe; done | grep -c /usr/bin/tinbao || true; }"
 eq "tinbao processes after install" "$(tail -n 1 "$LOG/install.log")" 0
 echo "deb-test: installed with its Depends from the mirror ($(grep -c '^Setting up' "$LOG/install.log") packages)"
@@ -143,7 +143,7 @@ eq "system user" "$(inroot '[ $(id -u tinbao) -lt 1000 ] && echo yes')" yes
 eq "/var/lib/tinbao" "$(inroot 'stat -c "%a %U %G" /var/lib/tinbao')" "750 tinbao tinbao"
 eq "/etc/tinbao" "$(inroot 'stat -c "%a %U %G" /etc/tinbao')" "750 root tinbao"
 eq "unit enabled by a symlink" "$(find "$ROOT/etc/systemd" -name 'tinbao*' 2>/dev/null)" ""
-step systemd $MKROOT run "$ROOT" sh -c "apt-get install -y -q --no-install-recommends systemd"
+step systemd sh "$MKROOT" run "$ROOT" sh -c "apt-get install -y -q --no-install-recommends systemd"
 eq "systemctl is-enabled" "$(inroot 'systemctl is-enabled tinbao.service' || true)" disabled
 echo "deb-test: files, user, folders and unit (disabled) checked ($(($(now) - T1)) s)"
 
@@ -151,7 +151,7 @@ echo "deb-test: files, user, folders and unit (disabled) checked ($(($(now) - T1
 cp deploy/sample/schools.csv tests/data/contacts.csv "$ROOT/tmp/"
 mkdir -p "$ROOT/tmp/phone"
 echo "a password for the test" > "$ROOT/tmp/admin.pw"
-step setup $MKROOT run "$ROOT" sh -c "tinbao setup --device /tmp/phone --connection none \
+step setup sh "$MKROOT" run "$ROOT" sh -c "tinbao setup --device /tmp/phone --connection none \
     --model dummy --district 'Thủ Thừa' --schools /tmp/schools.csv \
     --contacts /tmp/contacts.csv --password-file /tmp/admin.pw"
 grep -q "check-config, as user tinbao" "$LOG/setup.log" ||
@@ -165,12 +165,12 @@ eq "check-config by the service user" \
 echo "deb-test: tinbao setup checked"
 
 # 4. remove keeps the data; purge leaves nothing.
-step remove $MKROOT run "$ROOT" sh -c "apt-get remove -y -q tinbao"
+step remove sh "$MKROOT" run "$ROOT" sh -c "apt-get remove -y -q tinbao"
 [ ! -e "$ROOT/usr/bin/tinbao" ] || fail "remove left /usr/bin/tinbao"
 [ -f "$ROOT/var/lib/tinbao/tinbao.db" ] || fail "remove deleted the database"
 [ -f "$ROOT/etc/tinbao/tinbao.conf" ] || fail "remove deleted the configuration"
 eq "user after remove" "$(inroot 'getent passwd tinbao | cut -d: -f1')" tinbao
-step purge $MKROOT run "$ROOT" sh -c "dpkg --purge tinbao"
+step purge sh "$MKROOT" run "$ROOT" sh -c "dpkg --purge tinbao"
 for f in /var/lib/tinbao /etc/tinbao; do
 	[ ! -e "$ROOT$f" ] || fail "purge left $f"
 done
