@@ -638,8 +638,11 @@ cmd_setup(struct config *conf, int argc, char **argv)
 		goto out;
 
 	setup_step(2, "the database and the key file (db init)");
-	if ((r = setup_state_dir(&nc, pw.pw_name ? &pw : NULL)) != 0 ||
-	    (r = setup_call(cmd_db, &nc, 1, "init")) != 0)
+	if (setup_state_dir(&nc, pw.pw_name ? &pw : NULL) == -1) {
+		r = 1;
+		goto out;
+	}
+	if ((r = setup_call(cmd_db, &nc, 1, "init")) != 0)
 		goto out;
 	setup_step(3, "the directory (import schools, import contacts)");
 	if ((r = setup_call(cmd_import, &nc, 2, "schools", o.schools)) != 0 ||
