@@ -11,6 +11,7 @@
  * delete the message from the phone.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,28 @@
 
 /* A late part is joined to an incomplete message of at most this age. */
 #define ROUTER_JOIN_WINDOW	(24 * 3600)
+
+/*
+ * What each transport counts after a commit: its crash point (for the
+ * crash tests: committed, not yet answered or deleted), its counter in
+ * the status, and whether its messages hold the outbox to alerts for a
+ * moment (the modem: its reports come in bursts on the same link).
+ */
+struct router_transport {
+	const char	*name;
+	const char	*crashpoint;
+	size_t		 counter;	/* offsetof(struct status, ...) */
+	int		 settle;
+};
+
+static const struct router_transport router_transports[] = {
+	{ .name = "sms", .crashpoint = "after_commit",
+	  .counter = offsetof(struct status, sms_in), .settle = 1 },
+	{ .name = "kannel", .crashpoint = "kannel_after_commit",
+	  .counter = offsetof(struct status, kannel_in) },
+	{ .name = "ussd", .crashpoint = "ussd_after_commit",
+	  .counter = offsetof(struct status, ussd_in) },
+};
 
 static int	router_reclassify(struct router *, int64_t, const char *,
 		    int64_t);
@@ -51,6 +74,43 @@ router_init(struct router *r, struct store *st, const struct secret *sec,
 	r->store = st;
 	r->secret = sec;
 	r->conf = conf;
+}
+
+/*
+ * The bookkeeping after a transport committed incoming messages (or
+ * failed to), the same for every transport: the crash point once
+ * something is committed, the counters of /metrics and /healthz, and the
+ * outbox kicked for the alerts and replies the commit queued.  stored,
+ * duplicates and failed count messages.
+ */
+void
+router_tally(struct router *r, const char *transport, int stored,
+    int duplicates, int failed)
+{
+	const struct router_transport	*t = &router_transports[0];
+	struct status			*st = r->status;
+	size_t				 i;
+
+	for (i = 0; i < sizeof(router_transports) /
+	    sizeof(router_transports[0]); i++)
+		if (strcmp(transport, router_transports[i].name) == 0)
+			t = &router_transports[i];
+	if (stored + duplicates > 0)
+		crashpoint(t->crashpoint);
+	if (st != NULL) {
+		st->store_errors += (uint64_t)failed;
+		if (failed > 0)
+			st->store_errors_recent += failed;
+		else
+			st->store_errors_recent = 0;
+		st->sms_dup += (uint64_t)duplicates;
+		*(uint64_t *)((char *)st + t->counter) += (uint64_t)stored;
+	}
+	if (r->outbox == NULL)
+		return;
+	if (stored > 0 && t->settle)
+		outbox_received(r->outbox);
+	outbox_kick(r->outbox);
 }
 
 /*
