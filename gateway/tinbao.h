@@ -646,7 +646,7 @@ int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
 
-/* cmd_import.c: the directory's CSV files, parsed and validated */
+/* directory.c: schools and contacts, parsed, checked and written */
 enum import_kind {
 	IMPORT_SCHOOLS,
 	IMPORT_CONTACTS,
@@ -669,6 +669,16 @@ void	 import_file_free(struct import_file *);
 int	 import_store(struct store *, const struct secret *,
 	    struct import_file *, int, void (*)(void *, int, const char *),
 	    void *);
+/* One directory row, checked as the CSV import checks it. */
+#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
+#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
+					   level, pin */
+int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
+	    char *, size_t);
+int	 import_contact_row(struct store *, const struct secret *,
+	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
+
+/* cmd_db.c, cmd_status.c */
 int	 cmd_purge(struct config *, int, char **);
 int	 cmd_status(struct config *, int, char **);
 int	 cmd_backup(struct config *, int, char **);
@@ -948,15 +958,6 @@ struct web;
 struct web *web_new(struct httpctx *);
 void	 web_serve(void *, struct evhttp_request *);
 void	 web_free(struct web *);
-
-/* cmd_import.c: one directory row, checked as the CSV import checks it */
-#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
-#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
-					   level, pin */
-int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
-	    char *, size_t);
-int	 import_contact_row(struct store *, const struct secret *,
-	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
 
 /* store_api.c: API tokens and the whole directory */
 struct api_token {
