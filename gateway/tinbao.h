@@ -689,13 +689,15 @@ int	 credit_parse(const char *, long long *, char *, size_t);
 /* crashpoint.c */
 void	 crashpoint(const char *);
 
-/* store.c: owns the SQLite connection (store*.c are the only SQLite users) */
+/*
+ * store.c: owns the SQLite connection (store*.c are the only SQLite users;
+ * what they share is in store.h)
+ */
 struct store *store_open(const char *, int);
 void	 store_close(struct store *);
 int	 store_migrate(struct store *, int *, int *);
 int	 store_check_version(struct store *);
 int	 store_schema_version(void);
-void	*store_sqlite(struct store *);
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
@@ -736,9 +738,6 @@ int	 store_outbox_recover(struct store *, int64_t);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
-void	 store_contact_fill(void *, struct contact *);
-int	 store_contact_iter(struct store *, void *,
-	    int (*)(const struct contact *, void *), void *);
 int	 store_contact_by_id(struct store *, int64_t, struct contact *);
 int	 store_case_by_id(struct store *, int64_t, struct store_caserow *);
 int	 store_case_ack(struct store *, int64_t, int64_t, int64_t);
