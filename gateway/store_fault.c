@@ -16,8 +16,8 @@
  * store_outbox_retry_now() makes the waiting messages due at once, so an
  * urgent alert does not wait out an hour's backoff after a short outage.
  *
- * Like store_stats.c, it uses the connection through store_sqlite() and
- * is part of the store's SQLite code.
+ * Like store_stats.c, it reaches the connection through store.h
+ * (store_db, store_prepare) and is part of the store's SQLite code.
  */
 #include <string.h>
 

@@ -509,6 +509,38 @@ test_sender_shapes(void **state)
 	    " FROM cases"), 1);
 }
 
+/*
+ * router_tally: the counters every transport bumps after a commit, each
+ * in its own counter; a failure counts as recent until the next success.
+ * No outbox attached: nothing is kicked.
+ */
+static void
+test_tally(void **state)
+{
+	struct fixture	*f = *state;
+	struct status	 st;
+
+	memset(&st, 0, sizeof(st));
+	f->r.status = &st;
+	router_tally(&f->r, "sms", 1, 0, 0);
+	router_tally(&f->r, "sms", 0, 1, 0);
+	router_tally(&f->r, "kannel", 3, 1, 0);
+	router_tally(&f->r, "ussd", 1, 0, 0);
+	assert_int_equal(st.sms_in, 1);
+	assert_int_equal(st.kannel_in, 3);
+	assert_int_equal(st.ussd_in, 1);
+	assert_int_equal(st.sms_dup, 2);
+	router_tally(&f->r, "kannel", 0, 0, 2);
+	router_tally(&f->r, "sms", 0, 0, 1);
+	assert_int_equal(st.store_errors, 3);
+	assert_int_equal(st.store_errors_recent, 3);
+	router_tally(&f->r, "ussd", 1, 0, 0);
+	assert_int_equal(st.store_errors, 3);
+	assert_int_equal(st.store_errors_recent, 0);
+	f->r.status = NULL;
+	router_tally(&f->r, "sms", 1, 0, 0);	/* no status: no crash */
+}
+
 int
 main(void)
 {
@@ -525,6 +557,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reread_with_first_part,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tally, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_shapes, setup,
 		    teardown),
 	};
