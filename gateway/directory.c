@@ -64,6 +64,9 @@ static const char *contact_cols[] = { "name", "phone", "role", "school",
     "commune", "level", "pin" };
 
 static void	import_field(void *, size_t, void *);
+static void	import_lines(struct import *, const char *, size_t);
+static int	import_header(struct import *, int *);
+static void	import_rows(struct import *, const int *, struct import_file *);
 static void	import_record(int, void *);
 static void	import_error(struct import *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -309,14 +312,8 @@ import_parse(enum import_kind kind, const char *data, size_t len,
     void (*err)(void *, int, const char *), void *arg,
     struct import_file *out)
 {
-	struct csv_parser	 p;
-	struct import		 im;
-	struct import_key	*keys = NULL;
-	struct import_entry	 e;
-	const char		**cols, *h, *nl, *end = data + len;
-	size_t			 n, nkeys = 0, k;
-	int			 ncols, col[IMPORT_MAX_FIELDS], i, j, nreq;
-	int			 keyok, valid;
+	struct import	 im;
+	int		 col[IMPORT_MAX_FIELDS], i, j;
 
 	memset(out, 0, sizeof(*out));
 	out->kind = kind;
@@ -324,21 +321,37 @@ import_parse(enum import_kind kind, const char *data, size_t len,
 	im.kind = kind;
 	im.err = err;
 	im.arg = arg;
-	cols = kind == IMPORT_SCHOOLS ? school_cols : contact_cols;
-	ncols = kind == IMPORT_SCHOOLS ? 5 : 7;
-	nreq = kind == IMPORT_SCHOOLS ? 4 : 3;
+	import_lines(&im, data, len);
+	if (im.errors == 0 && import_header(&im, col) == 0)
+		import_rows(&im, col, out);
+	out->errors = im.errors;
+	for (i = 0; i < im.nrows; i++)
+		for (j = 0; j < im.rows[i].nfields; j++)
+			free(im.rows[i].field[j]);
+	for (j = 0; j < im.cur.nfields; j++)
+		free(im.cur.field[j]);
+	free(im.rows);
+	return (im.errors > 0 ? -1 : 0);
+}
+
+/*
+ * Feeds the file to libcsv line by line, so that each problem has its
+ * line number.  A line ends with LF, CRLF or a lone CR, as libcsv ends a
+ * record: a row then always begins on the line after the one its
+ * predecessor ended on (a file with CR line ends once had rows numbered
+ * past its last line).
+ */
+static void
+import_lines(struct import *im, const char *data, size_t len)
+{
+	struct csv_parser	 p;
+	const char		*h, *nl, *end = data + len;
+	size_t			 n;
 
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		fatalx("csv_init");
-	im.line = 0;
-	im.rowline = 1;
-	/*
-	 * Line by line, so that each problem has its line number.  A line
-	 * ends with LF, CRLF or a lone CR, as libcsv ends a record: a row
-	 * then always begins on the line after the one its predecessor
-	 * ended on (a file with CR line ends once had rows numbered past
-	 * its last line).
-	 */
+	im->line = 0;
+	im->rowline = 1;
 	for (h = data; h < end; h = nl) {
 		for (nl = h; nl < end && *nl != '\n' && *nl != '\r'; nl++)
 			;
@@ -347,72 +360,96 @@ import_parse(enum import_kind kind, const char *data, size_t len,
 		if (nl < end)
 			nl++;
 		n = (size_t)(nl - h);
-		im.line++;
+		im->line++;
 		if (n > IMPORT_LINE_MAX - 2) {
-			import_error(&im, im.line, "line longer than %d bytes",
+			import_error(im, im->line, "line longer than %d bytes",
 			    IMPORT_LINE_MAX - 2);
 			break;
 		}
-		if (im.line == 1 && n >= 3 && memcmp(h, "\xef\xbb\xbf", 3) == 0) {
+		if (im->line == 1 && n >= 3 &&
+		    memcmp(h, "\xef\xbb\xbf", 3) == 0) {
 			h += 3;
 			n -= 3;
 		}
 		if (!utf8_is_valid(h, n)) {
-			import_error(&im, im.line, "not valid UTF-8");
+			import_error(im, im->line, "not valid UTF-8");
 			continue;
 		}
-		if (csv_parse(&p, h, n, import_field, import_record, &im) != n) {
-			import_error(&im, im.line, "%s",
+		if (csv_parse(&p, h, n, import_field, import_record, im) != n) {
+			import_error(im, im->line, "%s",
 			    csv_strerror(csv_error(&p)));
 			break;
 		}
 	}
-	if (csv_fini(&p, import_field, import_record, &im) != 0)
-		import_error(&im, im.line, "%s", csv_strerror(csv_error(&p)));
+	if (csv_fini(&p, import_field, import_record, im) != 0)
+		import_error(im, im->line, "%s", csv_strerror(csv_error(&p)));
 	csv_free(&p);
-	if (im.errors > 0)
-		goto out;
+}
 
-	/* The header names the columns; their order is free. */
-	if (im.nrows == 0) {
-		import_error(&im, 1, "empty file: a header line is required");
-		goto out;
+/*
+ * The header names the columns; their order is free.  Fills col with
+ * each known column's place (-1: absent).  0, or -1 (reported) when the
+ * file is empty or a required column is missing.
+ */
+static int
+import_header(struct import *im, int *col)
+{
+	const char	**cols;
+	int		 ncols, nreq, i, j, errors = im->errors;
+
+	cols = im->kind == IMPORT_SCHOOLS ? school_cols : contact_cols;
+	ncols = im->kind == IMPORT_SCHOOLS ? 5 : 7;
+	nreq = im->kind == IMPORT_SCHOOLS ? 4 : 3;
+	if (im->nrows == 0) {
+		import_error(im, 1, "empty file: a header line is required");
+		return (-1);
 	}
 	for (i = 0; i < ncols; i++) {
 		col[i] = -1;
-		for (j = 0; j < im.rows[0].nfields; j++)
-			if (strcmp(im.rows[0].field[j], cols[i]) == 0)
+		for (j = 0; j < im->rows[0].nfields; j++)
+			if (strcmp(im->rows[0].field[j], cols[i]) == 0)
 				col[i] = j;
 		if (col[i] == -1 && i < nreq)
-			import_error(&im, im.rows[0].line > 0 ?
-			    im.rows[0].line : 1, "header: column '%s' is "
+			import_error(im, im->rows[0].line > 0 ?
+			    im->rows[0].line : 1, "header: column '%s' is "
 			    "missing", cols[i]);
 	}
-	if (im.errors > 0)
-		goto out;
+	return (im->errors > errors ? -1 : 0);
+}
 
-	keys = xcalloc(im.nrows, sizeof(*keys));
-	for (i = 1; i < im.nrows; i++) {
-		if (im.rows[i].nfields != im.rows[0].nfields) {
-			import_error(&im, im.rows[i].line, "%d fields, the "
-			    "header has %d", im.rows[i].nfields,
-			    im.rows[0].nfields);
+/*
+ * Validates each row after the header into out's entries; the same key
+ * twice in one file is a mistake, even on a row with other problems.
+ */
+static void
+import_rows(struct import *im, const int *col, struct import_file *out)
+{
+	struct import_key	*keys;
+	struct import_entry	 e;
+	const char		*h;
+	size_t			 nkeys = 0, k;
+	int			 i, keyok, valid;
+	int			 school = im->kind == IMPORT_SCHOOLS;
+
+	keys = xcalloc(im->nrows, sizeof(*keys));
+	for (i = 1; i < im->nrows; i++) {
+		if (im->rows[i].nfields != im->rows[0].nfields) {
+			import_error(im, im->rows[i].line, "%d fields, the "
+			    "header has %d", im->rows[i].nfields,
+			    im->rows[0].nfields);
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
-		e.line = im.rows[i].line;
-		valid = (kind == IMPORT_SCHOOLS ? import_school(&im, col,
-		    &im.rows[i], &e) : import_contact(&im, col, &im.rows[i],
-		    &e)) == 0;
-		/* The same key twice in one file is a mistake, even on a
-		 * row with other problems. */
-		h = kind == IMPORT_SCHOOLS ? e.school.code : e.contact.phone;
+		e.line = im->rows[i].line;
+		valid = (school ? import_school(im, col, &im->rows[i], &e) :
+		    import_contact(im, col, &im->rows[i], &e)) == 0;
+		h = school ? e.school.code : e.contact.phone;
 		keyok = h[0] != '\0';
 		for (k = 0; keyok && k < nkeys; k++) {
 			if (strcmp(keys[k].key, h) == 0) {
-				import_error(&im, e.line, "'%s' already on "
-				    "line %d", im.rows[i].field[col[kind ==
-				    IMPORT_SCHOOLS ? 0 : 1]], keys[k].line);
+				import_error(im, e.line, "'%s' already on "
+				    "line %d", im->rows[i].field[col[school ?
+				    0 : 1]], keys[k].line);
 				keyok = valid = 0;
 			}
 		}
@@ -428,16 +465,7 @@ import_parse(enum import_kind kind, const char *data, size_t len,
 		}
 		explicit_bzero(&e, sizeof(e));
 	}
-out:
-	out->errors = im.errors;
-	for (i = 0; i < im.nrows; i++)
-		for (j = 0; j < im.rows[i].nfields; j++)
-			free(im.rows[i].field[j]);
-	for (j = 0; j < im.cur.nfields; j++)
-		free(im.cur.field[j]);
-	free(im.rows);
 	free(keys);
-	return (im.errors > 0 ? -1 : 0);
 }
 
 /* Frees what import_parse returned; the PINs in clear are wiped. */

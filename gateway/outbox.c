@@ -1,9 +1,9 @@
 /*
- * tinbao: the outbox, from a queued row to an SMS on the modem.
+ * tinbao: the outbox, from a queued row to an SMS on a transport.
  *
  * The queue lives in the database (table outbox), so a restart loses
  * nothing: a row left 'sending' by a crash is queued again at start, and an
- * alert is sent at least once.  One message is with the modem at a time;
+ * alert is sent at least once.  One message is with a transport at a time;
  * the next is the most urgent one that is due (alerts, then replies, then
  * acknowledgements, then digests).  A failure is retried with a backoff
  * (30 s doubling, at most an hour, ten attempts) unless it is permanent.
