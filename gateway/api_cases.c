@@ -19,6 +19,7 @@
 
 #include "tinbao.h"
 #include "api.h"
+#include "category.h"
 
 #define API_LIMIT_DEFAULT	50
 #define API_LIMIT_MAX		200
@@ -30,15 +31,12 @@ struct api_list {
 
 static int	 api_cases_cb(const struct store_caserow *, void *);
 static const char *api_cases_param(void *, const char *);
+static void	 api_cases_bad(struct apireq *, int);
 static int	 api_cases_filter(struct apireq *, struct case_filter *);
 static int	 api_case_load(struct apireq *, const char *,
 		    struct store_caserow *);
 static void	 api_case_answer(struct apireq *, const char *);
 static int	 api_timeline_cb(const struct timeline_item *, void *);
-
-/* XXX until the category table: the API's list of categories. */
-static const char *api_categories[] = { "bullying", "violence", "drugs",
-    "sexual_abuse", "self_harm", "traffic", "fire", "theft", "other", NULL };
 
 static int
 api_cases_cb(const struct store_caserow *c, void *arg)
@@ -58,29 +56,49 @@ api_cases_param(void *arg, const char *key)
 	return (evhttp_find_header(&ar->query, key));
 }
 
-/* Fills f from the query: the shared filters, then limit and offset. */
-static int
-api_cases_filter(struct apireq *ar, struct case_filter *f)
+/* Answers 400 for the filter casefilter_parse refused. */
+static void
+api_cases_bad(struct apireq *ar, int bad)
 {
 	static const char *const what[] = {
 		[CASEFILTER_STATUS] = "status: open, acknowledged or closed",
-		[CASEFILTER_CATEGORY] = "category: one of bullying, violence, "
-		    "drugs, sexual_abuse, self_harm, traffic, fire, theft, other",
 		[CASEFILTER_SCHOOL] = "school: a school code, or none",
 		[CASEFILTER_URGENT] = "urgent: true or false",
 		[CASEFILTER_FROM] = "from: a date YYYY-MM-DD",
 		[CASEFILTER_TO] = "to: a date YYYY-MM-DD",
 		[CASEFILTER_RANGE] = "from is after to",
 	};
+	char	 list[256];
+	size_t	 i, n = 0;
+	int	 w;
+
+	if (bad != CASEFILTER_CATEGORY) {
+		api_error(ar, 400, "%s", what[bad]);
+		return;
+	}
+	list[0] = '\0';
+	for (i = 0; category_codes[i] != NULL && n < sizeof(list); i++) {
+		if ((w = snprintf(list + n, sizeof(list) - n, "%s%s",
+		    i > 0 ? ", " : "", category_codes[i])) < 0)
+			break;
+		n += (size_t)w;
+	}
+	api_error(ar, 400, "category: one of %s", list);
+}
+
+/* Fills f from the query: the shared filters, then limit and offset. */
+static int
+api_cases_filter(struct apireq *ar, struct case_filter *f)
+{
 	const char	*v;
 	long		 n;
 	int		 bad;
 
 	memset(f, 0, sizeof(*f));
 	f->limit = API_LIMIT_DEFAULT;
-	if ((bad = casefilter_parse(f, api_cases_param, ar,
-	    api_categories)) != CASEFILTER_OK) {
-		api_error(ar, 400, "%s", what[bad]);
+	if ((bad = casefilter_parse(f, api_cases_param, ar)) !=
+	    CASEFILTER_OK) {
+		api_cases_bad(ar, bad);
 		return (-1);
 	}
 	if ((v = evhttp_find_header(&ar->query, "limit")) != NULL) {

@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 struct caseact_entry {
 	const char	*name;		/* URL segment; "case.NAME" in audit */
@@ -332,9 +333,10 @@ caseact_close(const struct caseact *a, const struct store_caserow *c)
 	if (r == -1)
 		return (CASEACT_ERROR);
 	if (c->reporter_id > 0) {
-		(void)snprintf(sms, sizeof(sms), "Hồ sơ %s đã được xử lý xong. "
-		    "Cảm ơn bạn đã báo tin. Khẩn cấp gọi 113 (công an), 111 "
-		    "(bảo vệ trẻ em).", c->code);
+		/* One GSM-7 SMS, 111 first where the category says so. */
+		(void)snprintf(sms, sizeof(sms),
+		    category_is_111_first(c->category) ? REPLY_CLOSED_111 :
+		    REPLY_CLOSED, c->code);
 		if (caseact_to_sender(a, c, "closed", sms) == -1)
 			return (CASEACT_ERROR);
 	}

@@ -10,13 +10,15 @@
  * A date is a local day YYYY-MM-DD, parsed by stats_parse_day: a day that
  * does not exist (2026-02-31) is refused, never carried into the next
  * month; "to" includes its whole day (up to the next local midnight, not
- * +86400, for a DST day); "from" after "to" is refused.  School is a
- * school code or "none" (the cases no school was found for).  Nothing is
- * read from the store: the parser is pure.
+ * +86400, for a DST day); "from" after "to" is refused.  A category is
+ * a code of the category table (handlers/category.c).  School is a school
+ * code or "none" (the cases no school was found for).  Nothing is read
+ * from the store: the parser is pure.
  */
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 #define SCHOOL_CODE_CHARS \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -47,20 +49,21 @@ casefilter_one_of(const char *v, const char *const *list)
 /* Parses status, category, school and urgent into f. */
 static int
 casefilter_words(struct case_filter *f,
-    const char *(*get)(void *, const char *), void *arg,
-    const char *const *categories)
+    const char *(*get)(void *, const char *), void *arg)
 {
 	static const char *const statuses[] = { "open", "acknowledged",
 	    "closed", NULL };
-	const char	*v;
+	const struct category	*cat;
+	const char		*v;
 
 	if ((v = casefilter_get(get, arg, "status")) != NULL &&
 	    (f->status = casefilter_one_of(v, statuses)) == NULL)
 		return (CASEFILTER_STATUS);
-	/* XXX the list comes from the caller until the category table. */
-	if ((v = casefilter_get(get, arg, "category")) != NULL &&
-	    (f->category = casefilter_one_of(v, categories)) == NULL)
-		return (CASEFILTER_CATEGORY);
+	if ((v = casefilter_get(get, arg, "category")) != NULL) {
+		if ((cat = category_find(v)) == NULL)
+			return (CASEFILTER_CATEGORY);
+		f->category = cat->code;
+	}
 	if ((v = casefilter_get(get, arg, "school")) != NULL) {
 		if (strcmp(v, "none") == 0)
 			f->school = "";
@@ -83,15 +86,13 @@ casefilter_words(struct case_filter *f,
 
 /*
  * Fills f's filters (status, category, school, urgent, from, to) from the
- * parameters get(arg, name) returns, a category being one of categories
- * (NULL-terminated).  f's other members are left as they are; strings in
- * f point into the values or the lists.  Returns CASEFILTER_OK, or the
- * CASEFILTER_* of the first bad parameter.
+ * parameters get(arg, name) returns.  f's other members are left as they
+ * are; strings in f point into the values or the tables.  Returns
+ * CASEFILTER_OK, or the CASEFILTER_* of the first bad parameter.
  */
 int
 casefilter_parse(struct case_filter *f,
-    const char *(*get)(void *, const char *), void *arg,
-    const char *const *categories)
+    const char *(*get)(void *, const char *), void *arg)
 {
 	const char	*v;
 	int64_t		 start, end, to_start = 0;
@@ -100,7 +101,7 @@ casefilter_parse(struct case_filter *f,
 	f->status = f->category = f->school = NULL;
 	f->urgent = -1;
 	f->from = f->to = 0;
-	if ((r = casefilter_words(f, get, arg, categories)) != CASEFILTER_OK)
+	if ((r = casefilter_words(f, get, arg)) != CASEFILTER_OK)
 		return (r);
 	if ((v = casefilter_get(get, arg, "from")) != NULL) {
 		if (stats_parse_day(v, &start, &end) == -1)

@@ -241,8 +241,8 @@ web_cases(struct web_req *r)
 	a.page = p != NULL ? atoi(p) : 1;
 	if (a.page < 1 || a.page > 100000)
 		a.page = 1;
-	if ((bad = casefilter_parse(&f, web_cases_param, r,
-	    web_categories)) != CASEFILTER_OK) {
+	if ((bad = casefilter_parse(&f, web_cases_param, r)) !=
+	    CASEFILTER_OK) {
 		web_fail(r, 400, web_cases_bad(bad));
 		return;
 	}
