@@ -7,7 +7,8 @@
 # acknowledges it; a close without an outcome is refused; on a closed case
 # every action is refused (the SMS answer says so, the dashboard and the API
 # answer 409) and nothing changes: no event, no relay, no audit row, the
-# outcome kept.
+# outcome kept.  The case list's filters, parsed once for both, accept and
+# refuse the same dates and words on the dashboard and in the API.
 . tests/regress/lib.sh
 setup
 directory
@@ -146,5 +147,21 @@ eq "dashboard actor" "$(count "SELECT 1 FROM audit WHERE actor='user:lan' AND ac
 eq "API actor" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.ack', 'case.reply', 'case.close')")" "5"
 eq "the SMS door's acknowledgement names the officer" "$(sql "SELECT ack_contact_id IS NOT NULL FROM cases WHERE code='$Xsms'")" "1"
 eq "the dashboard's names nobody" "$(sql "SELECT ack_contact_id IS NULL FROM cases WHERE code='$Xweb'")" "1"
+# The case list's filters: the dashboard and the API share one parser.
+flt() {	# flt QUERY: "dashboard-status api-status"
+	printf '%s %s' \
+	    "$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$base/cases?$1")" \
+	    "$(curl -s -o "$OUT/api.json" -w '%{http_code}' -H "Authorization: Bearer $TOK" "$base/api/v1/cases?$1")"
+}
+eq "a day that does not exist" "$(flt from=2026-02-31)" "400 400"
+eq "nor does this one" "$(flt to=2025-02-29)" "400 400"
+eq "a leap day" "$(flt from=2024-02-29)" "200 200"
+eq "from after to" "$(flt 'from=2026-11-02&to=2026-11-01')" "400 400"
+eq "an unknown category" "$(flt category=lost)" "400 400"
+check "the API names the table's categories" jq -e '.error | test("health")' "$OUT/api.json"
+eq "empty means any" "$(flt 'status=&category=&school=&urgent=&from=&to=')" "200 200"
+eq "no school" "$(flt school=none)" "200 200"
+eq "an unknown status" "$(flt status=lost)" "400 400"
+eq "urgent, as a form sends it" "$(flt urgent=1)" "200 200"
 wait_count "every relay sent by the phone" "SELECT 1 FROM outbox WHERE kind='relay' AND status='sent'" 6
 finish
