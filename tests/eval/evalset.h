@@ -118,17 +118,6 @@ eval_load_schools(struct classifier *c, const char *path)
 	return (e.errors == 0 && e.row > 1 ? 0 : -1);
 }
 
-/* Returns the shared corpus folder, or NULL. */
-static __attribute__((unused)) const char *
-eval_corpus_dir(void)
-{
-	if (access("../shared/corpus/dev.jsonl", R_OK) == 0)
-		return ("../shared/corpus");
-	if (access("/work/shared/corpus/dev.jsonl", R_OK) == 0)
-		return ("/work/shared/corpus");
-	return (NULL);
-}
-
 /*
  * Classifies every line of a JSONL set into st; prints the misses to
  * verbose when it is not NULL.  Returns the lines read, or -1.
