@@ -105,6 +105,16 @@ enum ussd_state {
 	USSD_S_FOUND,		/* complete: a code to look up */
 };
 
+/* What replaying the answers carries from one answer to the next. */
+struct ussd_walk {
+	enum ussd_state	 st;
+	int		 invalid;	/* the last answer did not fit */
+	int		 tries;		/* unknown school codes so far */
+	char		 unknown[16];	/* the last answer: an unknown school */
+	int		(*known)(const char *, void *);
+	void		*arg;
+};
+
 struct ussd_session {
 	char		 id[USSD_ID_MAX];
 	time_t		 last;		/* last request; 0: free slot */
@@ -128,6 +138,10 @@ struct ussd {
 static void	ussd_trim(char *);
 static int	ussd_is_digit_answer(const char *, int, int);
 static int	ussd_school_known(const char *, void *);
+static void	ussd_answer_school(struct ussd_walk *, char *,
+		    struct ussd_reply *);
+static void	ussd_answer(struct ussd_walk *, char *, struct ussd_reply *);
+static const char *ussd_screen(enum ussd_state);
 static struct ussd_session *ussd_session_find(struct ussd_sessions *,
 		    const char *, int);
 static void	ussd_reply(struct evhttp_request *, int, const char *,
@@ -164,6 +178,122 @@ ussd_is_digit_answer(const char *s, int lo, int hi)
 }
 
 /*
+ * Takes one answer (trimmed, in a) at the school screen: "0" for none, or
+ * a code of 1-15 letters and digits.  An unknown code is asked again once
+ * (w->unknown says which), then the report goes on with no school.
+ */
+static void
+ussd_answer_school(struct ussd_walk *w, char *a, struct ussd_reply *out)
+{
+	int	 i;
+
+	if (strcmp(a, "0") == 0) {
+		out->school[0] = '\0';
+		w->st = USSD_S_DESC;
+		return;
+	}
+	for (i = 0; a[i] != '\0'; i++)
+		if (!isalnum((unsigned char)a[i]))
+			break;
+	if (a[i] != '\0' || i == 0 || i > 15) {
+		w->invalid = 1;
+		return;
+	}
+	for (i = 0; a[i] != '\0'; i++)
+		a[i] = (char)toupper((unsigned char)a[i]);
+	if (w->known != NULL && w->known(a, w->arg) == 0) {
+		if (w->tries++ == 0) {
+			/* Once: say so and ask again. */
+			(void)strlcpy_checked(w->unknown, a,
+			    sizeof(w->unknown));
+			return;
+		}
+		out->school[0] = '\0';
+	} else
+		(void)strlcpy_checked(out->school, a, sizeof(out->school));
+	w->st = USSD_S_DESC;
+}
+
+/*
+ * Takes one answer (trimmed, in a) at the screen the walk stands on: moves
+ * the walk on and fills out, or marks the answer invalid and stays.
+ */
+static void
+ussd_answer(struct ussd_walk *w, char *a, struct ussd_reply *out)
+{
+	int	 k;
+
+	switch (w->st) {
+	case USSD_S_MAIN:
+		if (strcmp(a, "1") == 0)
+			w->st = USSD_S_CATEGORY;
+		else if (strcmp(a, "2") == 0)
+			w->st = USSD_S_LOOKUP;
+		else
+			w->invalid = 1;
+		break;
+	case USSD_S_CATEGORY:
+		if ((k = ussd_is_digit_answer(a, 1, 9)) == 0) {
+			w->invalid = 1;
+			break;
+		}
+		out->category = ussd_categories[k - 1];
+		w->st = USSD_S_SCHOOL;
+		break;
+	case USSD_S_SCHOOL:
+		ussd_answer_school(w, a, out);
+		break;
+	case USSD_S_DESC:
+		if (a[0] == '\0' || strlen(a) > USSD_DESC_MAX ||
+		    !utf8_is_valid(a, strlen(a))) {
+			w->invalid = 1;
+			break;
+		}
+		(void)strlcpy_checked(out->description, a,
+		    sizeof(out->description));
+		w->st = USSD_S_NOW;
+		break;
+	case USSD_S_NOW:
+		if ((k = ussd_is_digit_answer(a, 1, 2)) == 0) {
+			w->invalid = 1;
+			break;
+		}
+		out->now = k == 1;
+		w->st = USSD_S_REPORT;
+		break;
+	case USSD_S_LOOKUP:
+		if (casecode_normalize(a, out->code, sizeof(out->code)) == -1) {
+			w->invalid = 1;
+			break;
+		}
+		w->st = USSD_S_FOUND;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Returns the screen that asks the answer of a state. */
+static const char *
+ussd_screen(enum ussd_state st)
+{
+	switch (st) {
+	case USSD_S_CATEGORY:
+		return (SCR_CATEGORY);
+	case USSD_S_SCHOOL:
+		return (SCR_SCHOOL);
+	case USSD_S_DESC:
+		return (SCR_DESC);
+	case USSD_S_NOW:
+		return (SCR_NOW);
+	case USSD_S_LOOKUP:
+		return (SCR_LOOKUP);
+	default:
+		return (SCR_MAIN);
+	}
+}
+
+/*
  * Replays the answers in text and decides what comes next: a screen in
  * out->screen ("CON ..." or "END ..."), or a complete report or lookup
  * (out->kind).  known(code, arg) says whether the directory has a school
@@ -176,13 +306,16 @@ int
 ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
     struct ussd_reply *out)
 {
-	enum ussd_state	 st = USSD_S_MAIN;
-	char		 a[USSD_DESC_MAX + 2], unknown[16] = "", pfx[48] = "";
-	const char	*p, *e, *body = SCR_MAIN;
+	struct ussd_walk w;
+	char		 a[USSD_DESC_MAX + 2], pfx[48] = "";
+	const char	*p, *e;
 	size_t		 n;
-	int		 invalid = 0, tries = 0, k, i;
 
 	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.st = USSD_S_MAIN;
+	w.known = known;
+	w.arg = arg;
 	if (text == NULL)
 		text = "";
 	if (strlen(text) > USSD_TEXT_MAX) {
@@ -191,128 +324,34 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 		return (-1);
 	}
 	for (p = text; *text != '\0' && p != NULL; p = e ? e + 1 : NULL) {
-		if (st == USSD_S_REPORT || st == USSD_S_FOUND)
+		if (w.st == USSD_S_REPORT || w.st == USSD_S_FOUND)
 			break;	/* answers past the end: ignored */
 		e = strchr(p, '*');
 		n = e ? (size_t)(e - p) : strlen(p);
-		invalid = 0;
-		unknown[0] = '\0';
+		w.invalid = 0;
+		w.unknown[0] = '\0';
 		if (n >= sizeof(a)) {
-			invalid = 1;
+			w.invalid = 1;
 			continue;
 		}
 		memcpy(a, p, n);
 		a[n] = '\0';
 		ussd_trim(a);
-		switch (st) {
-		case USSD_S_MAIN:
-			if (strcmp(a, "1") == 0)
-				st = USSD_S_CATEGORY;
-			else if (strcmp(a, "2") == 0)
-				st = USSD_S_LOOKUP;
-			else
-				invalid = 1;
-			break;
-		case USSD_S_CATEGORY:
-			if ((k = ussd_is_digit_answer(a, 1, 9)) == 0) {
-				invalid = 1;
-				break;
-			}
-			out->category = ussd_categories[k - 1];
-			st = USSD_S_SCHOOL;
-			break;
-		case USSD_S_SCHOOL:
-			if (strcmp(a, "0") == 0) {
-				out->school[0] = '\0';
-				st = USSD_S_DESC;
-				break;
-			}
-			for (i = 0; a[i] != '\0'; i++)
-				if (!isalnum((unsigned char)a[i]))
-					break;
-			if (a[i] != '\0' || i == 0 || i > 15) {
-				invalid = 1;
-				break;
-			}
-			for (i = 0; a[i] != '\0'; i++)
-				a[i] = (char)toupper((unsigned char)a[i]);
-			if (known != NULL && known(a, arg) == 0) {
-				if (tries++ == 0) {
-					/* Once: say so and ask again. */
-					(void)strlcpy_checked(unknown, a,
-					    sizeof(unknown));
-					break;
-				}
-				out->school[0] = '\0';
-			} else
-				(void)strlcpy_checked(out->school, a,
-				    sizeof(out->school));
-			st = USSD_S_DESC;
-			break;
-		case USSD_S_DESC:
-			if (a[0] == '\0' || strlen(a) > USSD_DESC_MAX ||
-			    !utf8_is_valid(a, strlen(a))) {
-				invalid = 1;
-				break;
-			}
-			(void)strlcpy_checked(out->description, a,
-			    sizeof(out->description));
-			st = USSD_S_NOW;
-			break;
-		case USSD_S_NOW:
-			if ((k = ussd_is_digit_answer(a, 1, 2)) == 0) {
-				invalid = 1;
-				break;
-			}
-			out->now = k == 1;
-			st = USSD_S_REPORT;
-			break;
-		case USSD_S_LOOKUP:
-			if (casecode_normalize(a, out->code,
-			    sizeof(out->code)) == -1) {
-				invalid = 1;
-				break;
-			}
-			st = USSD_S_FOUND;
-			break;
-		default:
-			break;
-		}
+		ussd_answer(&w, a, out);
 	}
 
-	switch (st) {
-	case USSD_S_REPORT:
-		out->kind = USSD_K_REPORT;
+	if (w.st == USSD_S_REPORT || w.st == USSD_S_FOUND) {
+		out->kind = w.st == USSD_S_REPORT ? USSD_K_REPORT :
+		    USSD_K_LOOKUP;
 		return (0);
-	case USSD_S_FOUND:
-		out->kind = USSD_K_LOOKUP;
-		return (0);
-	case USSD_S_MAIN:
-		body = SCR_MAIN;
-		break;
-	case USSD_S_CATEGORY:
-		body = SCR_CATEGORY;
-		break;
-	case USSD_S_SCHOOL:
-		body = SCR_SCHOOL;
-		break;
-	case USSD_S_DESC:
-		body = SCR_DESC;
-		break;
-	case USSD_S_NOW:
-		body = SCR_NOW;
-		break;
-	case USSD_S_LOOKUP:
-		body = SCR_LOOKUP;
-		break;
 	}
-	if (unknown[0] != '\0')
-		(void)snprintf(pfx, sizeof(pfx), PFX_UNKNOWN, unknown);
-	else if (invalid)
+	if (w.unknown[0] != '\0')
+		(void)snprintf(pfx, sizeof(pfx), PFX_UNKNOWN, w.unknown);
+	else if (w.invalid)
 		(void)strlcpy_checked(pfx, PFX_INVALID, sizeof(pfx));
 	out->kind = USSD_K_SCREEN;
 	(void)snprintf(out->screen, sizeof(out->screen), "CON %s%s", pfx,
-	    body);
+	    ussd_screen(w.st));
 	return (0);
 }
 
