@@ -167,6 +167,7 @@ struct router_result {
 struct classification {
 	const char	*category;
 	int		 urgent;
+	int		 many;		/* several pupils affected */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
 };
@@ -824,11 +825,9 @@ int	 route_digest(struct store *, const struct config *, int64_t);
 int	 route_alarm(struct store *, const char *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
-const char *route_category_vi(const char *);
 
 /* handlers/smscmd.c */
 enum smscmd_type smscmd_parse(const char *, struct smscmd *);
-const char *smscmd_category_code(const char *);
 
 /* handlers/classification.c */
 void	 report_classify(const struct msgctx *, struct classification *);

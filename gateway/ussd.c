@@ -21,7 +21,8 @@
  *
  * The menu:
  *   main:      1 report, 2 case status
- *   report:    category (1-9), school code or 0, description, now? (1/2)
+ *   report:    category (a digit: the table of category.c), school code
+ *              or 0, description, now? (1/2)
  *              -> the case is committed, END with its code, 113 and 111
  *   status:    a case code -> END with its status, only to the number that
  *              reported it; any other number, and any code that does not
@@ -56,6 +57,7 @@
 #include <event2/http.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 #define USSD_SESSIONS		1024	/* sessions remembered */
 #define USSD_SESSION_TTL	300	/* seconds a session may last */
@@ -66,8 +68,7 @@
 /* Screens (the part after "CON " or "END "). */
 #define SCR_MAIN	"Duong day an toan truong hoc (khong can ghi ten)\n" \
 	"1 Bao tin moi\n2 Tra cuu ho so"
-#define SCR_CATEGORY	"Loai su viec:\n1 Bat nat\n2 Bao luc\n3 Ma tuy\n" \
-	"4 Xam hai\n5 Tu hai\n6 Giao thong\n7 Chay no\n8 Trom cap\n9 Khac"
+#define SCR_CATEGORY	"Loai su viec:"	/* then category.c's keys and labels */
 #define SCR_SCHOOL	"Nhap ma truong (vd NT2), hoac 0 neu khong biet:"
 #define SCR_DESC	"Mo ta ngan su viec (khong dung dau *):"
 #define SCR_NOW		"Su viec dang xay ra?\n1 Co\n2 Khong"
@@ -87,12 +88,6 @@
 	"long quay lai. Khan cap goi 113 (cong an), 111 (bao ve tre em)."
 #define END_ERROR	"Loi he thong, vui long thu lai. Khan cap goi 113 " \
 	"(cong an), 111 (bao ve tre em)."
-
-/* The category menu, in the order of SPEC section 4. */
-static const char *const ussd_categories[] = {
-	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
-	"traffic", "fire", "theft", "other",
-};
 
 enum ussd_state {
 	USSD_S_MAIN = 0,
@@ -141,7 +136,7 @@ static int	ussd_school_known(const char *, void *);
 static void	ussd_answer_school(struct ussd_walk *, char *,
 		    struct ussd_reply *);
 static void	ussd_answer(struct ussd_walk *, char *, struct ussd_reply *);
-static const char *ussd_screen(enum ussd_state);
+static const char *ussd_screen(enum ussd_state, char *, size_t);
 static struct ussd_session *ussd_session_find(struct ussd_sessions *,
 		    const char *, int);
 static void	ussd_reply(struct evhttp_request *, int, const char *,
@@ -221,7 +216,8 @@ ussd_answer_school(struct ussd_walk *w, char *a, struct ussd_reply *out)
 static void
 ussd_answer(struct ussd_walk *w, char *a, struct ussd_reply *out)
 {
-	int	 k;
+	const struct category	*cat;
+	int			 k;
 
 	switch (w->st) {
 	case USSD_S_MAIN:
@@ -233,11 +229,13 @@ ussd_answer(struct ussd_walk *w, char *a, struct ussd_reply *out)
 			w->invalid = 1;
 		break;
 	case USSD_S_CATEGORY:
-		if ((k = ussd_is_digit_answer(a, 1, 9)) == 0) {
+		if (a[0] < '1' || a[0] > '9' || (a[1] != '\0' &&
+		    (!isdigit((unsigned char)a[1]) || a[2] != '\0')) ||
+		    (cat = category_by_ussd_key(atoi(a))) == NULL) {
 			w->invalid = 1;
 			break;
 		}
-		out->category = ussd_categories[k - 1];
+		out->category = cat->code;
 		w->st = USSD_S_SCHOOL;
 		break;
 	case USSD_S_SCHOOL:
@@ -273,13 +271,28 @@ ussd_answer(struct ussd_walk *w, char *a, struct ussd_reply *out)
 	}
 }
 
-/* Returns the screen that asks the answer of a state. */
+/*
+ * Returns the screen that asks the answer of a state; the category menu is
+ * written into buf from category.c's table, in the order of the keys.
+ */
 static const char *
-ussd_screen(enum ussd_state st)
+ussd_screen(enum ussd_state st, char *buf, size_t size)
 {
+	const struct category	*cat;
+	size_t			 n;
+	int			 key;
+
 	switch (st) {
 	case USSD_S_CATEGORY:
-		return (SCR_CATEGORY);
+		(void)strlcpy_checked(buf, SCR_CATEGORY, size);
+		for (key = 1; key <= CATEGORY_N; key++) {
+			if ((cat = category_by_ussd_key(key)) == NULL)
+				continue;
+			n = strlen(buf);
+			(void)snprintf(buf + n, size - n, "\n%d %s", key,
+			    cat->ussd);
+		}
+		return (buf);
 	case USSD_S_SCHOOL:
 		return (SCR_SCHOOL);
 	case USSD_S_DESC:
@@ -308,6 +321,7 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 {
 	struct ussd_walk w;
 	char		 a[USSD_DESC_MAX + 2], pfx[48] = "";
+	char		 menu[USSD_SCREEN_MAX];
 	const char	*p, *e;
 	size_t		 n;
 
@@ -351,7 +365,7 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 		(void)strlcpy_checked(pfx, PFX_INVALID, sizeof(pfx));
 	out->kind = USSD_K_SCREEN;
 	(void)snprintf(out->screen, sizeof(out->screen), "CON %s%s", pfx,
-	    ussd_screen(w.st));
+	    ussd_screen(w.st, menu, sizeof(menu)));
 	return (0);
 }
 
@@ -366,8 +380,7 @@ ussd_format_done(char *buf, size_t size, const char *code,
 {
 	int	 first111, n;
 
-	first111 = category != NULL && (strcmp(category, "sexual_abuse") == 0 ||
-	    strcmp(category, "self_harm") == 0);
+	first111 = category != NULL && category_is_111_first(category);
 	if (code == NULL || code[0] == '\0')
 		n = snprintf(buf, size, "END %s", END_NOCODE);
 	else {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 static int	command_match(const struct msgctx *);
 static int	command_handle(struct msgctx *);
@@ -176,7 +177,7 @@ command_handle(struct msgctx *ctx)
 			goto out;
 		(void)snprintf(detail, sizeof(detail), "%s %s%s, %s, %s: ",
 		    c.code, c.urgent ? "KHAN " : "",
-		    route_category_vi(c.category),
+		    category_name_ascii(c.category),
 		    c.school[0] ? c.school : "chua ro truong",
 		    strcmp(c.status, "open") == 0 ? "chua nhan" :
 		    strcmp(c.status, "acknowledged") == 0 ? "da nhan" :
