@@ -277,7 +277,8 @@ static void	 cls_build_automaton(struct classifier *);
 static uint32_t	 cls_goto(const struct classifier *, uint32_t, uint32_t);
 static int	 cls_grade(const char *, size_t);
 static int	 cls_quality(const struct cls_phrase *, const struct cls_ring *,
-		    uint32_t);
+		    uint32_t, int);
+static int	 cls_accented(const char *, size_t);
 static void	 cls_cancel(const struct classifier *, struct cls_match *,
 		    size_t);
 static void	 cls_decide(const struct classifier *, struct cls_match *,
@@ -965,7 +966,7 @@ classifier_compile(struct classifier *c)
 /* Grades a match ending at token pos against the ring of recent tokens. */
 static int
 cls_quality(const struct cls_phrase *p, const struct cls_ring *ring,
-    uint32_t pos)
+    uint32_t pos, int accented)
 {
 	const struct cls_ring	*r;
 	uint32_t		 start = pos + 1 - (uint32_t)p->ntok;
@@ -980,12 +981,48 @@ cls_quality(const struct cls_phrase *p, const struct cls_ring *ring,
 			q = QUAL_PLAIN;
 		else if (r->acc == p->acc[i])
 			continue;
-		else if (r->flags & NORM_F_MARKS)
+		else if ((r->flags & NORM_F_MARKS) || accented)
 			return (QUAL_MISMATCH);
 		else
 			q = QUAL_PLAIN;
 	}
 	return (q);
+}
+
+/*
+ * Returns 1 when the text is written with diacritics: at least two words,
+ * and half of them, carry a Vietnamese letter or mark (U+00C0-U+01BF,
+ * the combining marks, U+1E80-U+1EFF).  A word of such a text is read as
+ * written: "dang" there is not "đang".  A plain byte scan, before the
+ * tokenizer, so classify() still reads the text once.
+ */
+static int
+cls_accented(const char *text, size_t len)
+{
+	const unsigned char	*t = (const unsigned char *)text;
+	size_t			 i, words = 0, marked = 0;
+	int			 inword = 0, mark = 0, letter;
+
+	for (i = 0; i < len; i++) {
+		letter = (t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= 'A' && t[i] <= 'Z') || t[i] >= 0x80;
+		if (!letter) {
+			marked += inword && mark;
+			inword = 0;
+			continue;
+		}
+		if (!inword) {
+			inword = 1;
+			mark = 0;
+			words++;
+		}
+		if ((t[i] >= 0xc3 && t[i] <= 0xc6) || t[i] == 0xcc ||
+		    t[i] == 0xcd || (t[i] == 0xe1 && i + 1 < len &&
+		    (t[i + 1] == 0xba || t[i + 1] == 0xbb)))
+			mark = 1;
+	}
+	marked += inword && mark;
+	return (marked >= 2 && marked * 2 >= words);
 }
 
 /* Returns the school level the text's "lớp N" / "khối N" points to. */
@@ -1317,11 +1354,13 @@ classify(const struct classifier *c, const char *text, size_t len,
 	size_t			 n = 0;
 	uint32_t		 pos = 0, clause = 0, node = 0, id, x, o, k;
 	int			 grade = LEVEL_NONE, after_lop = 0, v, q;
+	int			 accented;
 
 	memset(res, 0, sizeof(*res));
 	res->category = category_table[CATEGORY_OTHER].code;
 	if (c == NULL || !c->compiled)
 		return (-1);
+	accented = cls_accented(text, len);
 	normalize_init(&nz, text, len);
 	while (normalize_next(&nz, &t) == 1) {
 		if (t.flags & NORM_F_CLAUSE) {
@@ -1361,7 +1400,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 			nd = &c->nodes[o];
 			for (k = 0; k < nd->nout; k++) {
 				p = &c->phrases[c->outs[nd->out0 + k]];
-				q = cls_quality(p, ring, pos);
+				q = cls_quality(p, ring, pos, accented);
 				if (q == QUAL_MISMATCH)
 					continue;
 				/*

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../eval/evalset.h"
+#include "model.h"
 
 struct fixture {
 	struct classifier	*c;
@@ -166,6 +167,83 @@ test_accent_mismatch(void **state)
 	/* unaccented "chay" alone is ambiguous; a phrase decides */
 	expect(state, "chay", "other", 0, "");
 	expect(state, "nha kho bi chay", "fire", 1, "");
+}
+
+/*
+ * Issue 14: in a message written with diacritics a word is read as
+ * written; accent-folded matching is for unaccented text.  The rules
+ * alone, so that the model's training data cannot change the answer.
+ */
+static void
+test_diacritics_as_written(void **state)
+{
+	struct fixture	*f = *state;
+
+	classifier_set_model(f->c, NULL, 0, 0, 0);
+	/* "đăng" (posted) is not "đang" (happening now) */
+	expect(state, "Bạn em đăng lên nhóm zalo clip đánh nhau", "violence",
+	    0, "");
+	/* nor is an unaccented "dang" among accented words */
+	expect(state, "Thầy ơi bạn Nam dang clip đánh nhau lên nhóm lớp",
+	    "violence", 0, "");
+	/* the same words without any accent: folded, so "đang" */
+	expect(state, "ban nam dang danh nhau o san truong", "violence", 1,
+	    "");
+	expect(state, "Bạn Nam đang đánh nhau ở sân trường", "violence", 1,
+	    "");
+	/* a lone unaccented word is not enough to call a text accented */
+	expect(state, "tui no dang danh nhau ở cổng", "violence", 1, "");
+	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
+}
+
+/* Issue 14: health and the indirect language of the other categories. */
+static void
+test_indirect(void **state)
+{
+	struct fixture	*f = *state;
+
+	classifier_set_model(f->c, NULL, 0, 0, 0);
+	expect(state, "sau bữa trưa bán trú nhiều bạn bị ói mửa", "health",
+	    1, "");
+	expect(state, "em bị đau bụng xin nghỉ", "other", 0, "");
+	expect(state, "chú hàng xóm bảo em qua nhà lúc không có ai, cho "
+	    "em tiền, nói đừng kể", "sexual_abuse", 1, "");
+	expect(state, "thầy làm chuyện không hay với bạn em", "sexual_abuse",
+	    1, "");
+	expect(state, "ổ cắm trong lớp xẹt điện có tia lửa", "fire", 1, "");
+	expect(state, "chiều nay tụi nó hẹn ra bãi đất trống giải quyết, "
+	    "mang gậy", "violence", 1, "");
+	expect(state, "tụi lớp em chơi trò nín thở trên mạng", "self_harm", 1,
+	    "");
+	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
+}
+
+/* The model: a confidence in 0..1, and off with a NULL model. */
+static void
+test_model(void **state)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+	double			 pcat[CATEGORY_N], pu, sum = 0;
+	const char		*t = "bạn em bị đánh chảy máu ở sân trường";
+	int			 i;
+
+	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
+	assert_true(res.confidence > 0.5 && res.confidence <= 1.0);
+	model_predict(&model_builtin, t, strlen(t), pcat, &pu);
+	for (i = 0; i < CATEGORY_N; i++) {
+		assert_true(pcat[i] >= 0 && pcat[i] <= 1);
+		sum += pcat[i];
+	}
+	assert_true(sum > 0.999 && sum < 1.001);
+	assert_true(pu >= 0 && pu <= 1);
+	/* nothing at all: other, and the model stays quiet */
+	assert_int_equal(classify(f->c, "", 0, &res), 0);
+	assert_string_equal(res.category, "other");
+	assert_int_equal(res.urgent, 0);
+	assert_true(res.confidence >= 0 && res.confidence <= 1);
 }
 
 static void
@@ -486,6 +564,9 @@ main(void)
 		cmocka_unit_test(test_spelling),
 		cmocka_unit_test(test_traps),
 		cmocka_unit_test(test_accent_mismatch),
+		cmocka_unit_test(test_diacritics_as_written),
+		cmocka_unit_test(test_indirect),
+		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_urgency),
 		cmocka_unit_test(test_schools),
 		cmocka_unit_test(test_school_ambiguous),
