@@ -161,9 +161,9 @@ command_handle(struct msgctx *ctx)
 		    r ? "closed" : "closed_again", detail) == -1)
 			goto out;
 		if (r == 1 && c.reporter_id > 0) {
-			(void)snprintf(reply, sizeof(reply), "Hồ sơ %s đã được "
-			    "xử lý xong. Cảm ơn bạn đã báo tin. Khẩn cấp gọi "
-			    "113 (công an), 111 (bảo vệ trẻ em).", c.code);
+			(void)snprintf(reply, sizeof(reply),
+			    category_is_111_first(c.category) ?
+			    REPLY_CLOSED_111 : REPLY_CLOSED, c.code);
 			if (handler_to_reporter(ctx, c.reporter_id, c.id,
 			    "closed", PRIO_REPLY, reply) == -1)
 				goto out;
