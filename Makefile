@@ -52,8 +52,10 @@ endif
 # pkg-config runs once, when the first recipe expands these (each then
 # becomes a simple variable); a missing library stops the build there, with
 # the advice to run `make deps`.
-pkgconfig = $(or $(shell pkg-config $(1) $(PKGS) 2>/dev/null),$(error \
-	pkg-config $(1) $(PKGS) failed: run `make deps` first))
+pkgconfig = $(call pkgcheck,$(1),$(shell pkg-config $(1) $(PKGS) 2>/dev/null \
+	|| echo PKGCONFIG_FAILED))
+pkgcheck = $(if $(filter PKGCONFIG_FAILED,$(2)),$(error pkg-config $(1) \
+	$(PKGS) failed: run `make deps` first),$(2))
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkgconfig,--cflags))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $(call pkgconfig,--libs))$(PKG_LIBS)
 

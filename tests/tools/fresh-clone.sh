@@ -77,9 +77,13 @@ step() {
 
 now() { date +%s; }
 T0=$(now)
-SHA=$(git rev-parse HEAD)
-git bundle create "$DIR/tinbao.bundle" HEAD 2> /dev/null
+# The checkout may belong to another user than root (CI's runner).
+GIT="git -c safe.directory=$TOP"
+SHA=$($GIT rev-parse HEAD)
+$GIT bundle create "$DIR/tinbao.bundle" HEAD 2> /dev/null
 echo "fresh-clone: $SHA in $DIR"
+[ -z "$($GIT status --porcelain --untracked-files=no)" ] ||
+    echo "fresh-clone: warning: uncommitted changes are not tested (the clones are of HEAD)"
 
 # 1. The README's first command in a clean root.
 step mkroot $MKROOT create "$ROOT"
@@ -112,8 +116,8 @@ expect "the school MP2" "^school +MP2"
 for role in police principal bureau; do
 	expect "alert queued for the $role" "alert_queued .* to=$role:[0-9]+ "
 done
-[ "$(grep -c -E "^alert\|\+84[0-9]+\|sent\|.*${code:-X}" "$out")" -eq 3 ] ||
-    { echo "FAIL 3 alerts sent: $(grep -c -E '^alert\|' "$out")"; fails=$((fails + 1)); }
+n=$(grep -c -E "^alert\|\+84[0-9]+\|sent\|.*${code:-X}" "$out" || true)
+if [ "$n" -eq 3 ]; then echo "ok   3 alerts sent"; else echo "FAIL 3 alerts sent: $n"; fails=$((fails + 1)); fi
 expect "acknowledgement sent to the pupil" "^ack\|reporter [A-Z0-9-]+\|sent\|.*${code:-X}"
 if grep -q -E "warning: .*no contact|^school +-$" "$out"; then
 	echo "FAIL the demo warns of a missing directory"; fails=$((fails + 1))
@@ -130,7 +134,7 @@ if [ "${FRESH_TEST:-1}" = 1 ]; then
 	    { echo "fresh-clone: $DIR holds more than the clone"; exit 1; }
 	echo "fresh-clone: make deps test in $DIR/tinbao"
 	step test sh -c "cd '$DIR/tinbao' && make deps test"
-	tail -n 3 "$LOG/test.log"
+	grep -E "^(unit|regress): " "$LOG/test.log" || tail -n 3 "$LOG/test.log"
 fi
 T5=$(now)
 echo "fresh-clone: passed: root $((T1 - T0)) s, git and make and clone $((T2 - T1)) s," \
