@@ -276,6 +276,8 @@ static void	 cls_build_schools(struct classifier *);
 static void	 cls_build_automaton(struct classifier *);
 static uint32_t	 cls_goto(const struct classifier *, uint32_t, uint32_t);
 static int	 cls_grade(const char *, size_t);
+static int	 cls_number(const char *, size_t);
+static int	 cls_count(int, const struct norm_token *);
 static int	 cls_quality(const struct cls_phrase *, const struct cls_ring *,
 		    uint32_t, int);
 static int	 cls_accented(const char *, size_t);
@@ -1025,6 +1027,41 @@ cls_accented(const char *text, size_t len)
 	return (marked >= 2 && marked * 2 >= words);
 }
 
+/* Returns the number a digit token spells (at most 1000), or 0. */
+static int
+cls_number(const char *fold, size_t len)
+{
+	int	 n = 0;
+	size_t	 i;
+
+	for (i = 0; i < len && fold[i] >= '0' && fold[i] <= '9'; i++)
+		if ((n = n * 10 + fold[i] - '0') > 1000)
+			return (0);
+	return (n);
+}
+
+/*
+ * Returns 1 when a count of 2 or more (num, the number just before, not a
+ * grade) stands before a word for pupils: "12 cháu", "5-6 em", "8 HS".
+ * Several pupils affected make a health report urgent (the many kind).
+ */
+static int
+cls_count(int num, const struct norm_token *t)
+{
+	static const char *const pupils[] = {
+		"em", "chau", "ban", "dua", "be", "hoc", "nguoi", "hs",
+	};
+	size_t	 i;
+
+	if (num < 2)
+		return (0);
+	for (i = 0; i < sizeof(pupils) / sizeof(pupils[0]); i++)
+		if (strlen(pupils[i]) == t->foldlen &&
+		    memcmp(pupils[i], t->fold, t->foldlen) == 0)
+			return (1);
+	return (0);
+}
+
 /* Returns the school level the text's "lớp N" / "khối N" points to. */
 static int
 cls_grade(const char *fold, size_t len)
@@ -1224,7 +1261,7 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 	k = &category_table[cls_pick(score, &best)];
 	res->category = k->code;
 	res->score = best;
-	res->many = many != NULL;
+	res->many |= many != NULL;
 	if (k->flags & CATEGORY_F_URGENT)
 		res->urgent_reason = "category";
 	else if (weapon)
@@ -1235,7 +1272,8 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 		res->urgent_reason = "now";
 	else if (category_is_urgent(k, res->many, now)) {
 		res->urgent_reason = "many";
-		cls_matched(res, many);
+		if (many != NULL)
+			cls_matched(res, many);
 	}
 	res->urgent = res->urgent_reason != NULL;
 }
@@ -1354,7 +1392,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	size_t			 n = 0;
 	uint32_t		 pos = 0, clause = 0, node = 0, id, x, o, k;
 	int			 grade = LEVEL_NONE, after_lop = 0, v, q;
-	int			 accented;
+	int			 accented, num = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->category = category_table[CATEGORY_OTHER].code;
@@ -1385,6 +1423,9 @@ classify(const struct classifier *c, const char *text, size_t len,
 		if (after_lop && (t.flags & NORM_F_DIGIT) &&
 		    grade == LEVEL_NONE)
 			grade = cls_grade(t.fold, t.foldlen);
+		res->many |= cls_count(num, &t);
+		num = (t.flags & NORM_F_DIGIT) && !after_lop ?
+		    cls_number(t.fold, t.foldlen) : 0;
 		after_lop = (t.foldlen == 3 && memcmp(t.fold, "lop", 3) == 0) ||
 		    (t.foldlen == 4 && memcmp(t.fold, "khoi", 4) == 0);
 

@@ -14,6 +14,9 @@
  * line it got wrong, and is refused when a set is held out: the held-out
  * part is only ever seen as figures.
  *
+ * -p BUCKETS,EPOCHS,RATE,L2,URGENT_WEIGHT: the trainer's settings for -k
+ * (model_params; the build uses model_train_defaults()).
+ *
  * -k K: K-fold cross-validation of the model over the sets (held-out sets
  * refused): the lines are dealt into K folds, in turn within each first
  * category; each fold is classified by the rules with a model trained on
@@ -29,6 +32,8 @@
 #include "../tools/nbdata.h"
 #include "model.h"
 
+static struct model_params eval_pp;
+static int	 eval_pp_set;
 static double	 eval_t[3] = { CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
 		    CLASSIFY_MODEL_URGENT };
 
@@ -114,6 +119,8 @@ eval_cv(struct classifier *c, int k, int argc, char **argv)
 	for (i = 0; i < n; i++)
 		eval_line(c, lines[i], &rules, NULL);
 	model_train_defaults(&pp);
+	if (eval_pp_set)
+		pp = eval_pp;
 	tr = xcalloc(n > 0 ? n : 1, sizeof(*tr));
 	for (f = 0; f < k; f++) {
 		for (i = nt = 0; i < n; i++)
@@ -169,8 +176,16 @@ main(int argc, char *argv[])
 	int			 i, ch, k = 0, nomodel = 0, status = 0, r;
 	int			 nheld = 0, ntune = 0;
 
-	while ((ch = getopt(argc, argv, "k:Mt:v")) != -1) {
+	while ((ch = getopt(argc, argv, "k:Mp:t:v")) != -1) {
 		switch (ch) {
+		case 'p':
+			model_train_defaults(&eval_pp);
+			if (sscanf(optarg, "%u,%d,%lf,%lf,%lf",
+			    &eval_pp.nbuckets, &eval_pp.epochs, &eval_pp.rate,
+			    &eval_pp.l2, &eval_pp.urgent_weight) != 5)
+				goto usage;
+			eval_pp_set = 1;
+			break;
 		case 'k':
 			k = atoi(optarg);
 			break;
@@ -248,6 +263,7 @@ main(int argc, char *argv[])
 usage:
 	fprintf(stderr, "usage: eval [-v] [-M] [-t cat,override,urgent] "
 	    "schools.csv set.jsonl ...\n"
-	    "       eval -k folds [-t ...] schools.csv set.jsonl ...\n");
+	    "       eval -k folds [-p b,e,r,l2,uw] [-t ...] schools.csv "
+	    "set.jsonl ...\n");
 	return (2);
 }
