@@ -290,7 +290,7 @@ static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
 static void	 cls_school(const struct classifier *, const struct cls_match *,
 		    size_t, int, struct classify_result *);
 static void	 cls_second_opinion(const struct classifier *,
-		    const struct cls_match *, size_t, const char *, size_t,
+		    const struct cls_match *, size_t, const struct model_feats *,
 		    struct classify_result *);
 static int	 cls_json_str(char **, size_t *, const char *);
 
@@ -1385,6 +1385,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	struct norm_token	 t;
 	struct cls_ring		 ring[CLS_RING];
 	struct cls_match	 m[CLS_MATCH_MAX];
+	struct model_feats	 mf;
 	int			 late_urgent = 0;
 	const struct cls_node	*nd;
 	const struct cls_phrase	*p;
@@ -1399,6 +1400,8 @@ classify(const struct classifier *c, const char *text, size_t len,
 	if (c == NULL || !c->compiled)
 		return (-1);
 	accented = cls_accented(text, len);
+	if (c->model != NULL)
+		model_feats_init(&mf, c->model->nbuckets);
 	normalize_init(&nz, text, len);
 	while (normalize_next(&nz, &t) == 1) {
 		if (t.flags & NORM_F_CLAUSE) {
@@ -1423,6 +1426,8 @@ classify(const struct classifier *c, const char *text, size_t len,
 		if (after_lop && (t.flags & NORM_F_DIGIT) &&
 		    grade == LEVEL_NONE)
 			grade = cls_grade(t.fold, t.foldlen);
+		if (c->model != NULL)
+			model_token(&mf, &t);
 		res->many |= cls_count(num, &t);
 		num = (t.flags & NORM_F_DIGIT) && !after_lop ?
 		    cls_number(t.fold, t.foldlen) : 0;
@@ -1477,7 +1482,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 		res->urgent_reason = late_urgent == KIND_WEAPON ? "weapon" :
 		    "help";
 	}
-	cls_second_opinion(c, m, n, text, len, res);
+	cls_second_opinion(c, m, n, &mf, res);
 	cls_school(c, m, n, grade, res);
 	return (0);
 }
@@ -1490,7 +1495,7 @@ classify(const struct classifier *c, const char *text, size_t len,
  */
 static void
 cls_second_opinion(const struct classifier *c, const struct cls_match *m,
-    size_t n, const char *text, size_t len, struct classify_result *res)
+    size_t n, const struct model_feats *mf, struct classify_result *res)
 {
 	const struct category	*k = category_get(res->category), *mk;
 	double			 pcat[CATEGORY_N], purg, s, p;
@@ -1504,7 +1509,7 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 		res->confidence = ruled ? s : CLS_OTHER_CONFIDENCE;
 		return;
 	}
-	model_predict(c->model, text, len, pcat, &purg);
+	model_score(c->model, mf, pcat, &purg);
 	for (j = 0; j < n; j++) {
 		kind = c->phrases[m[j].ph].kind;
 		if (m[j].dead && (kind == KIND_KEYWORD || kind == KIND_WEAPON ||

@@ -6,8 +6,10 @@
  * the one before it (in the same clause), and every 3- and 4-gram of its
  * letters with a space on each side (" em ", "danh" -> " da", "dan", ...),
  * which lets the model read a misspelt or unseen form of a known word.
- * Each is hashed (FNV-1a, one seed per kind) into nbuckets; a message's
- * buckets are sorted and counted once, and each counts 1/sqrt(n).
+ * Each is hashed (FNV-1a, one seed per kind) into nbuckets; a bucket is
+ * counted once per message (a bitmap), and each counts 1/sqrt(n).  The
+ * classifier feeds the tokens it reads anyway (model_token()), so the
+ * text is tokenized once.
  *
  * Training.  Multinomial logistic regression for the category (a softmax
  * over category_table's order) and a logistic regression for urgency
@@ -32,7 +34,7 @@
 #define MODEL_SEED_CHAR4	0x27d4eb2fu
 
 static uint32_t	 model_hash(uint32_t, const char *, size_t);
-static int	 model_cmp(const void *, const void *);
+static void	 model_add(struct model_feats *, uint32_t);
 static void	 model_softmax(double *, int);
 
 static uint32_t
@@ -51,17 +53,57 @@ model_hash(uint32_t seed, const char *s, size_t len)
 	return (h);
 }
 
-static int
-model_cmp(const void *a, const void *b)
+/* Starts an empty feature set for a model of nbuckets (a power of 2). */
+void
+model_feats_init(struct model_feats *mf, uint32_t nbuckets)
 {
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	mf->nbuckets = nbuckets;
+	mf->prev = 0;
+	mf->n = 0;
+	memset(mf->seen, 0, (nbuckets + 7) / 8);
+}
 
-	return (x < y ? -1 : x > y);
+static void
+model_add(struct model_feats *mf, uint32_t h)
+{
+	h &= mf->nbuckets - 1;
+	if (mf->n == MODEL_FEAT_MAX || (mf->seen[h >> 3] & (1u << (h & 7))))
+		return;
+	mf->seen[h >> 3] |= (uint8_t)(1u << (h & 7));
+	mf->f[mf->n++] = h;
+}
+
+/* Adds the features of one token of the normaliser (the header comment). */
+void
+model_token(struct model_feats *mf, const struct norm_token *t)
+{
+	char		 b[NORM_FOLD_MAX + 2];
+	uint32_t	 h;
+	size_t		 i, bl;
+
+	if (t->flags & NORM_F_CLAUSE)
+		mf->prev = 0;
+	h = model_hash(MODEL_SEED_WORD, t->fold, t->foldlen);
+	model_add(mf, h);
+	if (mf->prev != 0)
+		model_add(mf, model_hash(MODEL_SEED_BIGRAM ^ mf->prev, t->fold,
+		    t->foldlen));
+	mf->prev = h | 1;
+	if (t->flags & NORM_F_DIGIT)
+		return;
+	b[0] = ' ';
+	memcpy(b + 1, t->fold, t->foldlen);
+	b[t->foldlen + 1] = ' ';
+	bl = t->foldlen + 2;
+	for (i = 0; i + 3 <= bl; i++)
+		model_add(mf, model_hash(MODEL_SEED_CHAR3, b + i, 3));
+	for (i = 0; i + 4 <= bl; i++)
+		model_add(mf, model_hash(MODEL_SEED_CHAR4, b + i, 4));
 }
 
 /*
  * Stores the distinct feature buckets (< nbuckets, a power of 2) of len
- * bytes of text into f, at most max of them, sorted; returns their number.
+ * bytes of text into f, at most max of them; returns their number.
  */
 size_t
 model_features(uint32_t nbuckets, const char *text, size_t len, uint32_t *f,
@@ -69,41 +111,18 @@ model_features(uint32_t nbuckets, const char *text, size_t len, uint32_t *f,
 {
 	struct normalizer	 nz;
 	struct norm_token	 t;
-	char			 b[NORM_FOLD_MAX + 2];
-	uint32_t		 prev = 0, h, mask = nbuckets - 1;
-	size_t			 n = 0, i, j, bl;
-	int			 g;
+	struct model_feats	*mf;
+	size_t			 n;
 
-	if (max == 0)
-		return (0);
+	mf = xmalloc(sizeof(*mf));
+	model_feats_init(mf, nbuckets);
 	normalize_init(&nz, text, len);
-	while (normalize_next(&nz, &t) == 1 && n + 16 <= max) {
-		if (t.flags & NORM_F_CLAUSE)
-			prev = 0;
-		h = model_hash(MODEL_SEED_WORD, t.fold, t.foldlen);
-		f[n++] = h & mask;
-		if (prev != 0)
-			f[n++] = model_hash(MODEL_SEED_BIGRAM ^ prev, t.fold,
-			    t.foldlen) & mask;
-		prev = h | 1;
-		if (t.flags & NORM_F_DIGIT)
-			continue;
-		b[0] = ' ';
-		memcpy(b + 1, t.fold, t.foldlen);
-		b[t.foldlen + 1] = ' ';
-		bl = t.foldlen + 2;
-		for (g = 3; g <= 4; g++)
-			for (i = 0; i + (size_t)g <= bl && n < max; i++)
-				f[n++] = model_hash(g == 3 ? MODEL_SEED_CHAR3 :
-				    MODEL_SEED_CHAR4, b + i, (size_t)g) & mask;
-	}
-	if (n > max)
-		n = max;
-	qsort(f, n, sizeof(*f), model_cmp);
-	for (i = j = 0; i < n; i++)
-		if (j == 0 || f[j - 1] != f[i])
-			f[j++] = f[i];
-	return (j);
+	while (normalize_next(&nz, &t) == 1)
+		model_token(mf, &t);
+	n = mf->n < max ? mf->n : max;
+	memcpy(f, mf->f, n * sizeof(*f));
+	free(mf);
+	return (n);
 }
 
 static void
@@ -124,34 +143,48 @@ model_softmax(double *z, int k)
 }
 
 /*
- * Reads len bytes of text; stores each category's probability into
- * pcat[CATEGORY_N] and the probability that it is urgent into *purgent.
+ * Stores each category's probability into pcat[CATEGORY_N] and the
+ * probability that the message is urgent into *purgent, from its features.
  */
 void
-model_predict(const struct model *m, const char *text, size_t len,
+model_score(const struct model *m, const struct model_feats *mf,
     double *pcat, double *purgent)
 {
-	uint32_t	 f[MODEL_FEAT_MAX];
+	int32_t		 acc[MODEL_NOUT];
 	double		 z[MODEL_NOUT], x;
 	const int16_t	*row;
-	size_t		 n, i;
+	size_t		 i;
 	int		 k;
 
-	n = model_features(m->nbuckets, text, len, f, MODEL_FEAT_MAX);
-	for (k = 0; k < MODEL_NOUT; k++)
-		z[k] = 0;
-	for (i = 0; i < n; i++) {
-		row = m->w + (size_t)f[i] * MODEL_NOUT;
+	memset(acc, 0, sizeof(acc));
+	for (i = 0; i < mf->n; i++) {
+		row = m->w + (size_t)mf->f[i] * MODEL_NOUT;
 		for (k = 0; k < MODEL_NOUT; k++)
-			z[k] += row[k];
+			acc[k] += row[k];
 	}
-	x = n == 0 ? 0 : m->scale / sqrt((double)n);
+	x = mf->n == 0 ? 0 : m->scale / sqrt((double)mf->n);
 	for (k = 0; k < MODEL_NOUT; k++)
-		z[k] = z[k] * x + m->bias[k];
+		z[k] = acc[k] * x + m->bias[k];
 	*purgent = 1.0 / (1.0 + exp(-z[MODEL_URGENT]));
 	model_softmax(z, CATEGORY_N);
 	for (k = 0; k < CATEGORY_N; k++)
 		pcat[k] = z[k];
+}
+
+/* As model_score(), from len bytes of text. */
+void
+model_predict(const struct model *m, const char *text, size_t len,
+    double *pcat, double *purgent)
+{
+	struct normalizer	 nz;
+	struct norm_token	 t;
+	struct model_feats	 mf;
+
+	model_feats_init(&mf, m->nbuckets);
+	normalize_init(&nz, text, len);
+	while (normalize_next(&nz, &t) == 1)
+		model_token(&mf, &t);
+	model_score(m, &mf, pcat, purgent);
 }
 
 void
@@ -178,6 +211,8 @@ model_train(const struct model_params *pp, const struct model_example *ex,
 	size_t		 i, j, e, nb = pp->nbuckets, wn;
 	int		 k, epoch;
 
+	if (nb == 0 || nb > MODEL_BUCKETS_MAX || (nb & (nb - 1)) != 0)
+		fatalx("model_train: %zu buckets", nb);
 	m = xcalloc(1, sizeof(*m));
 	wn = nb * MODEL_NOUT;
 	w = xcalloc(wn, sizeof(*w));

@@ -30,6 +30,17 @@
 #define MODEL_NOUT	(CATEGORY_N + 1)	/* categories, then urgent */
 #define MODEL_URGENT	CATEGORY_N
 #define MODEL_FEAT_MAX	1024		/* features read per message */
+#define MODEL_BUCKETS_MAX 16384		/* the largest nbuckets */
+
+/* A message's features, gathered token by token (model_token()). */
+struct model_feats {
+	uint32_t	 nbuckets;
+	uint32_t	 prev;		/* the previous word's hash, 0 at a
+					   clause's start */
+	size_t		 n;
+	uint32_t	 f[MODEL_FEAT_MAX];
+	uint8_t		 seen[MODEL_BUCKETS_MAX / 8];
+};
 
 struct model {
 	uint32_t	 nbuckets;	/* a power of 2 */
@@ -56,7 +67,13 @@ struct model_params {
 
 extern const struct model model_builtin;
 
+struct norm_token;
+
+void	 model_feats_init(struct model_feats *, uint32_t);
+void	 model_token(struct model_feats *, const struct norm_token *);
 size_t	 model_features(uint32_t, const char *, size_t, uint32_t *, size_t);
+void	 model_score(const struct model *, const struct model_feats *,
+	    double *, double *);
 void	 model_predict(const struct model *, const char *, size_t, double *,
 	    double *);
 void	 model_train_defaults(struct model_params *);
