@@ -192,7 +192,7 @@ model_train_defaults(struct model_params *p)
 {
 	p->nbuckets = 1u << 13;
 	p->epochs = 30;
-	p->rate = 1.0;
+	p->rate = 2.0;
 	p->l2 = 1e-4;
 	p->urgent_weight = 2.0;
 }

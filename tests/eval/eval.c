@@ -21,7 +21,9 @@
  * refused): the lines are dealt into K folds, in turn within each first
  * category; each fold is classified by the rules with a model trained on
  * the other folds (model_train, the build's trainer), and the figures of
- * all folds are printed with and without the model.
+ * all folds are printed with and without the model, and for the model
+ * alone (a classifier without keyword rows: the model's category, urgent
+ * at 0.5 or by category), which says how well it generalises.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,9 +100,10 @@ eval_cv_load(int argc, char **argv, json_t ***lines,
 
 /* K-fold cross-validation; returns the exit status. */
 static int
-eval_cv(struct classifier *c, int k, int argc, char **argv)
+eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
+    char **argv)
 {
-	struct evalstats	 rules, both;
+	struct evalstats	 rules, both, alone;
 	struct model_params	 pp;
 	struct model_example	*ex = NULL, *tr;
 	struct model		*m;
@@ -115,6 +118,7 @@ eval_cv(struct classifier *c, int k, int argc, char **argv)
 		fold[i] = (int)(seen[ex[i].category]++ % (size_t)k);
 	memset(&rules, 0, sizeof(rules));
 	memset(&both, 0, sizeof(both));
+	memset(&alone, 0, sizeof(alone));
 	eval_model(c, NULL);
 	for (i = 0; i < n; i++)
 		eval_line(c, lines[i], &rules, NULL);
@@ -128,10 +132,14 @@ eval_cv(struct classifier *c, int k, int argc, char **argv)
 				tr[nt++] = ex[i];
 		m = model_train(&pp, tr, nt);
 		eval_model(c, m);
+		classifier_set_model(bare, m, 0, 0, 0.5);
 		for (i = 0; i < n; i++)
-			if (fold[i] == f)
+			if (fold[i] == f) {
 				eval_line(c, lines[i], &both, NULL);
+				eval_line(bare, lines[i], &alone, NULL);
+			}
 		eval_model(c, NULL);
+		classifier_set_model(bare, NULL, 0, 0, 0);
 		model_free(m);
 	}
 	printf("== %d-fold cross-validation, %zu messages (model thresholds "
@@ -139,6 +147,7 @@ eval_cv(struct classifier *c, int k, int argc, char **argv)
 	eval_print(&both, "rules + model (cross-validated)", stdout);
 	eval_summary(&rules, "rules alone", stdout);
 	eval_summary(&both, "rules + model", stdout);
+	eval_summary(&alone, "model alone (no keyword rows)", stdout);
 	for (i = 0; i < n; i++) {
 		json_decref(lines[i]);
 		free((char *)(uintptr_t)ex[i].text);
@@ -170,7 +179,7 @@ eval_group(const struct evalstats *rules, const struct evalstats *both,
 int
 main(int argc, char *argv[])
 {
-	struct classifier	*c;
+	struct classifier	*c, *bare;
 	struct evalstats	 st[2], tune[2], held[2];
 	FILE			*verbose = NULL;
 	int			 i, ch, k = 0, nomodel = 0, status = 0, r;
@@ -223,7 +232,13 @@ main(int argc, char *argv[])
 		return (1);
 	}
 	if (k > 0) {
-		status = eval_cv(c, k, argc - 1, argv + 1);
+		/* The model alone: a classifier with the schools, no rows. */
+		bare = classifier_new();
+		if (eval_load_schools(bare, argv[0]) == -1 ||
+		    classifier_compile(bare) == -1)
+			return (1);
+		status = eval_cv(c, bare, k, argc - 1, argv + 1);
+		classifier_free(bare);
 		classifier_free(c);
 		return (status);
 	}
