@@ -104,7 +104,7 @@
 #define CLS_NOW_BEFORE		3
 #define CLS_NOW_WEIGHT		0.5	/* weaker words are context, not incidents */
 #define CLS_VARIANTS		3
-#define CLS_WEAK		1.5	/* a rules score the model may overrule */
+#define CLS_WEAK		2.5	/* a rules score the model may overrule */
 #define CLS_OTHER_CONFIDENCE	0.5	/* `other` by the rules alone */
 #define CLS_MODEL_MINTOK	4	/* fewer words: too little to learn from */
 
@@ -240,6 +240,7 @@ struct classifier {
 	const struct model	*model;
 	double			 model_cat;	/* see classifier_set_model */
 	double			 model_override;
+	double			 model_weak;
 	double			 model_urgent;
 };
 
@@ -314,11 +315,21 @@ classifier_new(void)
 }
 
 /*
+ * Sets the rules' score under which the model may replace their category
+ * (CLS_WEAK by default); for the evaluation tool.
+ */
+void
+classifier_set_model_weak(struct classifier *c, double weak)
+{
+	c->model_weak = weak;
+}
+
+/*
  * Sets the learned second opinion (NULL: the rules alone) and how sure it
  * must be: cat, the probability at which it names the category of a
  * report the rules found nothing in; override, the one at which it
  * replaces a category the rules found little evidence for (a score under
- * CLS_WEAK); urgent, the one at which it makes a report urgent.  The
+ * CLS_WEAK, or classifier_set_model_weak()); urgent, the one at which it makes a report urgent.  The
  * model must outlive the classifier.
  */
 void
@@ -328,6 +339,8 @@ classifier_set_model(struct classifier *c, const struct model *m,
 	c->model = m;
 	c->model_cat = cat;
 	c->model_override = override;
+	if (c->model_weak == 0)
+		c->model_weak = CLS_WEAK;
 	c->model_urgent = urgent;
 }
 
@@ -1527,7 +1540,7 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 	mk = &category_table[best];
 	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
 	    res->ntokens >= CLS_MODEL_MINTOK && ((!ruled && pcat[best] >= c->model_cat) ||
-	    (ruled && res->score < CLS_WEAK &&
+	    (ruled && res->score < c->model_weak &&
 	    pcat[best] >= c->model_override))) {
 		k = mk;
 		res->category = k->code;

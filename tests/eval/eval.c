@@ -1,7 +1,8 @@
 /*
  * tinbao: `make eval`, the classifier's figures on labelled sets.
  *
- * Usage: eval [-v] [-M] [-t CAT,OVERRIDE,URGENT] SCHOOLS.csv SET.jsonl ...
+ * Usage: eval [-v] [-M] [-K FILE] [-x SET ...] [-t CAT,OVERRIDE,URGENT[,WEAK]]
+ *             SCHOOLS.csv SET.jsonl ...
  *        eval -k K [-t ...] SCHOOLS.csv SET.jsonl ...
  *
  * Loads the built-in keywords and the schools, then prints, for each set,
@@ -13,6 +14,10 @@
  * the model's thresholds (classifier_set_model).  -v also prints every
  * line it got wrong, and is refused when a set is held out: the held-out
  * part is only ever seen as figures.
+ *
+ * -K FILE: keyword rows from FILE instead of the built-in table.  -x SET
+ * (repeated): a model trained on these sets instead of the built-in one.
+ * Both are for studying the rules and the model on data they never saw.
  *
  * -p BUCKETS,EPOCHS,RATE,L2,URGENT_WEIGHT: the trainer's settings for -k
  * (model_params; the build uses model_train_defaults()).
@@ -34,15 +39,17 @@
 #include "../tools/nbdata.h"
 #include "model.h"
 
-static struct model_params eval_pp;
+static struct model_params eval_pp, eval_pp_x;
 static int	 eval_pp_set;
-static double	 eval_t[3] = { CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
-		    CLASSIFY_MODEL_URGENT };
+static double	 eval_t[4] = { CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
+		    CLASSIFY_MODEL_URGENT, 0 };
 
 static void
 eval_model(struct classifier *c, const struct model *m)
 {
 	classifier_set_model(c, m, eval_t[0], eval_t[1], eval_t[2]);
+	if (eval_t[3] > 0)
+		classifier_set_model_weak(c, eval_t[3]);
 }
 
 /* Reads every line of the sets as parsed JSON and as model examples. */
@@ -184,9 +191,27 @@ main(int argc, char *argv[])
 	FILE			*verbose = NULL;
 	int			 i, ch, k = 0, nomodel = 0, status = 0, r;
 	int			 nheld = 0, ntune = 0;
+	const char		*kwfile = NULL;
+	char			*kw;
+	struct model_example	*xex = NULL;
+	struct model		*xm = NULL;
+	const struct model	*use = &model_builtin;
+	size_t			 nx = 0, xcap = 0;
+	FILE			*kf;
+	long			 kl;
 
-	while ((ch = getopt(argc, argv, "k:Mp:t:v")) != -1) {
+	while ((ch = getopt(argc, argv, "K:k:Mp:t:vx:")) != -1) {
 		switch (ch) {
+		case 'K':
+			kwfile = optarg;
+			break;
+		case 'x':
+			if (nbdata_load(optarg, &xex, &nx, &xcap) == -1) {
+				fprintf(stderr, "eval: cannot read %s\n",
+				    optarg);
+				return (1);
+			}
+			break;
 		case 'p':
 			model_train_defaults(&eval_pp);
 			if (sscanf(optarg, "%u,%d,%lf,%lf,%lf",
@@ -202,8 +227,8 @@ main(int argc, char *argv[])
 			nomodel = 1;
 			break;
 		case 't':
-			if (sscanf(optarg, "%lf,%lf,%lf", &eval_t[0],
-			    &eval_t[1], &eval_t[2]) != 3)
+			if (sscanf(optarg, "%lf,%lf,%lf,%lf", &eval_t[0],
+			    &eval_t[1], &eval_t[2], &eval_t[3]) < 3)
 				goto usage;
 			break;
 		case 'v':
@@ -225,8 +250,28 @@ main(int argc, char *argv[])
 		}
 	log_init(0, "eval");
 	c = classifier_new();
-	if (classifier_load_builtin(c) == -1 ||
-	    eval_load_schools(c, argv[0]) == -1 ||
+	if (kwfile != NULL) {
+		if ((kf = fopen(kwfile, "r")) == NULL ||
+		    fseek(kf, 0, SEEK_END) == -1 || (kl = ftell(kf)) < 0)
+			return (1);
+		rewind(kf);
+		kw = xcalloc((size_t)kl + 1, 1);
+		if (fread(kw, 1, (size_t)kl, kf) != (size_t)kl)
+			return (1);
+		fclose(kf);
+		if (classifier_load_keywords(c, kw, kwfile) == -1)
+			return (1);
+		free(kw);
+	} else if (classifier_load_builtin(c) == -1)
+		return (1);
+	if (nx > 0) {
+		model_train_defaults(&eval_pp_x);
+		if (eval_pp_set)
+			eval_pp_x = eval_pp;
+		xm = model_train(&eval_pp_x, xex, nx);
+		use = xm;
+	}
+	if (eval_load_schools(c, argv[0]) == -1 ||
 	    classifier_compile(c) == -1) {
 		fprintf(stderr, "eval: cannot load %s\n", argv[0]);
 		return (1);
@@ -248,7 +293,7 @@ main(int argc, char *argv[])
 		memset(st, 0, sizeof(st));
 		eval_model(c, NULL);
 		r = eval_run(c, argv[i], &st[0], nomodel ? verbose : NULL);
-		eval_model(c, &model_builtin);
+		eval_model(c, use);
 		if (r != -1 && !nomodel)
 			r = eval_run(c, argv[i], &st[1], verbose);
 		if (r == -1) {
@@ -274,6 +319,7 @@ main(int argc, char *argv[])
 		eval_group(&held[0], &held[1], "held-out part (all sets)", 1,
 		    nomodel);
 	classifier_free(c);
+	model_free(xm);
 	return (status);
 usage:
 	fprintf(stderr, "usage: eval [-v] [-M] [-t cat,override,urgent] "
