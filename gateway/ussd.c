@@ -21,8 +21,8 @@
  *
  * The menu:
  *   main:      1 report, 2 case status
- *   report:    category (a digit: the table of category.c), school code
- *              or 0, description, now? (1/2)
+ *   report:    category (its key in category.c's table, 1-10), school
+ *              code or 0, description, now? (1/2)
  *              -> the case is committed, END with its code, 113 and 111
  *   status:    a case code -> END with its status, only to the number that
  *              reported it; any other number, and any code that does not

@@ -5,8 +5,9 @@
  * report.  It becomes a case with a fresh code and is classified; an urgent
  * case is alerted at once (route.c).  The reporter gets an acknowledgement
  * that gives the code, never repeats the report's text (the phone may be
- * seen by the bully or a parent), and names 113 (police) and 111 (child
- * protection); for sexual abuse and self harm, 111 comes first.
+ * seen by the bully or a parent), names 113 (police) and 111 (child
+ * protection), 111 first for sexual abuse and self harm, and says the
+ * number is kept secret, all in one GSM-7 SMS (REPLY_ACK in tinbao.h).
  *
  * Abuse control keeps anonymity: the same text again from the same reporter
  * within an hour is put on the first case ("repeat"), and a reporter whose
