@@ -26,7 +26,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
-MKROOT="sh $TOP/tests/tools/mkroot.sh"
+MKROOT=$TOP/tests/tools/mkroot.sh
 TIMEOUT=${FRESH_TIMEOUT:-1200}
 [ "$(id -u)" -eq 0 ] || { echo "fresh-clone: needs root (debootstrap, chroot)" >&2; exit 2; }
 command -v debootstrap > /dev/null || {
@@ -47,14 +47,14 @@ cleanup() {
 		kill -TERM "$STEP_PID" 2>/dev/null || true
 		wait "$STEP_PID" 2>/dev/null || true
 	fi
-	$MKROOT umount "$ROOT" || rc=1
+	sh "$MKROOT" umount "$ROOT" || rc=1
 	if [ "${FRESH_KEEP:-0}" = 1 ]; then
 		echo "fresh-clone: kept $DIR"
 	elif [ $rc -eq 0 ]; then
-		$MKROOT destroy "$ROOT" && rm -rf "$DIR"
+		sh "$MKROOT" destroy "$ROOT" && rm -rf "$DIR"
 	else
 		# Keep the logs of a failure, not the root.
-		$MKROOT destroy "$ROOT" && rm -rf "$DIR/tinbao" "$DIR/tinbao.bundle"
+		sh "$MKROOT" destroy "$ROOT" && rm -rf "$DIR/tinbao" "$DIR/tinbao.bundle"
 		echo "fresh-clone: FAILED (logs in $LOG)" >&2
 	fi
 	exit $rc
@@ -86,18 +86,18 @@ echo "fresh-clone: $SHA in $DIR"
     echo "fresh-clone: warning: uncommitted changes are not tested (the clones are of HEAD)"
 
 # 1. The README's first command in a clean root.
-step mkroot $MKROOT create "$ROOT"
-$MKROOT mount "$ROOT"
+step mkroot sh "$MKROOT" create "$ROOT"
+sh "$MKROOT" mount "$ROOT"
 T1=$(now)
 echo "fresh-clone: root made in $((T1 - T0)) s; apt-get install git make"
-step tools $MKROOT run "$ROOT" sh -c 'apt-get update && apt-get install -y git make'
+step tools sh "$MKROOT" run "$ROOT" sh -c 'apt-get update && apt-get install -y git make'
 cp "$DIR/tinbao.bundle" "$ROOT/tmp/tinbao.bundle"
-step clone $MKROOT run "$ROOT" sh -c \
+step clone sh "$MKROOT" run "$ROOT" sh -c \
     'cd /root && git -c advice.detachedHead=false clone /tmp/tinbao.bundle tinbao && rm /tmp/tinbao.bundle && ls -A /root'
 [ "$(tail -n 1 "$LOG/clone.log")" = tinbao ] || { echo "fresh-clone: /root holds more than the clone"; exit 1; }
 T2=$(now)
 echo "fresh-clone: cloned in $((T2 - T1)) s; make deps run"
-step run $MKROOT run "$ROOT" sh -c \
+step run sh "$MKROOT" run "$ROOT" sh -c \
     'cd /root/tinbao && TINBAO_DEMO_EXIT=1 TINBAO_DEMO_LISTEN=127.0.0.1:0 make deps run'
 T3=$(now)
 echo "fresh-clone: make deps run took $((T3 - T2)) s"
@@ -123,8 +123,8 @@ if grep -q -E "warning: .*no contact|^school +-$" "$out"; then
 	echo "FAIL the demo warns of a missing directory"; fails=$((fails + 1))
 fi
 [ $fails -eq 0 ] || { echo "fresh-clone: the demo's output (in $out):"; sed -n '/^== the gateway/,$p' "$out"; exit 1; }
-$MKROOT umount "$ROOT"
-$MKROOT destroy "$ROOT"
+sh "$MKROOT" umount "$ROOT"
+sh "$MKROOT" destroy "$ROOT"
 T4=$(now)
 
 # 2. The README's test command in a clone with nothing beside it.
