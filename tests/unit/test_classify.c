@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,6 +533,70 @@ test_operator_rows(void **state)
 	classifier_free(c);
 }
 
+/*
+ * The held-out part (tests/data/heldout/, README "Classification"): only
+ * its figures are read, never its lines.  Issue 14's targets are urgent
+ * recall >= 0.97 (1.0 on sexual_abuse, self_harm, fire), false urgent
+ * <= 0.10, category >= 0.92, school >= 0.95; where the classifier falls
+ * short, this asserts what it reached (minus a small margin) so that it
+ * cannot quietly get worse, and the README says which targets are missed.
+ */
+static void
+heldout_stats(struct classifier *c, struct evalstats *st)
+{
+	glob_t	 g;
+	size_t	 i;
+
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(glob("tests/data/heldout/*.jsonl", 0, NULL, &g), 0);
+	for (i = 0; i < g.gl_pathc; i++)
+		assert_true(eval_run(c, g.gl_pathv[i], st, NULL) > 0);
+	globfree(&g);
+}
+
+static void
+test_heldout_targets(void **state)
+{
+	struct classifier	*c;
+	struct evalstats	 st, rules;
+	double			 recall, rrecall, fu;
+
+	(void)state;
+	c = classifier_new();
+	assert_int_equal(classifier_load_builtin(c), 0);
+	assert_int_equal(eval_load_schools(c, "deploy/sample/schools.csv"), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	classifier_set_model(c, NULL, 0, 0, 0);
+	heldout_stats(c, &rules);
+	classifier_set_model(c, &model_builtin, CLASSIFY_MODEL_CAT,
+	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
+	heldout_stats(c, &st);
+	eval_summary(&rules, "held-out, rules alone", stderr);
+	eval_summary(&st, "held-out, rules + model", stderr);
+	assert_true(st.n >= 400);
+
+	/* The model is there on merit: more urgent reports found. */
+	recall = eval_frac(st.urgent_hit, st.urgent_gold);
+	rrecall = eval_frac(rules.urgent_hit, rules.urgent_gold);
+	fu = eval_frac(st.calm_urgent, st.calm_gold);
+	assert_true(recall > rrecall);
+
+	/* Missed targets: what was reached (0.856, 0.821, 0.757, 0.973,
+	 * 0.814), less a small margin. */
+	assert_true(recall >= 0.84);
+	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
+	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.79);
+	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SELF_HARM],
+	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.72);
+	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_FIRE],
+	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.94);
+	assert_true(eval_frac(st.correct, st.n) >= 0.80);
+	/* Met targets, as issue 14 gives them. */
+	assert_true(fu <= 0.10 + 1e-9);
+	assert_true(eval_frac(st.school_hit, st.school_gold) >= 0.95);
+	classifier_free(c);
+}
+
 static void
 test_eval_sets(void **state)
 {
@@ -577,6 +642,7 @@ main(void)
 		cmocka_unit_test(test_operator_rows),
 		cmocka_unit_test(test_many_matches_then_weapon),
 		cmocka_unit_test(test_eval_sets),
+		cmocka_unit_test(test_heldout_targets),
 	};
 
 	log_init(0, "test_classify");
