@@ -329,8 +329,8 @@ classifier_set_model_weak(struct classifier *c, double weak)
  * must be: cat, the probability at which it names the category of a
  * report the rules found nothing in; override, the one at which it
  * replaces a category the rules found little evidence for (a score under
- * CLS_WEAK, or classifier_set_model_weak()); urgent, the one at which it makes a report urgent.  The
- * model must outlive the classifier.
+ * CLS_WEAK, or classifier_set_model_weak()); urgent, the one at which it
+ * makes a report urgent.  The model must outlive the classifier.
  */
 void
 classifier_set_model(struct classifier *c, const struct model *m,
@@ -1539,9 +1539,9 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 			best = i;
 	mk = &category_table[best];
 	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
-	    res->ntokens >= CLS_MODEL_MINTOK && ((!ruled && pcat[best] >= c->model_cat) ||
-	    (ruled && res->score < c->model_weak &&
-	    pcat[best] >= c->model_override))) {
+	    res->ntokens >= CLS_MODEL_MINTOK && ((!ruled &&
+	    pcat[best] >= c->model_cat) || (ruled &&
+	    res->score < c->model_weak && pcat[best] >= c->model_override))) {
 		k = mk;
 		res->category = k->code;
 		res->model = 1;
