@@ -38,6 +38,10 @@
  * every token has the phrase's accents, PLAIN when the differing tokens were
  * written without accents (or came from teen spelling or squeezing), and it
  * is dropped when the writer used accents that differ ("đám" is not "đâm").
+ * In a text written with diacritics (half its words or more carry a mark,
+ * cls_accented()) every word is read as written: an unaccented word there
+ * only matches the same unaccented word, so "dang" is not "đang"; folded
+ * matching is for unaccented texts.
  *
  * Decision, in order:
  *  1. negative rows, then negation rows, cancel matches as above;
@@ -61,7 +65,21 @@
  *     folds to "dang ...").  "đang" is everywhere ("em đang học lớp 7"),
  *     so it only counts next to an incident word, and the tables cancel its
  *     usual harmless uses ("đang học"); "giúp em với" is a now word for the
- *     same reason (homework).
+ *     same reason (homework).  A count of 2 or more right before a word for
+ *     pupils ("12 cháu", "5-6 em", not "lớp 8 em") is a many match too;
+ *  5. the learned second opinion (model.h), unless a negative or negation
+ *     row dismissed a match (the rules have read the text then): where the
+ *     rules found no category and the text has CLS_MODEL_MINTOK words or
+ *     more, the model's most likely category (not `other`) is taken at a
+ *     probability of model_cat; where the rules' score is under CLS_WEAK,
+ *     it replaces theirs at model_override; a category taken so brings its
+ *     own urgency (step 4's table rules); and a report with a category that
+ *     is still not urgent becomes urgent ("model") when the model's
+ *     urgency is at least model_urgent.  `matched` lists only the rules'
+ *     phrases.  The confidence is the model's probability p of the final
+ *     category, raised by the rules' strength s = 1 - exp(-score) when
+ *     they chose it: 1 - (1 - p)(1 - s); without a model, s (or
+ *     CLS_OTHER_CONFIDENCE for `other`).
  *
  * Schools.  classifier_compile() strips "Trường" and the level words from
  * each school's name and aliases; what is left is a place ("Mỹ Phú"), and a
