@@ -75,7 +75,9 @@
  *     it replaces theirs at model_override; a category taken so brings its
  *     own urgency (step 4's table rules); and a report with a category that
  *     is still not urgent becomes urgent ("model") when the model's
- *     urgency is at least model_urgent.  `matched` lists only the rules'
+ *     urgency is at least model_urgent, except a category whose urgency
+ *     the table ties to several pupils or now (health: one pupil with a
+ *     fever is not urgent).  `matched` lists only the rules'
  *     phrases.  The confidence is the model's probability p of the final
  *     category, raised by the rules' strength s = 1 - exp(-score) when
  *     they chose it: 1 - (1 - p)(1 - s); without a model, s (or
@@ -1571,7 +1573,7 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 		}
 	}
 	if (!res->urgent && k->id != CATEGORY_OTHER &&
-	    purg >= c->model_urgent) {
+	    !(k->flags & CATEGORY_F_URGENT_MANY) && purg >= c->model_urgent) {
 		res->urgent = 1;
 		res->urgent_reason = "model";
 		res->model = 1;

@@ -240,6 +240,11 @@ test_model(void **state)
 	}
 	assert_true(sum > 0.999 && sum < 1.001);
 	assert_true(pu >= 0 && pu <= 1);
+	/* health is urgent by its table rule only: the model does not make
+	 * one pupil's fever urgent */
+	t = "lớp em có một bạn bị sốt";
+	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
+	assert_int_equal(res.urgent, 0);
 	/* nothing at all: other, and the model stays quiet */
 	assert_int_equal(classify(f->c, "", 0, &res), 0);
 	assert_string_equal(res.category, "other");
