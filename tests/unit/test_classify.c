@@ -586,7 +586,7 @@ test_heldout_targets(void **state)
 	fu = eval_frac(st.calm_urgent, st.calm_gold);
 	assert_true(recall > rrecall);
 
-	/* Missed targets: what was reached (0.856, 0.821, 0.757, 0.973,
+	/* Missed targets: what was reached (0.851, 0.821, 0.757, 0.973,
 	 * 0.814), less a small margin. */
 	assert_true(recall >= 0.84);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
