@@ -6,7 +6,7 @@
 #   make run          start the gateway on the simulated phone with a sample report
 #   make deps         install every Debian package the build and tests need
 #                     (`make deps run`: only what the build and the demo need)
-#   make WERROR=0     the same without -Werror (on by default, for development
+#   make WERROR=0     any goal without -Werror (on by default, for development
 #                     and CI; a newer compiler's new warnings need not stop you)
 #   make test-fresh   the README's commands in a clean Debian 12 root
 #                     (tests/tools/fresh-clone.sh; root, debootstrap)
@@ -213,7 +213,8 @@ clean:
 
 # The README's commands as a new user runs them: a clean Debian 12 root,
 # git and make, a clone with nothing beside it, `make deps run`; then
-# `make test` in a clone with nothing beside it (tests/tools/fresh-clone.sh).
+# `make deps test` in a clone with nothing beside it (on the host, or in the
+# root with FRESH_TEST=root; tests/tools/fresh-clone.sh).
 test-fresh:
 	sh tests/tools/fresh-clone.sh
 
