@@ -586,16 +586,16 @@ test_heldout_targets(void **state)
 	fu = eval_frac(st.calm_urgent, st.calm_gold);
 	assert_true(recall > rrecall);
 
-	/* Missed targets: what was reached (0.851, 0.821, 0.757, 0.973,
-	 * 0.814), less a small margin. */
+	/* Missed targets: what was reached (0.856, 0.846, 0.757, 0.973,
+	 * 0.822), less a small margin. */
 	assert_true(recall >= 0.84);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
-	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.79);
+	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.82);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SELF_HARM],
 	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.72);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_FIRE],
 	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.94);
-	assert_true(eval_frac(st.correct, st.n) >= 0.80);
+	assert_true(eval_frac(st.correct, st.n) >= 0.81);
 	/* Met targets, as issue 14 gives them. */
 	assert_true(fu <= 0.10 + 1e-9);
 	assert_true(eval_frac(st.school_hit, st.school_gold) >= 0.95);
