@@ -1963,7 +1963,9 @@ store_digest_cases(struct store *st, int64_t since, const char *school,
 
 	if (sqlite3_prepare_v2(st->db, "SELECT code, category FROM cases"
 	    " WHERE urgent = 0 AND created_at >= ?1 AND (?2 IS NULL OR"
-	    " school = ?2) ORDER BY created_at, id", -1, &s, NULL) != SQLITE_OK)
+	    " (school = ?2 AND id NOT IN (SELECT case_id FROM triage"
+	    " WHERE staff_accused IS NOT NULL)))"	/* staff: not the principal */
+	    " ORDER BY created_at, id", -1, &s, NULL) != SQLITE_OK)
 		return (-1);
 	sqlite3_bind_int64(s, 1, since);
 	if (school != NULL)

@@ -88,6 +88,11 @@ struct config {
 
 	/* [escalation] */
 	int		 ack_timeout;		/* seconds */
+
+	/* [triage] (triage.c) */
+	int		 notify_interval;	/* seconds between two notices */
+	char		*office_hours;		/* "07:00-17:00 Mon-Sat" */
+	int		 untriaged_timeout;	/* seconds of office time */
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -180,9 +185,13 @@ struct classification {
 #define REPLY_ACK_111	"Đã nhận tin báo. Mã hồ sơ: %s. Gọi ngay 111 " \
 	"(bảo vệ trẻ em, miễn phí) hoặc 113 (công an). Nhắn thêm: %s " \
 	"<nội dung>."
-#define REPLY_HELP	"Đường dây an toàn trường học: nhắn nội dung sự " \
-	"việc để báo, không cần ghi tên. Khẩn cấp gọi 113 (công an), 111 " \
-	"(bảo vệ trẻ em)."
+/*
+ * HD/HELP: one SMS (160 GSM-7 characters, so unaccented), and it tells
+ * pupils that KC <CASE> makes their own report urgent (h_selfesc.c).
+ */
+#define REPLY_HELP	"Duong day an toan truong hoc: nhan noi dung su " \
+	"viec de bao, khong can ghi ten. Can gap: nhan KC <ma ho so>. " \
+	"Khan cap goi 113 (cong an), 111 (tre em)."
 
 /* An SMS command (handlers/smscmd.c, SPEC section 4). */
 enum smscmd_type {
@@ -196,6 +205,7 @@ enum smscmd_type {
 	SMSCMD_HELP,
 	SMSCMD_FOLLOWUP,	/* <CASE> text */
 	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+	SMSCMD_KC,		/* reporter: KC <CASE> / GAP <CASE> */
 };
 
 struct smscmd {
@@ -825,6 +835,62 @@ int	 route_alarm(struct store *, const char *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
 const char *route_category_vi(const char *);
+
+/* handlers/accused.c: does a report name school staff as the one who hurts */
+int	 accused_is_staff(const char *, char *, size_t);
+
+/* office.c: office hours, pure (SPEC section 3 [triage]) */
+struct office_hours {
+	int		 start;		/* minutes after local midnight */
+	int		 end;		/* 1..1440; before start: over midnight */
+	unsigned	 days;		/* bit n: struct tm's wday n */
+};
+int	 office_parse(const char *, struct office_hours *, char *, size_t);
+int	 office_is_open(const struct office_hours *, int64_t);
+int64_t	 office_add(const struct office_hours *, int64_t, int64_t);
+
+/* triage.c: the triage net (SPEC section 7: nothing waits unseen) */
+#define TRIAGE_NOTICE_MAX	160	/* one SMS of GSM-7 */
+struct triage_item {
+	char		 code[8];
+	char		 category[24];
+};
+int	 triage_check_hours(const char *, char *, size_t);
+int	 triage_tick(struct store *, const struct config *, int64_t);
+int	 triage_format_notice(char *, size_t, const struct triage_item *,
+	    size_t, size_t);
+int	 triage_make_urgent(struct store *, const struct config *,
+	    const struct store_caserow *, const char *, int64_t);
+int	 triage_case(struct store *, const struct config *,
+	    const struct store_caserow *, const char *, int, const char *,
+	    int64_t);
+int	 cmd_triage(struct config *, int, char **);
+
+/* store_triage.c: the triage table (sql/005_triage.sql) */
+struct triage_row {
+	int64_t		 case_id;
+	char		 state[16];	/* untriaged, triaged */
+	int64_t		 since;
+	int64_t		 due_at;	/* 0: none */
+	int64_t		 notified_at;	/* 0: not yet */
+	char		 staff_accused[96];	/* "" no */
+	char		 triaged_by[64];
+	int64_t		 triaged_at;
+	char		 how[16];
+};
+int	 store_triage_get(struct store *, int64_t, struct triage_row *);
+int	 store_triage_unchecked(struct store *, int64_t *, int);
+int	 store_triage_set_checked(struct store *, int64_t, const char *,
+	    int64_t);
+int	 store_triage_due(struct store *, int64_t, int64_t *, int);
+int	 store_triage_clear_due(struct store *, int64_t);
+int	 store_triage_pending(struct store *, struct triage_item *, int,
+	    int *);
+int	 store_triage_set_notified(struct store *, const char *, int64_t);
+int	 store_triage_set(struct store *, int64_t, const char *, const char *,
+	    const struct store_caserow *, const char *, int, int64_t);
+int	 store_triage_queue(struct store *, int (*)(const struct
+	    store_caserow *, const struct triage_row *, void *), void *);
 
 /* handlers/smscmd.c */
 enum smscmd_type smscmd_parse(const char *, struct smscmd *);
