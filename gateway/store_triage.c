@@ -58,18 +58,20 @@ store_triage_ids(struct store *st, const char *sql, int64_t t, int64_t *ids,
 {
 	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
-	int		 n = 0, rc;
+	int		 n = 0, rc = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		log_warnx("store: triage: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
-	sqlite3_bind_int64(s, 1, t);
-	sqlite3_bind_int(s, 2, max);
+	/* ?1 is the time when the query has one, the limit comes last. */
+	if (sqlite3_bind_parameter_count(s) == 2)
+		sqlite3_bind_int64(s, 1, t);
+	sqlite3_bind_int(s, sqlite3_bind_parameter_count(s), max);
 	while (n < max && (rc = sqlite3_step(s)) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
-	return (n);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1);
 }
 
 /* Reads a case's triage row; 1 found, 0 not, -1 error. */
@@ -110,7 +112,7 @@ int
 store_triage_unchecked(struct store *st, int64_t *ids, int max)
 {
 	return (store_triage_ids(st, "SELECT case_id FROM triage WHERE"
-	    " checked = 0 AND ?1 = ?1 ORDER BY case_id LIMIT ?2", 0, ids, max));
+	    " checked = 0 ORDER BY case_id LIMIT ?1", 0, ids, max));
 }
 
 /*
@@ -260,7 +262,7 @@ store_triage_queue(struct store *st, int (*cb)(const struct store_caserow *,
 	struct store_caserow	 c;
 	struct triage_row	 t;
 	int64_t		 id;
-	int		 n = 0, rc, r = 0;
+	int		 n = 0, r = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT c.id FROM triage t JOIN cases c"
 	    " ON c.id = t.case_id WHERE t.state = 'untriaged' AND"
@@ -269,7 +271,7 @@ store_triage_queue(struct store *st, int (*cb)(const struct store_caserow *,
 		log_warnx("store: triage: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
-	while (r == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == 0 && sqlite3_step(s) == SQLITE_ROW) {
 		id = sqlite3_column_int64(s, 0);
 		if (store_case_by_id(st, id, &c) != 1)
 			continue;

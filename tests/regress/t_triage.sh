@@ -5,8 +5,10 @@
 # report that names school staff as the one who hurts does not reach the
 # principal; a case untriaged for untriaged_timeout of office time is
 # escalated like an unacknowledged alert, once, across a restart; a
-# responder's NHAN and `tinbao triage` triage a case.
+# responder's NHAN and `tinbao triage` triage a case; the principal's
+# daily digest leaves out a staff-accused case, the Bureau's does not.
 NOTIFY_INTERVAL=2s
+DIGEST_TIME=00:00
 UNTRIAGED_TIMEOUT=1h
 . tests/regress/lib.sh
 setup
@@ -37,6 +39,9 @@ alerted() {
 state() {
 	sql "SELECT t.state || ' ' || COALESCE(t.how, '-') FROM triage t JOIN cases c ON c.id = t.case_id WHERE c.code = '$1'"
 }
+
+# No digest until the end (see t_digest.sh).
+sql "INSERT INTO meta (k, v) VALUES ('digest_last', '$(date +%Y-%m-%d)')"
 
 # Outside office hours: the cases wait, nobody is told.
 start
@@ -128,4 +133,23 @@ WAIT=10 wait_for "U2 escalated after the restart" sh -c "\"$TINBAO\" -c \"$CONF\
 sleep 2
 eq "U1 escalated once" "$(count "SELECT 1 FROM events e JOIN cases c ON c.id = e.case_id WHERE c.code = '$u1' AND e.type = 'untriaged_timeout'")" "1"
 eq "U2 escalated once" "$(count "SELECT 1 FROM events e JOIN cases c ON c.id = e.case_id WHERE c.code = '$u2' AND e.type = 'untriaged_timeout'")" "1"
+
+# The daily digest: a non-urgent staff-accused case is not in the
+# principal's, and is in the Bureau's.
+stop
+timeout_is 1h
+start
+n1=$(report 0987300008 "Cô giáo lớp 7 trường THCS Nhị Thành hay chửi em là đồ ngu")
+n2=$(report 0987300010 "Bạn Tuấn lớp 7 trường THCS Nhị Thành hay trêu chọc em")
+eq "N1 not urgent, NT2" "$(field "$n1" '[.urgent, .school] | join(" ")')" "false NT2"
+wait_for "N1 staff accused" sh -c "[ -n \"\$(sqlite3 '$OUT/tinbao.db' \"SELECT staff_accused FROM triage t JOIN cases c ON c.id = t.case_id WHERE c.code = '$n1'\")\" ]"
+stop
+sql "DELETE FROM meta WHERE k = 'digest_last'"
+start
+wait_count "digests (NT2's principal, the Bureau)" "SELECT 1 FROM outbox WHERE kind='digest'" 2
+nt2=$(sql "SELECT text FROM outbox WHERE kind='digest' AND number='+84911100012'")
+check "NT2 principal's digest lists N2 ($nt2)" sh -c "printf %s \"\$1\" | grep -q $n2" _ "$nt2"
+check "NT2 principal's digest leaves N1 out ($nt2)" sh -c "! printf %s \"\$1\" | grep -q $n1" _ "$nt2"
+bureau=$(sql "SELECT text FROM outbox WHERE kind='digest' AND number='$BUREAU'")
+check "the Bureau's digest lists N1 ($bureau)" sh -c "printf %s \"\$1\" | grep -q $n1" _ "$bureau"
 finish
