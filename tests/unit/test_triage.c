@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -267,6 +268,60 @@ test_kc_parse(void **state)
 	    SMSCMD_CATEGORY);
 }
 
+/* Loads a config text from a temporary file; returns config_load's. */
+static int
+load(const char *text, struct config *conf, char **errs)
+{
+	char	 path[] = "/tmp/tinbao-test-triage-XXXXXX";
+	FILE	*f, *ef;
+	size_t	 len;
+	int	 fd, r;
+
+	assert_true((fd = mkstemp(path)) != -1);
+	assert_non_null(f = fdopen(fd, "w"));
+	fputs(text, f);
+	fclose(f);
+	assert_non_null(ef = open_memstream(errs, &len));
+	r = config_load(path, conf, ef);
+	fclose(ef);
+	unlink(path);
+	return (r);
+}
+
+#define MIN	"[tinbao]\ndatabase = db\nkeyfile = key\n"
+
+/* [triage]: defaults, values, and errors that name the line. */
+static void
+test_config(void **state)
+{
+	struct config	 conf;
+	char		*errs;
+
+	(void)state;
+	assert_int_equal(load(MIN, &conf, &errs), 0);
+	assert_int_equal(conf.notify_interval, 15 * 60);
+	assert_int_equal(conf.untriaged_timeout, 4 * 3600);
+	assert_string_equal(conf.office_hours, "07:00-17:00 Mon-Sat");
+	config_free(&conf);
+	free(errs);
+	assert_int_equal(load(MIN "[triage]\nnotify_interval = 2s\n"
+	    "office_hours = 00:00-24:00 Mon-Sun\nuntriaged_timeout = 3s\n",
+	    &conf, &errs), 0);
+	assert_string_equal(errs, "");
+	assert_int_equal(conf.notify_interval, 2);
+	assert_int_equal(conf.untriaged_timeout, 3);
+	assert_string_equal(conf.office_hours, "00:00-24:00 Mon-Sun");
+	config_free(&conf);
+	free(errs);
+	assert_int_equal(load(MIN "[triage]\noffice_hours = 7-17\n"
+	    "notify_intervall = 1m\n", &conf, &errs), -1);
+	assert_non_null(strstr(errs, ":5: "));
+	assert_non_null(strstr(errs, "not office hours"));
+	assert_non_null(strstr(errs, ":6: "));
+	assert_non_null(strstr(errs, "notify_interval"));
+	free(errs);
+}
+
 int
 main(void)
 {
@@ -279,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_notice),
 		cmocka_unit_test(test_help_one_sms),
 		cmocka_unit_test(test_kc_parse),
+		cmocka_unit_test(test_config),
 	};
 
 	(void)setenv("TZ", "Asia/Ho_Chi_Minh", 1);
