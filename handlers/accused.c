@@ -178,6 +178,7 @@ static int	accused_capital(const struct accused_ctx *, size_t);
 static int	accused_harm(const struct accused_ctx *, size_t, size_t *);
 static int	accused_is_agent(const struct accused_ctx *, size_t, size_t,
 		    const struct accused_word *, size_t *);
+static void	accused_append(char *, size_t, const char *);
 static void	accused_why(const struct accused_ctx *, size_t, size_t, size_t,
 		    size_t, char *, size_t);
 
@@ -346,25 +347,32 @@ accused_is_agent(const struct accused_ctx *c, size_t i, size_t n,
 	return (0);
 }
 
-/* Writes "STAFF -> HARM" (folded words) into why. */
+/* Appends word (after a space unless first) to why, if it still fits. */
+static void
+accused_append(char *why, size_t whysz, const char *word)
+{
+	size_t	 len = strlen(why);
+
+	if (len + (len > 0) + strlen(word) < whysz)
+		(void)snprintf(why + len, whysz - len, "%s%s", len > 0 ?
+		    " " : "", word);
+}
+
+/* Writes "STAFF -> HARM" (folded words) into why, as much as fits. */
 static void
 accused_why(const struct accused_ctx *c, size_t s, size_t sn, size_t h,
     size_t hn, char *why, size_t whysz)
 {
-	size_t	 k, len = 0;
+	size_t	 k;
 
 	if (why == NULL || whysz == 0)
 		return;
 	why[0] = '\0';
 	for (k = s; k < s + sn && k < c->n; k++)
-		len += (size_t)snprintf(why + len, len < whysz ? whysz - len :
-		    0, "%s%s", k > s ? " " : "", c->t[k].fold);
-	if (len < whysz)
-		len += (size_t)snprintf(why + len, whysz - len, " ->");
+		accused_append(why, whysz, c->t[k].fold);
+	accused_append(why, whysz, "->");
 	for (k = h; k < h + hn && k < c->n; k++)
-		if (len < whysz)
-			len += (size_t)snprintf(why + len, whysz - len, " %s",
-			    c->t[k].fold);
+		accused_append(why, whysz, c->t[k].fold);
 }
 
 /*
