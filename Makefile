@@ -5,6 +5,15 @@
 #   make SANITIZE=1 test   the same under ASan + UBSan (objects in build-san/)
 #   make run          start the gateway on the simulated phone with a sample report
 #   make deps         install every Debian package the build and tests need
+#                     (`make deps run`: only what the build and the demo need)
+#   make WERROR=0     the same without -Werror (on by default, for development
+#                     and CI; a newer compiler's new warnings need not stop you)
+#   make test-fresh   the README's commands in a clean Debian 12 root
+#                     (tests/tools/fresh-clone.sh; root, debootstrap)
+#
+# Works in one invocation from nothing (`make deps run`, `make deps test`):
+# the pkg-config flags are computed when a recipe first needs them, after
+# `deps` has installed the packages, never when this file is parsed.
 
 PKGS	= gammu libevent libevent_pthreads sqlite3 libutf8proc libsodium jansson
 
@@ -13,7 +22,9 @@ ifeq ($(CC),cc)
 CC	= gcc
 endif
 
-WARN	= -Wall -Wextra -Werror -Wformat=2 -Wstrict-prototypes \
+WERROR	?= 1
+WERROR_FLAG = $(if $(filter 1,$(WERROR)),-Werror)
+WARN	= -Wall -Wextra $(WERROR_FLAG) -Wformat=2 -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wmissing-declarations -Wshadow \
 	  -Wpointer-arith -Wcast-qual -Wsign-compare -Wwrite-strings
 
@@ -38,8 +49,15 @@ OPT	= -O2
 BIN	= tinbao
 endif
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# pkg-config runs once, when the first recipe expands these (each then
+# becomes a simple variable); a missing library stops the build there, with
+# the advice to run `make deps`.
+pkgconfig = $(call pkgcheck,$(1),$(shell pkg-config $(1) $(PKGS) 2>/dev/null \
+	|| echo PKGCONFIG_FAILED))
+pkgcheck = $(if $(filter PKGCONFIG_FAILED,$(2)),$(error pkg-config $(1) \
+	$(PKGS) failed: run `make deps` first),$(2))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkgconfig,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkgconfig,--libs))$(PKG_LIBS)
 
 CPPFLAGS += -D_GNU_SOURCE -Igateway -Ihandlers -I$(O)
 CFLAGS	+= -std=c11 $(OPT) -g $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
@@ -56,7 +74,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
 .PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build install \
-	valgrind
+	valgrind test-fresh
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -77,6 +95,14 @@ $(O)/sqlgen.c: $(MIGRATIONS) tests/tools/sql2c.sh
 $(O)/sqlgen.o: $(O)/sqlgen.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# So is the classifier's built-in keyword table handlers/keywords.txt.
+$(O)/keywords.c: handlers/keywords.txt tests/tools/kw2c.sh
+	@mkdir -p $(O)
+	sh tests/tools/kw2c.sh handlers/keywords.txt > $@.tmp && mv $@.tmp $@
+
+$(O)/keywords.o: $(O)/keywords.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
 $(O)/tests/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS) -lcmocka
@@ -92,7 +118,13 @@ REGRESS_ENV = TINBAO=$(abspath $(BIN)) FAKEMODEM=$(abspath $(O)/fakemodem) \
 regress: $(BIN) $(PEERS)
 	@$(REGRESS_ENV) sh tests/tools/run-regress.sh
 
-test: $(BIN) $(UNIT_BINS) $(PEERS)
+# No category code written outside handlers/category.c, no function over
+# 120 lines (tests/tools/check-literals.sh).
+.PHONY: check-structure
+check-structure:
+	@sh tests/tools/check-literals.sh
+
+test: check-structure $(BIN) $(UNIT_BINS) $(PEERS)
 	@sh tests/tools/run-unit.sh $(UNIT_BINS) && \
 	 $(REGRESS_ENV) sh tests/tools/run-regress.sh
 
@@ -112,9 +144,19 @@ valgrind: $(BIN) $(PEERS)
 run: $(BIN)
 	@sh tests/tools/demo.sh $(abspath $(BIN))
 
-# apt-get update, then apt-get install -y of what is missing (tests/tools/deps.sh)
+# apt-get update, then apt-get install -y of what is missing
+# (tests/tools/deps.sh).  With only `run` (or the binary) beside it, `deps`
+# installs what the build and the demo need; otherwise everything the tests,
+# the benchmarks and the fuzzers need too.
+DEPS_SET = $(if $(filter-out deps run all $(BIN),$(MAKECMDGOALS)),all,$(if \
+	$(filter-out deps,$(MAKECMDGOALS)),run,all))
 deps:
-	sh tests/tools/deps.sh
+	sh tests/tools/deps.sh $(DEPS_SET)
+
+# `make deps X` installs first, then builds: never both at once under -j.
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 
 # Installs the binary, the man page, the systemd unit (pointing at PREFIX),
 # the udev template and the example configuration; honours DESTDIR.
@@ -130,6 +172,27 @@ install: $(BIN)
 	    deploy/tinbao.conf.example $(DESTDIR)$(PREFIX)/share/tinbao/
 	[ -f $(DESTDIR)/etc/tinbao/tinbao.conf ] || install -m 0640 \
 	    deploy/tinbao.conf.example $(DESTDIR)/etc/tinbao/tinbao.conf
+
+# Debian package: `make deb` installs what it needs when missing
+# (deps.sh deb), then builds tinbao_VERSION_ARCH.deb here with debhelper
+# (debian/: PREFIX=/usr, objects in build-deb/), from clean each time.
+# `make test-deb` checks it with lintian and installs and purges it in a
+# clean Debian 12 root (tests/tools/deb-test.sh).
+.PHONY: deb test-deb
+deb:
+	sh tests/tools/deps.sh deb
+	@v=$$(dpkg-parsechangelog -S Version); \
+	 h=$$(sed -n 's/^#define TINBAO_VERSION[^"]*"\(.*\)"/\1/p' gateway/tinbao.h); \
+	 [ "$$v" = "$$h" ] || { echo "make deb: debian/changelog says $$v," \
+	    "gateway/tinbao.h says $$h"; exit 1; }
+	dpkg-checkbuilddeps
+	rm -f tinbao_*.deb
+	debian/rules clean
+	TINBAO_DEB_DIR=$(CURDIR) debian/rules binary
+	@ls tinbao_*.deb
+
+test-deb:
+	sh tests/tools/deb-test.sh
 
 # Fuzzing: `make fuzz` runs every harness for FUZZ_TIME seconds each.
 FUZZ_TIME ?= 60
@@ -148,6 +211,12 @@ build-fuzz/fuzz/%: tests/fuzz/%.c $(LIBOBJS)
 
 clean:
 	rm -rf build build-san build-fuzz tinbao
+
+# The README's commands as a new user runs them: a clean Debian 12 root,
+# git and make, a clone with nothing beside it, `make deps run`; then
+# `make test` in a clone with nothing beside it (tests/tools/fresh-clone.sh).
+test-fresh:
+	sh tests/tools/fresh-clone.sh
 
 # Further targets (eval, bench, fuzz) live in fragments beside their code.
 -include $(wildcard tests/*.mk)

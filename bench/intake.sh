@@ -21,8 +21,7 @@ C=${C:-64}
 RUNS=${RUNS:-3}
 ROWS=${ROWS:-3000}
 BIN=${INTAKE_BIN:-./build}
-SHARED=${SHARED:-/work/shared}
-[ -d "$SHARED/corpus" ] || SHARED=$(cd "$(dirname "$0")/../.." && pwd)/shared
+SCHOOLS=$(cd "$(dirname "$0")/.." && pwd)/deploy/sample/schools.csv
 for f in "$TINBAO" "$BIN/intake_load" "$BIN/commit_rate" "$BIN/freeport"; do
 	[ -x "$f" ] || { echo "intake.sh: $f missing (make bench-intake)" >&2; exit 2; }
 done
@@ -66,7 +65,7 @@ sendsms_url = http://127.0.0.1:9/cgi-bin/sendsms
 listen = 127.0.0.1:$port
 EOC
 	"$TINBAO" -c "$d/tinbao.conf" db init > "$d/init.log" 2>&1 &&
-	"$TINBAO" -c "$d/tinbao.conf" import schools "$SHARED/corpus/schools.csv" \
+	"$TINBAO" -c "$d/tinbao.conf" import schools "$SCHOOLS" \
 	    >> "$d/init.log" 2>&1 &&
 	"$TINBAO" -c "$d/tinbao.conf" import contacts tests/data/contacts.csv \
 	    >> "$d/init.log" 2>&1 || { cat "$d/init.log" >&2; exit 1; }

@@ -32,7 +32,7 @@ password_file = kannel.pass
 from = 9999
 EOC
 	"$TINBAO" -c "$d/tinbao.conf" db init > /dev/null 2>&1 &&
-	"$TINBAO" -c "$d/tinbao.conf" import schools "$SHARED/corpus/schools.csv" > /dev/null &&
+	"$TINBAO" -c "$d/tinbao.conf" import schools "$SCHOOLS" > /dev/null &&
 	"$TINBAO" -c "$d/tinbao.conf" import contacts tests/data/contacts.csv > /dev/null ||
 	    die "tinbao setup failed"
 	"$TINBAO" -c "$d/tinbao.conf" serve > "$d/serve.log" 2>&1 &

@@ -27,8 +27,7 @@ FAKEMODEM=$ROOT/$O/fakemodem
 FMCTL=$ROOT/$O/fmctl
 FLOOR=$ROOT/$O/bench_floor
 COST=$ROOT/$O/bench_cost
-SHARED=$(cd .. && pwd)/shared
-[ -d "$SHARED/corpus" ] || SHARED=/work/shared
+SCHOOLS=$ROOT/deploy/sample/schools.csv
 N=${BENCH_N:-200}
 [ -n "${BENCH_QUICK:-}" ] && N=20
 RUNS=${BENCH_RUNS:-1}
@@ -149,7 +148,7 @@ listen = 127.0.0.1:0
 ack_timeout = 7d
 EOC
 	"$TINBAO" -c "$1/tinbao.conf" db init > /dev/null 2>&1 &&
-	"$TINBAO" -c "$1/tinbao.conf" import schools "$SHARED/corpus/schools.csv" > /dev/null &&
+	"$TINBAO" -c "$1/tinbao.conf" import schools "$SCHOOLS" > /dev/null &&
 	"$TINBAO" -c "$1/tinbao.conf" import contacts tests/data/contacts.csv > /dev/null ||
 	    die "tinbao setup failed"
 }
@@ -314,7 +313,7 @@ fi
 # --- SMS cost -----------------------------------------------------------
 if want cost; then
 	say "SMS cost on tests/data/eval.jsonl (tinbao's real formatting code)"
-	"$COST" "$SHARED/corpus/schools.csv" tests/data/eval.jsonl | sed 's/^/  /'
+	"$COST" "$SCHOOLS" tests/data/eval.jsonl | sed 's/^/  /'
 	say ""
 fi
 

@@ -19,11 +19,7 @@
 #include <unistd.h>
 
 #include "tinbao.h"
-
-static const char *triage_categories[] = {
-	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
-	"traffic", "fire", "theft", "health", "other",
-};
+#include "category.h"
 
 static int	triage_list_cb(const struct store_caserow *,
 		    const struct triage_row *, void *);
@@ -61,8 +57,7 @@ cmd_triage(struct config *conf, int argc, char **argv)
 	struct passwd		*pw;
 	const char		*code = NULL, *category = NULL;
 	char			 norm[16], who[80], detail[64];
-	size_t			 k;
-	int			 i, urgent = -1, r, ok;
+	int			 i, urgent = -1, r;
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--category") == 0 && i + 1 < argc)
@@ -81,11 +76,7 @@ cmd_triage(struct config *conf, int argc, char **argv)
 			return (triage_usage());
 	}
 	if (category != NULL) {
-		for (ok = 0, k = 0; k < sizeof(triage_categories) /
-		    sizeof(triage_categories[0]); k++)
-			if (strcmp(category, triage_categories[k]) == 0)
-				ok = 1;
-		if (!ok) {
+		if (category_find(category) == NULL) {
 			fprintf(stderr, "tinbao triage: %s: not a category\n",
 			    category);
 			return (2);

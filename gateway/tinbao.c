@@ -16,6 +16,7 @@
 
 #define CMD_F_CONFIG	0x01	/* needs the configuration file */
 #define CMD_F_NOCONFIG	0x02	/* reads it only when -c is given */
+#define CMD_F_CONFPATH	0x04	/* gets only its path (setup writes it) */
 
 struct cmd_entry {
 	const char	*name;
@@ -67,6 +68,8 @@ static const struct cmd_entry cmd_table[] = {
 	  .flags = CMD_F_NOCONFIG, .exec = cmd_classify },
 	{ .name = "version", .usage = "version", .flags = CMD_F_NOCONFIG,
 	  .exec = cmd_version },
+	{ .name = "setup", .usage = "setup --schools FILE --contacts FILE "
+	  "[--device DEV] [...]", .flags = CMD_F_CONFPATH, .exec = cmd_setup },
 };
 
 static void
@@ -176,7 +179,9 @@ main(int argc, char **argv)
 		}
 		if (!verbose)
 			log_setverbose(conf.log_verbose);
-	}
+	} else if (cmd->flags & CMD_F_CONFPATH)
+		conf.path = xstrdup(confpath != NULL ? confpath :
+		    config_default_path());
 	ret = cmd->exec(&conf, nargs, args);
 	config_free(&conf);
 	free(args);

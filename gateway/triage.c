@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 #define TRIAGE_BATCH		64	/* cases read or fired per tick */
 #define TRIAGE_NOTICE_ITEMS	24	/* more never fit one SMS */
@@ -97,7 +98,7 @@ triage_format_notice(char *buf, size_t bufsz, const struct triage_item *it,
 	body[0] = '\0';
 	for (i = 0; i < n; i++) {
 		(void)snprintf(item, sizeof(item), "%s%s %s", i > 0 ? ", " : "",
-		    it[i].code, route_category_vi(it[i].category));
+		    it[i].code, category_name_ascii(it[i].category));
 		if (i + 1 < total)
 			(void)snprintf(tail, sizeof(tail), " +%zu: xem bang "
 			    "dieu khien", total - i - 1);

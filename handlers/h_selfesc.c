@@ -18,15 +18,6 @@
 
 #include "tinbao.h"
 
-#define SELFESC_DONE	"Hồ sơ %s đã chuyển thành KHẨN CẤP, cán bộ được " \
-	"báo ngay. Nguy hiểm ngay: gọi 113 (công an), 111 (bảo vệ trẻ em)."
-#define SELFESC_ALREADY	"Hồ sơ %s đã là khẩn cấp, cán bộ đang xử lý. " \
-	"Nguy hiểm ngay: gọi 113 (công an), 111 (bảo vệ trẻ em)."
-#define SELFESC_CLOSED	"Hồ sơ %s đã đóng. Nếu vẫn còn chuyện, hãy nhắn " \
-	"tin báo mới. Nguy hiểm ngay: gọi 113, 111."
-#define SELFESC_REFUSED	"Chỉ số điện thoại đã gửi tin báo %s mới yêu cầu " \
-	"khẩn cấp được. Nguy hiểm ngay: gọi 113 (công an), 111."
-
 static int	selfesc_match(const struct msgctx *);
 static int	selfesc_handle(struct msgctx *);
 static int	selfesc_reply(struct msgctx *, int64_t, const char *);
@@ -83,7 +74,8 @@ selfesc_handle(struct msgctx *ctx)
 			    "command_refused", detail) == -1)
 				goto out;
 		}
-		(void)snprintf(reply, sizeof(reply), SELFESC_REFUSED, ctx->cmd.code);
+		(void)snprintf(reply, sizeof(reply), REPLY_KC_REFUSED,
+		    ctx->cmd.code);
 		ret = selfesc_reply(ctx, 0, reply);
 		goto out;
 	}
@@ -97,13 +89,13 @@ selfesc_handle(struct msgctx *ctx)
 		if (store_event_add(ctx->store, c.id, ctx->now,
 		    "self_escalation_closed", detail) == -1)
 			goto out;
-		(void)snprintf(reply, sizeof(reply), SELFESC_CLOSED, c.code);
+		(void)snprintf(reply, sizeof(reply), REPLY_KC_CLOSED, c.code);
 		ret = selfesc_reply(ctx, c.id, reply);
 	} else if (c.urgent) {
 		if (store_event_add(ctx->store, c.id, ctx->now,
 		    "self_escalation_again", detail) == -1)
 			goto out;
-		(void)snprintf(reply, sizeof(reply), SELFESC_ALREADY, c.code);
+		(void)snprintf(reply, sizeof(reply), REPLY_KC_ALREADY, c.code);
 		ret = selfesc_reply(ctx, c.id, reply);
 	} else {
 		if (triage_make_urgent(ctx->store, ctx->conf, &c, detail,
@@ -111,7 +103,7 @@ selfesc_handle(struct msgctx *ctx)
 			goto out;
 		log_info("case=%s made urgent by its reporter from=%s", c.code,
 		    ctx->alias);
-		(void)snprintf(reply, sizeof(reply), SELFESC_DONE, c.code);
+		(void)snprintf(reply, sizeof(reply), REPLY_KC_DONE, c.code);
 		ret = selfesc_reply(ctx, c.id, reply);
 	}
 out:

@@ -1,22 +1,16 @@
 # The classifier: built-in keywords, evaluation, benchmark and fuzzing.
 #
-#   make eval             precision/recall on tests/data/eval.jsonl and the
-#                         shared dev.jsonl
+#   make eval             precision/recall on tests/data/eval.jsonl and
+#                         tests/data/dev.jsonl, with deploy/sample/schools.csv
 #   make bench-classify   messages/s and MB/s (median of 5 runs); also
 #                         run by `make bench` (tests/bench.mk)
 #
-# The keyword table handlers/keywords.txt is compiled in as a C string;
-# $(O)/keywords.o is part of LIBOBJS (see the Makefile).
+# The keyword table handlers/keywords.txt is compiled in as a C string by
+# the main Makefile's $(O)/keywords.o, part of LIBOBJS.
 
-SHARED	?= $(firstword $(wildcard ../shared /work/shared))
+EVAL_SCHOOLS = deploy/sample/schools.csv
+EVAL_SETS    = tests/data/eval.jsonl tests/data/dev.jsonl
 .PHONY: eval bench-classify
-
-$(O)/keywords.c: handlers/keywords.txt tests/tools/kw2c.sh
-	@mkdir -p $(O)
-	sh tests/tools/kw2c.sh handlers/keywords.txt > $@.tmp && mv $@.tmp $@
-
-$(O)/keywords.o: $(O)/keywords.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/eval: tests/eval/eval.c tests/eval/evalset.h $(LIBOBJS)
 	@mkdir -p $(dir $@)
@@ -26,8 +20,7 @@ $(O)/tests/eval: tests/eval/eval.c tests/eval/evalset.h $(LIBOBJS)
 $(O)/tests/test_classify: tests/eval/evalset.h
 
 eval: $(O)/tests/eval
-	$(O)/tests/eval $(SHARED)/corpus/schools.csv tests/data/eval.jsonl \
-	    $(SHARED)/corpus/dev.jsonl
+	$(O)/tests/eval $(EVAL_SCHOOLS) $(EVAL_SETS)
 
 $(O)/tests/bench_classify: tests/bench/bench_classify.c tests/eval/evalset.h \
     $(LIBOBJS)
@@ -35,8 +28,7 @@ $(O)/tests/bench_classify: tests/bench/bench_classify.c tests/eval/evalset.h \
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 bench-classify: $(O)/tests/bench_classify
-	$(O)/tests/bench_classify $(SHARED)/corpus/schools.csv \
-	    tests/data/eval.jsonl $(SHARED)/corpus/dev.jsonl
+	$(O)/tests/bench_classify $(EVAL_SCHOOLS) $(EVAL_SETS)
 
 
 # The fuzz harness tests/fuzz/fuzz_classify.c is built and run by the main

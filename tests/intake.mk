@@ -6,7 +6,7 @@
 # build/intake_load (the smsbox-like load generator, plain C) is also used
 # by tests/regress/t_kannel_batch.sh; build/commit_rate links SQLite only.
 
-INTAKE_CFLAGS	= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+INTAKE_CFLAGS	= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra $(WERROR_FLAG) \
 		  -Wshadow -Wcast-qual -Wmissing-prototypes \
 		  -Wstrict-prototypes -Wwrite-strings
 

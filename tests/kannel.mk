@@ -9,7 +9,7 @@
 # itself comes from the Debian packages kannel and kannel-extras (make deps).
 
 KANNEL_O	= build
-KANNEL_CFLAGS	= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+KANNEL_CFLAGS	= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra $(WERROR_FLAG) \
 		  -Wshadow -Wcast-qual -Wmissing-prototypes \
 		  -Wstrict-prototypes -Wwrite-strings
 KANNEL_TOOLS	= $(KANNEL_O)/freeport $(KANNEL_O)/mtdecode $(KANNEL_O)/mosink

@@ -25,13 +25,11 @@
 
 #include "tinbao.h"
 #include "classify.h"
+#include "category.h"
 
-#define EVAL_NCAT	9
-
-static const char *eval_categories[EVAL_NCAT] = {
-	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
-	"traffic", "fire", "theft", "other",
-};
+/* The categories of handlers/category.c's table, in its order. */
+#define EVAL_NCAT	CATEGORY_N
+#define eval_categories	category_codes
 
 struct evalstats {
 	int	 n;
@@ -116,17 +114,6 @@ eval_load_schools(struct classifier *c, const char *path)
 	csv_free(&p);
 	fclose(f);
 	return (e.errors == 0 && e.row > 1 ? 0 : -1);
-}
-
-/* Returns the shared corpus folder, or NULL. */
-static __attribute__((unused)) const char *
-eval_corpus_dir(void)
-{
-	if (access("../shared/corpus/dev.jsonl", R_OK) == 0)
-		return ("../shared/corpus");
-	if (access("/work/shared/corpus/dev.jsonl", R_OK) == 0)
-		return ("/work/shared/corpus");
-	return (NULL);
 }
 
 /*

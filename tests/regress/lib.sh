@@ -53,13 +53,12 @@ EOC
 	    fail "db init failed: $(cat "$OUT/dbinit.log")"
 }
 
-# The shared corpus (schools.csv) sits beside the repository.
-SHARED=$(cd "$(dirname "$0")/../.." && cd .. && pwd)/shared
-[ -d "$SHARED/corpus" ] || SHARED=/work/shared
+# The sample school directory, in the repository (deploy/sample/README.md).
+SCHOOLS=$(cd "$(dirname "$0")/../.." && pwd)/deploy/sample/schools.csv
 
 # Loads the school directory and the test contacts.
 directory() {
-	tb import schools "$SHARED/corpus/schools.csv" > /dev/null ||
+	tb import schools "$SCHOOLS" > /dev/null ||
 	    fail "import schools"
 	tb import contacts tests/data/contacts.csv > /dev/null ||
 	    fail "import contacts"

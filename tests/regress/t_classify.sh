@@ -3,7 +3,7 @@
 # keyword row and a new school are picked up on SIGHUP.
 . tests/regress/lib.sh
 setup
-tb import schools "$SHARED/corpus/schools.csv" > /dev/null || fail "import schools"
+tb import schools "$SCHOOLS" > /dev/null || fail "import schools"
 
 # The CLI, without and with the directory.
 eq "cli built-in" "$("$TINBAO" classify "Có bạn mang dao vào lớp 9C" | jq -c '[.category, .urgent]')" '["violence",true]'

@@ -4,9 +4,9 @@
 # updates rows by key instead of duplicating them.
 . tests/regress/lib.sh
 setup
-tb import schools "$SHARED/corpus/schools.csv" > /dev/null || fail "schools"
+tb import schools "$SCHOOLS" > /dev/null || fail "schools"
 eq "schools" "$(count "SELECT 1 FROM schools")" "7"
-tb import schools "$SHARED/corpus/schools.csv" > /dev/null || fail "schools again"
+tb import schools "$SCHOOLS" > /dev/null || fail "schools again"
 eq "schools re-imported, not doubled" "$(count "SELECT 1 FROM schools")" "7"
 
 bad=$OUT/bad.csv

@@ -79,14 +79,14 @@ wait_for "KC makes B1 urgent" sh -c "[ \"\$(\"$TINBAO\" -c \"$CONF\" show $b1 --
 wait_count "B1 alerts" "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code = '$b1' AND o.kind = 'alert'" 3
 eq "B1 alerted at step 1" "$(alerted "$b1")" "+84911100001 $PRINCIPAL $BUREAU"
 check "KC on the timeline" sh -c "\"$TINBAO\" -c \"$CONF\" show $b1 --json | jq -e '[.timeline[].type] | index(\"made_urgent\")' > /dev/null"
-wait_count "KC answered" "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code = '$b1' AND o.reporter_id IS NOT NULL AND o.text LIKE '%KHẨN CẤP%'" 1
+wait_count "KC answered" "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code = '$b1' AND o.reporter_id IS NOT NULL AND o.text LIKE '%KHAN CAP%'" 1
 
 # GAP from another number: refused, nothing changes, the reply says so.
 tb inject --from 0987300009 "gấp $o1" > /dev/null
 wait_for "refusal on the timeline" sh -c "\"$TINBAO\" -c \"$CONF\" show $o1 --json | jq -e '[.timeline[].type] | index(\"command_refused\")' > /dev/null"
 eq "O1 still not urgent" "$(field "$o1" .urgent)" "false"
 eq "O1 not alerted" "$(alerted "$o1")" ""
-wait_count "refusal answered" "SELECT 1 FROM outbox WHERE text LIKE 'Chỉ số điện thoại đã gửi tin báo $o1%'" 1
+wait_count "refusal answered" "SELECT 1 FROM outbox WHERE text LIKE 'Chi so da gui tin bao $o1%'" 1
 eq "no case made of it" "$(ncases)" "3"
 # GAP from the reporter works as KC does.
 tb inject --from 0987300003 "Gấp $o2" > /dev/null

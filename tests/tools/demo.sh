@@ -37,10 +37,10 @@ else
 	printf '\n[http]\nlisten = %s\n' "$LISTEN" >> "$CONF"
 fi
 "$BIN" -c "$CONF" db init
-# A sample directory (the shared example schools, the test contacts), so
+# A sample directory (deploy/sample/schools.csv, the test contacts), so
 # that the report finds its school and its alerts find their recipients.
-SCHOOLS=$(pwd)/../shared/corpus/schools.csv
-if [ -f "$SCHOOLS" ] && [ "$(sqlite3 "$RUN/tinbao.db" 'SELECT count(*) FROM contacts')" = 0 ]; then
+SCHOOLS=deploy/sample/schools.csv
+if [ "$(sqlite3 "$RUN/tinbao.db" 'SELECT count(*) FROM contacts')" = 0 ]; then
 	"$BIN" -c "$CONF" import schools "$SCHOOLS"
 	"$BIN" -c "$CONF" import contacts tests/data/contacts.csv
 fi

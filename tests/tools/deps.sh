@@ -1,13 +1,25 @@
 #!/bin/sh
-# Installs every Debian package that the build, the tests and the demo need.
+# Installs the Debian packages that the build, the tests and the demo need.
 # Idempotent: packages already present are left alone, and the package lists
 # are refreshed once per run only when something is missing.
+#
+#   deps.sh run    what the build and `make run` need (`make deps run`)
+#   deps.sh deb    what `make deb` needs: the build's and debhelper
+#   deps.sh [all]  that, and what the tests, benchmarks and fuzzers need
 set -e
-PKGS="build-essential pkg-config clang llvm
-libgammu-dev gammu libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
-libsodium-dev libjansson-dev libcsv-dev libcmocka-dev jq procps curl
+PKGS_RUN="build-essential pkg-config
+libgammu-dev libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
+libsodium-dev libjansson-dev libcsv-dev jq"
+PKGS="$PKGS_RUN clang llvm gammu libcmocka-dev procps curl
 kannel kannel-extras iproute2 valgrind systemd python3
-chromium prometheus gammu-smsd"
+chromium prometheus gammu-smsd
+debhelper lintian debootstrap"
+case ${1:-all} in
+run)	PKGS=$PKGS_RUN ;;
+deb)	PKGS="$PKGS_RUN debhelper" ;;
+all)	;;
+*)	echo "usage: deps.sh [run|deb|all]" >&2; exit 2 ;;
+esac
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
@@ -23,6 +35,7 @@ SUDO=""
 echo "deps: installing$missing"
 $SUDO apt-get update
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y $missing
+[ "${1:-all}" = all ] || exit 0
 # The browser test drives chromium with playwright-core from npm; Node.js
 # comes with the machine and is installed from Debian only when missing.
 if ! command -v npm > /dev/null 2>&1; then

@@ -23,6 +23,7 @@
 
 static int64_t	 at(int, int, int, int, int);
 static void	 accused(const char *, int);
+static void	 check_kc_reply(const char *);
 
 /* Local time y-m-d h:m as a UNIX time. */
 static int64_t
@@ -249,6 +250,35 @@ test_help_one_sms(void **state)
 	assert_non_null(strstr(REPLY_HELP, "KC <ma ho so>"));
 }
 
+/* Checks one of KC's replies, rendered with the longest code. */
+static void
+check_kc_reply(const char *buf)
+{
+	assert_int_equal(handler_sms_parts(buf), 1);
+	assert_true(strlen(buf) <= 160);
+	assert_non_null(strstr(buf, "KXQ7M4"));
+	assert_non_null(strstr(buf, "giu bi mat"));
+	assert_true(strstr(buf, "113") != NULL &&
+	    strstr(buf, "111") > strstr(buf, "113"));
+}
+
+/* KC's replies: one GSM-7 SMS with the longest code, 113 before 111. */
+static void
+test_kc_replies(void **state)
+{
+	char	 buf[400];
+
+	(void)state;
+	(void)snprintf(buf, sizeof(buf), REPLY_KC_DONE, "KXQ7M4");
+	check_kc_reply(buf);
+	(void)snprintf(buf, sizeof(buf), REPLY_KC_ALREADY, "KXQ7M4");
+	check_kc_reply(buf);
+	(void)snprintf(buf, sizeof(buf), REPLY_KC_CLOSED, "KXQ7M4");
+	check_kc_reply(buf);
+	(void)snprintf(buf, sizeof(buf), REPLY_KC_REFUSED, "KXQ7M4");
+	check_kc_reply(buf);
+}
+
 static void
 test_kc_parse(void **state)
 {
@@ -333,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_office_time),
 		cmocka_unit_test(test_notice),
 		cmocka_unit_test(test_help_one_sms),
+		cmocka_unit_test(test_kc_replies),
 		cmocka_unit_test(test_kc_parse),
 		cmocka_unit_test(test_config),
 	};
