@@ -175,6 +175,7 @@ struct classification {
 	const char	*category;
 	int		 urgent;
 	int		 many;		/* several pupils affected */
+	double		 confidence;	/* 0..1: how sure the category is */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
 };
@@ -356,6 +357,7 @@ struct store_case {
 	int64_t		 contact_id;	/* a registered sender */
 	const char	*text;
 	int64_t		 created_at;
+	double		 confidence;	/* 0..1, the classifier's (classify.h) */
 };
 
 struct store_caserow {
@@ -377,6 +379,8 @@ struct store_caserow {
 	int		 esc_step;
 	int64_t		 esc_at;	/* 0 when none */
 	char		 outcome[256];
+	double		 confidence;	/* 0..1; -1 unknown (before schema 10) */
+	char		 triage[16];	/* untriaged, triaged */
 };
 
 /* A registered number (SPEC section 6). */
@@ -747,6 +751,7 @@ int64_t	 store_case_add(struct store *, struct store_case *);
 int	 store_case_set_text(struct store *, int64_t, const char *, int64_t);
 int	 store_case_set_class(struct store *, int64_t, const char *, int,
 	    const char *, const char *, int64_t);
+int	 store_case_set_confidence(struct store *, int64_t, double);
 int	 store_event_add(struct store *, int64_t, int64_t, const char *,
 	    const char *);
 int64_t	 store_outbox_add(struct store *, const struct store_outmsg *);
@@ -807,6 +812,7 @@ struct case_filter {
 	int		 urgent;	/* -1 any, 0, 1 */
 	int64_t		 from;		/* created_at >= from */
 	int64_t		 to;		/* created_at < to; 0: no bound */
+	const char	*triage;	/* untriaged, triaged */
 	int		 offset;
 	int		 limit;		/* 0: 50; -1: all */
 	int		 oldest_first;
@@ -1008,6 +1014,8 @@ struct httpctx {
 };
 
 /* cases.c: a case as JSON (the CLI's --json and the API) */
+/* json_dumps flag (jansson.h): a confidence of 0.57 printed 0.57 */
+#define CASE_JSON_REAL	JSON_REAL_PRECISION(6)
 struct json_t *case_json(const struct store_caserow *);
 struct json_t *json_text(const char *);
 
@@ -1062,6 +1070,7 @@ enum casefilter_bad {
 	CASEFILTER_FROM,
 	CASEFILTER_TO,
 	CASEFILTER_RANGE,	/* from is after to */
+	CASEFILTER_TRIAGE,
 };
 int	 casefilter_parse(struct case_filter *,
 	    const char *(*)(void *, const char *), void *);
