@@ -92,8 +92,8 @@ casefilter_words(struct case_filter *f,
 
 /*
  * Fills f's filters (status, category, school, urgent, triage, from, to)
- * from the parameters get(arg, name) returns.  f's other members are left as they
- * are; strings in f point into the values or the tables.  Returns
+ * from the parameters get(arg, name) returns.  f's other members are left
+ * as they are; strings in f point into the values or the tables.  Returns
  * CASEFILTER_OK, or the CASEFILTER_* of the first bad parameter.
  */
 int

@@ -1331,9 +1331,9 @@ store_case_search(struct store *st, const struct case_filter *f,
 		(void)strlcpy_checked(order, TRIAGE_QUEUE_ORDER("?10"),
 		    sizeof(order));
 	else
-		(void)snprintf(order, sizeof(order), " c.created_at %s, c.id %s",
-		    f->oldest_first ? "ASC" : "DESC", f->oldest_first ? "ASC" :
-		    "DESC");
+		(void)snprintf(order, sizeof(order), " c.created_at %s,"
+		    " c.id %s", f->oldest_first ? "ASC" : "DESC",
+		    f->oldest_first ? "ASC" : "DESC");
 
 	for (pass = total == NULL; pass < 2; pass++) {
 		if (pass == 0)

@@ -232,8 +232,9 @@ store_triage_set(struct store *st, int64_t case_id, const char *who,
 
 /*
  * Calls cb for each open untriaged case in the triage queue's order
- * (TRIAGE_QUEUE_ORDER): "other" first, then the least sure, then oldest.  The ids are read first
- * (one cursor at a time: cb and the row reads use statements of their own).
+ * (TRIAGE_QUEUE_ORDER): "other" first, then the least sure, then the
+ * oldest.  The ids are read first (one cursor at a time: cb and the row
+ * reads use statements of their own).
  */
 int
 store_triage_queue(struct store *st, int (*cb)(const struct store_caserow *,

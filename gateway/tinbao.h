@@ -175,7 +175,7 @@ struct classification {
 	const char	*category;
 	int		 urgent;
 	int		 many;		/* several pupils affected */
-	double		 confidence;	/* 0..1: how sure the category is */
+	double		 confidence;	/* 0..1: how sure of the category */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
 };
@@ -357,7 +357,7 @@ struct store_case {
 	int64_t		 contact_id;	/* a registered sender */
 	const char	*text;
 	int64_t		 created_at;
-	double		 confidence;	/* 0..1, the classifier's (classify.h) */
+	double		 confidence;	/* 0..1 (classify.h) */
 };
 
 struct store_caserow {
@@ -379,7 +379,7 @@ struct store_caserow {
 	int		 esc_step;
 	int64_t		 esc_at;	/* 0 when none */
 	char		 outcome[256];
-	double		 confidence;	/* 0..1; -1 unknown (before schema 10) */
+	double		 confidence;	/* 0..1; -1 unknown (before 010) */
 	char		 triage[16];	/* untriaged, triaged */
 };
 
@@ -640,15 +640,26 @@ struct ussd_reply {
 	char		 code[8];
 };
 struct ussd;
-int	 ussd_step(const char *, int (*)(const char *, void *), void *,
+/*
+ * What the menu's school step asks (ussd_step): known(code, name, size,
+ * arg) says whether the directory has a school code (1 yes, 0 no, -1
+ * cannot tell: taken as yes) and, when name is not NULL, writes its name;
+ * the classifier (NULL: codes only) reads a school's name as typed.
+ */
+struct ussd_dir {
+	const struct classifier	*classifier;
+	int			(*known)(const char *, char *, size_t,
+				    void *);
+	void			*arg;
+};
+int	 ussd_step(const char *, const struct ussd_dir *,
 	    struct ussd_reply *);
 int	 ussd_format_done(char *, size_t, const char *, const char *);
 struct ussd_sessions;
 struct ussd_sessions *ussd_sessions_new(void);
 void	 ussd_sessions_free(struct ussd_sessions *);
 int	 ussd_request(struct ussd_sessions *, const char *, const char *,
-	    time_t, int (*)(const char *, void *), void *,
-	    struct ussd_reply *);
+	    time_t, const struct ussd_dir *, struct ussd_reply *);
 void	 ussd_session_done(struct ussd_sessions *, const char *, const char *);
 struct ussd *ussd_new(const struct config *, struct router *);
 void	 ussd_free(struct ussd *);

@@ -466,7 +466,8 @@ test_triage_queue_order(void **state)
 	struct fixture		*f = *state;
 	struct case_filter	 cf;
 	struct listed		 q, l;
-	int64_t			 id[7], created[] = { 200, 50, 400, 150, 300, 100 };
+	int64_t			 id[7];
+	int64_t			 created[] = { 200, 50, 400, 150, 300, 100 };
 	struct store_caserow	 row;
 	int			 i;
 
