@@ -14,6 +14,12 @@
  * lost.  Alerts are one SMS of GSM-7 (160 characters) when alert_charset is
  * gsm7: case code, category, school, time, an unaccented excerpt and the
  * NHAN hint; never a reporter's number.
+ *
+ * Not a returned plan (issue 13): routing decides from the store (the
+ * recipients of the school's commune and level, the case's escalation step),
+ * and a step is a compare-and-set on esc_step in the transaction that queues
+ * its alerts, which a plan applied later could not keep.  The text of an
+ * alert is pure code already (route_format_alert).
  */
 #include <stdio.h>
 #include <string.h>
