@@ -206,6 +206,7 @@ enum smscmd_type {
 	SMSCMD_HELP,
 	SMSCMD_FOLLOWUP,	/* <CASE> text */
 	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+	SMSCMD_BADCODE,		/* teacher: a code that is none ("ZZ") */
 };
 
 struct smscmd {
@@ -216,6 +217,8 @@ struct smscmd {
 	const char	*rest_after_pin; /* the same, after a PIN */
 	const char	*category;	/* SMSCMD_CATEGORY */
 	int		 urgent;	/* KC given */
+	int		 code_first;	/* "4EUQ nhan": the code came first */
+	const char	*followup;	/* code_first: the text after the code */
 };
 
 /*
@@ -845,6 +848,49 @@ int	 route_digest(struct store *, const struct config *, int64_t);
 int	 route_alarm(struct store *, const char *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
+
+/*
+ * A gap of the directory (SPEC section 6): shown by `tinbao import`, the
+ * dashboard's directory page and /healthz, never an error.
+ */
+enum dirgap_kind {
+	DIRGAP_NO_POLICE,	/* subject: commune; detail: its schools */
+	DIRGAP_NO_PRINCIPAL,	/* subject: school code; detail: its name */
+	DIRGAP_TWO_ROLES,	/* subject: number; detail: "role, role" */
+};
+struct dirgap {
+	enum dirgap_kind kind;
+	char		 subject[160];
+	char		 detail[256];
+};
+/* meta key: "number\troles" lines of the last contacts import */
+#define DIRGAP_META_TWO_ROLES	"directory_two_roles"
+
+/* store_responders.c: PIN lockout, alerted contacts, directory gaps */
+int	 store_pin_failure_add(struct store *, int64_t, int64_t, int);
+int	 store_pin_failures(struct store *, int64_t, int64_t, int *);
+int	 store_pin_lock(struct store *, int64_t, int64_t, int64_t);
+int64_t	 store_pin_locked_until(struct store *, int64_t, int64_t);
+int	 store_contact_alerted(struct store *, int64_t, int64_t);
+int	 store_contact_sent_since(struct store *, int64_t, const char *,
+	    int64_t);
+int	 store_commune_police(struct store *, const char *, int);
+int	 store_directory_gaps(struct store *,
+	    int (*)(const struct dirgap *, void *), void *);
+void	 dirgap_format(const struct dirgap *, char *, size_t);
+
+/* handlers/pinlock.c: wrong PINs, lockout (SPEC section 4) */
+#define PINLOCK_FAILURES	5	/* wrong PINs ... */
+#define PINLOCK_WINDOW		(15 * 60)	/* ... within this lock ... */
+#define PINLOCK_TIME		(15 * 60)	/* ... for this long */
+#define PINLOCK_ANSWERED	3	/* wrong PINs answered per window */
+int	 pinlock_is_locked(struct msgctx *);
+int	 pinlock_wrong(struct msgctx *, const char *);
+
+/* handlers/h_staff.c: what registered numbers get when nothing else fits */
+int	 staff_is_alerted(const struct msgctx *);
+void	 staff_help(const struct msgctx *, const char *, char *, size_t);
+int	 staff_reply_help(struct msgctx *, const char *);
 
 /* handlers/smscmd.c */
 enum smscmd_type smscmd_parse(const char *, struct smscmd *);
