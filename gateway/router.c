@@ -16,6 +16,9 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
+
+#define OTHER	category_table[CATEGORY_OTHER].code
 
 /* A late part is joined to an incomplete message of at most this age. */
 #define ROUTER_JOIN_WINDOW	(24 * 3600)
@@ -192,8 +195,8 @@ router_reclassify(struct router *r, int64_t case_id, const char *text,
 	    &sc) != 1)
 		cl.school[0] = '\0';
 	alert = cl.urgent && !c.urgent;
-	if (c.reporter_id > 0 && (alert || (strcmp(c.category, "other") == 0 &&
-	    strcmp(cl.category, "other") != 0))) {
+	if (c.reporter_id > 0 && (alert || (strcmp(c.category, OTHER) == 0 &&
+	    strcmp(cl.category, OTHER) != 0))) {
 		if (store_case_set_class(r->store, case_id, cl.category,
 		    cl.urgent || c.urgent, c.school[0] ? c.school : cl.school,
 		    cl.matched, now) == -1)
