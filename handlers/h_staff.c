@@ -112,7 +112,7 @@ staff_help(const struct msgctx *ctx, const char *code, char *buf, size_t sz)
 	}
 	if (strcmp(role, "teacher") == 0) {
 		staff_codes(codes, sizeof(codes), 1);
-		(void)snprintf(buf, sz, "Bao tin: MA [KC] noi dung. %s",
+		(void)snprintf(buf, sz, "Bao tin: MA [KC: khan] noi dung. %s",
 		    codes);
 		if (strlen(buf) > 160) {
 			staff_codes(codes, sizeof(codes), 0);

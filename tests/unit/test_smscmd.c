@@ -205,12 +205,47 @@ test_code_first(void **state)
 	assert_null(cmd.followup);
 }
 
+/* Every role's help is one SMS of plain GSM-7, with and without a PIN. */
+static void
+test_help_one_sms(void **state)
+{
+	static const char	*roles[] = { "police", "bureau", "admin",
+	    "principal", "counselor", "teacher", "commune_committee", NULL };
+	struct msgctx		 ctx;
+	char			 buf[320];
+	const char		*p;
+	size_t			 i;
+	int			 pin, code;
+
+	(void)state;
+	for (i = 0; roles[i] != NULL; i++)
+		for (pin = 0; pin < 2; pin++)
+			for (code = 0; code < 2; code++) {
+				memset(&ctx, 0, sizeof(ctx));
+				ctx.is_contact = 1;
+				(void)strlcpy_checked(ctx.contact.role,
+				    roles[i], sizeof(ctx.contact.role));
+				ctx.contact.has_pin = pin;
+				staff_help(&ctx, code ? "K7QX6Y" : NULL, buf,
+				    sizeof(buf));
+				print_message("%s: %s\n", roles[i], buf);
+				assert_int_equal(handler_sms_parts(buf), 1);
+				assert_true(strlen(buf) <= 160);
+				for (p = buf; *p != '\0'; p++)
+					assert_true(*p >= ' ' && *p <= '~');
+				if (pin && strcmp(roles[i], "teacher") != 0 &&
+				    strcmp(roles[i], "commune_committee") != 0)
+					assert_non_null(strstr(buf, "PIN"));
+			}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_code_first),
+		cmocka_unit_test(test_help_one_sms),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
