@@ -3,7 +3,10 @@
  *
  * The command's front end: it reads the file, has directory.c parse,
  * check and write it (all rows or none), and prints every problem as
- * FILE:LINE: message.
+ * FILE:LINE: message.  After a successful import it prints each gap the
+ * directory has (a commune with schools and no level-1 police, a school
+ * without a principal, one number in two roles) as FILE: warning: ...,
+ * and still exits 0.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,12 +19,24 @@
 #define IMPORT_FILE_MAX		(64 * 1024 * 1024)
 
 static void	import_cmd_error(void *, int, const char *);
+static int	import_cmd_gap(const struct dirgap *, void *);
 
 /* import_parse's errors, as "FILE:LINE: message" on stderr. */
 static void
 import_cmd_error(void *arg, int line, const char *msg)
 {
 	fprintf(stderr, "%s:%d: %s\n", (const char *)arg, line, msg);
+}
+
+/* A directory gap after the import, as "FILE: warning: ..." on stderr. */
+static int
+import_cmd_gap(const struct dirgap *g, void *arg)
+{
+	char	 line[512];
+
+	dirgap_format(g, line, sizeof(line));
+	fprintf(stderr, "%s: warning: %s\n", (const char *)arg, line);
+	return (0);
 }
 
 /* Runs `tinbao import schools|contacts FILE.csv`. */
@@ -82,6 +97,8 @@ cmd_import(struct config *conf, int argc, char **argv)
 		goto out;
 	printf("%s: %zu %s imported\n", path, imf.n, argv[0]);
 	ret = 0;
+	/* The gaps it leaves are warnings: the import is committed. */
+	(void)store_directory_gaps(st, import_cmd_gap, (void *)(uintptr_t)path);
 out:
 	if (errors > 0)
 		fprintf(stderr, "%s: %d problem(s), nothing imported\n",

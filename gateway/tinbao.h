@@ -682,6 +682,9 @@ struct import_file {
 	struct import_entry	*entries;	/* the valid rows */
 	size_t			 n;
 	int			 errors;
+	/* one number in two roles: "number\trole (line), role (line)\n" */
+	char			 two_roles[1024];
+	int			 ntwo_roles;
 };
 int	 import_parse(enum import_kind, const char *, size_t,
 	    void (*)(void *, int, const char *), void *, struct import_file *);
