@@ -4,7 +4,8 @@
 # no case; a teacher's code without details asks for them (with KC the
 # case is opened and alerted); an unknown code lists the codes; a teacher's
 # free text is a teacher's report (no pupil acknowledgement); a teacher's
-# "<CASE> text" about her own case is a follow-up.  A pupil's "<CASE>
+# "<CASE> text" about her own case is a follow-up; a command her role may
+# not use is refused and answered with her help.  A pupil's "<CASE>
 # nhan ..." about her own case is a follow-up, not a refused command.
 . tests/regress/lib.sh
 setup
@@ -65,6 +66,14 @@ wait_count "CN KC alerted" "SELECT 1 FROM outbox o JOIN cases c ON c.id=o.case_i
 send 0911100007 "$cn chay o phong thi nghiem tang 2"
 eq "a follow-up, no new case" "$(ncases)" "1"
 eq "on the case" "$(tb show "$cn" --json | jq '[.timeline[] | select(.type == "followup")] | length')" "1"
+
+# A command the sender's role may not use: refused, and answered.
+send 0911100007 "xong $cn"
+eq "the teacher's XONG refused" "$(tb show "$cn" --json | jq '[.timeline[] | select(.type == "command_refused")] | length')" "1"
+check "and answered with her help" sh -c "printf %s \"\$1\" | grep -q '^Bao tin: MA'" _ "$(last_to +84911100007)"
+send 0911100006 "XONG $cn da xu ly"
+check "the principal's XONG answered" sh -c "printf %s \"\$1\" | grep -q '^TINBAO bao tin'" _ "$(last_to +84911100006)"
+eq "still open" "$(tb show "$cn" --json | jq -r .status)" "open"
 
 # A teacher's free text: a teacher's report, the teacher's reply.
 send 0911100007 "Em Lan lop 6A bi may ban treu choc, giau dep"
