@@ -9,8 +9,9 @@
  * names the teacher, and never goes to the teacher (route.c).
  *
  * A code without details ("bl") opens nothing: the reply asks for them,
- * with an example; with KC ("bl kc") the case is opened and alerted at
- * once, and the reply asks for the details as a follow-up.  A teacher's
+ * with an example; with KC ("bl kc"), or for a category that is always
+ * urgent ("xh"), the case is opened and alerted at once, and the reply
+ * asks for the details as a follow-up.  A teacher's
  * free text, with no code, is classified like a pupil's but stays a
  * teacher's report: attributed to the teacher, the school of the
  * registration, a teacher's reply (not the pupils' acknowledgement).
@@ -78,7 +79,8 @@ teacher_handle(struct msgctx *ctx)
 	 */
 	report_classify(ctx, &cl);
 	cat = category_get(coded ? ctx->cmd.category : cl.category);
-	if (coded && !ctx->cmd.urgent && text_is_blank(ctx->cmd.rest))
+	if (coded && !ctx->cmd.urgent && !category_is_urgent(cat, 0, 0) &&
+	    text_is_blank(ctx->cmd.rest))
 		return (teacher_ask_details(ctx, cat));
 	memset(&c, 0, sizeof(c));
 	c.category = cat->code;
@@ -105,7 +107,7 @@ teacher_handle(struct msgctx *ctx)
 		return (-1);
 	if (text_is_blank(ctx->cmd.rest))
 		(void)snprintf(reply, sizeof(reply), "Da nhan bao cao %s (%s "
-		    "KC), da bao cong an. Gui ngay chi tiet: %s <chuyen gi, "
+		    "KC), da gui canh bao. Gui ngay chi tiet: %s <chuyen gi, "
 		    "lop, o dau>.", c.code, cat->teacher, c.code);
 	else
 		(void)snprintf(reply, sizeof(reply), "Da nhan bao cao %s (%s%s)"

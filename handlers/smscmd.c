@@ -247,6 +247,8 @@ smscmd_case(const struct smscmd_word *w, int n, struct smscmd *cmd)
 		return (SMSCMD_NONE);
 	if ((v = smscmd_glued(w[i].w, &code_first, cmd->code,
 	    sizeof(cmd->code))) != -1) {
+		if (code_first)
+			cmd->followup = smscmd_after(w[i].end);
 		i++;
 	} else if ((v = smscmd_verb_at(w, n, i, &used)) != -1) {
 		/* VERB CODE */

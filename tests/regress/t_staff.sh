@@ -89,4 +89,12 @@ pc=$(newest)
 send 0987400001 "$pc nhan them: no lai danh em"
 eq "the pupil's follow-up" "$(tb show "$pc" --json | jq '[.timeline[] | select(.type == "followup")] | length')" "1"
 eq "no command refused" "$(tb show "$pc" --json | jq '[.timeline[] | select(.type == "command_refused")] | length')" "0"
+
+# A code that is always urgent, alone: opened and alerted, details asked.
+before=$(ncases)
+send 0911100007 "xh"
+eq "xh alone opens a case" "$(ncases)" "$((before + 1))"
+xh=$(newest)
+eq "urgent sexual abuse" "$(tb show "$xh" --json | jq -r '[.category, .urgent] | join(" ")')" "sexual_abuse true"
+check "details asked" sh -c "printf %s \"\$1\" | grep -q 'Gui ngay chi tiet: $xh'" _ "$(last_to +84911100007)"
 finish

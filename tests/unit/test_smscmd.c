@@ -200,6 +200,9 @@ test_code_first(void **state)
 	assert_int_equal(smscmd_parse("4EUQ nhan duoc roi", &cmd), NHAN);
 	assert_int_equal(cmd.code_first, 1);
 	assert_string_equal(cmd.followup, "nhan duoc roi");
+	assert_int_equal(smscmd_parse("4EUQnhan roi", &cmd), NHAN);
+	assert_int_equal(cmd.code_first, 1);
+	assert_string_equal(cmd.followup, "roi");
 	assert_int_equal(smscmd_parse("nhan 4EUQ", &cmd), NHAN);
 	assert_int_equal(cmd.code_first, 0);
 	assert_null(cmd.followup);
