@@ -28,8 +28,10 @@
  *   contact who opened the case); answering an open case acknowledges it.
  *   A reporter who sent STOP gets nothing: the relay is recorded and a
  *   "reply_suppressed" event says why nothing left.
- * - A close needs an outcome of 1 to CASEACT_OUTCOME_CHARS characters (at
- *   most CASEACT_OUTCOME_BYTES bytes, what a case row keeps).
+ * - A close takes an optional outcome (SPEC section 4: XONG <CASE>
+ *   [outcome]) of at most CASEACT_OUTCOME_CHARS characters (at most
+ *   CASEACT_OUTCOME_BYTES bytes, what a case row keeps); an officer who
+ *   closes in a hurry is not sent back for one.
  * - A refused action writes nothing: no state, no timeline event, no audit
  *   row (the door logs it and answers).  An action that is done writes its
  *   state, its timeline events, the SMS it queues and its audit row in one
@@ -49,6 +51,7 @@
 struct caseact_entry {
 	const char	*name;		/* URL segment; "case.NAME" in audit */
 	const char	*text_name;	/* what the text is, "" none needed */
+	int		 optional;	/* the text may be left out */
 	size_t		 max_chars;
 	size_t		 max_bytes;
 	int		(*exec)(const struct caseact *,
@@ -68,6 +71,7 @@ static const struct caseact_entry caseact_table[CASEACT_NTYPES] = {
 	    .max_chars = CASEACT_REPLY_CHARS,
 	    .max_bytes = CASEACT_REPLY_BYTES, .exec = caseact_reply },
 	[CASEACT_CLOSE] = { .name = "close", .text_name = "outcome",
+	    .optional = 1,
 	    .max_chars = CASEACT_OUTCOME_CHARS,
 	    .max_bytes = CASEACT_OUTCOME_BYTES, .exec = caseact_close },
 };
@@ -130,7 +134,7 @@ caseact_check(enum caseact_type type, const char *text)
 	if (e->text_name[0] == '\0')
 		return (CASEACT_DONE);
 	if (text == NULL || text_is_blank(text))
-		return (CASEACT_NO_TEXT);
+		return (e->optional ? CASEACT_DONE : CASEACT_NO_TEXT);
 	len = strlen(text);
 	if (!utf8_is_valid(text, len))
 		return (CASEACT_BAD_TEXT);
@@ -319,15 +323,21 @@ caseact_reply(const struct caseact *a, const struct store_caserow *c)
 static int
 caseact_close(const struct caseact *a, const struct store_caserow *c)
 {
-	char	*detail = NULL, sms[300];
-	int	 r;
+	const char	*outcome = a->text;
+	char		*detail = NULL, sms[300];
+	int		 r;
 
-	if ((r = store_case_close(a->store, c->id, a->text, a->contact_id,
+	if (outcome != NULL && text_is_blank(outcome))
+		outcome = NULL;
+	if ((r = store_case_close(a->store, c->id, outcome, a->contact_id,
 	    a->now)) == -1)
 		return (CASEACT_ERROR);
 	if (r == 0)
 		return (CASEACT_CLOSED);	/* closed since it was read */
-	(void)xasprintf(&detail, "by=%s outcome=%s", a->actor, a->text);
+	if (outcome != NULL)
+		(void)xasprintf(&detail, "by=%s outcome=%s", a->actor, outcome);
+	else
+		(void)xasprintf(&detail, "by=%s", a->actor);
 	r = store_event_add(a->store, c->id, a->now, "closed", detail);
 	free(detail);
 	if (r == -1)
