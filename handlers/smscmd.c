@@ -13,7 +13,7 @@
  * ("ok da nhan 4EUQ"), the verb after the code ("4EUQ nhan", "4EUQ da
  * xong roi"), "ok" as the verb ("4EUQ ok"), and a missing space
  * ("nhan4euq", "4euqnhan", "blkc").  The PIN follows the code, or the verb
- * when the code came first ("4EUQ nhan 4821").  What stays ambiguous is
+ * when the code came first ("4EUQ nhan 4821", "4EUQ 4821 nhan").  What stays ambiguous is
  * not a command: two case codes ("nhan 4EUQ 3RFY"), a code that cannot be
  * one (an O, a 1, no digit), a verb without a code.
  *
@@ -239,7 +239,7 @@ smscmd_verb_at(const struct smscmd_word *w, int n, int i, int *used)
 static int
 smscmd_case(const struct smscmd_word *w, int n, struct smscmd *cmd)
 {
-	int	 v, ok = 0, i = 0, j, used, code_first = 0;
+	int	 v, ok = 0, i = 0, j, used, code_first = 0, pin = -1;
 
 	for (; i < n && smscmd_in(w[i].w, smscmd_fillers); i++)
 		ok |= strncmp(w[i].w, "OK", 2) == 0;
@@ -265,7 +265,13 @@ smscmd_case(const struct smscmd_word *w, int n, struct smscmd *cmd)
 		j = i;
 		for (i++; i < n && smscmd_in(w[i].w, smscmd_fillers); i++)
 			ok |= strncmp(w[i].w, "OK", 2) == 0;
-		if ((v = smscmd_verb_at(w, n, i, &used)) != -1)
+		/* "4EUQ 4821 nhan": the PIN between code and verb. */
+		if (i + 1 < n && smscmd_is_pin(w[i].w) &&
+		    smscmd_verb_at(w, n, i + 1, &used) != -1) {
+			pin = i++;
+			v = smscmd_verb_at(w, n, i, &used);
+			i += used;
+		} else if ((v = smscmd_verb_at(w, n, i, &used)) != -1)
 			i += used;
 		else if (ok && (i == n || smscmd_is_pin(w[i].w)))
 			v = smscmd_verb("NHAN", SMSCMD_F_CASE);
@@ -278,7 +284,11 @@ smscmd_case(const struct smscmd_word *w, int n, struct smscmd *cmd)
 		return (SMSCMD_NONE);
 	cmd->code_first = code_first;
 	cmd->rest = cmd->rest_after_pin = smscmd_after(w[i - 1].end);
-	if (i < n && smscmd_is_pin(w[i].w)) {
+	if (pin != -1) {
+		/* rest keeps the PIN: it is where a PIN-less sender's text is. */
+		(void)strlcpy_checked(cmd->pin, w[pin].w, sizeof(cmd->pin));
+		cmd->rest = w[pin].start;
+	} else if (i < n && smscmd_is_pin(w[i].w)) {
 		(void)strlcpy_checked(cmd->pin, w[i].w, sizeof(cmd->pin));
 		cmd->rest_after_pin = smscmd_after(w[i].end);
 		i++;

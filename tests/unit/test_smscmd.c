@@ -72,6 +72,8 @@ static const struct smscmd_case cases[] = {
 	{ "nhan k7qx, 4821.", NHAN, "K7QX", "4821", 0, "" },
 	{ "K7QX nhan 4821", NHAN, "K7QX", "4821", 0, "" },
 	{ "nhan4euq 4821", NHAN, "4EUQ", "4821", 0, "" },
+	{ "4EUQ 4821 nhan", NHAN, "4EUQ", "4821", 0, "" },
+	{ "4EUQ 4821 xong da ve nha", XONG, "4EUQ", "4821", 0, "da ve nha" },
 	{ "ok da nhan 4EUQ 123456", NHAN, "4EUQ", "123456", 0, "" },
 	{ "TT 4EUQ 4821", TT, "4EUQ", "4821", 0, "" },
 	/* TL: the rest is the reply. */
