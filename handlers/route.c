@@ -3,17 +3,23 @@
  *
  * An urgent case is alerted at once (step 1) to the level-1 police of the
  * school's commune (every level-1 police contact when no school is known),
- * the school's principal and the Bureau's level-1 contact; self harm (the
- * categories with CATEGORY_F_COUNSELOR) also to the school's counselor.  When nobody answers NHAN within ack_timeout, the
- * next step alerts the level-2 police of the commune and of the district and
- * the level-2 Bureau contact, and so on up to level 3.
+ * the school's principal and the Bureau's level-1 contact, queued in that
+ * order so that the police, who can act, get theirs first on a one-modem
+ * outbox; self harm (the categories with CATEGORY_F_COUNSELOR) also to the
+ * school's counselor.  A commune with schools and no level-1 police has its
+ * level-2 police (and the district's) alerted at once, first.  The contact
+ * who made the report (a counselor, a principal) is never alerted about it.
+ * When nobody answers NHAN within ack_timeout, the next step alerts the
+ * level-2 police of the commune and of the district and the level-2 Bureau
+ * contact, and so on up to level 3.
  *
  * The timer is a column of the case (esc_at), so a restart re-arms it, and
  * a step is taken with a compare-and-set on esc_step inside the same
  * transaction that queues its alerts, so it is never taken twice and never
  * lost.  Alerts are one SMS of GSM-7 (160 characters) when alert_charset is
  * gsm7: case code, category, school, time, an unaccented excerpt and the
- * NHAN hint; never a reporter's number.
+ * NHAN hint ("NHAN CODE <PIN>" for a recipient who has a PIN: the word,
+ * never the PIN); never a reporter's number.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +47,6 @@ struct route_arg {
 	const char		*text_pin;	/* the hint with <PIN> */
 	int			 step;
 	int			 police_only;	/* level 2 at once: police */
-	int			 police;	/* police alerted */
 	int64_t			 now;
 	int			 n;
 	int			 failed;
@@ -124,8 +129,6 @@ route_send_cb(const struct contact *to, void *arg)
 		return (-1);
 	}
 	ra->n++;
-	if (strcmp(to->role, "police") == 0)
-		ra->police++;
 	return (0);
 }
 
@@ -227,11 +230,12 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	ra.text_pin = text_pin;
 	ra.step = step;
 	ra.now = now;
-	r = store_route_recipients(st, step, commune, school,
-	    category_has_counselor(c.category), route_send_cb, &ra);
-	if (r != -1 && !ra.failed && step == 1 && commune != NULL &&
-	    route_level2_police(st, &ra, commune, school) == -1)
-		r = -1;
+	/* Police first, even when they are level 2 (see the top). */
+	r = step == 1 && commune != NULL ? route_level2_police(st, &ra,
+	    commune, school) : 0;
+	if (r != -1 && !ra.failed)
+		r = store_route_recipients(st, step, commune, school,
+		    category_has_counselor(c.category), route_send_cb, &ra);
 	if (r == -1 || ra.failed) {
 		store_caserow_free(&c);
 		return (-1);

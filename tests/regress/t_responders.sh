@@ -81,6 +81,7 @@ tt=$(newest)
 eq "the township's school" "$(case_of "$tt" school)" "TT3"
 WAIT=40 wait_count "district level-2 police alerted at once" "SELECT 1 FROM outbox o JOIN cases c ON c.id=o.case_id WHERE c.code='$tt' AND o.kind='alert' AND o.number='+84911100004' AND o.status IN ('sent', 'delivered')" 1
 eq "the timeline says why" "$(tb show "$tt" --json | jq '[.timeline[] | select(.type == "alert_level2_now")] | length')" "1"
+eq "the police still first" "$(sql "SELECT group_concat(number, ' ') FROM (SELECT o.number FROM outbox o JOIN cases c ON c.id=o.case_id WHERE c.code='$tt' AND o.kind='alert' ORDER BY o.id)")" "+84911100004 +84911100009"
 eq "still at step 1" "$(sql "SELECT esc_step FROM cases WHERE code='$tt'")" "1"
 
 # 7. A counselor who reports self harm is not alerted about her own report.
