@@ -50,7 +50,7 @@ followup_match(const struct msgctx *ctx)
 	int			 mine;
 
 	if (ctx->cmd.type != SMSCMD_FOLLOWUP && !(ctx->cmd.code_first &&
-	    !ctx->is_contact))
+	    !ctx->is_contact && ctx->cmd.type != SMSCMD_KC))
 		return (0);
 	if (ctx->reporter_id <= 0 && !ctx->is_contact)
 		return (0);

@@ -22,6 +22,7 @@
 extern const struct handler handler_pinlock;
 extern const struct handler handler_command;
 extern const struct handler handler_keyword;
+extern const struct handler handler_selfesc;	/* triage: KC <CASE> */
 extern const struct handler handler_followup;
 extern const struct handler handler_teacher;
 extern const struct handler handler_staff;
@@ -32,6 +33,7 @@ const struct handler *handlers[] = {
 	&handler_followup,	/* before command: a reporter's "4EUQ nhan" */
 	&handler_command,
 	&handler_keyword,
+	&handler_selfesc,
 	&handler_teacher,
 	&handler_staff,		/* a registered number's anything else */
 	&handler_report,

@@ -47,6 +47,9 @@ static const struct {
 	{ .word = "START", .type = SMSCMD_START, .flags = SMSCMD_F_ALONE },
 	{ .word = "HD", .type = SMSCMD_HELP, .flags = SMSCMD_F_ALONE },
 	{ .word = "HELP", .type = SMSCMD_HELP, .flags = SMSCMD_F_ALONE },
+	/* A reporter's self-escalation (h_selfesc.c): a case code must follow. */
+	{ .word = "KC", .type = SMSCMD_KC, .flags = SMSCMD_F_CASE },
+	{ .word = "GAP", .type = SMSCMD_KC, .flags = SMSCMD_F_CASE },
 };
 
 /* Words a hurried "yes, got it" puts around a command: ok, đã, rồi. */

@@ -100,6 +100,11 @@ static const struct smscmd_case cases[] = {
 	{ "tt: 4euq?", TT, "4EUQ", NULL, 0, "" },
 	{ "4EUQ tt", TT, "4EUQ", NULL, 0, "" },
 	{ "tt4euq", TT, "4EUQ", NULL, 0, "" },
+	/* A reporter's self-escalation (h_selfesc.c), as forgiving. */
+	{ "KC 4EUQ", SMSCMD_KC, "4EUQ", NULL, 0, "" },
+	{ "gấp: 4euq!", SMSCMD_KC, "4EUQ", NULL, 0, "" },
+	{ "4EUQ kc", SMSCMD_KC, "4EUQ", NULL, 0, "" },
+	{ "KC cứu em với", N, NULL, NULL, 0, NULL },
 	/* A pupil's follow-up: a code first, then text. */
 	{ "4EUQ nó lại đánh em", FU, "4EUQ", NULL, 0, "nó lại đánh em" },
 	{ "#4euq: em o nha xe", FU, "4EUQ", NULL, 0, "em o nha xe" },
