@@ -212,6 +212,7 @@ enum smscmd_type {
 	SMSCMD_HELP,
 	SMSCMD_FOLLOWUP,	/* <CASE> text */
 	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+	SMSCMD_BADCODE,		/* teacher: a code that is none ("ZZ") */
 	SMSCMD_KC,		/* reporter: KC <CASE> / GAP <CASE> */
 };
 
@@ -223,6 +224,8 @@ struct smscmd {
 	const char	*rest_after_pin; /* the same, after a PIN */
 	const char	*category;	/* SMSCMD_CATEGORY */
 	int		 urgent;	/* KC given */
+	int		 code_first;	/* "4EUQ nhan": the code came first */
+	const char	*followup;	/* code_first: the text after the code */
 };
 
 /*
@@ -708,6 +711,9 @@ struct import_file {
 	struct import_entry	*entries;	/* the valid rows */
 	size_t			 n;
 	int			 errors;
+	/* one number in two roles: "number\trole (line), role (line)\n" */
+	char			 two_roles[1024];
+	int			 ntwo_roles;
 };
 /* One directory row, checked as the CSV import checks it. */
 #define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
@@ -719,6 +725,27 @@ struct import_file {
 
 /* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
 struct sdnotify;
+
+/* dirgap.c: a gap of the directory (SPEC section 6): shown by `tinbao
+ * import`, the dashboard's directory page and /healthz, never an error. */
+enum dirgap_kind {
+	DIRGAP_NO_POLICE,	/* subject: commune; detail: its schools */
+	DIRGAP_NO_PRINCIPAL,	/* subject: school code; detail: its name */
+	DIRGAP_TWO_ROLES,	/* subject: number; detail: "role, role" */
+};
+struct dirgap {
+	enum dirgap_kind kind;
+	char		 subject[160];
+	char		 detail[256];
+};
+/* meta key: "number\troles" lines of the last contacts import */
+#define DIRGAP_META_TWO_ROLES	"directory_two_roles"
+
+/* handlers/pinlock.c: wrong PINs, lockout (SPEC section 4) */
+#define PINLOCK_FAILURES	5	/* wrong PINs ... */
+#define PINLOCK_WINDOW		(15 * 60)	/* ... within this lock ... */
+#define PINLOCK_TIME		(15 * 60)	/* ... for this long */
+#define PINLOCK_ANSWERED	3	/* wrong PINs answered per window */
 
 /* ---------------------------------------------------------- prototypes */
 
@@ -831,6 +858,15 @@ int	 cmd_classify(struct config *, int, char **);
 
 /* handlers/accused.c: does a report name school staff as the one who hurts */
 int	 accused_is_staff(const char *, char *, size_t);
+
+/* handlers/pinlock.c */
+int	 pinlock_is_locked(struct msgctx *);
+int	 pinlock_wrong(struct msgctx *, const char *);
+
+/* handlers/h_staff.c: what registered numbers get when nothing else fits */
+int	 staff_is_alerted(const struct msgctx *);
+void	 staff_help(const struct msgctx *, const char *, char *, size_t);
+int	 staff_reply_help(struct msgctx *, const char *);
 
 /* handlers/route.c */
 int	 route_alert(struct store *, const struct config *, int64_t, int,
@@ -1010,6 +1046,18 @@ int	 store_triage_set(struct store *, int64_t, const char *, const char *,
 int	 store_triage_queue(struct store *, int (*)(const struct
 	    store_caserow *, const struct triage_row *, void *), void *);
 
+/* store_responders.c: PIN lockout, alerted contacts, directory gaps */
+int	 store_pin_failure_add(struct store *, int64_t, int64_t, int);
+int	 store_pin_failures(struct store *, int64_t, int64_t, int *);
+int	 store_pin_lock(struct store *, int64_t, int64_t, int64_t);
+int64_t	 store_pin_locked_until(struct store *, int64_t, int64_t);
+int	 store_contact_alerted(struct store *, int64_t, int64_t);
+int	 store_contact_sent_since(struct store *, int64_t, const char *,
+	    int64_t);
+int	 store_commune_police(struct store *, const char *, int);
+int	 store_directory_gaps(struct store *,
+	    int (*)(const struct dirgap *, void *), void *);
+
 /* store_stats.c */
 int	 store_stats_groups(struct store *, int64_t, int64_t, int,
 	    int (*)(const struct stats_row *, void *), void *);
@@ -1072,6 +1120,9 @@ void	 stats_count(const struct stats_set *, size_t, int, char *, size_t);
 size_t	 stats_width(const char *);
 void	 stats_write_csv(const struct stats_set *, FILE *);
 struct json_t *stats_json(const struct stats_set *);
+
+/* dirgap.c */
+void	 dirgap_format(const struct dirgap *, char *, size_t);
 
 /* directory.c */
 int	 import_parse(enum import_kind, const char *, size_t,
