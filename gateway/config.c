@@ -104,6 +104,17 @@ static void	 config_section(struct parse *, char *, int);
 static int	 config_value(struct parse *, char *, int, const char *,
 		    char **);
 static void	 config_set(struct parse *, size_t, const char *, int);
+static int	 config_seen(struct parse *, size_t, int);
+static void	 config_set_string(struct parse *, const struct option *,
+		    const char *, int);
+static void	 config_set_duration(struct parse *, const struct option *,
+		    const char *, int);
+static void	 config_set_enum(struct parse *, const struct option *,
+		    const char *, int);
+static void	 config_set_bool(struct parse *, const struct option *,
+		    const char *, int);
+static void	 config_set_int(struct parse *, const struct option *,
+		    const char *, int);
 static void	 config_finish(struct parse *);
 static int	 section_find(const char *);
 static int	 option_find(const char *, const char *);
@@ -639,116 +650,169 @@ config_value(struct parse *p, char *s, int lineno, const char *key,
 	return (0);
 }
 
+/*
+ * Notes that option i is set on lineno; -1 (reported) when it, or another
+ * name for it, was set before.
+ */
+static int
+config_seen(struct parse *p, size_t i, int lineno)
+{
+	const struct option	*o = &options[i];
+	size_t			 canon = option_canonical(i);
+
+	if (p->opt_line[canon] != 0 && canon != i) {
+		config_error(p, lineno, "duplicate key \"%s\" (another "
+		    "name for \"%s\", first set on line %d)", o->name,
+		    options[canon].name, p->opt_line[canon]);
+		return (-1);
+	}
+	if (p->opt_line[canon] != 0) {
+		config_error(p, lineno, "duplicate key \"%s\" (first "
+		    "set on line %d)", o->name, p->opt_line[canon]);
+		return (-1);
+	}
+	p->opt_line[canon] = lineno;
+	return (0);
+}
+
+/* OPT_STRING and OPT_PATH: checked, then kept (a path made absolute). */
+static void
+config_set_string(struct parse *p, const struct option *o, const char *value,
+    int lineno)
+{
+	char	 why[256];
+	char	*field = (char *)p->conf + o->off;
+
+	if (o->check != NULL && o->check(value, why, sizeof(why)) == -1) {
+		config_error(p, lineno, "%s: %s", o->name, why);
+		return;
+	}
+	if (o->flags & OPT_F_PASS)
+		return;
+	free(*(char **)field);
+	if (o->type == OPT_PATH)
+		*(char **)field = path_join(p->conf->dir, value);
+	else
+		*(char **)field = xstrdup(value);
+}
+
+static void
+config_set_duration(struct parse *p, const struct option *o,
+    const char *value, int lineno)
+{
+	char	 lo[32], hi[32];
+	int	 rc, secs = 0;
+
+	if ((rc = config_parse_duration(value, &secs)) == -1 &&
+	    errno == EINVAL) {
+		config_error(p, lineno, "%s: \"%s\" is not a duration "
+		    "(expected a whole number and a unit s, m, h or d, "
+		    "e.g. 30s or 10m)", o->name, value);
+		return;
+	}
+	if (rc == -1 || secs < o->min || secs > o->max) {
+		duration_format(o->min, lo, sizeof(lo));
+		duration_format(o->max, hi, sizeof(hi));
+		config_error(p, lineno, "%s: %s is out of range (%s to "
+		    "%s)", o->name, value, lo, hi);
+		return;
+	}
+	*(int *)((char *)p->conf + o->off) = secs;
+}
+
+/* OPT_ENUM: one of the names, in any case; the error lists them all. */
+static void
+config_set_enum(struct parse *p, const struct option *o, const char *value,
+    int lineno)
+{
+	const struct opt_enum	*e;
+	char			 why[256];
+	size_t			 len = 0;
+	int			 n;
+
+	for (e = o->enums; e->name != NULL; e++) {
+		if (strcasecmp(e->name, value) == 0) {
+			if (!(o->flags & OPT_F_PASS))
+				*(int *)((char *)p->conf + o->off) = e->value;
+			return;
+		}
+	}
+	why[0] = '\0';
+	for (e = o->enums; e->name != NULL; e++) {
+		n = snprintf(why + len, sizeof(why) - len, "%s%s",
+		    e == o->enums ? "" : ", ", e->name);
+		if (n < 0 || (size_t)n >= sizeof(why) - len)
+			break;	/* a shorter list still helps */
+		len += (size_t)n;
+	}
+	config_error(p, lineno, "%s: \"%s\" is not one of: %s",
+	    o->name, value, why);
+}
+
+static void
+config_set_bool(struct parse *p, const struct option *o, const char *value,
+    int lineno)
+{
+	int	 n;
+
+	if (strcasecmp(value, "yes") == 0 ||
+	    strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
+		n = 1;
+	else if (strcasecmp(value, "no") == 0 ||
+	    strcasecmp(value, "false") == 0 || strcmp(value, "0") == 0)
+		n = 0;
+	else {
+		config_error(p, lineno, "%s: \"%s\" is not a boolean "
+		    "(expected yes or no)", o->name, value);
+		return;
+	}
+	if (!(o->flags & OPT_F_PASS))
+		*(int *)((char *)p->conf + o->off) = n;
+}
+
+static void
+config_set_int(struct parse *p, const struct option *o, const char *value,
+    int lineno)
+{
+	long long	 v = 0;
+	const char	*q;
+
+	for (q = value; *q >= '0' && *q <= '9' && v <= INT_MAX; q++)
+		v = v * 10 + (*q - '0');
+	if (q == value || *q != '\0' || v < o->min || v > o->max) {
+		config_error(p, lineno, "%s: \"%s\" is not a whole "
+		    "number from %d to %d", o->name, value, o->min,
+		    o->max);
+		return;
+	}
+	*(int *)((char *)p->conf + o->off) = (int)v;
+}
+
 /* Checks one value and stores it; line 0 is a built-in default. */
 static void
 config_set(struct parse *p, size_t i, const char *value, int lineno)
 {
 	const struct option	*o = &options[i];
-	const struct opt_enum	*e;
-	char			 why[256], lo[32], hi[32];
-	char			*field = (char *)p->conf + o->off;
-	size_t			 canon, len;
-	int			 n, rc, secs = 0;
 
-	if (lineno > 0) {
-		canon = option_canonical(i);
-		if (p->opt_line[canon] != 0 && canon != i) {
-			config_error(p, lineno, "duplicate key \"%s\" (another "
-			    "name for \"%s\", first set on line %d)", o->name,
-			    options[canon].name, p->opt_line[canon]);
-			return;
-		}
-		if (p->opt_line[canon] != 0) {
-			config_error(p, lineno, "duplicate key \"%s\" (first "
-			    "set on line %d)", o->name, p->opt_line[canon]);
-			return;
-		}
-		p->opt_line[canon] = lineno;
-	}
-
+	if (lineno > 0 && config_seen(p, i, lineno) == -1)
+		return;
 	switch (o->type) {
 	case OPT_STRING:
 	case OPT_PATH:
-		if (o->check != NULL && o->check(value, why, sizeof(why)) ==
-		    -1) {
-			config_error(p, lineno, "%s: %s", o->name, why);
-			return;
-		}
-		if (o->flags & OPT_F_PASS)
-			return;
-		free(*(char **)field);
-		if (o->type == OPT_PATH)
-			*(char **)field = path_join(p->conf->dir, value);
-		else
-			*(char **)field = xstrdup(value);
-		return;
+		config_set_string(p, o, value, lineno);
+		break;
 	case OPT_DURATION:
-		if ((rc = config_parse_duration(value, &secs)) == -1 &&
-		    errno == EINVAL) {
-			config_error(p, lineno, "%s: \"%s\" is not a duration "
-			    "(expected a whole number and a unit s, m, h or d, "
-			    "e.g. 30s or 10m)", o->name, value);
-			return;
-		}
-		if (rc == -1 || secs < o->min || secs > o->max) {
-			duration_format(o->min, lo, sizeof(lo));
-			duration_format(o->max, hi, sizeof(hi));
-			config_error(p, lineno, "%s: %s is out of range (%s to "
-			    "%s)", o->name, value, lo, hi);
-			return;
-		}
-		*(int *)field = secs;
-		return;
+		config_set_duration(p, o, value, lineno);
+		break;
 	case OPT_ENUM:
-		for (e = o->enums; e->name != NULL; e++) {
-			if (strcasecmp(e->name, value) == 0) {
-				if (!(o->flags & OPT_F_PASS))
-					*(int *)field = e->value;
-				return;
-			}
-		}
-		len = 0;
-		why[0] = '\0';
-		for (e = o->enums; e->name != NULL; e++) {
-			n = snprintf(why + len, sizeof(why) - len, "%s%s",
-			    e == o->enums ? "" : ", ", e->name);
-			if (n < 0 || (size_t)n >= sizeof(why) - len)
-				break;	/* a shorter list still helps */
-			len += (size_t)n;
-		}
-		config_error(p, lineno, "%s: \"%s\" is not one of: %s",
-		    o->name, value, why);
-		return;
+		config_set_enum(p, o, value, lineno);
+		break;
 	case OPT_BOOL:
-		if (strcasecmp(value, "yes") == 0 ||
-		    strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
-			n = 1;
-		else if (strcasecmp(value, "no") == 0 ||
-		    strcasecmp(value, "false") == 0 || strcmp(value, "0") == 0)
-			n = 0;
-		else {
-			config_error(p, lineno, "%s: \"%s\" is not a boolean "
-			    "(expected yes or no)", o->name, value);
-			return;
-		}
-		if (!(o->flags & OPT_F_PASS))
-			*(int *)field = n;
-		return;
-	case OPT_INT: {
-		long long	 v = 0;
-		const char	*q;
-
-		for (q = value; *q >= '0' && *q <= '9' && v <= INT_MAX; q++)
-			v = v * 10 + (*q - '0');
-		if (q == value || *q != '\0' || v < o->min || v > o->max) {
-			config_error(p, lineno, "%s: \"%s\" is not a whole "
-			    "number from %d to %d", o->name, value, o->min,
-			    o->max);
-			return;
-		}
-		*(int *)field = (int)v;
-		return;
-	}
+		config_set_bool(p, o, value, lineno);
+		break;
+	case OPT_INT:
+		config_set_int(p, o, value, lineno);
+		break;
 	}
 }
 

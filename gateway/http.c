@@ -5,7 +5,9 @@
  * owns evhttp: it binds [http] listen (port 0 takes any free port, which
  * the tests use; the chosen address is logged), sets a body limit and a
  * timeout on every connection, and dispatches by path through one table.
- * It serves /healthz (200 when the store answers and a transport is up,
+ * Everything else is mounted by its owner with http_mount (the dashboard,
+ * the API, Kannel's callbacks, the USSD menu): this file knows none of
+ * them.  It serves /healthz (200 when the store answers and a transport is up,
  * 503 with the reasons otherwise) and /metrics (Prometheus text format).
  * Every value it prints is a count or a state: never a number or a text.
  */
@@ -28,9 +30,10 @@
 #define HTTP_TIMEOUT	30
 #define HTTP_MOUNTS_MAX	8
 
-/* A subtree served by another module (the dashboard, the API). */
+/* A path or subtree served by another module. */
 struct http_mount {
 	const char	*prefix;
+	int		 methods;	/* EVHTTP_REQ_*, 0: any */
 	http_handler	 serve;
 	void		*arg;
 };
@@ -39,8 +42,6 @@ struct http {
 	struct evhttp			*evh;
 	struct evhttp_bound_socket	*bound;
 	struct status			*status;
-	struct kannel			*kannel;
-	struct ussd			*ussd;
 	struct http_mount		 mounts[HTTP_MOUNTS_MAX];
 	int				 nmounts;
 	char				 addr[128];
@@ -56,109 +57,43 @@ static void	http_healthz(struct http *, struct evhttp_request *);
 static void	http_metrics(struct http *, struct evhttp_request *);
 static void	http_dispatch(struct evhttp_request *, void *);
 static void	http_error(struct evhttp_request *, int, const char *);
-static void	http_kannel_mo(struct http *, struct evhttp_request *);
-static void	http_kannel_dlr(struct http *, struct evhttp_request *);
-static void	http_ussd(struct http *, struct evhttp_request *);
 
 static const struct http_route http_routes[] = {
 	{ .path = "/healthz", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
 	  .serve = http_healthz },
 	{ .path = "/metrics", .methods = EVHTTP_REQ_GET,
 	  .serve = http_metrics },
-	{ .path = "/kannel/mo", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
-	  .serve = http_kannel_mo },
-	{ .path = "/kannel/dlr", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
-	  .serve = http_kannel_dlr },
-	{ .path = "/ussd", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
-	  .serve = http_ussd },
 };
 
 /*
- * Hands every path under prefix to serve, unless a fixed route above takes
- * it.  The longest matching prefix wins, so "/" can be the dashboard while
- * "/api/v1/" is the API.
+ * Hands a path to serve: every path under prefix when it ends in '/',
+ * else that path alone; unless a fixed route above takes it.  The longest
+ * matching prefix wins, so "/" can be the dashboard while "/api/v1/" is
+ * the API.  methods (EVHTTP_REQ_*) are those the mount takes, 0 any: the
+ * others are answered 405.
  */
 void
-http_mount(struct http *h, const char *prefix, http_handler serve, void *arg)
+http_mount(struct http *h, const char *prefix, int methods,
+    http_handler serve, void *arg)
 {
 	if (h->nmounts == HTTP_MOUNTS_MAX)
 		fatalx("http: too many mounts");
 	h->mounts[h->nmounts].prefix = prefix;
+	h->mounts[h->nmounts].methods = methods;
 	h->mounts[h->nmounts].serve = serve;
 	h->mounts[h->nmounts].arg = arg;
 	h->nmounts++;
 }
 
-/* Returns this listener's address as host:port, for logs and tests. */
-const char *
-http_address(struct http *h)
-{
-	return (h->addr);
-}
-
-/* Routes Kannel's callbacks to the transport, when there is one. */
-void
-http_set_kannel(struct http *h, struct kannel *k)
-{
-	h->kannel = k;
-}
-
-/* Routes the USSD aggregator's callback to the menu, when there is one. */
-void
-http_set_ussd(struct http *h, struct ussd *u)
-{
-	h->ussd = u;
-}
-
-/* The aggregator is remote: ussd.c checks its token, not its address. */
-static void
-http_ussd(struct http *h, struct evhttp_request *req)
-{
-	if (h->ussd == NULL)
-		http_error(req, 404, "Not Found");
-	else
-		ussd_serve(h->ussd, req);
-}
-
-/*
- * Kannel's callbacks are trusted like smsbox itself, so they are taken
- * only from this machine: anyone else could forge a responder's command or
- * a pupil's follow-up.
- */
+/* Returns 1 when path is served by the mount m. */
 static int
-http_from_loopback(struct evhttp_request *req)
+http_mount_matches(const struct http_mount *m, const char *path)
 {
-	struct evhttp_connection	*c = evhttp_request_get_connection(req);
-	char				*addr = NULL;
-	ev_uint16_t			 port;
+	size_t	 len = strlen(m->prefix);
 
-	if (c == NULL)
-		return (0);
-	evhttp_connection_get_peer(c, &addr, &port);
-	return (addr != NULL && (strncmp(addr, "127.", 4) == 0 ||
-	    strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0));
-}
-
-static void
-http_kannel_mo(struct http *h, struct evhttp_request *req)
-{
-	if (!http_from_loopback(req))
-		http_error(req, 403, "Forbidden");
-	else if (h->kannel == NULL)
-		http_error(req, 404, "Not Found");
-	else
-		kannel_mo(h->kannel, req);
-}
-
-static void
-http_kannel_dlr(struct http *h, struct evhttp_request *req)
-{
-	if (!http_from_loopback(req))
-		http_error(req, 403, "Forbidden");
-	else if (h->kannel == NULL)
-		http_error(req, 404, "Not Found");
-	else
-		kannel_dlr(h->kannel, req);
+	if (len > 0 && m->prefix[len - 1] != '/')
+		return (strcmp(path, m->prefix) == 0);
+	return (strncmp(path, m->prefix, len) == 0);
 }
 
 /* Sends a plain-text reply. */
@@ -209,16 +144,19 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 	for (m = 0; m < h->nmounts; m++) {
-		len = strlen(h->mounts[m].prefix);
-		if (strncmp(path, h->mounts[m].prefix, len) != 0)
+		if (!http_mount_matches(&h->mounts[m], path))
 			continue;
+		len = strlen(h->mounts[m].prefix);
 		if (best == NULL || len > strlen(best->prefix))
 			best = &h->mounts[m];
 	}
-	if (best != NULL)
-		best->serve(best->arg, req);
-	else
+	if (best == NULL)
 		http_error(req, 404, "Not Found");
+	else if (best->methods != 0 &&
+	    (evhttp_request_get_command(req) & best->methods) == 0)
+		http_error(req, 405, "Method Not Allowed");
+	else
+		best->serve(best->arg, req);
 }
 
 static void
@@ -228,9 +166,6 @@ http_healthz(struct http *h, struct evhttp_request *req)
 	struct evbuffer	*b = evbuffer_new();
 	int		 store_ok, transport_ok, pending;
 
-	if (h->kannel != NULL)
-		s->kannel_up = kannel_is_up(h->kannel) &&
-		    !s->kannel_unreachable;
 	pending = store_outbox_pending(s->store);
 	store_ok = pending >= 0 && s->store_errors_recent == 0;
 	transport_ok = s->modem_state == MODEM_S_UP || s->kannel_up;

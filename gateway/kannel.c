@@ -15,9 +15,26 @@
  * (coding 0 when the text is plain ASCII), `to` escaped, and a dlr-url
  * that carries our outbox id, so /kannel/dlr can record the delivery.
  * Kannel's answer 202 (queued) is success; 4xx is permanent; anything else
- * or no answer is temporary and retried by the outbox.
+ * or no answer is temporary and retried by the outbox.  Kannel is one of
+ * the outbox's transports (kannel_transport), and mounts its callbacks
+ * under /kannel/ itself (kannel_serve), so neither the outbox nor the HTTP
+ * listener knows Kannel by name.
+ *
+ * The probe: a failed sendsms is the only sign that Kannel is gone, and
+ * the next one the only sign that it is back; meanwhile every queued
+ * message backs off (up to an hour).  So the housekeeping tick has us
+ * connect to the sendsms port every few seconds (connect and close, no
+ * request): /healthz says "down" within seconds of bearerbox or smsbox
+ * stopping, even with nothing to send, and when the port answers again
+ * after an outage the waiting messages are made due at once.  Only the
+ * transition does that, so a Kannel that is reachable but refuses our
+ * requests is not retried faster than the backoff.  Numeric addresses
+ * only (a hostname would need a resolver here): the URL is on this
+ * machine anyway.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -25,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -35,6 +53,7 @@
 
 #define KANNEL_TIMEOUT	20	/* seconds for a sendsms answer */
 #define KANNEL_BATCH	256	/* MOs committed together at most */
+#define KANNEL_PROBE_WAIT 2	/* seconds a probe may take */
 
 /* One parsed MO waiting for its batch's commit, and its request. */
 struct kannel_mo {
@@ -58,6 +77,13 @@ struct kannel {
 	int			 nqueued;
 	int			 batch_max;
 	struct event		*flush_ev;
+
+	/* The sendsms port, probed with a bare TCP connect. */
+	struct sockaddr_storage	 probe_ss;
+	socklen_t		 probe_sslen;	/* 0: not probed */
+	int			 probe_fd;	/* -1: no probe in flight */
+	struct event		*probe_ev;
+	int			 probe_down;	/* the last probe failed */
 };
 
 struct kannel_send {
@@ -69,6 +95,21 @@ struct kannel_send {
 static void	kannel_sent_cb(struct evhttp_request *, void *);
 static void	kannel_flush(struct kannel *);
 static void	kannel_flush_cb(evutil_socket_t, short, void *);
+static int	kannel_is_ready(void *);
+static void	kannel_send(void *, const struct sms_out *);
+static void	kannel_set_healthy(struct kannel *, int);
+static void	kannel_mo(struct kannel *, struct evhttp_request *);
+static void	kannel_dlr(struct kannel *, struct evhttp_request *);
+static void	kannel_probe_init(struct kannel *);
+static void	kannel_probe_cb(evutil_socket_t, short, void *);
+static void	kannel_probe_done(struct kannel *, int);
+
+/* Kannel as one of the outbox's transports (the argument: a kannel). */
+const struct transport kannel_transport = {
+	.name = "kannel",
+	.is_ready = kannel_is_ready,
+	.send = kannel_send,
+};
 
 /*
  * The batch size cap: $TINBAO_KANNEL_BATCH (1 to 4096) overrides it; 1
@@ -103,7 +144,8 @@ kannel_new(struct event_base *base, const struct config *conf,
 	k->conf = conf;
 	k->router = router;
 	k->status = status;
-	k->healthy = 1;
+	k->probe_fd = -1;
+	kannel_set_healthy(k, 1);
 	TAILQ_INIT(&k->queue);
 	k->batch_max = kannel_batch_max();
 	k->flush_ev = evtimer_new(base, kannel_flush_cb, k);
@@ -127,6 +169,7 @@ kannel_new(struct event_base *base, const struct config *conf,
 		}
 		fclose(f);
 	}
+	kannel_probe_init(k);
 	return (k);
 fail:
 	kannel_free(k);
@@ -153,6 +196,10 @@ kannel_free(struct kannel *k)
 	}
 	if (k->flush_ev != NULL)
 		event_free(k->flush_ev);
+	if (k->probe_ev != NULL) {
+		event_free(k->probe_ev);
+		close(k->probe_fd);
+	}
 	if (k->uri != NULL)
 		evhttp_uri_free(k->uri);
 	if (k->password != NULL) {
@@ -169,11 +216,183 @@ kannel_set_outbox(struct kannel *k, struct outbox *ob)
 	k->outbox = ob;
 }
 
-/* Returns 1 while Kannel answers. */
-int
-kannel_is_up(const struct kannel *k)
+/*
+ * The outbox may always hand Kannel a message: when Kannel is down the
+ * send fails and the message is retried with a backoff.
+ */
+static int
+kannel_is_ready(void *arg)
 {
-	return (k != NULL && k->healthy);
+	(void)arg;
+	return (1);
+}
+
+/*
+ * Notes whether the last sendsms was answered; /healthz and /metrics read
+ * the result in the status: up while it answers and the port is open.
+ */
+static void
+kannel_set_healthy(struct kannel *k, int healthy)
+{
+	k->healthy = healthy;
+	k->status->kannel_up = k->healthy && !k->status->kannel_unreachable;
+}
+
+/*
+ * Parses the sendsms URL's host and port for the probe.  No port in the
+ * URL: the scheme's.
+ */
+static void
+kannel_probe_init(struct kannel *k)
+{
+	const char	*host = evhttp_uri_get_host(k->uri);
+	const char	*scheme = evhttp_uri_get_scheme(k->uri);
+	char		 hostport[128];
+	int		 port = evhttp_uri_get_port(k->uri), n;
+	int		 len = sizeof(k->probe_ss);
+
+	if (port <= 0)
+		port = scheme != NULL && strcasecmp(scheme, "https") == 0 ?
+		    443 : 80;
+	n = snprintf(hostport, sizeof(hostport), strchr(host, ':') != NULL &&
+	    host[0] != '[' ? "[%s]:%d" : "%s:%d", host, port);
+	if (n < 0 || (size_t)n >= sizeof(hostport))
+		return;
+	if (evutil_parse_sockaddr_port(hostport,
+	    (struct sockaddr *)&k->probe_ss, &len) == -1) {
+		log_info("kannel: sendsms host %s is not a numeric address, "
+		    "not probed", host);
+		return;
+	}
+	k->probe_sslen = len;
+}
+
+/* Starts one probe of the sendsms port unless one is in flight. */
+void
+kannel_probe(struct kannel *k)
+{
+	struct timeval	 tv = { KANNEL_PROBE_WAIT, 0 };
+	int		 fd;
+
+	if (k->probe_sslen == 0 || k->probe_fd != -1)
+		return;
+	fd = socket(k->probe_ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_debug("kannel: probe socket: %s", strerror(errno));
+		return;		/* out of fds: not Kannel's fault */
+	}
+	if (connect(fd, (struct sockaddr *)&k->probe_ss,
+	    k->probe_sslen) == 0) {
+		close(fd);
+		kannel_probe_done(k, 1);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		close(fd);
+		kannel_probe_done(k, 0);
+		return;
+	}
+	k->probe_fd = fd;
+	k->probe_ev = event_new(k->base, fd, EV_WRITE, kannel_probe_cb, k);
+	event_add(k->probe_ev, &tv);
+}
+
+static void
+kannel_probe_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct kannel	*k = arg;
+	int		 err = ETIMEDOUT;
+	socklen_t	 len = sizeof(err);
+
+	if ((what & EV_WRITE) &&
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	event_free(k->probe_ev);
+	k->probe_ev = NULL;
+	close(k->probe_fd);
+	k->probe_fd = -1;
+	kannel_probe_done(k, err == 0);
+}
+
+/* The outcome of a probe: up (1) or down (0). */
+static void
+kannel_probe_done(struct kannel *k, int up)
+{
+	int	 n;
+
+	if (!up) {
+		if (!k->probe_down)
+			log_warnx("kannel: sendsms %s not reachable",
+			    k->conf->kannel_sendsms_url);
+		k->probe_down = 1;
+		k->status->kannel_unreachable = 1;
+		kannel_set_healthy(k, k->healthy);
+		return;
+	}
+	k->status->kannel_unreachable = 0;
+	kannel_set_healthy(k, k->healthy);
+	if (!k->probe_down)
+		return;
+	k->probe_down = 0;
+	n = store_outbox_retry_now(k->router->store, time(NULL));
+	log_info("kannel: sendsms reachable again, %d message(s) due now",
+	    n > 0 ? n : 0);
+	if (k->outbox != NULL)
+		outbox_kick(k->outbox);
+}
+
+/*
+ * Kannel's callbacks are trusted like smsbox itself, so they are taken
+ * only from this machine: anyone else could forge a responder's command or
+ * a pupil's follow-up.
+ */
+static int
+kannel_from_loopback(struct evhttp_request *req)
+{
+	struct evhttp_connection	*c = evhttp_request_get_connection(req);
+	char				*addr = NULL;
+	ev_uint16_t			 port;
+
+	if (c == NULL)
+		return (0);
+	evhttp_connection_get_peer(c, &addr, &port);
+	return (addr != NULL && (strncmp(addr, "127.", 4) == 0 ||
+	    strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0));
+}
+
+/* Serves what is mounted under /kannel/: the MO and the DLR callbacks. */
+void
+kannel_serve(void *arg, struct evhttp_request *req)
+{
+	struct kannel		*k = arg;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri ? evhttp_uri_get_path(uri) : NULL;
+	struct evbuffer		*b;
+	int			 code = 0;
+	const char		*reason = NULL;
+
+	if (path == NULL || (strcmp(path, "/kannel/mo") != 0 &&
+	    strcmp(path, "/kannel/dlr") != 0)) {
+		code = 404;
+		reason = "Not Found";
+	} else if ((evhttp_request_get_command(req) &
+	    (EVHTTP_REQ_GET | EVHTTP_REQ_POST)) == 0) {
+		code = 405;
+		reason = "Method Not Allowed";
+	} else if (!kannel_from_loopback(req)) {
+		code = 403;
+		reason = "Forbidden";
+	}
+	if (code != 0) {
+		b = evbuffer_new();
+		evbuffer_add_printf(b, "%d %s\n", code, reason);
+		http_reply_text(req, code, reason, b);
+		evbuffer_free(b);
+	} else if (strcmp(path, "/kannel/mo") == 0)
+		kannel_mo(k, req);
+	else
+		kannel_dlr(k, req);
 }
 
 /*
@@ -325,7 +544,7 @@ kannel_parse_mo(const char *query, const unsigned char *body, size_t bodylen,
  * with this one: under load a batch gathers what arrived together, and a
  * lone MO waits no longer than one turn of the loop.
  */
-void
+static void
 kannel_mo(struct kannel *k, struct evhttp_request *req)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
@@ -401,8 +620,9 @@ kannel_flush_cb(evutil_socket_t fd, short what, void *arg)
  * before (its dedup sees the earlier ones of the same batch, so one id
  * twice is one message), and answers them: 200 only once the COMMIT has
  * returned, 503 to every one when the batch is not committed.  One MO the
- * router refuses (its savepoint undone) gets 503 alone.  Counters, the
- * outbox kick and the crash point come after the commit.
+ * router refuses (its savepoint undone) gets 503 alone.  The crash
+ * point, counters and the outbox kick (router_tally) come after the
+ * commit, before the answers.
  */
 static void
 kannel_flush(struct kannel *k)
@@ -449,13 +669,12 @@ kannel_flush(struct kannel *k)
 		else
 			store_batch_rollback(st);
 	}
-	if (ok)
-		crashpoint("kannel_after_commit");
-	else {
+	if (!ok) {
 		log_warnx("kannel: batch of %d not stored, answered 503", n);
 		failed = n;
 		dup = stored = 0;
 	}
+	router_tally(k->router, "kannel", stored, dup, failed);
 
 	out = evbuffer_new();
 	{
@@ -484,15 +703,6 @@ kannel_flush(struct kannel *k)
 
 	log_info("kannel batch mos=%d stored=%d duplicates=%d failed=%d", n,
 	    stored, dup, failed);
-	k->status->store_errors += (uint64_t)failed;
-	if (failed > 0)
-		k->status->store_errors_recent += failed;
-	else
-		k->status->store_errors_recent = 0;
-	k->status->sms_dup += (uint64_t)dup;
-	k->status->kannel_in += (uint64_t)stored;
-	if (stored > 0 && k->outbox != NULL)
-		outbox_kick(k->outbox);
 }
 
 /*
@@ -500,7 +710,7 @@ kannel_flush(struct kannel *k)
  * 1 delivered, 2 failed, 4 buffered, 8 accepted by the SMSC, 16 rejected
  * by the SMSC.  Only final states (1, 2, 16) are written.
  */
-void
+static void
 kannel_dlr(struct kannel *k, struct evhttp_request *req)
 {
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
@@ -540,9 +750,10 @@ kannel_add(struct evbuffer *b, const char *key, const char *value)
 }
 
 /* Sends one message through sendsms; the outcome reaches the outbox. */
-void
-kannel_send(struct kannel *k, const struct sms_out *o)
+static void
+kannel_send(void *arg, const struct sms_out *o)
 {
+	struct kannel		*k = arg;
 	struct kannel_send	*ks;
 	struct evhttp_request	*req;
 	struct evbuffer		*q = evbuffer_new();
@@ -601,7 +812,7 @@ kannel_send(struct kannel *k, const struct sms_out *o)
 		evhttp_connection_free(ks->conn);
 		free(ks);
 		free(target);
-		k->healthy = 0;
+		kannel_set_healthy(k, 0);
 		outbox_sent(k->outbox, o->id, SEND_TEMPFAIL, 0, -1,
 		    "kannel: request failed");
 		return;
@@ -634,14 +845,14 @@ kannel_sent_cb(struct evhttp_request *req, void *arg)
 		body[strcspn(body, "\r\n")] = '\0';
 	}
 	if (code == 0) {
-		k->healthy = 0;
+		kannel_set_healthy(k, 0);
 		outbox_sent(k->outbox, ks->id, SEND_TEMPFAIL, 0, -1,
 		    "kannel: no answer");
 	} else if (code >= 200 && code < 300) {
-		k->healthy = 1;
+		kannel_set_healthy(k, 1);
 		outbox_sent(k->outbox, ks->id, SEND_OK, 1, -1, NULL);
 	} else {
-		k->healthy = 1;
+		kannel_set_healthy(k, 1);
 		(void)snprintf(why, sizeof(why), "kannel: HTTP %d %s", code,
 		    body);
 		outbox_sent(k->outbox, ks->id, code >= 400 && code < 500 ?

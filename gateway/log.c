@@ -42,13 +42,6 @@ log_setverbose(int verbose)
 	log_verbose = verbose;
 }
 
-/* Returns the verbosity. */
-int
-log_getverbose(void)
-{
-	return (log_verbose);
-}
-
 static void
 log_vwrite(const char *level, const char *fmt, va_list ap, int err)
 {

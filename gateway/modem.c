@@ -149,6 +149,7 @@ struct modem {
 	struct worker		*w;
 	struct modem_cb		 cb;
 	int			 stuck_after;	/* seconds, for the watchdog */
+	enum modem_state	 state;		/* as the worker last said */
 };
 
 static int	 modem_backoff_max(void);
@@ -180,6 +181,15 @@ static int64_t	 worker_now(void);
 static int64_t	 worker_smsc_time(const GSM_DateTime *);
 static void	 modem_read_cb(struct bufferevent *, void *);
 static void	 modem_event_cb(struct bufferevent *, short, void *);
+static int	 modem_is_ready(void *);
+static void	 modem_send(void *, const struct sms_out *);
+
+/* The modem as one of the outbox's transports (the argument: a modem). */
+const struct transport modem_transport = {
+	.name = "modem",
+	.is_ready = modem_is_ready,
+	.send = modem_send,
+};
 
 static const char *modem_state_names[] = {
 	[MODEM_S_DOWN] = "down",
@@ -318,9 +328,10 @@ modem_write(struct modem *m, uint32_t type, const struct ibuf *b)
 }
 
 /* Hands one SMS to the worker; the outcome comes back through cb.sent. */
-void
-modem_send(struct modem *m, const struct sms_out *o)
+static void
+modem_send(void *arg, const struct sms_out *o)
 {
+	struct modem	*m = arg;
 	struct ibuf	 b;
 
 	ibuf_init(&b);
@@ -330,6 +341,15 @@ modem_send(struct modem *m, const struct sms_out *o)
 	ibuf_put_u32(&b, (uint32_t)o->charset);
 	modem_write(m, IPC_SEND, &b);
 	ibuf_free(&b);
+}
+
+/* The outbox may hand a message over while the link is up. */
+static int
+modem_is_ready(void *arg)
+{
+	struct modem	*m = arg;
+
+	return (m->state == MODEM_S_UP);
 }
 
 /*
@@ -436,6 +456,7 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 			if (ibuf_get_u32(&b, &u32) == -1 ||
 			    ibuf_get_str(&b, &err, 1024) == -1)
 				fatalx("modem: invalid IPC_STATE");
+			m->state = (enum modem_state)u32;
 			m->cb.state((enum modem_state)u32, err, m->cb.arg);
 			free(err);
 			break;

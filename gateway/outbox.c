@@ -1,14 +1,20 @@
 /*
- * tinbao: the outbox, from a queued row to an SMS on the modem.
+ * tinbao: the outbox, from a queued row to an SMS on a transport.
  *
  * The queue lives in the database (table outbox), so a restart loses
  * nothing: a row left 'sending' by a crash is queued again at start, and an
- * alert is sent at least once.  One message is with the modem at a time;
+ * alert is sent at least once.  One message is with a transport at a time;
  * the next is the most urgent one that is due (alerts, then replies, then
  * acknowledgements, then digests).  A failure is retried with a backoff
  * (30 s doubling, at most an hour, ten attempts) unless it is permanent.
  * A reporter's number is decrypted only here, just before it is handed to
- * the modem worker, and never logged.
+ * a transport, and never logged.
+ *
+ * The outbox knows no transport by name: each one (the modem, Kannel;
+ * later each modem of a SIM pool) registers a struct transport, a small
+ * table of functions, and reports its outcomes with outbox_sent.  The
+ * first registered transport that is ready takes the next message, so
+ * the modem goes first and Kannel takes over while it is down.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -23,10 +29,38 @@
 #define OUTBOX_SETTLE_MS	1500	/* alerts only, after an SMS came in */
 #define OUTBOX_BACKOFF_BASE	30
 #define OUTBOX_BACKOFF_MAX	3600
+#define OUTBOX_TRANSPORTS	8
+
+/* One registered transport and its argument. */
+struct outbox_transport {
+	const struct transport	*t;
+	void			*arg;
+};
+
+struct outbox {
+	struct store		*store;
+	const struct secret	*secret;
+	struct outbox_transport	 transports[OUTBOX_TRANSPORTS];
+	int			 ntransports;
+	int			 stopped;	/* hands nothing more over */
+	struct event		*kick;
+	int64_t			 inflight;	/* outbox id with a transport */
+	int64_t			 inflight_case;
+	int			 inflight_attempts;
+	char			 inflight_kind[16];
+	uint64_t		 sent;
+	uint64_t		 failed;
+	int			 interval;	/* send_interval, seconds */
+	int64_t			 last_send_ms;
+	int64_t			 last_recv_ms;	/* the last SMS in (modem) */
+};
 
 static void	outbox_kick_cb(evutil_socket_t, short, void *);
 static int64_t	outbox_now_ms(void);
 static int	outbox_wait(struct outbox *);
+static const struct outbox_transport *outbox_ready(struct outbox *);
+static int	outbox_number(struct outbox *, struct store_outmsg *, char *,
+		    size_t, char *, size_t, int64_t);
 
 static int64_t
 outbox_now_ms(void)
@@ -58,7 +92,7 @@ outbox_wait(struct outbox *ob)
 	return (1);
 }
 
-/* Sets up the outbox over an open store; sending starts with a modem. */
+/* Sets up the outbox over an open store; sending starts with a transport. */
 struct outbox *
 outbox_new(struct event_base *base, struct store *st, const struct secret *sec,
     int interval)
@@ -83,23 +117,50 @@ outbox_free(struct outbox *ob)
 	free(ob);
 }
 
-/* Attaches the modem (or detaches it with NULL) and its link state. */
+/*
+ * Registers a transport.  Transports are tried in the order they were
+ * registered: the first one ready takes the next message.
+ */
 void
-outbox_set_modem(struct outbox *ob, struct modem *m, int up)
+outbox_add_transport(struct outbox *ob, const struct transport *t, void *arg)
 {
-	ob->modem = m;
-	ob->modem_up = up;
-	if (up)
-		outbox_kick(ob);
+	if (ob->ntransports == OUTBOX_TRANSPORTS)
+		fatalx("outbox: too many transports");
+	ob->transports[ob->ntransports].t = t;
+	ob->transports[ob->ntransports].arg = arg;
+	ob->ntransports++;
+	outbox_kick(ob);
 }
 
-/* Attaches Kannel as a transport (alone, or behind the modem). */
+/*
+ * Stops handing messages over (the gateway is stopping); outcomes of the
+ * message in flight are still recorded.
+ */
 void
-outbox_set_kannel(struct outbox *ob, struct kannel *k)
+outbox_stop(struct outbox *ob)
 {
-	ob->kannel = k;
-	if (k != NULL)
-		outbox_kick(ob);
+	ob->stopped = 1;
+}
+
+/* Returns the id of the message with a transport, or 0. */
+int64_t
+outbox_inflight(const struct outbox *ob)
+{
+	return (ob->inflight);
+}
+
+/* Returns the first registered transport that is ready, or NULL. */
+static const struct outbox_transport *
+outbox_ready(struct outbox *ob)
+{
+	int	 i;
+
+	if (ob->stopped)
+		return (NULL);
+	for (i = 0; i < ob->ntransports; i++)
+		if (ob->transports[i].t->is_ready(ob->transports[i].arg))
+			return (&ob->transports[i]);
+	return (NULL);
 }
 
 /*
@@ -132,22 +193,57 @@ outbox_backoff(int attempts)
 	return (d > OUTBOX_BACKOFF_MAX ? OUTBOX_BACKOFF_MAX : d);
 }
 
-/* Hands the next due message to the modem, if it is free. */
+/*
+ * The number to send o to: a reporter's, decrypted, or the contact's.
+ * Returns 0, or -1 when the message is not to be sent (the number is
+ * unavailable, or the reporter sent STOP): it is marked failed here.
+ */
+static int
+outbox_number(struct outbox *ob, struct store_outmsg *o, char *number,
+    size_t numbersz, char *alias, size_t aliassz, int64_t now)
+{
+	int	 silent = 0;
+
+	if (o->reporter_id <= 0) {
+		(void)strlcpy_checked(number, o->numbuf, numbersz);
+		return (0);
+	}
+	if (store_reporter_number(ob->store, ob->secret, o->reporter_id,
+	    number, numbersz, alias, aliassz, &silent) == -1) {
+		log_warnx("outbox=%lld to=%s number unavailable",
+		    (long long)o->id, alias);
+		(void)store_outbox_done(ob->store, o->id, "failed",
+		    "number unavailable", 0, -1, now);
+		return (-1);
+	}
+	/* STOP came after this was queued: honour it now. */
+	if (silent) {
+		explicit_bzero(number, numbersz);
+		(void)store_outbox_done(ob->store, o->id, "failed",
+		    "suppressed: the reporter sent STOP", 0, -1, now);
+		if (o->case_id > 0)
+			(void)store_event_add(ob->store, o->case_id, now,
+			    "reply_suppressed", o->kindbuf);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Hands the next due message to the first ready transport, if it is free. */
 static void
 outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct outbox		*ob = arg;
-	struct store_outmsg	 o;
-	struct sms_out		 out;
-	char			 alias[24] = "", number[NUMBER_MAX];
-	int64_t			 now = time(NULL), settle;
-	struct timeval		 tv;
-	int			 silent = 0;
+	struct outbox			*ob = arg;
+	const struct outbox_transport	*tr;
+	struct store_outmsg		 o;
+	struct sms_out			 out;
+	char				 alias[24] = "", number[NUMBER_MAX];
+	int64_t				 now = time(NULL), settle;
+	struct timeval			 tv;
 
 	(void)fd;
 	(void)what;
-	while (((ob->modem != NULL && ob->modem_up) || ob->kannel != NULL) &&
-	    !ob->inflight) {
+	while (!ob->inflight && (tr = outbox_ready(ob)) != NULL) {
 		/* The send rate: come back when the interval has passed. */
 		if (outbox_wait(ob))
 			return;
@@ -162,32 +258,11 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			return;
 		}
-		if (o.reporter_id > 0) {
-			if (store_reporter_number(ob->store, ob->secret,
-			    o.reporter_id, number, sizeof(number), alias,
-			    sizeof(alias), &silent) == -1) {
-				log_warnx("outbox=%lld to=%s number unavailable",
-				    (long long)o.id, alias);
-				(void)store_outbox_done(ob->store, o.id, "failed",
-				    "number unavailable", 0, -1, now);
-				free(o.owned);
-				continue;
-			}
-			/* STOP came after this was queued: honour it now. */
-			if (silent) {
-				explicit_bzero(number, sizeof(number));
-				(void)store_outbox_done(ob->store, o.id, "failed",
-				    "suppressed: the reporter sent STOP", 0, -1,
-				    now);
-				if (o.case_id > 0)
-					(void)store_event_add(ob->store,
-					    o.case_id, now, "reply_suppressed",
-					    o.kindbuf);
-				free(o.owned);
-				continue;
-			}
-		} else
-			(void)strlcpy_checked(number, o.numbuf, sizeof(number));
+		if (outbox_number(ob, &o, number, sizeof(number), alias,
+		    sizeof(alias), now) == -1) {
+			free(o.owned);
+			continue;
+		}
 		memset(&out, 0, sizeof(out));
 		out.id = o.id;
 		(void)strlcpy_checked(out.number, number, sizeof(out.number));
@@ -204,14 +279,10 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		ob->inflight_attempts = o.attempts;
 		(void)strlcpy_checked(ob->inflight_kind, o.kindbuf,
 		    sizeof(ob->inflight_kind));
-		log_debug("outbox=%lld kind=%s to=%s handed over attempt=%d",
-		    (long long)o.id, o.kindbuf, alias[0] ? alias : "contact",
-		    o.attempts);
-		/* The modem while it is up, else Kannel: failover. */
-		if (ob->modem != NULL && ob->modem_up)
-			modem_send(ob->modem, &out);
-		else
-			kannel_send(ob->kannel, &out);
+		log_debug("outbox=%lld kind=%s to=%s handed over attempt=%d "
+		    "transport=%s", (long long)o.id, o.kindbuf,
+		    alias[0] ? alias : "contact", o.attempts, tr->t->name);
+		tr->t->send(tr->arg, &out);
 		explicit_bzero(number, sizeof(number));
 		explicit_bzero(out.number, sizeof(out.number));
 		free(o.owned);
@@ -274,7 +345,7 @@ outbox_delivery_id(struct outbox *ob, int64_t id, int delivered, int status)
 	    delivered ? "delivered" : "not delivered");
 }
 
-/* Records the modem's outcome for the message in flight. */
+/* Records a transport's outcome for the message in flight. */
 void
 outbox_sent(struct outbox *ob, int64_t id, int result, int parts, int mr,
     const char *error)

@@ -8,19 +8,16 @@
  * state is already in the database), SIGHUP reloads what can be reloaded.
  * One housekeeping timer runs the periodic tasks.
  */
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <netinet/in.h>
 
-#include <errno.h>
 #include <signal.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <event2/event.h>
+#include <event2/http.h>
 
 #include "tinbao.h"
 
@@ -28,7 +25,6 @@
 #define SERVER_STOP_GRACE 60	/* seconds the worker has to stop */
 #define SERVER_DISK_LOW	(1024 * 1024)	/* bytes: below this, "disk is full" */
 #define SERVER_PROBE_EVERY 3	/* ticks between probes of Kannel's sendsms */
-#define SERVER_PROBE_WAIT 2	/* seconds a probe may take */
 
 struct server {
 	struct event_base	*base;
@@ -57,12 +53,6 @@ struct server {
 	uint64_t		 ticks;
 	int64_t			 down_since;	/* modem not up since, or 0 */
 	int			 down_alarmed;
-	/* Kannel's sendsms port, probed with a bare TCP connect. */
-	struct sockaddr_storage	 kprobe_ss;
-	socklen_t		 kprobe_sslen;	/* 0: not probed */
-	int			 kprobe_fd;	/* -1: no probe in flight */
-	struct event		*ev_kprobe;
-	int			 kprobe_down;	/* the last probe failed */
 };
 
 static void	server_recv(struct sms_in *, void *);
@@ -76,10 +66,13 @@ static void	server_tick(evutil_socket_t, short, void *);
 static void	server_grace(evutil_socket_t, short, void *);
 static void	server_reload(struct server *);
 static void	server_store_reason(struct server *);
-static void	server_kprobe_init(struct server *);
-static void	server_kprobe_start(struct server *);
-static void	server_kprobe_cb(evutil_socket_t, short, void *);
-static void	server_kprobe_done(struct server *, int);
+static int	server_check_config(const struct config *);
+static int	server_open_store(struct server *);
+static void	server_events(struct server *);
+static void	server_start_modem(struct server *);
+static void	server_start_http(struct server *);
+static void	server_notify_ready(struct server *);
+static void	server_teardown(struct server *);
 
 /*
  * Says why commits fail, for /healthz: the database's file system full (of
@@ -117,126 +110,6 @@ server_store_reason(struct server *sv)
 	free(dir);
 }
 
-/*
- * Kannel probe.  kannel.c learns that Kannel is gone only from a failed
- * sendsms, and that it is back only from the next one; meanwhile every
- * queued message backs off (up to an hour).  So the main loop connects to
- * the sendsms port every few seconds (connect and close, no request):
- * /healthz says "down" within seconds of bearerbox or smsbox stopping, even
- * with nothing to send, and when the port answers again after an outage
- * the waiting messages are made due at once.  Only the transition does
- * that, so a Kannel that is reachable but refuses our requests is not
- * retried faster than the backoff.  Numeric addresses only (a hostname
- * would need a resolver here): the URL is on this machine anyway.
- */
-static void
-server_kprobe_init(struct server *sv)
-{
-	const char	*url = sv->conf->kannel_sendsms_url, *p;
-	char		 hostport[128];
-	size_t		 n;
-	int		 len = sizeof(sv->kprobe_ss);
-
-	sv->kprobe_fd = -1;
-	if (url == NULL)
-		return;
-	p = strstr(url, "://");
-	p = p != NULL ? p + 3 : url;
-	n = strcspn(p, "/?#");
-	if (n == 0 || n >= sizeof(hostport))
-		return;
-	memcpy(hostport, p, n);
-	hostport[n] = '\0';
-	if (evutil_parse_sockaddr_port(hostport,
-	    (struct sockaddr *)&sv->kprobe_ss, &len) == -1) {
-		log_info("kannel: sendsms host %s is not a numeric address, "
-		    "not probed", hostport);
-		return;
-	}
-	/* No port in the URL: the scheme's. */
-	if (sv->kprobe_ss.ss_family == AF_INET &&
-	    ((struct sockaddr_in *)&sv->kprobe_ss)->sin_port == 0)
-		((struct sockaddr_in *)&sv->kprobe_ss)->sin_port =
-		    htons(strncmp(url, "https:", 6) == 0 ? 443 : 80);
-	if (sv->kprobe_ss.ss_family == AF_INET6 &&
-	    ((struct sockaddr_in6 *)&sv->kprobe_ss)->sin6_port == 0)
-		((struct sockaddr_in6 *)&sv->kprobe_ss)->sin6_port =
-		    htons(strncmp(url, "https:", 6) == 0 ? 443 : 80);
-	sv->kprobe_sslen = len;
-}
-
-/* Starts one probe unless one is in flight. */
-static void
-server_kprobe_start(struct server *sv)
-{
-	struct timeval	 tv = { SERVER_PROBE_WAIT, 0 };
-	int		 fd;
-
-	if (sv->kprobe_sslen == 0 || sv->kprobe_fd != -1)
-		return;
-	fd = socket(sv->kprobe_ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-	    SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		log_debug("kannel: probe socket: %s", strerror(errno));
-		return;		/* out of fds: not Kannel's fault */
-	}
-	if (connect(fd, (struct sockaddr *)&sv->kprobe_ss,
-	    sv->kprobe_sslen) == 0) {
-		close(fd);
-		server_kprobe_done(sv, 1);
-		return;
-	}
-	if (errno != EINPROGRESS) {
-		close(fd);
-		server_kprobe_done(sv, 0);
-		return;
-	}
-	sv->kprobe_fd = fd;
-	sv->ev_kprobe = event_new(sv->base, fd, EV_WRITE, server_kprobe_cb, sv);
-	event_add(sv->ev_kprobe, &tv);
-}
-
-static void
-server_kprobe_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct server	*sv = arg;
-	int		 err = ETIMEDOUT;
-	socklen_t	 len = sizeof(err);
-
-	if ((what & EV_WRITE) &&
-	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
-		err = errno;
-	event_free(sv->ev_kprobe);
-	sv->ev_kprobe = NULL;
-	close(sv->kprobe_fd);
-	sv->kprobe_fd = -1;
-	server_kprobe_done(sv, err == 0);
-}
-
-/* The outcome of a probe: up (1) or down (0). */
-static void
-server_kprobe_done(struct server *sv, int up)
-{
-	int	 n;
-
-	if (!up) {
-		if (!sv->kprobe_down)
-			log_warnx("kannel: sendsms %s not reachable",
-			    sv->conf->kannel_sendsms_url);
-		sv->kprobe_down = 1;
-		sv->status.kannel_unreachable = 1;
-		return;
-	}
-	sv->status.kannel_unreachable = 0;
-	if (!sv->kprobe_down)
-		return;
-	sv->kprobe_down = 0;
-	n = store_outbox_retry_now(sv->store, time(NULL));
-	log_info("kannel: sendsms reachable again, %d message(s) due now",
-	    n > 0 ? n : 0);
-	outbox_kick(sv->outbox);
-}
-
 /* An incoming SMS from the worker: commit it, then let the worker delete it. */
 static void
 server_recv(struct sms_in *sms, void *arg)
@@ -246,8 +119,7 @@ server_recv(struct sms_in *sms, void *arg)
 
 	if (router_receive(&sv->router, sms, time(NULL), &res) == -1) {
 		/* Not committed: the message stays on the phone. */
-		sv->status.store_errors++;
-		sv->status.store_errors_recent++;
+		router_tally(&sv->router, "sms", 0, 0, 1);
 		server_store_reason(sv);
 		log_warnx("sms token=%llu not stored, left on the modem "
 		    "store=\"%s\"", (unsigned long long)sms->token,
@@ -255,16 +127,9 @@ server_recv(struct sms_in *sms, void *arg)
 		modem_confirm(sv->modem, sms->token, 0);
 		return;
 	}
-	crashpoint("after_commit");
-	sv->status.store_errors_recent = 0;
-	if (res.duplicate)
-		sv->status.sms_dup++;
-	else
-		sv->status.sms_in++;
+	/* The crash point, counters and outbox first: then the delete. */
+	router_tally(&sv->router, "sms", !res.duplicate, res.duplicate, 0);
 	modem_confirm(sv->modem, sms->token, 1);
-	if (!res.duplicate)
-		outbox_received(sv->outbox);
-	outbox_kick(sv->outbox);
 }
 
 static void
@@ -365,8 +230,9 @@ server_modem_state(enum modem_state state, const char *detail, void *arg)
 	if (detail[0] != '\0' || state == MODEM_S_UP)
 		(void)strlcpy_checked(sv->status.modem_detail, detail,
 		    sizeof(sv->status.modem_detail));
-	if (!sv->stopping)
-		outbox_set_modem(sv->outbox, sv->modem, state == MODEM_S_UP);
+	/* The modem is a transport again: what waits may go. */
+	if (state == MODEM_S_UP && !sv->stopping)
+		outbox_kick(sv->outbox);
 }
 
 /*
@@ -404,8 +270,7 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 		log_info("signal=%d stopping", (int)sig);
 		(void)sdnotify_send(sv->sdnotify, "STOPPING=1");
 		/* Let the worker finish what it holds, then leave the loop. */
-		outbox_set_modem(sv->outbox, NULL, 0);
-		outbox_set_kannel(sv->outbox, NULL);
+		outbox_stop(sv->outbox);
 		if (sv->modem == NULL) {
 			event_base_loopexit(sv->base, NULL);
 			break;
@@ -439,9 +304,7 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		sv->status.escalations += n;
 	if (sv->kannel != NULL && !sv->stopping &&
 	    sv->ticks % SERVER_PROBE_EVERY == 0)
-		server_kprobe_start(sv);
-	sv->status.kannel_up = kannel_is_up(sv->kannel) &&
-	    !sv->status.kannel_unreachable;
+		kannel_probe(sv->kannel);
 	/* A worker stuck inside libGammu (a modem gone silent): abort it. */
 	if (sv->modem != NULL && !sv->stopping)
 		(void)modem_watchdog(sv->modem);
@@ -471,7 +334,7 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		(void)route_digest(sv->store, sv->conf, time(NULL));
 		/* A row left 'sending' because an outcome could not be saved. */
 		if ((n = store_outbox_recover(sv->store,
-		    sv->outbox->inflight)) > 0)
+		    outbox_inflight(sv->outbox))) > 0)
 			log_warnx("outbox: %d message(s) requeued", n);
 	}
 	outbox_kick(sv->outbox);
@@ -487,66 +350,99 @@ server_grace(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(sv->base, NULL);
 }
 
-/*
- * Runs the gateway until SIGTERM or SIGINT.  Returns 0 after a clean stop,
- * 1 when it could not start.
- */
-int
-server_run(struct config *conf)
+/* Refuses a configuration with nothing to serve; 0 or -1, logged. */
+static int
+server_check_config(const struct config *conf)
 {
-	struct server	 sv;
-	struct modem_cb	 cb;
-	struct timeval	 tv = { SERVER_TICK, 0 };
-	int		 n;
-
-	memset(&sv, 0, sizeof(sv));
-	sv.conf = conf;
-	sv.kprobe_fd = -1;
 	if (!conf->has_gammu && !conf->has_kannel) {
 		log_warnx("config=%s has neither [gammu] nor [kannel]: no "
 		    "transport to serve", conf->path);
-		return (1);
+		return (-1);
 	}
 	if (conf->has_kannel && conf->http_listen == NULL) {
 		log_warnx("config=%s has [kannel] but no [http] listen: Kannel "
 		    "could not reach tinbao", conf->path);
-		return (1);
+		return (-1);
 	}
-	if (secret_load(conf->keyfile, &sv.secret) == -1)
-		return (1);
-	if ((sv.store = store_open(conf->database, 0)) == NULL)
-		return (1);
-	if (store_check_start(sv.store, conf->database) == -1 ||
-	    store_check_version(sv.store) == -1) {
-		store_close(sv.store);
-		return (1);
+	return (0);
+}
+
+/*
+ * Opens the store and checks it, requeues what a stop left 'sending',
+ * and sets up the router with its classifier.  0, or -1 (logged, the
+ * store closed).
+ */
+static int
+server_open_store(struct server *sv)
+{
+	struct config	*conf = sv->conf;
+	int		 n;
+
+	if (secret_load(conf->keyfile, &sv->secret) == -1)
+		return (-1);
+	if ((sv->store = store_open(conf->database, 0)) == NULL)
+		return (-1);
+	if (store_check_start(sv->store, conf->database) == -1 ||
+	    store_check_version(sv->store) == -1) {
+		store_close(sv->store);
+		return (-1);
 	}
-	if ((n = store_outbox_recover(sv.store, 0)) > 0)
+	if ((n = store_outbox_recover(sv->store, 0)) > 0)
 		log_info("outbox: %d message(s) requeued after a stop", n);
-	router_init(&sv.router, sv.store, &sv.secret, conf);
-	if ((sv.classifier = classification_load(sv.store)) == NULL) {
+	router_init(&sv->router, sv->store, &sv->secret, conf);
+	if ((sv->classifier = classification_load(sv->store)) == NULL) {
 		log_warnx("the keyword tables did not load");
-		store_close(sv.store);
-		return (1);
+		store_close(sv->store);
+		return (-1);
 	}
-	sv.router.classifier = sv.classifier;
+	sv->router.classifier = sv->classifier;
+	sv->router.status = &sv->status;
+	sv->status.store = sv->store;
+	sv->status.signal_pct = -1;
+	sv->status.credit = -1;
+	(void)store_meta_get(sv->store, "ussd_last", sv->status.ussd_reply,
+	    sizeof(sv->status.ussd_reply));
+	return (0);
+}
+
+/* The event loop, the outbox, the signals and the housekeeping tick. */
+static void
+server_events(struct server *sv)
+{
+	struct timeval	 tv = { SERVER_TICK, 0 };
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((sv.base = event_base_new()) == NULL)
+	if ((sv->base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	sv.outbox = outbox_new(sv.base, sv.store, &sv.secret,
-	    conf->send_interval);
-	sv.ev_term = evsignal_new(sv.base, SIGTERM, server_signal, &sv);
-	sv.ev_int = evsignal_new(sv.base, SIGINT, server_signal, &sv);
-	sv.ev_hup = evsignal_new(sv.base, SIGHUP, server_signal, &sv);
-	evsignal_add(sv.ev_term, NULL);
-	evsignal_add(sv.ev_int, NULL);
-	evsignal_add(sv.ev_hup, NULL);
-	sv.ev_tick = event_new(sv.base, -1, EV_PERSIST, server_tick, &sv);
-	sv.ev_grace = evtimer_new(sv.base, server_grace, &sv);
-	evtimer_add(sv.ev_tick, &tv);
+	sv->outbox = outbox_new(sv->base, sv->store, &sv->secret,
+	    sv->conf->send_interval);
+	sv->router.outbox = sv->outbox;
+	sv->ev_term = evsignal_new(sv->base, SIGTERM, server_signal, sv);
+	sv->ev_int = evsignal_new(sv->base, SIGINT, server_signal, sv);
+	sv->ev_hup = evsignal_new(sv->base, SIGHUP, server_signal, sv);
+	evsignal_add(sv->ev_term, NULL);
+	evsignal_add(sv->ev_int, NULL);
+	evsignal_add(sv->ev_hup, NULL);
+	sv->ev_tick = event_new(sv->base, -1, EV_PERSIST, server_tick, sv);
+	sv->ev_grace = evtimer_new(sv->base, server_grace, sv);
+	evtimer_add(sv->ev_tick, &tv);
+}
 
-	if (conf->has_gammu && conf->gammu_model != NULL &&
+/*
+ * Starts the modem worker for [gammu], the outbox's first transport (the
+ * dummy phone's folder made when missing).
+ */
+static void
+server_start_modem(struct server *sv)
+{
+	struct config	*conf = sv->conf;
+	struct modem_cb	 cb;
+
+	if (!conf->has_gammu) {
+		sv->modem_state = MODEM_S_STOPPED;
+		return;
+	}
+	if (conf->gammu_model != NULL &&
 	    strcmp(conf->gammu_model, "dummy") == 0 &&
 	    conf->gammu_device != NULL &&
 	    mkdir(conf->gammu_device, 0700) == 0)
@@ -559,91 +455,123 @@ server_run(struct config *conf)
 	cb.dlr = server_dlr;
 	cb.health = server_health;
 	cb.ussd = server_ussd;
-	cb.arg = &sv;
-	if (conf->has_gammu) {
-		if ((sv.modem = modem_start(sv.base, conf, &cb)) == NULL)
-			fatalx("cannot start the modem worker");
-		outbox_set_modem(sv.outbox, sv.modem, 0);
-		sv.status.has_modem = 1;
-	} else
-		sv.modem_state = MODEM_S_STOPPED;
+	cb.arg = sv;
+	if ((sv->modem = modem_start(sv->base, conf, &cb)) == NULL)
+		fatalx("cannot start the modem worker");
+	outbox_add_transport(sv->outbox, &modem_transport, sv->modem);
+	sv->status.has_modem = 1;
+}
 
-	sv.status.store = sv.store;
-	sv.status.signal_pct = -1;
-	sv.status.credit = -1;
-	(void)store_meta_get(sv.store, "ussd_last", sv.status.ussd_reply,
-	    sizeof(sv.status.ussd_reply));
+/*
+ * Starts the HTTP listener and mounts what lives on it: Kannel's
+ * callbacks (Kannel also the outbox's failover transport), the dashboard,
+ * the API and the USSD menu.
+ */
+static void
+server_start_http(struct server *sv)
+{
+	struct config	*conf = sv->conf;
+
 	if (conf->http_listen != NULL &&
-	    (sv.http = http_start(sv.base, conf->http_listen,
-	    &sv.status)) == NULL)
+	    (sv->http = http_start(sv->base, conf->http_listen,
+	    &sv->status)) == NULL)
 		fatalx("cannot listen on %s", conf->http_listen);
 	if (conf->has_kannel) {
-		if ((sv.kannel = kannel_new(sv.base, conf, &sv.router,
-		    &sv.status)) == NULL)
+		if ((sv->kannel = kannel_new(sv->base, conf, &sv->router,
+		    &sv->status)) == NULL)
 			fatalx("cannot set up the Kannel transport");
-		kannel_set_outbox(sv.kannel, sv.outbox);
-		outbox_set_kannel(sv.outbox, sv.kannel);
-		http_set_kannel(sv.http, sv.kannel);
-		sv.status.has_kannel = 1;
-		sv.status.kannel_up = 1;
-		server_kprobe_init(&sv);
+		kannel_set_outbox(sv->kannel, sv->outbox);
+		outbox_add_transport(sv->outbox, &kannel_transport, sv->kannel);
+		http_mount(sv->http, "/kannel/", EVHTTP_REQ_GET |
+		    EVHTTP_REQ_POST, kannel_serve, sv->kannel);
+		sv->status.has_kannel = 1;
 	}
-	if (sv.http != NULL) {
-		sv.hctx.base = sv.base;
-		sv.hctx.store = sv.store;
-		sv.hctx.conf = conf;
-		sv.hctx.secret = &sv.secret;
-		sv.hctx.outbox = sv.outbox;
-		sv.hctx.status = &sv.status;
-		sv.web = web_new(&sv.hctx);
-		http_mount(sv.http, "/", web_serve, sv.web);
-		sv.api = api_new(&sv.hctx);
-		http_mount(sv.http, "/api/v1/", api_serve, sv.api);
+	if (sv->http != NULL) {
+		sv->hctx.base = sv->base;
+		sv->hctx.store = sv->store;
+		sv->hctx.conf = conf;
+		sv->hctx.secret = &sv->secret;
+		sv->hctx.outbox = sv->outbox;
+		sv->hctx.status = &sv->status;
+		sv->web = web_new(&sv->hctx);
+		http_mount(sv->http, "/", 0, web_serve, sv->web);
+		sv->api = api_new(&sv->hctx);
+		http_mount(sv->http, "/api/v1/", 0, api_serve, sv->api);
 	}
-	if (conf->ussd_secret_file != NULL && sv.http != NULL) {
-		if ((sv.ussd = ussd_new(conf, &sv.router, &sv.status)) == NULL)
+	if (conf->ussd_secret_file != NULL && sv->http != NULL) {
+		if ((sv->ussd = ussd_new(conf, &sv->router,
+		    &sv->status)) == NULL)
 			fatalx("cannot set up the USSD menu");
-		ussd_set_outbox(sv.ussd, sv.outbox);
-		http_set_ussd(sv.http, sv.ussd);
+		ussd_set_outbox(sv->ussd, sv->outbox);
+		http_mount(sv->http, "/ussd", EVHTTP_REQ_GET | EVHTTP_REQ_POST,
+		    ussd_serve, sv->ussd);
 	} else if (conf->ussd_secret_file != NULL)
 		log_warnx("config=%s has [ussd] but no [http] listen: the "
 		    "USSD menu is off", conf->path);
+}
+
+/* Tells systemd the gateway is serving, when it runs under systemd. */
+static void
+server_notify_ready(struct server *sv)
+{
+	unsigned long long	 wd;
+
+	if ((sv->sdnotify = sdnotify_open()) == NULL)
+		return;
+	wd = sdnotify_watchdog_usec();
+	if (wd > 0 && wd < 3ULL * SERVER_TICK * 1000000)
+		log_warnx("sdnotify: WatchdogSec=%llums is shorter than "
+		    "three housekeeping ticks: expect false restarts",
+		    wd / 1000);
+	if (sdnotify_send(sv->sdnotify, "READY=1\nSTATUS=serving") == 0)
+		log_info("sdnotify: ready sent%s", wd > 0 ?
+		    ", watchdog pinged every tick" : "");
+}
+
+/* Frees everything, the listener first (it holds Kannel's requests). */
+static void
+server_teardown(struct server *sv)
+{
+	sdnotify_close(sv->sdnotify);
+	http_free(sv->http);
+	web_free(sv->web);
+	kannel_free(sv->kannel);
+	ussd_free(sv->ussd);
+	api_free(sv->api);
+	modem_free(sv->modem, sv->modem_state == MODEM_S_STOPPED);
+	outbox_free(sv->outbox);
+	event_free(sv->ev_tick);
+	event_free(sv->ev_grace);
+	event_free(sv->ev_term);
+	event_free(sv->ev_int);
+	event_free(sv->ev_hup);
+	event_base_free(sv->base);
+	classification_free(sv->classifier);
+	store_close(sv->store);
+}
+
+/*
+ * Runs the gateway until SIGTERM or SIGINT.  Returns 0 after a clean stop,
+ * 1 when it could not start.
+ */
+int
+server_run(struct config *conf)
+{
+	struct server	 sv;
+
+	memset(&sv, 0, sizeof(sv));
+	sv.conf = conf;
+	if (server_check_config(conf) == -1 || server_open_store(&sv) == -1)
+		return (1);
+	server_events(&sv);
+	server_start_modem(&sv);
+	server_start_http(&sv);
 	log_info("tinbao %s serving database=%s schema=%d device=%s",
 	    TINBAO_VERSION, conf->database, store_schema_version(),
 	    conf->gammu_device ? conf->gammu_device : "-");
-	if ((sv.sdnotify = sdnotify_open()) != NULL) {
-		unsigned long long	 wd = sdnotify_watchdog_usec();
-
-		if (wd > 0 && wd < 3ULL * SERVER_TICK * 1000000)
-			log_warnx("sdnotify: WatchdogSec=%llums is shorter than "
-			    "three housekeeping ticks: expect false restarts",
-			    wd / 1000);
-		if (sdnotify_send(sv.sdnotify, "READY=1\nSTATUS=serving") == 0)
-			log_info("sdnotify: ready sent%s", wd > 0 ?
-			    ", watchdog pinged every tick" : "");
-	}
+	server_notify_ready(&sv);
 	event_base_dispatch(sv.base);
-	sdnotify_close(sv.sdnotify);
-
-	if (sv.ev_kprobe != NULL) {
-		event_free(sv.ev_kprobe);
-		close(sv.kprobe_fd);
-	}
-	http_free(sv.http);
-	web_free(sv.web);
-	kannel_free(sv.kannel);
-	ussd_free(sv.ussd);
-	api_free(sv.api);
-	modem_free(sv.modem, sv.modem_state == MODEM_S_STOPPED);
-	outbox_free(sv.outbox);
-	event_free(sv.ev_tick);
-	event_free(sv.ev_grace);
-	event_free(sv.ev_term);
-	event_free(sv.ev_int);
-	event_free(sv.ev_hup);
-	event_base_free(sv.base);
-	classification_free(sv.classifier);
-	store_close(sv.store);
+	server_teardown(&sv);
 	log_info("stopped received=%llu kannel=%llu duplicates=%llu "
 	    "store_errors=%llu", (unsigned long long)sv.status.sms_in,
 	    (unsigned long long)sv.status.kannel_in,

@@ -3,10 +3,13 @@
  *
  * This file owns the database connection.  Every statement is static text
  * here, prepared once on first use, reset after each use and finalized at
- * close; every value goes through sqlite3_bind_*.  The database runs in WAL
- * mode with synchronous=FULL, so a committed report survives a power cut,
- * and a busy timeout, so an operator's sqlite3 shell cannot stall the daemon.
- * Writes are short transactions begun with BEGIN IMMEDIATE.
+ * close: the hot paths (intake, outbox) by an enum into store_sql[], the
+ * others, and the other store files', by their SQL text through
+ * store_prepare() (store.h).  Every value goes through sqlite3_bind_*.
+ * The database runs in WAL mode with synchronous=FULL, so a committed
+ * report survives a power cut, and a busy timeout, so an operator's sqlite3
+ * shell cannot stall the daemon.  Writes are short transactions begun
+ * with BEGIN IMMEDIATE.
  *
  * The schema is the list of numbered migrations in sql/, compiled in; the
  * schema version is PRAGMA user_version.  tinbao refuses to run on a
@@ -25,9 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
-#include "tinbao.h"
+#include "store.h"
 
 #define STORE_BUSY_MS		5000
 #define STORE_SLOW_MS		200	/* log statements slower than this */
@@ -233,10 +234,19 @@ static const char *store_sql[S_MAX] = {
 	    " WHERE code = ?1",
 };
 
+/* One statement of store_prepare's cache, by its SQL text. */
+struct store_cached {
+	char		*sql;
+	sqlite3_stmt	*stmt;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
 	sqlite3_stmt	*stmt[S_MAX];
+	struct store_cached *cache;
+	size_t		 ncache;
+	size_t		 cachecap;
 	int		 in_tx;
 	int		 batch;		/* in a group commit: see store_batch_* */
 	int		 batch_ready;	/* temp_store set for savepoints */
@@ -304,6 +314,7 @@ fail:
 void
 store_close(struct store *st)
 {
+	size_t	 n;
 	int	 i;
 
 	if (st == NULL)
@@ -311,17 +322,58 @@ store_close(struct store *st)
 	for (i = 0; i < S_MAX; i++)
 		if (st->stmt[i] != NULL)
 			sqlite3_finalize(st->stmt[i]);
+	for (n = 0; n < st->ncache; n++) {
+		sqlite3_finalize(st->cache[n].stmt);
+		free(st->cache[n].sql);
+	}
+	free(st->cache);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
 	free(st->path);
 	free(st);
 }
 
-/* Returns the raw connection, for the other store*.c files only. */
-void *
-store_sqlite(struct store *st)
+/* Returns the connection, for the store's files only (store.h). */
+sqlite3 *
+store_db(struct store *st)
 {
 	return (st->db);
+}
+
+/*
+ * Returns the statement for this SQL text, prepared on its first use and
+ * kept until store_close, reset and with no bindings; NULL (logged) when
+ * it does not prepare.  The caller resets it after use.
+ */
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < st->ncache; i++) {
+		if (strcmp(st->cache[i].sql, sql) != 0)
+			continue;
+		s = st->cache[i].stmt;
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return (s);
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
+	    NULL) != SQLITE_OK) {
+		log_warnx("database=%s prepare failed: %s", st->path,
+		    sqlite3_errmsg(st->db));
+		return (NULL);
+	}
+	if (st->ncache == st->cachecap) {
+		st->cachecap = st->cachecap ? st->cachecap * 2 : 32;
+		st->cache = xreallocarray(st->cache, st->cachecap,
+		    sizeof(*st->cache));
+	}
+	st->cache[st->ncache].sql = xstrdup(sql);
+	st->cache[st->ncache].stmt = s;
+	st->ncache++;
+	return (s);
 }
 
 static int
@@ -1342,10 +1394,8 @@ store_case_timeline(struct store *st, int64_t case_id,
 	struct timeline_item	 t;
 	int			 rc, n = 0;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
+	if ((s = store_prepare(st, sql)) == NULL)
 		return (-1);
-	}
 	sqlite3_bind_int64(s, 1, case_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		t.at = sqlite3_column_int64(s, 0);
@@ -1360,7 +1410,7 @@ store_case_timeline(struct store *st, int64_t case_id,
 			break;
 		}
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? n : -1);
 }
 
@@ -1388,9 +1438,8 @@ store_event_list(struct store *st, int64_t case_id,
 
 /* Fills a contact from the current row of a S_CONTACT_BY_PHONE query. */
 void
-store_contact_fill(void *stmt, struct contact *c)
+store_contact_fill(sqlite3_stmt *s, struct contact *c)
 {
-	sqlite3_stmt	*s = stmt;
 
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(s, 0);
@@ -1518,8 +1567,8 @@ store_school_list(struct store *st, int (*cb)(const struct school *, void *),
 	struct school	 sc;
 	int		 n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT code, name, commune, level,"
-	    " aliases FROM schools ORDER BY code", -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "SELECT code, name, commune, level,"
+	    " aliases FROM schools ORDER BY code")) == NULL)
 		return (-1);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		store_school_fill(s, &sc);
@@ -1527,7 +1576,7 @@ store_school_list(struct store *st, int (*cb)(const struct school *, void *),
 		if (cb(&sc, arg) == -1)
 			break;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }
 
@@ -1539,8 +1588,8 @@ store_keyword_list(struct store *st, int (*cb)(const char *, const char *,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT category, kind, weight, phrase"
-	    " FROM keywords ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+	if ((s = store_prepare(st, "SELECT category, kind, weight, phrase"
+	    " FROM keywords ORDER BY id")) == NULL) {
 		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
 		return (-1);
 	}
@@ -1552,7 +1601,7 @@ store_keyword_list(struct store *st, int (*cb)(const char *, const char *,
 		    (const char *)sqlite3_column_text(s, 3), arg) == -1)
 			break;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }
 
@@ -1664,15 +1713,14 @@ store_case_esc_due(struct store *st, int64_t now, int64_t *ids, int max)
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id FROM cases WHERE esc_at <= ?1"
-	    " AND status = 'open' ORDER BY esc_at LIMIT ?2", -1, &s,
-	    NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "SELECT id FROM cases WHERE esc_at <= ?1"
+	    " AND status = 'open' ORDER BY esc_at LIMIT ?2")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, now);
 	sqlite3_bind_int(s, 2, max);
 	while (n < max && sqlite3_step(s) == SQLITE_ROW)
 		ids[n++] = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }
 
@@ -1767,10 +1815,9 @@ store_reporter_set_silent(struct store *st, int64_t id, int silent)
  * cb for each row, and resets it.  Returns the count, or -1.
  */
 int
-store_contact_iter(struct store *st, void *stmt,
+store_contact_iter(struct store *st, sqlite3_stmt *s,
     int (*cb)(const struct contact *, void *), void *arg)
 {
-	sqlite3_stmt	*s = stmt;
 	struct contact	 c;
 	int		 rc, n = 0;
 
@@ -1898,15 +1945,14 @@ store_meta_get(struct store *st, const char *k, char *buf, size_t bufsz)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT v FROM meta WHERE k = ?1", -1,
-	    &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "SELECT v FROM meta WHERE k = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		(void)strlcpy_checked(buf, (const char *)sqlite3_column_text(s,
 		    0), bufsz);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return (1);
 	return (rc == SQLITE_DONE ? 0 : -1);
@@ -1919,14 +1965,13 @@ store_meta_set(struct store *st, const char *k, const char *v)
 	sqlite3_stmt	*s;
 	int		 r;
 
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO meta (k, v) VALUES (?1, ?2)"
-	    " ON CONFLICT (k) DO UPDATE SET v = excluded.v", -1, &s,
-	    NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "INSERT INTO meta (k, v) VALUES (?1, ?2)"
+	    " ON CONFLICT (k) DO UPDATE SET v = excluded.v")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, k, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, v, -1, SQLITE_STATIC);
 	r = store_step_done(st, s, "meta");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (r);
 }
 
@@ -1938,15 +1983,14 @@ store_contacts_by_role(struct store *st, const char *role, int level,
 	sqlite3_stmt	*s;
 	int		 n;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT id, name, phone, role,"
+	if ((s = store_prepare(st, "SELECT id, name, phone, role,"
 	    " COALESCE(school, ''), commune, level, pin_mac FROM contacts"
-	    " WHERE role = ?1 AND (?2 = 0 OR level = ?2) ORDER BY id", -1, &s,
-	    NULL) != SQLITE_OK)
+	    " WHERE role = ?1 AND (?2 = 0 OR level = ?2) ORDER BY id")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, role, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, level);
 	n = store_contact_iter(st, s, cb, arg);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }
 
@@ -1961,9 +2005,9 @@ store_digest_cases(struct store *st, int64_t since, const char *school,
 	sqlite3_stmt	*s;
 	int		 n = 0;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT code, category FROM cases"
+	if ((s = store_prepare(st, "SELECT code, category FROM cases"
 	    " WHERE urgent = 0 AND created_at >= ?1 AND (?2 IS NULL OR"
-	    " school = ?2) ORDER BY created_at, id", -1, &s, NULL) != SQLITE_OK)
+	    " school = ?2) ORDER BY created_at, id")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, since);
 	if (school != NULL)
@@ -1976,7 +2020,7 @@ store_digest_cases(struct store *st, int64_t since, const char *school,
 		    (const char *)sqlite3_column_text(s, 1), arg) == -1)
 			break;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }
 
@@ -1992,19 +2036,19 @@ store_purge_numbers(struct store *st, int64_t cutoff)
 	sqlite3_stmt	*s;
 	int		 r;
 
-	if (sqlite3_prepare_v2(st->db, "UPDATE reporters SET number_enc = NULL"
+	if ((s = store_prepare(st, "UPDATE reporters SET number_enc = NULL"
 	    " WHERE number_enc IS NOT NULL"
 	    " AND id IN (SELECT reporter_id FROM cases WHERE status = 'closed'"
 	    "  AND updated_at < ?1)"
 	    " AND id NOT IN (SELECT reporter_id FROM cases"
 	    "  WHERE reporter_id IS NOT NULL AND (status <> 'closed'"
-	    "  OR updated_at >= ?1))", -1, &s, NULL) != SQLITE_OK) {
+	    "  OR updated_at >= ?1))")) == NULL) {
 		log_warnx("database=%s: %s", st->path, sqlite3_errmsg(st->db));
 		return (-1);
 	}
 	sqlite3_bind_int64(s, 1, cutoff);
 	r = store_step_done(st, s, "purge");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (r == -1 ? -1 : sqlite3_changes(st->db));
 }
 
@@ -2025,7 +2069,7 @@ store_metric_groups(struct store *st, int which,
 
 	if (which != STORE_METRIC_CASES && which != STORE_METRIC_OUTBOX)
 		return (-1);
-	if (sqlite3_prepare_v2(st->db, sql[which], -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, sql[which])) == NULL)
 		return (-1);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		n++;
@@ -2034,7 +2078,7 @@ store_metric_groups(struct store *st, int which,
 		    sqlite3_column_int64(s, 2), arg) == -1)
 			break;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }
 
@@ -2063,13 +2107,13 @@ store_outbox_delivery_id(struct store *st, int64_t id, int delivered,
 		return (-1);
 	if (sqlite3_changes(st->db) == 0)
 		return (0);
-	if (sqlite3_prepare_v2(st->db, "SELECT COALESCE(case_id, 0) FROM outbox"
-	    " WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+	if ((q = store_prepare(st, "SELECT COALESCE(case_id, 0) FROM outbox"
+	    " WHERE id = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(q, 1, id);
 	rc = sqlite3_step(q);
 	*case_id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-	sqlite3_finalize(q);
+	sqlite3_reset(q);
 	return (id);
 }
 
@@ -2081,9 +2125,9 @@ store_case_set_class(struct store *st, int64_t id, const char *category,
 	sqlite3_stmt	*s;
 	int		 r;
 
-	if (sqlite3_prepare_v2(st->db, "UPDATE cases SET category = ?2,"
+	if ((s = store_prepare(st, "UPDATE cases SET category = ?2,"
 	    " urgent = ?3, school = ?4, matched = ?5, updated_at = ?6"
-	    " WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+	    " WHERE id = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, category, -1, SQLITE_STATIC);
@@ -2095,7 +2139,7 @@ store_case_set_class(struct store *st, int64_t id, const char *category,
 	sqlite3_bind_text(s, 5, matched, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, now);
 	r = store_step_done(st, s, "case class");
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (r);
 }
 

@@ -13,9 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "tinbao.h"
+#include "store.h"
 
 static void	store_token_fill(sqlite3_stmt *, struct api_token *);
 
@@ -43,13 +41,13 @@ int
 store_token_add(struct store *st, const char *name, const char *role,
     const unsigned char hash[32], int64_t now)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO api_tokens (name, token_hash,"
+	if ((s = store_prepare(st, "INSERT INTO api_tokens (name, token_hash,"
 	    " role, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name) DO"
-	    " NOTHING", -1, &s, NULL) != SQLITE_OK) {
+	    " NOTHING")) == NULL) {
 		log_warnx("api_tokens: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
@@ -58,7 +56,7 @@ store_token_add(struct store *st, const char *name, const char *role,
 	sqlite3_bind_text(s, 3, role, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		log_warnx("api_tokens: %s", sqlite3_errmsg(db));
 		return (-1);
@@ -74,20 +72,20 @@ int
 store_token_find(struct store *st, const unsigned char hash[32],
     struct api_token *t)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, name, role, created_at,"
-	    " used_at, revoked FROM api_tokens WHERE token_hash = ?1", -1, &s,
-	    NULL) != SQLITE_OK) {
+	if ((s = store_prepare(st, "SELECT id, name, role, created_at,"
+	    " used_at, revoked FROM api_tokens WHERE token_hash = ?1")) ==
+	    NULL) {
 		log_warnx("api_tokens: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
 	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		store_token_fill(s, t);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return (1);
 	if (rc != SQLITE_DONE)
@@ -99,17 +97,16 @@ store_token_find(struct store *st, const unsigned char hash[32],
 int
 store_token_used(struct store *st, int64_t id, int64_t now)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "UPDATE api_tokens SET used_at = ?2"
-	    " WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "UPDATE api_tokens SET used_at = ?2"
+	    " WHERE id = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -121,29 +118,29 @@ store_token_used(struct store *st, int64_t id, int64_t now)
 int
 store_token_revoke(struct store *st, const char *name, int *exists)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 rc, changed;
 
 	*exists = 0;
-	if (sqlite3_prepare_v2(db, "SELECT revoked FROM api_tokens WHERE"
-	    " name = ?1", -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "SELECT revoked FROM api_tokens WHERE"
+	    " name = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_DONE)
 		return (0);
 	if (rc != SQLITE_ROW)
 		return (-1);
 	*exists = 1;
-	if (sqlite3_prepare_v2(db, "UPDATE api_tokens SET revoked = 1 WHERE"
-	    " name = ?1 AND revoked = 0", -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "UPDATE api_tokens SET revoked = 1 WHERE"
+	    " name = ?1 AND revoked = 0")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	changed = sqlite3_changes(db);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		log_warnx("api_tokens: %s", sqlite3_errmsg(db));
 		return (-1);
@@ -156,14 +153,12 @@ int
 store_token_list(struct store *st,
     int (*cb)(const struct api_token *, void *), void *arg)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	struct api_token t;
 	int		 rc, n = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, name, role, created_at,"
-	    " used_at, revoked FROM api_tokens ORDER BY name", -1, &s,
-	    NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "SELECT id, name, role, created_at,"
+	    " used_at, revoked FROM api_tokens ORDER BY name")) == NULL)
 		return (-1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_token_fill(s, &t);
@@ -173,7 +168,7 @@ store_token_list(struct store *st,
 			break;
 		}
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? n : -1);
 }
 
@@ -185,17 +180,17 @@ int
 store_contact_list(struct store *st,
     int (*cb)(const struct contact *, void *), void *arg)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 n;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, name, phone, role,"
+	if ((s = store_prepare(st, "SELECT id, name, phone, role,"
 	    " COALESCE(school, ''), commune, level, pin_mac FROM contacts"
-	    " ORDER BY role, level, name, id", -1, &s, NULL) != SQLITE_OK) {
+	    " ORDER BY role, level, name, id")) == NULL) {
 		log_warnx("contacts: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
 	n = store_contact_iter(st, s, cb, arg);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (n);
 }

@@ -16,14 +16,12 @@
  * store_outbox_retry_now() makes the waiting messages due at once, so an
  * urgent alert does not wait out an hour's backoff after a short outage.
  *
- * Like store_stats.c, it uses the connection through store_sqlite() and
- * is part of the store's SQLite code.
+ * Like store_stats.c, it reaches the connection through store.h
+ * (store_db, store_prepare) and is part of the store's SQLite code.
  */
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "tinbao.h"
+#include "store.h"
 
 static int	store_check_busy(int);
 
@@ -41,7 +39,7 @@ store_check_busy(int rc)
 int
 store_check_start(struct store *st, const char *path)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s = NULL;
 	const char	*res;
 	char		 what[128] = "", *p;
@@ -94,19 +92,19 @@ locked:
 int
 store_outbox_retry_now(struct store *st, int64_t now)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "UPDATE outbox SET next_at = ?1"
-	    " WHERE status = 'queued' AND attempts > 0 AND next_at > ?1",
-	    -1, &s, NULL) != SQLITE_OK) {
+	if ((s = store_prepare(st, "UPDATE outbox SET next_at = ?1"
+	    " WHERE status = 'queued' AND attempts > 0 AND next_at > ?1")) ==
+	    NULL) {
 		log_warnx("store: retry now: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
 	sqlite3_bind_int64(s, 1, now);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		log_warnx("store: retry now: %s", sqlite3_errmsg(db));
 		return (-1);

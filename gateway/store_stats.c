@@ -12,9 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "tinbao.h"
+#include "store.h"
 
 static void	store_stats_text(sqlite3_stmt *, int, char *, size_t, int *);
 
@@ -49,7 +47,7 @@ store_stats_groups(struct store *st, int64_t from, int64_t to, int by,
 	    " count(*), sum(urgent <> 0)"
 	    " FROM cases WHERE created_at >= ?1 AND created_at < ?2"
 	    " GROUP BY 1, 2, 3";
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	struct stats_row r;
 	int		 rc, n = 0;

@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "tinbao.h"
+#include "store.h"
 
 /*
  * Appends one row to the audit log: who (user:NAME, token:NAME, cli), did
@@ -19,13 +17,13 @@ int
 store_audit(struct store *st, const char *actor, const char *action,
     int64_t case_id, const char *detail, const char *addr)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit (at, actor, action,"
-	    " case_id, detail, addr) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &s,
-	    NULL) != SQLITE_OK) {
+	if ((s = store_prepare(st, "INSERT INTO audit (at, actor, action,"
+	    " case_id, detail, addr) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")) ==
+	    NULL) {
 		log_warnx("audit: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
@@ -39,7 +37,7 @@ store_audit(struct store *st, const char *actor, const char *action,
 	sqlite3_bind_text(s, 5, detail ? detail : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, addr ? addr : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		log_warnx("audit: %s", sqlite3_errmsg(db));
 		return (-1);
@@ -71,17 +69,16 @@ int
 store_user_put(struct store *st, const char *name, const char *role,
     const char *pw_hash, int replace, int64_t now)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, replace ?
+	if ((s = store_prepare(st, replace ?
 	    "INSERT INTO users (name, role, pw_hash, created_at) VALUES"
 	    " (?1, ?2, ?3, ?4) ON CONFLICT (name) DO UPDATE SET role ="
 	    " excluded.role, pw_hash = excluded.pw_hash, disabled = 0" :
 	    "INSERT INTO users (name, role, pw_hash, created_at) VALUES"
-	    " (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING", -1, &s,
-	    NULL) != SQLITE_OK) {
+	    " (?1, ?2, ?3, ?4) ON CONFLICT (name) DO NOTHING")) == NULL) {
 		log_warnx("users: %s", sqlite3_errmsg(db));
 		return (-1);
 	}
@@ -90,7 +87,7 @@ store_user_put(struct store *st, const char *name, const char *role,
 	sqlite3_bind_text(s, 3, pw_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 4, now);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		log_warnx("users: %s", sqlite3_errmsg(db));
 		return (-1);
@@ -102,17 +99,16 @@ store_user_put(struct store *st, const char *name, const char *role,
 int
 store_user_get(struct store *st, const char *name, struct web_user *u)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT id, name, role, pw_hash, disabled"
-	    " FROM users WHERE name = ?1", -1, &s, NULL) != SQLITE_OK)
+	if ((s = store_prepare(st, "SELECT id, name, role, pw_hash, disabled"
+	    " FROM users WHERE name = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		store_user_fill(s, u);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return (1);
 	return (rc == SQLITE_DONE ? 0 : -1);
@@ -123,13 +119,12 @@ int
 store_session_add(struct store *st, const unsigned char hash[32],
     int64_t user_id, const char *csrf, int64_t now, int64_t expires)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "INSERT INTO sessions (token_hash, user_id,"
+	if ((s = store_prepare(st, "INSERT INTO sessions (token_hash, user_id,"
 	    " csrf, created_at, seen_at, expires_at) VALUES (?1, ?2, ?3, ?4,"
-	    " ?4, ?5)", -1, &s, NULL) != SQLITE_OK)
+	    " ?4, ?5)")) == NULL)
 		return (-1);
 	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, user_id);
@@ -137,7 +132,7 @@ store_session_add(struct store *st, const unsigned char hash[32],
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, expires);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -150,15 +145,13 @@ store_session_get(struct store *st, const unsigned char hash[32],
     int64_t now, struct web_user *u, char *csrf, size_t csrfsz,
     int64_t *seen, int64_t *created)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT u.id, u.name, u.role, u.pw_hash,"
+	if ((s = store_prepare(st, "SELECT u.id, u.name, u.role, u.pw_hash,"
 	    " u.disabled, s.csrf, s.seen_at, s.created_at FROM sessions s"
 	    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND"
-	    " s.expires_at > ?2 AND u.disabled = 0", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    " s.expires_at > ?2 AND u.disabled = 0")) == NULL)
 		return (-1);
 	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
@@ -169,7 +162,7 @@ store_session_get(struct store *st, const unsigned char hash[32],
 		*seen = sqlite3_column_int64(s, 6);
 		*created = sqlite3_column_int64(s, 7);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return (1);
 	return (rc == SQLITE_DONE ? 0 : -1);
@@ -180,19 +173,17 @@ int
 store_session_touch(struct store *st, const unsigned char hash[32],
     int64_t now, int64_t expires)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, "UPDATE sessions SET seen_at = ?2,"
-	    " expires_at = ?3 WHERE token_hash = ?1", -1, &s, NULL) !=
-	    SQLITE_OK)
+	if ((s = store_prepare(st, "UPDATE sessions SET seen_at = ?2,"
+	    " expires_at = ?3 WHERE token_hash = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_int64(s, 3, expires);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -200,21 +191,19 @@ store_session_touch(struct store *st, const unsigned char hash[32],
 int
 store_session_end(struct store *st, const unsigned char *hash, int64_t now)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (sqlite3_prepare_v2(db, hash != NULL ?
+	if ((s = store_prepare(st, hash != NULL ?
 	    "DELETE FROM sessions WHERE token_hash = ?1" :
-	    "DELETE FROM sessions WHERE expires_at <= ?2", -1, &s, NULL) !=
-	    SQLITE_OK)
+	    "DELETE FROM sessions WHERE expires_at <= ?2")) == NULL)
 		return (-1);
 	if (hash != NULL)
 		sqlite3_bind_blob(s, 1, hash, 32, SQLITE_STATIC);
 	else
 		sqlite3_bind_int64(s, 2, now);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -224,14 +213,13 @@ store_audit_list(struct store *st, int limit, int offset,
     int (*cb)(int64_t, const char *, const char *, const char *,
     const char *, const char *, void *), void *arg)
 {
-	sqlite3		*db = store_sqlite(st);
 	sqlite3_stmt	*s;
 	int		 rc, n = 0;
 
-	if (sqlite3_prepare_v2(db, "SELECT a.at, a.actor, a.action,"
+	if ((s = store_prepare(st, "SELECT a.at, a.actor, a.action,"
 	    " COALESCE(c.code, ''), a.detail, a.addr FROM audit a LEFT JOIN"
 	    " cases c ON c.id = a.case_id ORDER BY a.id DESC LIMIT ?1"
-	    " OFFSET ?2", -1, &s, NULL) != SQLITE_OK)
+	    " OFFSET ?2")) == NULL)
 		return (-1);
 	sqlite3_bind_int(s, 1, limit);
 	sqlite3_bind_int(s, 2, offset);
@@ -247,6 +235,6 @@ store_audit_list(struct store *st, int limit, int offset,
 			break;
 		}
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? n : -1);
 }

@@ -154,6 +154,8 @@ struct router {
 	const struct secret	*secret;
 	const struct config	*conf;
 	const struct classifier	*classifier;
+	struct status		*status;	/* counters; NULL: none */
+	struct outbox		*outbox;	/* kicked after a commit */
 };
 
 struct router_result {
@@ -224,23 +226,16 @@ struct smscmd {
 #define REPLY_FOLLOWUP	"Đã nhận tin nhắn thêm cho hồ sơ %s. Khẩn cấp gọi " \
 	"113 (công an), 111 (bảo vệ trẻ em)."
 
-/* The outbox's state (outbox.c). */
-struct outbox {
-	struct store		*store;
-	const struct secret	*secret;
-	struct modem		*modem;
-	int			 modem_up;
-	struct kannel		*kannel;
-	struct event		*kick;
-	int64_t			 inflight;	/* outbox id with the modem */
-	int64_t			 inflight_case;
-	int			 inflight_attempts;
-	char			 inflight_kind[16];
-	uint64_t		 sent;
-	uint64_t		 failed;
-	int			 interval;	/* send_interval, seconds */
-	int64_t			 last_send_ms;
-	int64_t			 last_recv_ms;	/* the last SMS in (modem) */
+/*
+ * One way out for SMS (outbox.c): the modem, Kannel, later each modem of
+ * a SIM pool.  The outbox hands a message to the first registered
+ * transport whose is_ready says 1; the transport reports the outcome, at
+ * once or later, with outbox_sent.
+ */
+struct transport {
+	const char	*name;
+	int		(*is_ready)(void *);			/* 0/1 */
+	void		(*send)(void *, const struct sms_out *);
 };
 
 /* A growable write buffer, or a bounded reader (ipc.c). */
@@ -433,7 +428,6 @@ extern const size_t nmigrations;
 /* log.c */
 void	log_init(int, const char *);
 void	log_setverbose(int);
-int	log_getverbose(void);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -523,9 +517,9 @@ struct modem_cb {
 	void	(*ussd)(const char *, void *);
 	void	*arg;
 };
+extern const struct transport modem_transport;
 struct modem *modem_start(struct event_base *, const struct config *,
 	    const struct modem_cb *);
-void	 modem_send(struct modem *, const struct sms_out *);
 void	 modem_confirm(struct modem *, uint64_t, int);
 void	 modem_request_stop(struct modem *);
 void	 modem_free(struct modem *, int);
@@ -537,15 +531,19 @@ void	 router_init(struct router *, struct store *, const struct secret *,
 	    const struct config *);
 int	 router_receive(struct router *, const struct sms_in *, int64_t,
 	    struct router_result *);
+void	 router_tally(struct router *, const char *, int, int, int);
 
 /* outbox.c */
+struct outbox;
 struct outbox *outbox_new(struct event_base *, struct store *,
 	    const struct secret *, int);
 void	 outbox_delivery(struct outbox *, int, int);
 void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
-void	 outbox_set_kannel(struct outbox *, struct kannel *);
 void	 outbox_free(struct outbox *);
-void	 outbox_set_modem(struct outbox *, struct modem *, int);
+void	 outbox_add_transport(struct outbox *, const struct transport *,
+	    void *);
+void	 outbox_stop(struct outbox *);
+int64_t	 outbox_inflight(const struct outbox *);
 void	 outbox_kick(struct outbox *);
 void	 outbox_received(struct outbox *);
 void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
@@ -556,27 +554,23 @@ struct ussd;
 struct evhttp_request;
 struct evbuffer;
 struct http *http_start(struct event_base *, const char *, struct status *);
-void	 http_set_kannel(struct http *, struct kannel *);
-void	 http_set_ussd(struct http *, struct ussd *);
 typedef void (*http_handler)(void *, struct evhttp_request *);
-void	 http_mount(struct http *, const char *, http_handler, void *);
-const char *http_address(struct http *);
+void	 http_mount(struct http *, const char *, int, http_handler, void *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
 
 /* kannel.c: the only file that knows Kannel's protocol */
 struct kannel;
+extern const struct transport kannel_transport;
 struct kannel *kannel_new(struct event_base *, const struct config *,
 	    struct router *, struct status *);
 void	 kannel_free(struct kannel *);
 void	 kannel_set_outbox(struct kannel *, struct outbox *);
-int	 kannel_is_up(const struct kannel *);
+void	 kannel_probe(struct kannel *);
 int	 kannel_parse_mo(const char *, const unsigned char *, size_t,
 	    struct sms_in *, const char **);
-void	 kannel_mo(struct kannel *, struct evhttp_request *);
-void	 kannel_dlr(struct kannel *, struct evhttp_request *);
-void	 kannel_send(struct kannel *, const struct sms_out *);
+void	 kannel_serve(void *, struct evhttp_request *);
 
 /* form.c: x-www-form-urlencoded bodies and query strings */
 #define FORM_F_UTF8	0x01	/* every key and value valid UTF-8, no NUL */
@@ -631,7 +625,7 @@ struct ussd *ussd_new(const struct config *, struct router *,
 	    struct status *);
 void	 ussd_set_outbox(struct ussd *, struct outbox *);
 void	 ussd_free(struct ussd *);
-void	 ussd_serve(struct ussd *, struct evhttp_request *);
+void	 ussd_serve(void *, struct evhttp_request *);
 
 /* server.c */
 int	 server_run(struct config *);
@@ -652,7 +646,7 @@ int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
 
-/* cmd_import.c: the directory's CSV files, parsed and validated */
+/* directory.c: schools and contacts, parsed, checked and written */
 enum import_kind {
 	IMPORT_SCHOOLS,
 	IMPORT_CONTACTS,
@@ -675,6 +669,16 @@ void	 import_file_free(struct import_file *);
 int	 import_store(struct store *, const struct secret *,
 	    struct import_file *, int, void (*)(void *, int, const char *),
 	    void *);
+/* One directory row, checked as the CSV import checks it. */
+#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
+#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
+					   level, pin */
+int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
+	    char *, size_t);
+int	 import_contact_row(struct store *, const struct secret *,
+	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
+
+/* cmd_db.c, cmd_status.c */
 int	 cmd_purge(struct config *, int, char **);
 int	 cmd_status(struct config *, int, char **);
 int	 cmd_backup(struct config *, int, char **);
@@ -685,13 +689,15 @@ int	 credit_parse(const char *, long long *, char *, size_t);
 /* crashpoint.c */
 void	 crashpoint(const char *);
 
-/* store.c: owns the SQLite connection (store*.c are the only SQLite users) */
+/*
+ * store.c: owns the SQLite connection (store*.c are the only SQLite users;
+ * what they share is in store.h)
+ */
 struct store *store_open(const char *, int);
 void	 store_close(struct store *);
 int	 store_migrate(struct store *, int *, int *);
 int	 store_check_version(struct store *);
 int	 store_schema_version(void);
-void	*store_sqlite(struct store *);
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 void	 store_rollback(struct store *);
@@ -732,9 +738,6 @@ int	 store_outbox_recover(struct store *, int64_t);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
-void	 store_contact_fill(void *, struct contact *);
-int	 store_contact_iter(struct store *, void *,
-	    int (*)(const struct contact *, void *), void *);
 int	 store_contact_by_id(struct store *, int64_t, struct contact *);
 int	 store_case_by_id(struct store *, int64_t, struct store_caserow *);
 int	 store_case_ack(struct store *, int64_t, int64_t, int64_t);
@@ -954,15 +957,6 @@ struct web;
 struct web *web_new(struct httpctx *);
 void	 web_serve(void *, struct evhttp_request *);
 void	 web_free(struct web *);
-
-/* cmd_import.c: one directory row, checked as the CSV import checks it */
-#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
-#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
-					   level, pin */
-int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
-	    char *, size_t);
-int	 import_contact_row(struct store *, const struct secret *,
-	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
 
 /* store_api.c: API tokens and the whole directory */
 struct api_token {

@@ -654,8 +654,9 @@ error:
  * menu.
  */
 void
-ussd_serve(struct ussd *u, struct evhttp_request *req)
+ussd_serve(void *arg, struct evhttp_request *req)
 {
+	struct ussd		*u = arg;
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	struct evbuffer		*in = evhttp_request_get_input_buffer(req);
 	const char		*q = uri ? evhttp_uri_get_query(uri) : NULL;

@@ -1,5 +1,5 @@
 /*
- * libFuzzer harness: the directory's CSV import (cmd_import.c,
+ * libFuzzer harness: the directory's CSV import (directory.c,
  * import_parse), the pure half of `tinbao import`, with libcsv under it.
  *
  * The first byte picks the file's kind (even: schools, odd: contacts);

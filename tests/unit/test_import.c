@@ -1,5 +1,5 @@
 /*
- * tinbao: unit tests for cmd_import.c's import_parse, the directory's CSV
+ * tinbao: unit tests for directory.c's import_parse, the directory's CSV
  * files parsed and validated without a database.
  *
  * Every problem is reported with the line it is on (quoted fields over

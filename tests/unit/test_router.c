@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "tinbao.h"
+#include "store.h"
 
 #define SENDER	"0912 345 678"
 #define NOW	1718000000
@@ -106,7 +106,7 @@ qint(struct fixture *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	assert_non_null(sql = sqlite3_vmprintf(fmt, ap));
 	va_end(ap);
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite(f->st), sql, -1, &s,
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st), sql, -1, &s,
 	    NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
@@ -126,7 +126,7 @@ qtext(struct fixture *f, const char *fmt, ...)
 	va_start(ap, fmt);
 	assert_non_null(sql = sqlite3_vmprintf(fmt, ap));
 	va_end(ap);
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite(f->st), sql, -1, &s,
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st), sql, -1, &s,
 	    NULL), SQLITE_OK);
 	if (sqlite3_step(s) == SQLITE_ROW &&
 	    sqlite3_column_type(s, 0) != SQLITE_NULL)
@@ -460,7 +460,7 @@ test_silent(void **state)
 	sms_init(&sms, &part, 1, REPORT);
 	assert_int_equal(router_receive(&f->r, &sms, NOW, &res), 0);
 	assert_int_equal(qint(f, "SELECT COUNT(*) FROM outbox"), 1);
-	assert_int_equal(sqlite3_exec(store_sqlite(f->st),
+	assert_int_equal(sqlite3_exec(store_db(f->st),
 	    "UPDATE reporters SET silent = 1", NULL, NULL, NULL), SQLITE_OK);
 
 	sms.smsc_time += 100;
@@ -509,6 +509,38 @@ test_sender_shapes(void **state)
 	    " FROM cases"), 1);
 }
 
+/*
+ * router_tally: the counters every transport bumps after a commit, each
+ * in its own counter; a failure counts as recent until the next success.
+ * No outbox attached: nothing is kicked.
+ */
+static void
+test_tally(void **state)
+{
+	struct fixture	*f = *state;
+	struct status	 st;
+
+	memset(&st, 0, sizeof(st));
+	f->r.status = &st;
+	router_tally(&f->r, "sms", 1, 0, 0);
+	router_tally(&f->r, "sms", 0, 1, 0);
+	router_tally(&f->r, "kannel", 3, 1, 0);
+	router_tally(&f->r, "ussd", 1, 0, 0);
+	assert_int_equal(st.sms_in, 1);
+	assert_int_equal(st.kannel_in, 3);
+	assert_int_equal(st.ussd_in, 1);
+	assert_int_equal(st.sms_dup, 2);
+	router_tally(&f->r, "kannel", 0, 0, 2);
+	router_tally(&f->r, "sms", 0, 0, 1);
+	assert_int_equal(st.store_errors, 3);
+	assert_int_equal(st.store_errors_recent, 3);
+	router_tally(&f->r, "ussd", 1, 0, 0);
+	assert_int_equal(st.store_errors, 3);
+	assert_int_equal(st.store_errors_recent, 0);
+	f->r.status = NULL;
+	router_tally(&f->r, "sms", 1, 0, 0);	/* no status: no crash */
+}
+
 int
 main(void)
 {
@@ -525,6 +557,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reread_with_first_part,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_silent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tally, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sender_shapes, setup,
 		    teardown),
 	};

@@ -3,7 +3,7 @@
  *
  * Each test gets a new directory from mkdtemp holding a key file and, for
  * most, a freshly migrated database; both are removed afterwards.  The raw
- * connection (store_sqlite) is used to look at what the store wrote and to
+ * connection (store_db, store.h) is used to look at what the store wrote and to
  * set up states the store's API does not make (a case's status, a newer
  * user_version).
  */
@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "tinbao.h"
+#include "store.h"
 
 #define NUMBER		"+84912345678"
 #define NUMBER_DIGITS	"912345678"
@@ -108,7 +108,7 @@ teardown(void **state)
 static int64_t
 query_int(struct store *st, const char *sql)
 {
-	sqlite3		*db = store_sqlite(st);
+	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
 	int64_t		 v;
 
@@ -123,7 +123,7 @@ query_int(struct store *st, const char *sql)
 static void
 exec_sql(struct store *st, const char *sql)
 {
-	assert_int_equal(sqlite3_exec(store_sqlite(st), sql, NULL, NULL, NULL),
+	assert_int_equal(sqlite3_exec(store_db(st), sql, NULL, NULL, NULL),
 	    SQLITE_OK);
 }
 
@@ -249,7 +249,7 @@ test_wal(void **state)
 	struct fixture	*f = *state;
 	sqlite3_stmt	*s;
 
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite(f->st),
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
 	    "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
@@ -327,7 +327,7 @@ test_reporter(void **state)
 	assert_string_equal(alias2, alias);
 
 	/* but appears in no column of any row, as text or bytes */
-	assert_int_equal(sqlite3_prepare_v2(store_sqlite(f->st),
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
 	    "SELECT * FROM reporters", -1, &s, NULL), SQLITE_OK);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		rows++;
@@ -601,6 +601,39 @@ test_rollback(void **state)
 	store_rollback(f->st);
 }
 
+/*
+ * store_prepare: one statement per SQL text, prepared once and handed back
+ * reset with no bindings, even after a caller left it mid-result; the
+ * converted meta helpers keep working through it.
+ */
+static void
+test_prepare_cache(void **state)
+{
+	struct fixture	*f = *state;
+	sqlite3_stmt	*s, *t;
+	const char	*sql = "SELECT ?1 IS NULL";
+	char		 sqlcopy[32], v[16];
+
+	s = store_prepare(f->st, sql);
+	assert_non_null(s);
+	sqlite3_bind_int(s, 1, 7);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 0);
+	/* Left mid-result, and asked for by another copy of the text. */
+	(void)snprintf(sqlcopy, sizeof(sqlcopy), "%s", sql);
+	t = store_prepare(f->st, sqlcopy);
+	assert_ptr_equal(s, t);
+	assert_int_equal(sqlite3_step(t), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(t, 0), 1);	/* unbound */
+	sqlite3_reset(t);
+	assert_ptr_not_equal(store_prepare(f->st, "SELECT 2"), s);
+	assert_null(store_prepare(f->st, "SELECT FROM nothing"));
+	assert_int_equal(store_meta_set(f->st, "k", "one"), 0);
+	assert_int_equal(store_meta_set(f->st, "k", "two"), 0);
+	assert_int_equal(store_meta_get(f->st, "k", v, sizeof(v)), 1);
+	assert_string_equal(v, "two");
+}
+
 int
 main(void)
 {
@@ -624,6 +657,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_list, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_cache, setup,
+		    teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
