@@ -118,7 +118,13 @@ REGRESS_ENV = TINBAO=$(abspath $(BIN)) FAKEMODEM=$(abspath $(O)/fakemodem) \
 regress: $(BIN) $(PEERS)
 	@$(REGRESS_ENV) sh tests/tools/run-regress.sh
 
-test: $(BIN) $(UNIT_BINS) $(PEERS)
+# No category code written outside handlers/category.c, no function over
+# 120 lines (tests/tools/check-literals.sh).
+.PHONY: check-structure
+check-structure:
+	@sh tests/tools/check-literals.sh
+
+test: check-structure $(BIN) $(UNIT_BINS) $(PEERS)
 	@sh tests/tools/run-unit.sh $(UNIT_BINS) && \
 	 $(REGRESS_ENV) sh tests/tools/run-regress.sh
 

@@ -169,22 +169,30 @@ struct router_result {
 struct classification {
 	const char	*category;
 	int		 urgent;
+	int		 many;		/* several pupils affected */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
 };
 
 /*
- * Texts sent to users, in Vietnamese.  A reply never repeats the report
- * and always names 113 (police) and 111 (child protection).
+ * Texts sent to pupils (SPEC section 4, issue 12).  A reply never repeats
+ * the report, always names 113 (police) and 111 (child protection), 111
+ * first for the categories that say so (category_is_111_first), and tells
+ * the pupil that their number is kept secret.  Each is ONE SMS: unaccented
+ * Vietnamese in the GSM 7-bit alphabet (no [ ] { } | ^ ~ \ `), at most 160
+ * characters with the longest (6-character) case code in every %s;
+ * tests/unit/test_replies.c counts the parts with handler_sms_parts().
+ * Accented, the acknowledgement took two UCS-2 parts (70 per SMS).
  */
-#define REPLY_ACK	"Đã nhận tin báo. Mã hồ sơ: %s. Nhắn thêm: %s " \
-	"<nội dung>. Khẩn cấp gọi 113 (công an) hoặc 111 (bảo vệ trẻ em)."
-#define REPLY_ACK_111	"Đã nhận tin báo. Mã hồ sơ: %s. Gọi ngay 111 " \
-	"(bảo vệ trẻ em, miễn phí) hoặc 113 (công an). Nhắn thêm: %s " \
-	"<nội dung>."
-#define REPLY_HELP	"Đường dây an toàn trường học: nhắn nội dung sự " \
-	"việc để báo, không cần ghi tên. Khẩn cấp gọi 113 (công an), 111 " \
-	"(bảo vệ trẻ em)."
+#define REPLY_ACK	"Da nhan tin bao. Ma ho so: %s. So cua em duoc giu " \
+	"bi mat. Nhan them: %s <noi dung>. Khan cap goi 113 (cong an), 111 " \
+	"(bao ve tre em)."
+#define REPLY_ACK_111	"Da nhan tin bao. Ma ho so: %s. So cua em duoc " \
+	"giu bi mat. Goi ngay 111 (bao ve tre em, mien phi) hoac 113 (cong " \
+	"an). Nhan them: %s <noi dung>."
+#define REPLY_HELP	"Duong day an toan truong hoc: nhan noi dung su " \
+	"viec de bao, khong can ghi ten, so cua em duoc giu bi mat. Khan cap " \
+	"goi 113 (cong an), 111 (bao ve tre em)."
 
 /* An SMS command (handlers/smscmd.c, SPEC section 4). */
 enum smscmd_type {
@@ -221,10 +229,19 @@ struct smscmd {
 /* Identical texts from one reporter within this window are one case. */
 #define REPORTER_REPEAT_WINDOW	3600
 
-#define REPLY_START	"Đã bật lại tin nhắn trả lời. Khẩn cấp gọi 113 " \
-	"(công an), 111 (bảo vệ trẻ em)."
-#define REPLY_FOLLOWUP	"Đã nhận tin nhắn thêm cho hồ sơ %s. Khẩn cấp gọi " \
-	"113 (công an), 111 (bảo vệ trẻ em)."
+/* More texts to pupils, under the rules above REPLY_ACK. */
+#define REPLY_START	"Da bat lai tin nhan tra loi. So cua em duoc giu " \
+	"bi mat. Khan cap goi 113 (cong an), 111 (bao ve tre em)."
+#define REPLY_FOLLOWUP	"Da nhan tin nhan them cho ho so %s. So cua em " \
+	"duoc giu bi mat. Khan cap goi 113 (cong an), 111 (bao ve tre em)."
+#define REPLY_FOLLOWUP_111 "Da nhan tin nhan them cho ho so %s. So cua " \
+	"em duoc giu bi mat. Khan cap goi 111 (bao ve tre em), 113 (cong an)."
+#define REPLY_CLOSED	"Ho so %s da duoc xu ly xong. Cam on em da bao " \
+	"tin, so cua em duoc giu bi mat. Khan cap goi 113 (cong an), 111 " \
+	"(bao ve tre em)."
+#define REPLY_CLOSED_111 "Ho so %s da duoc xu ly xong. Cam on em da bao " \
+	"tin, so cua em duoc giu bi mat. Khan cap goi 111 (bao ve tre em), " \
+	"113 (cong an)."
 
 /*
  * One way out for SMS (outbox.c): the modem, Kannel, later each modem of
@@ -818,6 +835,7 @@ int	 handler_to_contact(struct msgctx *, const struct contact *, int64_t,
 int	 handler_is_responder(const struct msgctx *);
 int	 handler_fit(char *, size_t, const char *, const char *, const char *,
 	    size_t);
+int	 handler_sms_parts(const char *);
 
 /* handlers/route.c */
 int	 route_alert(struct store *, const struct config *, int64_t, int,
@@ -827,11 +845,9 @@ int	 route_digest(struct store *, const struct config *, int64_t);
 int	 route_alarm(struct store *, const char *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
-const char *route_category_vi(const char *);
 
 /* handlers/smscmd.c */
 enum smscmd_type smscmd_parse(const char *, struct smscmd *);
-const char *smscmd_category_code(const char *);
 
 /* handlers/classification.c */
 void	 report_classify(const struct msgctx *, struct classification *);

@@ -21,7 +21,8 @@
  *
  * The menu:
  *   main:      1 report, 2 case status
- *   report:    category (1-9), school code or 0, description, now? (1/2)
+ *   report:    category (its key in category.c's table, 1-10), school
+ *              code or 0, description, now? (1/2)
  *              -> the case is committed, END with its code, 113 and 111
  *   status:    a case code -> END with its status, only to the number that
  *              reported it; any other number, and any code that does not
@@ -56,6 +57,7 @@
 #include <event2/http.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 #define USSD_SESSIONS		1024	/* sessions remembered */
 #define USSD_SESSION_TTL	300	/* seconds a session may last */
@@ -66,8 +68,7 @@
 /* Screens (the part after "CON " or "END "). */
 #define SCR_MAIN	"Duong day an toan truong hoc (khong can ghi ten)\n" \
 	"1 Bao tin moi\n2 Tra cuu ho so"
-#define SCR_CATEGORY	"Loai su viec:\n1 Bat nat\n2 Bao luc\n3 Ma tuy\n" \
-	"4 Xam hai\n5 Tu hai\n6 Giao thong\n7 Chay no\n8 Trom cap\n9 Khac"
+#define SCR_CATEGORY	"Loai su viec:"	/* then category.c's keys and labels */
 #define SCR_SCHOOL	"Nhap ma truong (vd NT2), hoac 0 neu khong biet:"
 #define SCR_DESC	"Mo ta ngan su viec (khong dung dau *):"
 #define SCR_NOW		"Su viec dang xay ra?\n1 Co\n2 Khong"
@@ -88,12 +89,6 @@
 #define END_ERROR	"Loi he thong, vui long thu lai. Khan cap goi 113 " \
 	"(cong an), 111 (bao ve tre em)."
 
-/* The category menu, in the order of SPEC section 4. */
-static const char *const ussd_categories[] = {
-	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
-	"traffic", "fire", "theft", "other",
-};
-
 enum ussd_state {
 	USSD_S_MAIN = 0,
 	USSD_S_CATEGORY,
@@ -103,6 +98,16 @@ enum ussd_state {
 	USSD_S_LOOKUP,
 	USSD_S_REPORT,		/* complete */
 	USSD_S_FOUND,		/* complete: a code to look up */
+};
+
+/* What replaying the answers carries from one answer to the next. */
+struct ussd_walk {
+	enum ussd_state	 st;
+	int		 invalid;	/* the last answer did not fit */
+	int		 tries;		/* unknown school codes so far */
+	char		 unknown[16];	/* the last answer: an unknown school */
+	int		(*known)(const char *, void *);
+	void		*arg;
 };
 
 struct ussd_session {
@@ -128,6 +133,10 @@ struct ussd {
 static void	ussd_trim(char *);
 static int	ussd_is_digit_answer(const char *, int, int);
 static int	ussd_school_known(const char *, void *);
+static void	ussd_answer_school(struct ussd_walk *, char *,
+		    struct ussd_reply *);
+static void	ussd_answer(struct ussd_walk *, char *, struct ussd_reply *);
+static const char *ussd_screen(enum ussd_state, char *, size_t);
 static struct ussd_session *ussd_session_find(struct ussd_sessions *,
 		    const char *, int);
 static void	ussd_reply(struct evhttp_request *, int, const char *,
@@ -164,6 +173,140 @@ ussd_is_digit_answer(const char *s, int lo, int hi)
 }
 
 /*
+ * Takes one answer (trimmed, in a) at the school screen: "0" for none, or
+ * a code of 1-15 letters and digits.  An unknown code is asked again once
+ * (w->unknown says which), then the report goes on with no school.
+ */
+static void
+ussd_answer_school(struct ussd_walk *w, char *a, struct ussd_reply *out)
+{
+	int	 i;
+
+	if (strcmp(a, "0") == 0) {
+		out->school[0] = '\0';
+		w->st = USSD_S_DESC;
+		return;
+	}
+	for (i = 0; a[i] != '\0'; i++)
+		if (!isalnum((unsigned char)a[i]))
+			break;
+	if (a[i] != '\0' || i == 0 || i > 15) {
+		w->invalid = 1;
+		return;
+	}
+	for (i = 0; a[i] != '\0'; i++)
+		a[i] = (char)toupper((unsigned char)a[i]);
+	if (w->known != NULL && w->known(a, w->arg) == 0) {
+		if (w->tries++ == 0) {
+			/* Once: say so and ask again. */
+			(void)strlcpy_checked(w->unknown, a,
+			    sizeof(w->unknown));
+			return;
+		}
+		out->school[0] = '\0';
+	} else
+		(void)strlcpy_checked(out->school, a, sizeof(out->school));
+	w->st = USSD_S_DESC;
+}
+
+/*
+ * Takes one answer (trimmed, in a) at the screen the walk stands on: moves
+ * the walk on and fills out, or marks the answer invalid and stays.
+ */
+static void
+ussd_answer(struct ussd_walk *w, char *a, struct ussd_reply *out)
+{
+	const struct category	*cat;
+	int			 k;
+
+	switch (w->st) {
+	case USSD_S_MAIN:
+		if (strcmp(a, "1") == 0)
+			w->st = USSD_S_CATEGORY;
+		else if (strcmp(a, "2") == 0)
+			w->st = USSD_S_LOOKUP;
+		else
+			w->invalid = 1;
+		break;
+	case USSD_S_CATEGORY:
+		if (a[0] < '1' || a[0] > '9' || (a[1] != '\0' &&
+		    (!isdigit((unsigned char)a[1]) || a[2] != '\0')) ||
+		    (cat = category_by_ussd_key(atoi(a))) == NULL) {
+			w->invalid = 1;
+			break;
+		}
+		out->category = cat->code;
+		w->st = USSD_S_SCHOOL;
+		break;
+	case USSD_S_SCHOOL:
+		ussd_answer_school(w, a, out);
+		break;
+	case USSD_S_DESC:
+		if (a[0] == '\0' || strlen(a) > USSD_DESC_MAX ||
+		    !utf8_is_valid(a, strlen(a))) {
+			w->invalid = 1;
+			break;
+		}
+		(void)strlcpy_checked(out->description, a,
+		    sizeof(out->description));
+		w->st = USSD_S_NOW;
+		break;
+	case USSD_S_NOW:
+		if ((k = ussd_is_digit_answer(a, 1, 2)) == 0) {
+			w->invalid = 1;
+			break;
+		}
+		out->now = k == 1;
+		w->st = USSD_S_REPORT;
+		break;
+	case USSD_S_LOOKUP:
+		if (casecode_normalize(a, out->code, sizeof(out->code)) == -1) {
+			w->invalid = 1;
+			break;
+		}
+		w->st = USSD_S_FOUND;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Returns the screen that asks the answer of a state; the category menu is
+ * written into buf from category.c's table, in the order of the keys.
+ */
+static const char *
+ussd_screen(enum ussd_state st, char *buf, size_t size)
+{
+	const struct category	*cat;
+	size_t			 n;
+	int			 key;
+
+	switch (st) {
+	case USSD_S_CATEGORY:
+		(void)strlcpy_checked(buf, SCR_CATEGORY, size);
+		for (key = 1; key <= CATEGORY_N; key++) {
+			if ((cat = category_by_ussd_key(key)) == NULL)
+				continue;
+			n = strlen(buf);
+			(void)snprintf(buf + n, size - n, "\n%d %s", key,
+			    cat->ussd);
+		}
+		return (buf);
+	case USSD_S_SCHOOL:
+		return (SCR_SCHOOL);
+	case USSD_S_DESC:
+		return (SCR_DESC);
+	case USSD_S_NOW:
+		return (SCR_NOW);
+	case USSD_S_LOOKUP:
+		return (SCR_LOOKUP);
+	default:
+		return (SCR_MAIN);
+	}
+}
+
+/*
  * Replays the answers in text and decides what comes next: a screen in
  * out->screen ("CON ..." or "END ..."), or a complete report or lookup
  * (out->kind).  known(code, arg) says whether the directory has a school
@@ -176,13 +319,17 @@ int
 ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
     struct ussd_reply *out)
 {
-	enum ussd_state	 st = USSD_S_MAIN;
-	char		 a[USSD_DESC_MAX + 2], unknown[16] = "", pfx[48] = "";
-	const char	*p, *e, *body = SCR_MAIN;
+	struct ussd_walk w;
+	char		 a[USSD_DESC_MAX + 2], pfx[48] = "";
+	char		 menu[USSD_SCREEN_MAX];
+	const char	*p, *e;
 	size_t		 n;
-	int		 invalid = 0, tries = 0, k, i;
 
 	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.st = USSD_S_MAIN;
+	w.known = known;
+	w.arg = arg;
 	if (text == NULL)
 		text = "";
 	if (strlen(text) > USSD_TEXT_MAX) {
@@ -191,128 +338,34 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 		return (-1);
 	}
 	for (p = text; *text != '\0' && p != NULL; p = e ? e + 1 : NULL) {
-		if (st == USSD_S_REPORT || st == USSD_S_FOUND)
+		if (w.st == USSD_S_REPORT || w.st == USSD_S_FOUND)
 			break;	/* answers past the end: ignored */
 		e = strchr(p, '*');
 		n = e ? (size_t)(e - p) : strlen(p);
-		invalid = 0;
-		unknown[0] = '\0';
+		w.invalid = 0;
+		w.unknown[0] = '\0';
 		if (n >= sizeof(a)) {
-			invalid = 1;
+			w.invalid = 1;
 			continue;
 		}
 		memcpy(a, p, n);
 		a[n] = '\0';
 		ussd_trim(a);
-		switch (st) {
-		case USSD_S_MAIN:
-			if (strcmp(a, "1") == 0)
-				st = USSD_S_CATEGORY;
-			else if (strcmp(a, "2") == 0)
-				st = USSD_S_LOOKUP;
-			else
-				invalid = 1;
-			break;
-		case USSD_S_CATEGORY:
-			if ((k = ussd_is_digit_answer(a, 1, 9)) == 0) {
-				invalid = 1;
-				break;
-			}
-			out->category = ussd_categories[k - 1];
-			st = USSD_S_SCHOOL;
-			break;
-		case USSD_S_SCHOOL:
-			if (strcmp(a, "0") == 0) {
-				out->school[0] = '\0';
-				st = USSD_S_DESC;
-				break;
-			}
-			for (i = 0; a[i] != '\0'; i++)
-				if (!isalnum((unsigned char)a[i]))
-					break;
-			if (a[i] != '\0' || i == 0 || i > 15) {
-				invalid = 1;
-				break;
-			}
-			for (i = 0; a[i] != '\0'; i++)
-				a[i] = (char)toupper((unsigned char)a[i]);
-			if (known != NULL && known(a, arg) == 0) {
-				if (tries++ == 0) {
-					/* Once: say so and ask again. */
-					(void)strlcpy_checked(unknown, a,
-					    sizeof(unknown));
-					break;
-				}
-				out->school[0] = '\0';
-			} else
-				(void)strlcpy_checked(out->school, a,
-				    sizeof(out->school));
-			st = USSD_S_DESC;
-			break;
-		case USSD_S_DESC:
-			if (a[0] == '\0' || strlen(a) > USSD_DESC_MAX ||
-			    !utf8_is_valid(a, strlen(a))) {
-				invalid = 1;
-				break;
-			}
-			(void)strlcpy_checked(out->description, a,
-			    sizeof(out->description));
-			st = USSD_S_NOW;
-			break;
-		case USSD_S_NOW:
-			if ((k = ussd_is_digit_answer(a, 1, 2)) == 0) {
-				invalid = 1;
-				break;
-			}
-			out->now = k == 1;
-			st = USSD_S_REPORT;
-			break;
-		case USSD_S_LOOKUP:
-			if (casecode_normalize(a, out->code,
-			    sizeof(out->code)) == -1) {
-				invalid = 1;
-				break;
-			}
-			st = USSD_S_FOUND;
-			break;
-		default:
-			break;
-		}
+		ussd_answer(&w, a, out);
 	}
 
-	switch (st) {
-	case USSD_S_REPORT:
-		out->kind = USSD_K_REPORT;
+	if (w.st == USSD_S_REPORT || w.st == USSD_S_FOUND) {
+		out->kind = w.st == USSD_S_REPORT ? USSD_K_REPORT :
+		    USSD_K_LOOKUP;
 		return (0);
-	case USSD_S_FOUND:
-		out->kind = USSD_K_LOOKUP;
-		return (0);
-	case USSD_S_MAIN:
-		body = SCR_MAIN;
-		break;
-	case USSD_S_CATEGORY:
-		body = SCR_CATEGORY;
-		break;
-	case USSD_S_SCHOOL:
-		body = SCR_SCHOOL;
-		break;
-	case USSD_S_DESC:
-		body = SCR_DESC;
-		break;
-	case USSD_S_NOW:
-		body = SCR_NOW;
-		break;
-	case USSD_S_LOOKUP:
-		body = SCR_LOOKUP;
-		break;
 	}
-	if (unknown[0] != '\0')
-		(void)snprintf(pfx, sizeof(pfx), PFX_UNKNOWN, unknown);
-	else if (invalid)
+	if (w.unknown[0] != '\0')
+		(void)snprintf(pfx, sizeof(pfx), PFX_UNKNOWN, w.unknown);
+	else if (w.invalid)
 		(void)strlcpy_checked(pfx, PFX_INVALID, sizeof(pfx));
 	out->kind = USSD_K_SCREEN;
 	(void)snprintf(out->screen, sizeof(out->screen), "CON %s%s", pfx,
-	    body);
+	    ussd_screen(w.st, menu, sizeof(menu)));
 	return (0);
 }
 
@@ -327,8 +380,7 @@ ussd_format_done(char *buf, size_t size, const char *code,
 {
 	int	 first111, n;
 
-	first111 = category != NULL && (strcmp(category, "sexual_abuse") == 0 ||
-	    strcmp(category, "self_harm") == 0);
+	first111 = category != NULL && category_is_111_first(category);
 	if (code == NULL || code[0] == '\0')
 		n = snprintf(buf, size, "END %s", END_NOCODE);
 	else {

@@ -73,24 +73,11 @@ static const struct web_page web_pages[] = {
 	  .flags = WEB_F_PUBLIC, .serve = web_nothing },
 };
 
-const char *const web_categories[] = {
-	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
-	"traffic", "fire", "theft", "other", NULL
-};
-
+/* The statuses' names; the categories' are in handlers/category.c. */
 static const struct {
 	const char	*name;
 	const char	*vi;
 } web_names[] = {
-	{ .name = "bullying", .vi = "Bắt nạt" },
-	{ .name = "violence", .vi = "Bạo lực" },
-	{ .name = "drugs", .vi = "Ma túy" },
-	{ .name = "sexual_abuse", .vi = "Xâm hại tình dục" },
-	{ .name = "self_harm", .vi = "Tự gây hại" },
-	{ .name = "traffic", .vi = "Giao thông" },
-	{ .name = "fire", .vi = "Cháy nổ" },
-	{ .name = "theft", .vi = "Trộm cắp" },
-	{ .name = "other", .vi = "Khác" },
 	{ .name = "open", .vi = "Mới" },
 	{ .name = "acknowledged", .vi = "Đã nhận" },
 	{ .name = "closed", .vi = "Đã đóng" },
@@ -146,23 +133,23 @@ static const char web_css[] =
 	"svg text{font-size:11px;fill:#1d2430}"
 	"@media print{header,form,.paging{display:none}}";
 
-/* Returns the Vietnamese name of a category. */
+/* Returns the Vietnamese name of a category (category.c's table). */
 const char *
 web_category_vi(const char *name)
 {
-	size_t	 i;
-
-	for (i = 0; i < sizeof(web_names) / sizeof(web_names[0]); i++)
-		if (strcmp(name, web_names[i].name) == 0)
-			return (web_names[i].vi);
-	return (name);
+	return (category_name_vi(name));
 }
 
 /* Returns the Vietnamese name of a case's status. */
 const char *
 web_status_vi(const char *status)
 {
-	return (web_category_vi(status));
+	size_t	 i;
+
+	for (i = 0; i < sizeof(web_names) / sizeof(web_names[0]); i++)
+		if (strcmp(status, web_names[i].name) == 0)
+			return (web_names[i].vi);
+	return (status);
 }
 
 /* Writes s into b with &, <, >, " and ' escaped. */

@@ -10,6 +10,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "category.h"
+
 #define WEB_F_PUBLIC	0x01	/* no session needed */
 #define WEB_F_ADMIN	0x02	/* role admin only */
 #define WEB_F_PREFIX	0x04	/* path is a prefix (a case code follows) */
@@ -56,7 +58,8 @@ int	 web_cookie_get(const char *, const char *, char *, size_t);
 int	 web_date(const char *, int64_t *);
 const char *web_category_vi(const char *);
 const char *web_status_vi(const char *);
-extern const char *const web_categories[];
+/* The category codes for filters and forms, NULL-terminated. */
+#define web_categories	category_codes
 
 /* web_cases.c */
 extern const struct web_page web_case_pages[];

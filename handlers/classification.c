@@ -5,7 +5,7 @@
  * built-in keyword table, then the operators' rows of the `keywords` table,
  * then every school of the directory; the server loads it at start and
  * again on SIGHUP, swapping the new one in only when it compiled.  Without
- * a classifier every report is "other" and not urgent: it is still stored,
+ * a classifier every report is `other` and not urgent: it is still stored,
  * acknowledged and shown, and nothing is lost.
  */
 #include <stdio.h>
@@ -16,6 +16,7 @@
 
 #include "tinbao.h"
 #include "classify.h"
+#include "category.h"
 
 static int
 classification_keyword_cb(const char *category, const char *kind,
@@ -82,13 +83,14 @@ report_classify(const struct msgctx *ctx, struct classification *cl)
 	size_t			 i;
 
 	memset(cl, 0, sizeof(*cl));
-	cl->category = "other";
+	cl->category = category_table[CATEGORY_OTHER].code;
 	(void)strlcpy_checked(cl->matched, "[]", sizeof(cl->matched));
 	if (ctx->classifier == NULL ||
 	    classify(ctx->classifier, ctx->text, strlen(ctx->text), &r) == -1)
 		return;
 	cl->category = r.category;
 	cl->urgent = r.urgent;
+	cl->many = r.many;
 	(void)strlcpy_checked(cl->school, r.school, sizeof(cl->school));
 	list = json_array();
 	for (i = 0; i < r.nmatched; i++)

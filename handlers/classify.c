@@ -20,6 +20,8 @@
  *   help       a call for help ("cứu", "khẩn cấp", "KC"): urgent.
  *   now        happening now ("đang", "bây giờ"): urgent only near an
  *              incident (below).
+ *   many       several pupils are affected ("nhiều bạn", "cả lớp"): urgent
+ *              for a category whose rule says so (health, category.c).
  *   level      a school level word; its category is TH, THCS, THPT, MN or
  *              GDTX ("cấp 2", "c2", "trung học cơ sở").
  *   schoolword "trường", "trg".
@@ -43,11 +45,14 @@
  *     counted (the longest phrase wins: "dao lam" over "dao");
  *  3. each category scores the sum of weight * (1.0 EXACT, 0.9 PLAIN) of its
  *     remaining matches; the highest score wins when it is at least
- *     CLS_THRESHOLD, otherwise the category is "other"; ties go to the more
- *     serious category: self_harm, sexual_abuse, fire, violence, drugs,
- *     theft, bullying, traffic;
- *  4. urgent when the category is sexual_abuse, self_harm or fire; or a
- *     weapon match remains; or a help match remains; or a now match remains
+ *     CLS_THRESHOLD, otherwise the category is `other`; ties go to the more
+ *     serious category (the rank of category.c's table: self_harm,
+ *     sexual_abuse, fire, violence, health, drugs, theft, bullying,
+ *     traffic);
+ *  4. urgent when the table says the category always is (sexual_abuse,
+ *     self_harm, fire); or a weapon match remains; or a help match remains;
+ *     or the category is urgent when several pupils are affected (health)
+ *     and a many match remains; or a now match remains
  *     with an incident in the same clause: a keyword or weapon match of any
  *     category and a weight of at least CLS_NOW_WEIGHT ("cổng trường" is a
  *     place, not an incident) that starts at most CLS_NOW_AFTER tokens
@@ -87,6 +92,7 @@
 #include "tinbao.h"
 #include "normalize.h"
 #include "classify.h"
+#include "category.h"
 
 #define CLS_PHRASE_MAXTOK	8
 #define CLS_RING		16	/* > CLS_PHRASE_MAXTOK, power of 2 */
@@ -105,6 +111,7 @@ enum cls_kind {
 	KIND_NEGATION,
 	KIND_HELP,
 	KIND_NOW,
+	KIND_MANY,
 	KIND_LEVEL,
 	KIND_SCHOOLWORD,
 	KIND_ADMIN,
@@ -120,42 +127,14 @@ static const char *cls_kind_names[KIND_NUSER] = {
 	[KIND_NEGATION] = "negation",
 	[KIND_HELP] = "help",
 	[KIND_NOW] = "now",
+	[KIND_MANY] = "many",
 	[KIND_LEVEL] = "level",
 	[KIND_SCHOOLWORD] = "schoolword",
 	[KIND_ADMIN] = "admin",
 };
 
-enum cls_category {
-	CAT_BULLYING = 0,
-	CAT_VIOLENCE,
-	CAT_DRUGS,
-	CAT_SEXUAL_ABUSE,
-	CAT_SELF_HARM,
-	CAT_TRAFFIC,
-	CAT_FIRE,
-	CAT_THEFT,
-	CAT_OTHER,
-	CAT_N,
-	CAT_ANY = -1,
-};
-
-static const char *cls_category_names[CAT_N] = {
-	[CAT_BULLYING] = "bullying",
-	[CAT_VIOLENCE] = "violence",
-	[CAT_DRUGS] = "drugs",
-	[CAT_SEXUAL_ABUSE] = "sexual_abuse",
-	[CAT_SELF_HARM] = "self_harm",
-	[CAT_TRAFFIC] = "traffic",
-	[CAT_FIRE] = "fire",
-	[CAT_THEFT] = "theft",
-	[CAT_OTHER] = "other",
-};
-
-/* Tie-break order, most serious first. */
-static const int cls_priority[CAT_N - 1] = {
-	CAT_SELF_HARM, CAT_SEXUAL_ABUSE, CAT_FIRE, CAT_VIOLENCE, CAT_DRUGS,
-	CAT_THEFT, CAT_BULLYING, CAT_TRAFFIC,
-};
+/* Rows may name a category of the table (category.c) or `any`. */
+#define CAT_ANY		(-1)
 
 enum cls_level {
 	LEVEL_NONE = 0,
@@ -361,7 +340,8 @@ cls_parse_level(const char *s)
 static int
 cls_parse_category(int kind, const char *s)
 {
-	int	 c;
+	const struct category	*k;
+	int			 c;
 
 	if (kind == KIND_LEVEL) {
 		c = cls_parse_level(s);
@@ -370,10 +350,10 @@ cls_parse_category(int kind, const char *s)
 	if (strcmp(s, "any") == 0)
 		return (kind == KIND_KEYWORD || kind == KIND_WEAPON ? -2 :
 		    CAT_ANY);
-	for (c = 0; c < CAT_OTHER; c++)
-		if (strcmp(s, cls_category_names[c]) == 0)
-			return (c);
-	return (-2);
+	/* `other` is what no row points to. */
+	if ((k = category_find(s)) == NULL || k->id == CATEGORY_OTHER)
+		return (-2);
+	return (k->id);
 }
 
 static void
@@ -1004,7 +984,7 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			continue;
 		for (j = 0; j < n; j++) {
 			q = &c->phrases[m[j].ph];
-			if (q->kind > KIND_NOW || q->kind == KIND_NEGATIVE)
+			if (q->kind > KIND_MANY || q->kind == KIND_NEGATIVE)
 				continue;
 			if (p->cat != CAT_ANY && p->cat != q->cat)
 				continue;
@@ -1018,7 +998,7 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			continue;
 		for (j = 0; j < n; j++) {
 			q = &c->phrases[m[j].ph];
-			if (q->kind > KIND_NOW || q->kind == KIND_NEGATIVE ||
+			if (q->kind > KIND_MANY || q->kind == KIND_NEGATIVE ||
 			    q->kind == KIND_NEGATION)
 				continue;
 			if (m[j].clause == m[i].clause &&
@@ -1030,12 +1010,12 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 	/* What lies inside a cancelled match is cancelled with it. */
 	for (i = 0; i < n; i++) {
 		p = &c->phrases[m[i].ph];
-		if (!m[i].dead || p->kind > KIND_NOW ||
+		if (!m[i].dead || p->kind > KIND_MANY ||
 		    p->kind == KIND_NEGATIVE || p->kind == KIND_NEGATION)
 			continue;
 		for (j = 0; j < n; j++) {
 			q = &c->phrases[m[j].ph];
-			if (q->kind > KIND_NOW || q->kind == KIND_NEGATIVE ||
+			if (q->kind > KIND_MANY || q->kind == KIND_NEGATIVE ||
 			    q->kind == KIND_NEGATION)
 				continue;
 			if (m[j].start >= m[i].start && m[j].end <= m[i].end)
@@ -1062,16 +1042,56 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 	}
 }
 
+/*
+ * Returns the category with the highest score, ties going to the lower
+ * rank of the table (the more serious); `other` under CLS_THRESHOLD.
+ */
+static int
+cls_pick(const double *score, double *best)
+{
+	int	 k, cat = CATEGORY_OTHER;
+
+	*best = 0;
+	for (k = 0; k < CATEGORY_OTHER; k++) {
+		if (score[k] < 1e-9)
+			continue;
+		if (score[k] > *best + 1e-9 || (score[k] > *best - 1e-9 &&
+		    category_table[k].rank < category_table[cat].rank)) {
+			*best = score[k];
+			cat = k;
+		}
+	}
+	if (*best < CLS_THRESHOLD - 1e-9) {
+		cat = CATEGORY_OTHER;
+		*best = 0;
+	}
+	return (cat);
+}
+
+/* Adds a phrase to the result's matched list, once. */
+static void
+cls_matched(struct classify_result *res, const char *fold)
+{
+	size_t	 k;
+
+	for (k = 0; k < res->nmatched; k++)
+		if (res->matched[k] == fold || strcmp(res->matched[k], fold) == 0)
+			return;
+	if (k < CLASSIFY_MATCHED_MAX)
+		res->matched[res->nmatched++] = fold;
+}
+
 /* Picks the category and the urgency from the live matches. */
 static void
 cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
     struct classify_result *res)
 {
 	const struct cls_phrase	*p, *q;
-	double			 score[CAT_N], best = 0;
-	size_t			 i, j, k;
-	int			 cat = CAT_OTHER, weapon = 0, help = 0, now = 0;
-	int			 near;
+	const struct category	*k;
+	const char		*many = NULL;
+	double			 score[CATEGORY_N], best;
+	size_t			 i, j;
+	int			 weapon = 0, help = 0, now = 0, near;
 
 	memset(score, 0, sizeof(score));
 	for (i = 0; i < n; i++) {
@@ -1089,6 +1109,10 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 		case KIND_HELP:
 			help = 1;
 			break;
+		case KIND_MANY:
+			/* Reported only if the category's rule reads it. */
+			many = p->fold;
+			continue;
 		case KIND_NOW:
 			/* "đang" inside "đăng lên mạng" is no time word. */
 			for (j = 0, near = 0; j < n; j++) {
@@ -1120,27 +1144,13 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 		default:
 			continue;
 		}
-		/* Report the phrase once. */
-		for (k = 0; k < res->nmatched; k++)
-			if (res->matched[k] == p->fold ||
-			    strcmp(res->matched[k], p->fold) == 0)
-				break;
-		if (k == res->nmatched && k < CLASSIFY_MATCHED_MAX)
-			res->matched[res->nmatched++] = p->fold;
+		cls_matched(res, p->fold);
 	}
-	for (k = 0; k < CAT_N - 1; k++) {
-		if (score[cls_priority[k]] > best + 1e-9) {
-			best = score[cls_priority[k]];
-			cat = cls_priority[k];
-		}
-	}
-	if (best < CLS_THRESHOLD - 1e-9) {
-		cat = CAT_OTHER;
-		best = 0;
-	}
-	res->category = cls_category_names[cat];
+	k = &category_table[cls_pick(score, &best)];
+	res->category = k->code;
 	res->score = best;
-	if (cat == CAT_SEXUAL_ABUSE || cat == CAT_SELF_HARM || cat == CAT_FIRE)
+	res->many = many != NULL;
+	if (k->flags & CATEGORY_F_URGENT)
 		res->urgent_reason = "category";
 	else if (weapon)
 		res->urgent_reason = "weapon";
@@ -1148,6 +1158,10 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 		res->urgent_reason = "help";
 	else if (now)
 		res->urgent_reason = "now";
+	else if (category_is_urgent(k, res->many, now)) {
+		res->urgent_reason = "many";
+		cls_matched(res, many);
+	}
 	res->urgent = res->urgent_reason != NULL;
 }
 
@@ -1267,7 +1281,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	int			 grade = LEVEL_NONE, after_lop = 0, v, q;
 
 	memset(res, 0, sizeof(*res));
-	res->category = cls_category_names[CAT_OTHER];
+	res->category = category_table[CATEGORY_OTHER].code;
 	if (c == NULL || !c->compiled)
 		return (-1);
 	normalize_init(&nz, text, len);

@@ -31,10 +31,12 @@ struct classifier;
 #define CLASSIFY_MATCHED_MAX	16
 
 struct classify_result {
-	const char	*category;	/* "violence", ..., "other" */
+	const char	*category;	/* a code of category_table[] */
 	int		 urgent;	/* 0/1 */
 	const char	*urgent_reason;	/* "category", "weapon", "help",
-					   "now", or NULL when not urgent */
+					   "now", "many", or NULL when not
+					   urgent */
+	int		 many;		/* several pupils are affected */
 	double		 score;		/* the winning category's score */
 	char		 school[16];	/* school code, "" when none */
 	int		 school_ambiguous; /* a place named several schools */

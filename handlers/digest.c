@@ -14,19 +14,14 @@
 #include <time.h>
 
 #include "tinbao.h"
-
-#define DIGEST_NCAT	9
-
-static const char *digest_cats[DIGEST_NCAT] = { "bullying", "violence",
-    "drugs", "sexual_abuse", "self_harm", "traffic", "fire", "theft",
-    "other" };
+#include "category.h"
 
 struct digest_arg {
 	struct store		*store;
 	const struct config	*conf;
 	int64_t			 since;
 	int64_t			 now;
-	int			 count[DIGEST_NCAT];
+	int			 count[CATEGORY_N];
 	int			 n;
 	char			 codes[200];
 	int			 sent;
@@ -37,11 +32,9 @@ static int
 digest_case_cb(const char *code, const char *category, void *arg)
 {
 	struct digest_arg	*da = arg;
-	size_t			 i, len = strlen(da->codes);
+	size_t			 len = strlen(da->codes);
 
-	for (i = 0; i < DIGEST_NCAT; i++)
-		if (strcmp(category, digest_cats[i]) == 0)
-			da->count[i]++;
+	da->count[category_get(category)->id]++;
 	da->n++;
 	if (len + strlen(code) + 2 < sizeof(da->codes))
 		(void)snprintf(da->codes + len, sizeof(da->codes) - len, "%s%s",
@@ -65,12 +58,12 @@ digest_send(struct digest_arg *da, const struct contact *to, const char *who)
 	strftime(when, sizeof(when), "%d/%m", &tm);
 	len = (size_t)snprintf(text, sizeof(text), "TINBAO %s %s: %d tin moi "
 	    "khong khan (", when, who, da->n);
-	for (i = 0; i < DIGEST_NCAT; i++) {
+	for (i = 0; i < CATEGORY_N; i++) {
 		if (da->count[i] == 0)
 			continue;
 		(void)snprintf(part, sizeof(part), "%s%s %d",
 		    text[len - 1] == '(' ? "" : ", ",
-		    smscmd_category_code(digest_cats[i]), da->count[i]);
+		    category_table[i].teacher, da->count[i]);
 		len = strlen(text);
 		(void)snprintf(text + len, sizeof(text) - len, "%s", part);
 		len = strlen(text);

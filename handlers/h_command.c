@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 static int	command_match(const struct msgctx *);
 static int	command_handle(struct msgctx *);
@@ -160,9 +161,9 @@ command_handle(struct msgctx *ctx)
 		    r ? "closed" : "closed_again", detail) == -1)
 			goto out;
 		if (r == 1 && c.reporter_id > 0) {
-			(void)snprintf(reply, sizeof(reply), "Hồ sơ %s đã được "
-			    "xử lý xong. Cảm ơn bạn đã báo tin. Khẩn cấp gọi "
-			    "113 (công an), 111 (bảo vệ trẻ em).", c.code);
+			(void)snprintf(reply, sizeof(reply),
+			    category_is_111_first(c.category) ?
+			    REPLY_CLOSED_111 : REPLY_CLOSED, c.code);
 			if (handler_to_reporter(ctx, c.reporter_id, c.id,
 			    "closed", PRIO_REPLY, reply) == -1)
 				goto out;
@@ -176,7 +177,7 @@ command_handle(struct msgctx *ctx)
 			goto out;
 		(void)snprintf(detail, sizeof(detail), "%s %s%s, %s, %s: ",
 		    c.code, c.urgent ? "KHAN " : "",
-		    route_category_vi(c.category),
+		    category_name_ascii(c.category),
 		    c.school[0] ? c.school : "chua ro truong",
 		    strcmp(c.status, "open") == 0 ? "chua nhan" :
 		    strcmp(c.status, "acknowledged") == 0 ? "da nhan" :

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 static int	followup_match(const struct msgctx *);
 static int	followup_handle(struct msgctx *);
@@ -99,7 +100,10 @@ followup_handle(struct msgctx *ctx)
 		ret = 0;
 		goto out;
 	}
-	(void)snprintf(relay, sizeof(relay), REPLY_FOLLOWUP, c.code);
+	if (category_is_111_first(c.category))
+		(void)snprintf(relay, sizeof(relay), REPLY_FOLLOWUP_111, c.code);
+	else
+		(void)snprintf(relay, sizeof(relay), REPLY_FOLLOWUP, c.code);
 	ret = handler_reply(ctx, c.id, "ack", PRIO_ACK, relay);
 out:
 	store_caserow_free(&c);

@@ -5,8 +5,9 @@
  * report.  It becomes a case with a fresh code and is classified; an urgent
  * case is alerted at once (route.c).  The reporter gets an acknowledgement
  * that gives the code, never repeats the report's text (the phone may be
- * seen by the bully or a parent), and names 113 (police) and 111 (child
- * protection); for sexual abuse and self harm, 111 comes first.
+ * seen by the bully or a parent), names 113 (police) and 111 (child
+ * protection), 111 first for sexual abuse and self harm, and says the
+ * number is kept secret, all in one GSM-7 SMS (REPLY_ACK in tinbao.h).
  *
  * Abuse control keeps anonymity: the same text again from the same reporter
  * within an hour is put on the first case ("repeat"), and a reporter whose
@@ -15,8 +16,9 @@
  *
  * A report from the USSD menu (ussd.c) carries the reporter's own answers
  * in sms->menu_*: its category and school win over the classifier's, and it
- * is urgent when the reporter said it is happening now, when the category
- * is sexual abuse, self harm or fire, or when the classifier finds the text
+ * is urgent when the reporter said it is happening now, when the category's
+ * rule says so (category.c: sexual abuse, self harm and fire always; health
+ * when several pupils are affected), or when the classifier finds the text
  * urgent.  It gets no SMS acknowledgement: the USSD screen already showed
  * the code, and an SMS would stay on the phone for others to see.  A repeat
  * or flood still gives the code of the case it was put on, for that screen.
@@ -30,6 +32,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 static int	report_match(const struct msgctx *);
 static int	report_handle(struct msgctx *);
@@ -118,11 +121,10 @@ report_handle(struct msgctx *ctx)
 	report_classify(ctx, &cl);
 	if (ctx->sms->menu_category != NULL) {
 		/* The USSD menu's answers (see the top of this file). */
-		cl.category = ctx->sms->menu_category;
+		cl.category = category_get(ctx->sms->menu_category)->code;
 		cl.urgent = cl.urgent || ctx->sms->menu_urgent ||
-		    strcmp(cl.category, "sexual_abuse") == 0 ||
-		    strcmp(cl.category, "self_harm") == 0 ||
-		    strcmp(cl.category, "fire") == 0;
+		    category_is_urgent(category_get(cl.category), cl.many,
+		    ctx->sms->menu_urgent);
 		if (ctx->sms->menu_school[0] != '\0')
 			(void)strlcpy_checked(cl.school,
 			    ctx->sms->menu_school, sizeof(cl.school));
@@ -166,8 +168,7 @@ report_handle(struct msgctx *ctx)
 
 	if (ctx->sms->menu_category != NULL)
 		return (0);	/* the USSD screen is the acknowledgement */
-	if (strcmp(cl.category, "sexual_abuse") == 0 ||
-	    strcmp(cl.category, "self_harm") == 0)
+	if (category_is_111_first(cl.category))
 		(void)snprintf(ack, sizeof(ack), REPLY_ACK_111, c.code, c.code);
 	else
 		(void)snprintf(ack, sizeof(ack), REPLY_ACK, c.code, c.code);

@@ -3,8 +3,9 @@
  *
  * "<CODE> [KC] [details]" from a teacher, principal or counselor becomes a
  * case of that category for the school of the sender's registration; KC
- * makes it urgent, as do the always-urgent categories (sexual abuse, self
- * harm, fire) and a weapon or a cry for help in the details.  The alert
+ * makes it urgent, as do the category's own rule (category.c: sexual abuse,
+ * self harm and fire always; health when the details say several pupils
+ * are affected) and a weapon or a cry for help in the details.  The alert
  * names the teacher.  A registered sender's message without a code is
  * classified like a pupil's (h_report).
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 static int	teacher_match(const struct msgctx *);
 static int	teacher_handle(struct msgctx *);
@@ -38,15 +40,17 @@ teacher_handle(struct msgctx *ctx)
 	struct classification	 cl;
 	int64_t			 case_id;
 	char			 reply[200], detail[128];
-	const char		*cat = ctx->cmd.category;
+	const struct category	*cat = category_get(ctx->cmd.category);
 
-	/* The details may still carry a weapon or a cry for help. */
+	/*
+	 * The details may still carry a weapon, a cry for help, or (for the
+	 * health code) several pupils affected.
+	 */
 	report_classify(ctx, &cl);
 	memset(&c, 0, sizeof(c));
-	c.category = cat;
+	c.category = cat->code;
 	c.urgent = ctx->cmd.urgent || cl.urgent ||
-	    strcmp(cat, "sexual_abuse") == 0 || strcmp(cat, "self_harm") == 0 ||
-	    strcmp(cat, "fire") == 0;
+	    category_is_urgent(cat, cl.many, 0);
 	(void)strlcpy_checked(c.school, ctx->contact.school, sizeof(c.school));
 	c.matched = cl.matched;
 	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";
@@ -58,7 +62,7 @@ teacher_handle(struct msgctx *ctx)
 	(void)strlcpy_checked(ctx->case_code, c.code, sizeof(ctx->case_code));
 	(void)snprintf(detail, sizeof(detail), "via=%s from=%s:%lld code=%s%s",
 	    c.source, ctx->contact.role, (long long)ctx->contact.id,
-	    smscmd_category_code(cat), ctx->cmd.urgent ? " KC" : "");
+	    cat->teacher, ctx->cmd.urgent ? " KC" : "");
 	if (store_message_set_case(ctx->store, ctx->message_id, case_id) == -1 ||
 	    store_event_add(ctx->store, case_id, ctx->now, "received",
 	    detail) == -1)
@@ -67,7 +71,7 @@ teacher_handle(struct msgctx *ctx)
 	    ctx->now) == -1)
 		return (-1);
 	(void)snprintf(reply, sizeof(reply), "Da nhan bao cao %s (%s%s). "
-	    "Nhan them: %s <noi dung>.", c.code, smscmd_category_code(cat),
+	    "Nhan them: %s <noi dung>.", c.code, cat->teacher,
 	    c.urgent ? " KC" : "", c.code);
 	return (handler_reply(ctx, case_id, "ack", PRIO_ACK, reply));
 }

@@ -170,3 +170,33 @@ handler_fit(char *buf, size_t bufsz, const char *prefix, const char *text,
 	buf[max] = '\0';
 	return ((int)strlen(buf));
 }
+
+/*
+ * Returns how many SMS parts text (UTF-8) takes when queued with
+ * CHARSET_AUTO, as the modem (libGammu's auto text) and Kannel (coding 0
+ * for ASCII) send it: GSM 7-bit when it is all ASCII of the GSM default
+ * alphabet, 160 septets in one SMS and 153 per part beyond, the
+ * characters of the extension table ([ ] { } | ^ ~ \) costing two; else
+ * UCS-2, 70 UTF-16 units in one SMS and 67 per part.  A non-ASCII letter
+ * counts as UCS-2 even where GSM-7 has it (é): never fewer parts than sent.
+ */
+int
+handler_sms_parts(const char *text)
+{
+	const unsigned char	*p;
+	size_t			 septets = 0, units = 0;
+	int			 gsm7 = 1;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if ((*p & 0xc0) != 0x80)
+			units += *p >= 0xf0 ? 2 : 1;	/* a pair beyond BMP */
+		if (*p >= 0x80 || *p == '`' || (*p < 0x20 && *p != '\n' &&
+		    *p != '\r'))
+			gsm7 = 0;
+		else
+			septets += strchr("[]{}|^~\\", *p) != NULL ? 2 : 1;
+	}
+	if (gsm7)
+		return (septets <= 160 ? 1 : (int)((septets + 152) / 153));
+	return (units <= 70 ? 1 : (int)((units + 66) / 67));
+}

@@ -3,8 +3,8 @@
  *
  * An urgent case is alerted at once (step 1) to the level-1 police of the
  * school's commune (every level-1 police contact when no school is known),
- * the school's principal and the Bureau's level-1 contact; self harm also to
- * the school's counselor.  When nobody answers NHAN within ack_timeout, the
+ * the school's principal and the Bureau's level-1 contact; self harm (the
+ * categories with CATEGORY_F_COUNSELOR) also to the school's counselor.  When nobody answers NHAN within ack_timeout, the
  * next step alerts the level-2 police of the commune and of the district and
  * the level-2 Bureau contact, and so on up to level 3.
  *
@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 #define ROUTE_MAX_STEP	3
 #define ROUTE_BATCH	32
@@ -34,33 +35,6 @@ struct route_arg {
 	int			 n;
 	int			 failed;
 };
-
-static const struct {
-	const char	*category;
-	const char	*vi;
-} route_names[] = {
-	{ .category = "bullying", .vi = "bat nat" },
-	{ .category = "violence", .vi = "bao luc" },
-	{ .category = "drugs", .vi = "ma tuy" },
-	{ .category = "sexual_abuse", .vi = "xam hai" },
-	{ .category = "self_harm", .vi = "tu hai" },
-	{ .category = "traffic", .vi = "giao thong" },
-	{ .category = "fire", .vi = "chay no" },
-	{ .category = "theft", .vi = "trom cap" },
-	{ .category = "other", .vi = "khac" },
-};
-
-/* Returns the unaccented Vietnamese name of a category. */
-const char *
-route_category_vi(const char *category)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(route_names) / sizeof(route_names[0]); i++)
-		if (strcmp(category, route_names[i].category) == 0)
-			return (route_names[i].vi);
-	return ("khac");
-}
 
 /*
  * Writes the alert for a case into buf: at most 160 characters of GSM-7
@@ -86,7 +60,7 @@ route_format_alert(char *buf, size_t bufsz, const struct store_caserow *c,
 	text_gsm7_safe(who);
 	(void)snprintf(prefix, sizeof(prefix), "%s%s %s%s, %s, %s: %s%s",
 	    step > 1 ? "CHUA AI NHAN, " : "", c->code,
-	    c->urgent ? "KHAN " : "", route_category_vi(c->category),
+	    c->urgent ? "KHAN " : "", category_name_ascii(c->category),
 	    sch[0] ? sch : "chua ro truong", when, who, who[0] ? ": " : "");
 	/* '-', not '|': '|' costs two septets in GSM-7. */
 	(void)snprintf(suffix, sizeof(suffix), " - NHAN %s", c->code);
@@ -167,7 +141,7 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	ra.step = step;
 	ra.now = now;
 	r = store_route_recipients(st, step, commune, school,
-	    strcmp(c.category, "self_harm") == 0, route_send_cb, &ra);
+	    category_has_counselor(c.category), route_send_cb, &ra);
 	if (r == -1 || ra.failed) {
 		store_caserow_free(&c);
 		return (-1);

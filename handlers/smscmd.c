@@ -12,21 +12,7 @@
 #include <string.h>
 
 #include "tinbao.h"
-
-static const struct {
-	const char	*code;
-	const char	*category;
-} smscmd_categories[] = {
-	{ .code = "BN", .category = "bullying" },
-	{ .code = "BL", .category = "violence" },
-	{ .code = "MT", .category = "drugs" },
-	{ .code = "XH", .category = "sexual_abuse" },
-	{ .code = "TH", .category = "self_harm" },
-	{ .code = "GT", .category = "traffic" },
-	{ .code = "CN", .category = "fire" },
-	{ .code = "TC", .category = "theft" },
-	{ .code = "KH", .category = "other" },
-};
+#include "category.h"
 
 static const struct {
 	const char	*word;
@@ -95,9 +81,10 @@ smscmd_is_pin(const char *w)
 enum smscmd_type
 smscmd_parse(const char *text, struct smscmd *cmd)
 {
-	const char	*p, *q, *start;
-	char		 w[64], w2[64], w3[64];
-	size_t		 i;
+	const struct category	*cat;
+	const char		*p, *q, *start;
+	char			 w[64], w2[64], w3[64];
+	size_t			 i;
 
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->rest = text;
@@ -142,13 +129,10 @@ smscmd_parse(const char *text, struct smscmd *cmd)
 	}
 	cmd->code[0] = '\0';
 
-	/* A category code first: a teacher's report. */
-	for (i = 0; i < sizeof(smscmd_categories) /
-	    sizeof(smscmd_categories[0]); i++) {
-		if (strcmp(w, smscmd_categories[i].code) != 0)
-			continue;
+	/* A category code first (category.c's teacher codes): a report. */
+	if ((cat = category_by_teacher(w)) != NULL) {
 		cmd->type = SMSCMD_CATEGORY;
-		cmd->category = smscmd_categories[i].category;
+		cmd->category = cat->code;
 		cmd->rest = p;
 		q = smscmd_word(p, w2, sizeof(w2), &start);
 		if (strcmp(w2, "KC") == 0) {
@@ -158,17 +142,4 @@ smscmd_parse(const char *text, struct smscmd *cmd)
 		return (cmd->type);
 	}
 	return (SMSCMD_NONE);
-}
-
-/* Returns the two-letter code of a category, for alerts and digests. */
-const char *
-smscmd_category_code(const char *category)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(smscmd_categories) /
-	    sizeof(smscmd_categories[0]); i++)
-		if (strcmp(category, smscmd_categories[i].category) == 0)
-			return (smscmd_categories[i].code);
-	return ("KH");
 }

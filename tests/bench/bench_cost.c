@@ -9,7 +9,8 @@
  * its parts, against forwarding the original text in UCS-2 the way a
  * gammu-smsd RunOnReceive script has to (`gammu-smsd-inject -unicode`:
  * without it, Vietnamese letters are lost).  Also counts the parts of the
- * acknowledgement every report gets (UCS-2, it is Vietnamese).
+ * acknowledgement every report gets, as the outbox sends it (unaccented
+ * GSM-7 since issue 12), with the gateway's own handler_sms_parts.
  * Parts: GSM-7 160 septets single, 153 per part; UCS-2 70 / 67 units.
  */
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "../eval/evalset.h"
+#include "category.h"
 
 #define COST_SCHOOLS	512
 
@@ -139,8 +141,10 @@ main(int argc, char *argv[])
 			classify(c, text, strlen(text), &res);
 			reports++;
 			/* Every report gets an acknowledgement. */
-			snprintf(ack, sizeof(ack), REPLY_ACK, "K7QX", "K7QX");
-			p = ucs2_parts(ucs2_units(ack));
+			snprintf(ack, sizeof(ack),
+			    category_is_111_first(res.category) ?
+			    REPLY_ACK_111 : REPLY_ACK, "K7QX", "K7QX");
+			p = handler_sms_parts(ack);
 			a_parts += (size_t)p;
 			a_max = p > a_max ? p : a_max;
 			if (!res.urgent) {
@@ -182,7 +186,7 @@ main(int argc, char *argv[])
 	printf("alert parts, forwarded as UCS-2: total %zu  mean %.2f  max %d"
 	    "   (tinbao/forward %.2f)\n", u_parts, (double)u_parts / alerts,
 	    u_max, (double)t_parts / u_parts);
-	printf("ack parts per report (UCS-2):    total %zu  mean %.2f  max %d\n",
+	printf("ack parts per report (as sent):  total %zu  mean %.2f  max %d\n",
 	    a_parts, (double)a_parts / reports, a_max);
 	return (0);
 }

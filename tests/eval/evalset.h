@@ -25,13 +25,11 @@
 
 #include "tinbao.h"
 #include "classify.h"
+#include "category.h"
 
-#define EVAL_NCAT	9
-
-static const char *eval_categories[EVAL_NCAT] = {
-	"bullying", "violence", "drugs", "sexual_abuse", "self_harm",
-	"traffic", "fire", "theft", "other",
-};
+/* The categories of handlers/category.c's table, in its order. */
+#define EVAL_NCAT	CATEGORY_N
+#define eval_categories	category_codes
 
 struct evalstats {
 	int	 n;

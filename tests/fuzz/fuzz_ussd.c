@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "tinbao.h"
+#include "category.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -39,8 +40,6 @@ known(const char *code, void *arg)
 static void
 check_reply(int ret, const struct ussd_reply *r, int dir)
 {
-	static const char *cats[] = { "bullying", "violence", "drugs",
-	    "sexual_abuse", "self_harm", "traffic", "fire", "theft", "other" };
 	char		 done[USSD_SCREEN_MAX * 2];
 	const char	*s;
 	size_t		 i, n;
@@ -65,10 +64,7 @@ check_reply(int ret, const struct ussd_reply *r, int dir)
 	}
 	if (r->kind != USSD_K_REPORT || r->category == NULL)
 		abort();
-	for (i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
-		if (strcmp(r->category, cats[i]) == 0)
-			break;
-	if (i == sizeof(cats) / sizeof(cats[0]))
+	if (category_find(r->category) == NULL)
 		abort();
 	n = strlen(r->description);
 	if (n == 0 || n > USSD_DESC_MAX || strchr(r->description, '*') ||
