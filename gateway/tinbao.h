@@ -895,7 +895,21 @@ struct stats_set {
 	int			 by;		/* STATS_BY_* of the keys */
 	int64_t			 suppress;	/* hide counts below; 0 none */
 	unsigned char		*hide;		/* 2 per row: cases, urgent */
-	int			 mask;		/* keys compared by stats_cmp */
+};
+/*
+ * Any table of counts to suppress: n rows of nkeys key values and ncols
+ * counts, column 0 the cases and the others parts of them (stats.c).
+ */
+struct stats_grid {
+	size_t		 n;
+	int		 nkeys;
+	int		 ncols;
+	const char	*(*key)(const void *, size_t, int);	/* NULL: none */
+	int64_t		 (*cell)(const void *, size_t, int);
+	const void	*arg;
+	int64_t		 suppress;	/* hide counts below; 0 none */
+	unsigned char	*hide;		/* ncols per row, the caller frees */
+	int		 mask;		/* keys compared while grouping */
 };
 struct json_t;
 int	 stats_parse_day(const char *, int64_t *, int64_t *);
@@ -904,6 +918,7 @@ int	 stats_parse_suppress(const char *, int64_t *);
 void	 stats_init(struct stats_set *);
 int	 stats_load(struct stats_set *, struct store *, int64_t, int64_t);
 void	 stats_free(struct stats_set *);
+void	 stats_grid_suppress(struct stats_grid *);
 const char *stats_value(const struct stats_row *, const struct stats_key *);
 int64_t	 stats_cell(const struct stats_set *, size_t, int);
 int	 stats_is_hidden(const struct stats_set *, size_t, int);
