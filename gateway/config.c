@@ -142,6 +142,7 @@ static const struct section sections[] = {
 	{ .name = "kannel" },
 	{ .name = "ussd" },
 	{ .name = "escalation" },
+	{ .name = "report" },
 };
 
 static const struct opt_enum charset_enums[] = {
@@ -305,6 +306,23 @@ static const struct option options[] = {
 	  .type = OPT_DURATION, .min = 1, .max = 7 * DAY, .def = "10m",
 	  .off = CONF(ack_timeout),
 	  .help = "time before an unacknowledged alert goes up a level" },
+
+	/* [report]: report.c reads them */
+	{ .section = "report", .name = "hk1_start", .type = OPT_STRING,
+	  .def = "09-01", .check = report_check_mmdd,
+	  .off = CONF(report_hk1_start), .help = "first day of HK1, MM-DD" },
+	{ .section = "report", .name = "hk1_end", .type = OPT_STRING,
+	  .def = "01-15", .check = report_check_mmdd,
+	  .off = CONF(report_hk1_end), .help = "last day of HK1, MM-DD" },
+	{ .section = "report", .name = "hk2_start", .type = OPT_STRING,
+	  .def = "01-16", .check = report_check_mmdd,
+	  .off = CONF(report_hk2_start), .help = "first day of HK2, MM-DD" },
+	{ .section = "report", .name = "hk2_end", .type = OPT_STRING,
+	  .def = "05-31", .check = report_check_mmdd,
+	  .off = CONF(report_hk2_end), .help = "last day of HK2, MM-DD" },
+	{ .section = "report", .name = "suppress", .type = OPT_INT,
+	  .min = 0, .max = 1000, .def = "5", .off = CONF(report_suppress),
+	  .help = "counts below this are hidden in reports (0: none)" },
 };
 
 /* Returns $TINBAO_CONF when set and not empty, else the system file. */

@@ -52,6 +52,9 @@ static const struct cmd_entry cmd_table[] = {
 	  .exec = cmd_status },
 	{ .name = "backup", .usage = "backup FILE", .flags = CMD_F_CONFIG,
 	  .exec = cmd_backup },
+	{ .name = "report", .usage = "report --from DATE --to DATE | "
+	  "--period 2026-01|2026-HK1|2025-2026 [--format html|csv|xlsx] "
+	  "[-o FILE]", .flags = CMD_F_CONFIG, .exec = cmd_report },
 	{ .name = "stats", .usage = "stats --from DATE --to DATE "
 	  "[--by school,category,month] [--format table|csv|json] "
 	  "[--suppress N]", .flags = CMD_F_CONFIG, .exec = cmd_stats },

@@ -88,6 +88,13 @@ struct config {
 
 	/* [escalation] */
 	int		 ack_timeout;		/* seconds */
+
+	/* [report]: the semesters as MM-DD, the small-count threshold */
+	char		*report_hk1_start;
+	char		*report_hk1_end;
+	char		*report_hk2_start;
+	char		*report_hk2_end;
+	int		 report_suppress;
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -926,6 +933,84 @@ void	 stats_count(const struct stats_set *, size_t, int, char *, size_t);
 size_t	 stats_width(const char *);
 void	 stats_write_csv(const struct stats_set *, FILE *);
 struct json_t *stats_json(const struct stats_set *);
+
+/* store_report.c: the cases behind `tinbao report` (no text, no number) */
+struct report_case {
+	char		 school[16];	/* "" when none */
+	char		 school_name[128];
+	char		 commune[128];	/* the school's; "" when none */
+	char		 category[32];
+	int		 urgent;
+	int		 acked;		/* acknowledged, or closed */
+	int		 closed;
+	int64_t		 created_at;
+	int64_t		 ack_at;	/* first acknowledgement, 0 none */
+};
+int	 store_report_cases(struct store *, int64_t, int64_t,
+	    int (*)(const struct report_case *, void *), void *);
+int	 store_report_schools(struct store *,
+	    int (*)(const char *, const char *, const char *, void *), void *);
+
+/* report.c: the periodic report upward (SPEC section 11) */
+#define REPORT_NCOLS	4	/* cases, urgent, acknowledged, closed */
+enum report_kind {
+	REPORT_BY_CATEGORY = 0,
+	REPORT_BY_COMMUNE,
+	REPORT_BY_SCHOOL,
+	REPORT_BY_SCHOOL_CATEGORY,
+	REPORT_NSECTIONS,
+};
+struct report_row {
+	char		 key[128];	/* category code, commune, school code */
+	char		 key2[32];	/* the category, in school x category */
+	char		 name[192];	/* what the reader sees */
+	char		 commune[128];	/* a school's commune */
+	int64_t		 n[REPORT_NCOLS];
+	int64_t		 prev;		/* cases in the previous period */
+	int64_t		*delays;	/* seconds to the first NHAN */
+	size_t		 ndelays, capdelays;
+	int64_t		 median;	/* -1: nothing acknowledged */
+};
+struct report_table {
+	struct report_row	*rows;
+	size_t			 n, cap;
+	unsigned char		*hide;		/* REPORT_NCOLS per row */
+	unsigned char		*hide_prev;	/* ncols 1 per row */
+};
+struct report {
+	char			 district[128];
+	char			 period[64];	/* "Tháng 01/2026", ... */
+	char			 from[11], to[11];	/* YYYY-MM-DD, both in */
+	char			 prev_from[11], prev_to[11];
+	char			 date[11];	/* the report's date */
+	int64_t			 t_from, t_to, p_from, p_to;	/* [from, to) */
+	int64_t			 suppress;
+	struct report_row	 total;		/* district-wide, never hidden */
+	struct report_table	 sec[REPORT_NSECTIONS];
+};
+#define REPORT_NSHOWN	7	/* the counts, median, previous, change */
+extern const char report_css[];
+extern const char *const report_cols[REPORT_NSHOWN];
+int	 report_nlead(enum report_kind);
+const char *report_lead_header(enum report_kind, int);
+const char *report_lead(enum report_kind, const struct report_row *, int);
+void	 report_dmy(const char *, char *, size_t);
+int	 report_check_mmdd(const char *, char *, size_t);
+int	 report_period(const struct config *, const char *, const char *,
+	    const char *, struct report *, char *, size_t);
+int	 report_load(struct report *, struct store *);
+void	 report_free(struct report *);
+const char *report_section_title(enum report_kind);
+void	 report_cell(const struct report *, enum report_kind, size_t, int,
+	    char *, size_t);
+void	 report_write_csv(const struct report *, FILE *);
+void	 report_write_html(const struct report *, FILE *, int);
+
+/* report_xlsx.c: the report as a workbook (libxlsxwriter) */
+int	 report_write_xlsx(const struct report *, const char *);
+
+/* cmd_report.c */
+int	 cmd_report(struct config *, int, char **);
 
 /* cmd_stats.c */
 int	 cmd_stats(struct config *, int, char **);
