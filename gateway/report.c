@@ -613,6 +613,8 @@ report_duration(int64_t s, char *buf, size_t bufsz)
 
 	if (m < 60)
 		(void)snprintf(buf, bufsz, "%lld phút", (long long)m);
+	else if (m < 48 * 60 && m % 60 == 0)
+		(void)snprintf(buf, bufsz, "%lld giờ", (long long)(m / 60));
 	else if (m < 48 * 60)
 		(void)snprintf(buf, bufsz, "%lld giờ %lld phút",
 		    (long long)(m / 60), (long long)(m % 60));
