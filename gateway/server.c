@@ -332,6 +332,8 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Every 30 seconds: the daily digest and the retention purge. */
 	if (sv->ticks++ % 30 == 0) {
 		(void)route_digest(sv->store, sv->conf, time(NULL));
+		(void)commune_tick(sv->store, sv->conf,
+		    commune_clock(time(NULL)));
 		/* A row left 'sending' because an outcome could not be saved. */
 		if ((n = store_outbox_recover(sv->store,
 		    outbox_inflight(sv->outbox))) > 0)

@@ -107,3 +107,44 @@ store_report_schools(struct store *st,
 	sqlite3_reset(s);
 	return (n);
 }
+
+/*
+ * Calls cb(code, category, school name) for each non-urgent case created
+ * in [since, until) at a school of the commune, oldest first: the commune
+ * committee's daily digest.  Returns the number of cases or -1.
+ */
+int
+store_commune_cases(struct store *st, const char *commune, int64_t since,
+    int64_t until, int (*cb)(const char *, const char *, const char *,
+    void *), void *arg)
+{
+	static const char sql[] =
+	    "SELECT c.code, c.category, s.name FROM cases c"
+	    " JOIN schools s ON s.code = c.school"
+	    " WHERE s.commune = ?1 AND c.urgent = 0 AND c.created_at >= ?2"
+	    " AND c.created_at < ?3 ORDER BY c.created_at, c.id";
+	sqlite3		*db = store_db(st);
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_prepare(st, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, commune, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, until);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    (const char *)sqlite3_column_text(s, 2), arg) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		log_warnx("commune: %s", sqlite3_errmsg(db));
+		n = -1;
+	}
+	sqlite3_reset(s);
+	return (n);
+}

@@ -384,7 +384,7 @@ struct contact {
 	int64_t		 id;
 	char		 name[128];
 	char		 phone[NUMBER_MAX];
-	char		 role[16];	/* police, teacher, principal, ... */
+	char		 role[24];	/* police, ..., commune_committee */
 	char		 school[16];	/* "" when none */
 	char		 commune[128];	/* "" for district-wide */
 	int		 level;		/* escalation rung 1..3 */
@@ -424,6 +424,7 @@ struct msgctx {
 #define PRIO_ALERT	0
 #define PRIO_REPLY	10
 #define PRIO_ACK	20
+#define PRIO_NOTICE	25	/* the commune committee's notices */
 #define PRIO_DIGEST	30
 
 struct store_outmsg {
@@ -950,6 +951,14 @@ int	 store_report_cases(struct store *, int64_t, int64_t,
 	    int (*)(const struct report_case *, void *), void *);
 int	 store_report_schools(struct store *,
 	    int (*)(const char *, const char *, const char *, void *), void *);
+int	 store_commune_cases(struct store *, const char *, int64_t, int64_t,
+	    int (*)(const char *, const char *, const char *, void *), void *);
+
+/* handlers/commune.c: the commune People's Committee's notices */
+int	 commune_notice_urgent(struct store *, const struct config *, int64_t,
+	    int64_t);
+int	 commune_tick(struct store *, const struct config *, int64_t);
+int64_t	 commune_clock(int64_t);
 
 /* report.c: the periodic report upward (SPEC section 11) */
 #define REPORT_NCOLS	4	/* cases, urgent, acknowledged, closed */
