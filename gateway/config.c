@@ -143,6 +143,7 @@ static const struct section sections[] = {
 	{ .name = "ussd" },
 	{ .name = "escalation" },
 	{ .name = "report" },
+	{ .name = "broadcast" },
 };
 
 static const struct opt_enum charset_enums[] = {
@@ -323,6 +324,15 @@ static const struct option options[] = {
 	{ .section = "report", .name = "suppress", .type = OPT_INT,
 	  .min = 0, .max = 1000, .def = "5", .off = CONF(report_suppress),
 	  .help = "counts below this are hidden in reports (0: none)" },
+
+	/* [broadcast]: broadcast.c reads them */
+	{ .section = "broadcast", .name = "quiet_hours", .type = OPT_STRING,
+	  .def = "21:00-06:30", .check = broadcast_check_quiet,
+	  .off = CONF(broadcast_quiet_hours),
+	  .help = "local hours when no awareness message leaves, HH:MM-HH:MM" },
+	{ .section = "broadcast", .name = "hotline", .type = OPT_STRING,
+	  .off = CONF(broadcast_hotline),
+	  .help = "the hotline's number, for the duong-day template" },
 };
 
 /* Returns $TINBAO_CONF when set and not empty, else the system file. */

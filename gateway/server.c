@@ -339,6 +339,8 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		    outbox_inflight(sv->outbox))) > 0)
 			log_warnx("outbox: %d message(s) requeued", n);
 	}
+	/* Quiet hours hold the awareness messages (broadcast.c). */
+	(void)broadcast_tick(sv->store, sv->conf, commune_clock(time(NULL)));
 	outbox_kick(sv->outbox);
 }
 

@@ -95,6 +95,10 @@ struct config {
 	char		*report_hk2_start;
 	char		*report_hk2_end;
 	int		 report_suppress;
+
+	/* [broadcast] */
+	char		*broadcast_quiet_hours;	/* "HH:MM-HH:MM", local */
+	char		*broadcast_hotline;	/* the number pupils text */
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -426,6 +430,7 @@ struct msgctx {
 #define PRIO_ACK	20
 #define PRIO_NOTICE	25	/* the commune committee's notices */
 #define PRIO_DIGEST	30
+#define PRIO_BROADCAST	40	/* awareness messages: after everything */
 
 struct store_outmsg {
 	int64_t		 id;
@@ -1014,6 +1019,48 @@ void	 report_cell(const struct report *, enum report_kind, size_t, int,
 	    char *, size_t);
 void	 report_write_csv(const struct report *, FILE *);
 void	 report_write_html(const struct report *, FILE *, int);
+
+/* store_broadcast.c, broadcast.c: awareness messages (SPEC section 11) */
+struct broadcast {
+	int64_t		 id;
+	const char	*target;	/* group:G, role:R, role:R/commune */
+	const char	*text;
+	int		 recipients;
+	int		 skipped;	/* numbers that sent STOP */
+	int		 parts;		/* SMS per message */
+	int64_t		 send_at;
+	const char	*created_by;
+	int64_t		 created_at;
+};
+int	 store_group_clear(struct store *, const char *);
+int	 store_group_add(struct store *, const char *, const char *,
+	    const char *);
+int	 store_group_members(struct store *, const char *,
+	    int (*)(const char *, void *), void *);
+int64_t	 store_broadcast_add(struct store *, const struct broadcast *);
+int	 store_broadcast_link(struct store *, int64_t, int64_t, int64_t);
+int	 store_broadcast_list(struct store *, int (*)(const struct broadcast *,
+	    const int64_t[4], void *), void *);
+int	 store_broadcast_defer(struct store *, int64_t);
+struct broadcast_plan {
+	char		**phones;	/* recipients, STOP numbers left out */
+	size_t		 n, cap;
+	int		 skipped;
+};
+int	 broadcast_check_quiet(const char *, char *, size_t);
+int64_t	 broadcast_quiet_end(const char *, int64_t);
+int	 broadcast_template(const char *, const char *, char *, size_t);
+void	 broadcast_templates_print(FILE *, const char *);
+int	 broadcast_import_groups(struct store *, const char *, size_t,
+	    void (*)(void *, int, const char *), void *);
+int	 broadcast_plan(struct store *, const struct secret *, const char *,
+	    const char *, const char *, struct broadcast_plan *);
+void	 broadcast_plan_free(struct broadcast_plan *);
+int64_t	 broadcast_queue(struct store *, struct broadcast *,
+	    const struct broadcast_plan *);
+int	 broadcast_tick(struct store *, const struct config *, int64_t);
+int	 cmd_broadcast(struct config *, int, char **);
+int	 cmd_import_groups(struct config *, const char *);
 
 /* report_xlsx.c: the report as a workbook (libxlsxwriter) */
 int	 report_write_xlsx(const struct report *, const char *);

@@ -29,3 +29,30 @@ INSERT INTO contacts (id, name, phone, role, school, commune, level, pin_mac,
 	    updated_at FROM contacts_006;
 DROP TABLE contacts_006;
 CREATE INDEX contacts_route ON contacts(role, level, commune);
+
+-- Awareness messages (tinbao broadcast): the groups of groups.csv (parents
+-- who agreed to the school's safety messages), each broadcast with what it
+-- cost, and which outbox rows are its messages (their states are its
+-- delivery counts).
+CREATE TABLE groups (
+	name		TEXT NOT NULL,
+	phone		TEXT NOT NULL,			-- E.164
+	person		TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (name, phone)
+);
+CREATE TABLE broadcasts (
+	id		INTEGER PRIMARY KEY,
+	target		TEXT NOT NULL,		-- group:G, role:R, role:R/commune
+	text		TEXT NOT NULL,
+	recipients	INTEGER NOT NULL,
+	skipped		INTEGER NOT NULL DEFAULT 0,	-- numbers that sent STOP
+	parts		INTEGER NOT NULL,		-- per message
+	send_at		INTEGER NOT NULL,
+	created_by	TEXT NOT NULL,
+	created_at	INTEGER NOT NULL
+);
+CREATE TABLE broadcast_messages (
+	broadcast_id	INTEGER NOT NULL REFERENCES broadcasts(id),
+	outbox_id	INTEGER NOT NULL UNIQUE REFERENCES outbox(id),
+	PRIMARY KEY (broadcast_id, outbox_id)
+);
