@@ -393,6 +393,8 @@ server_open_store(struct server *sv)
 	}
 	if ((n = store_outbox_recover(sv->store, 0)) > 0)
 		log_info("outbox: %d message(s) requeued after a stop", n);
+	/* Before the outbox's first turn: none leaves in quiet hours. */
+	(void)broadcast_tick(sv->store, conf, commune_clock(time(NULL)));
 	router_init(&sv->router, sv->store, &sv->secret, conf);
 	if ((sv->classifier = classification_load(sv->store)) == NULL) {
 		log_warnx("the keyword tables did not load");
