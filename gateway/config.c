@@ -144,6 +144,7 @@ static const struct section sections[] = {
 	{ .name = "escalation" },
 	{ .name = "report" },
 	{ .name = "broadcast" },
+	{ .name = "plans" },
 };
 
 static const struct opt_enum charset_enums[] = {
@@ -333,6 +334,12 @@ static const struct option options[] = {
 	{ .section = "broadcast", .name = "hotline", .type = OPT_STRING,
 	  .off = CONF(broadcast_hotline),
 	  .help = "the hotline's number, for the duong-day template" },
+
+	/* [plans]: plans.c reads it */
+	{ .section = "plans", .name = "deadline", .type = OPT_STRING,
+	  .def = "02-05", .check = report_check_mmdd,
+	  .off = CONF(plans_deadline),
+	  .help = "the day schools' plans are due each school year, MM-DD" },
 };
 
 /* Returns $TINBAO_CONF when set and not empty, else the system file. */

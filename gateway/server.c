@@ -334,6 +334,8 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		(void)route_digest(sv->store, sv->conf, time(NULL));
 		(void)commune_tick(sv->store, sv->conf,
 		    commune_clock(time(NULL)));
+		(void)plans_tick(sv->store, sv->conf,
+		    commune_clock(time(NULL)));
 		/* A row left 'sending' because an outcome could not be saved. */
 		if ((n = store_outbox_recover(sv->store,
 		    outbox_inflight(sv->outbox))) > 0)

@@ -59,6 +59,9 @@ static const struct cmd_entry cmd_table[] = {
 	  "[--commune C] --text T|--template NAME [--at TIME] [--dry-run] | "
 	  "--list | --templates", .flags = CMD_F_CONFIG,
 	  .exec = cmd_broadcast },
+	{ .name = "plan", .usage = "plan list [--year Y] | plan set SCHOOL "
+	  "[--year Y] [--received DATE|no] [--form T] [--models LIST] "
+	  "[--other T]", .flags = CMD_F_CONFIG, .exec = cmd_plan },
 	{ .name = "stats", .usage = "stats --from DATE --to DATE "
 	  "[--by school,category,month] [--format table|csv|json] "
 	  "[--suppress N]", .flags = CMD_F_CONFIG, .exec = cmd_stats },

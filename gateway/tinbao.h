@@ -99,6 +99,9 @@ struct config {
 	/* [broadcast] */
 	char		*broadcast_quiet_hours;	/* "HH:MM-HH:MM", local */
 	char		*broadcast_hotline;	/* the number pupils text */
+
+	/* [plans] */
+	char		*plans_deadline;	/* MM-DD, e.g. 02-05 */
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -1061,6 +1064,30 @@ int64_t	 broadcast_queue(struct store *, struct broadcast *,
 int	 broadcast_tick(struct store *, const struct config *, int64_t);
 int	 cmd_broadcast(struct config *, int, char **);
 int	 cmd_import_groups(struct config *, const char *);
+
+/* store_plans.c, plans.c: the schools' plans and models */
+struct plan {
+	char		 school[16];
+	char		 name[128];
+	char		 commune[128];
+	char		 year[10];	/* "2025-2026" */
+	int64_t		 received_at;	/* 0: not received */
+	char		 form[256];	/* the form of awareness work */
+	char		 models[64];	/* camera,gate,zalo,custom */
+	char		 other[256];	/* the custom model, named */
+	int64_t		 reminded_at;	/* 0: never */
+};
+int	 store_plans_list(struct store *, const char *,
+	    int (*)(const struct plan *, void *), void *);
+int	 store_plan_set(struct store *, const struct plan *, int64_t);
+int	 store_plan_reminded(struct store *, const char *, const char *,
+	    int64_t);
+int	 plans_year(int64_t, char *, size_t);
+int64_t	 plans_deadline(const struct config *, const char *);
+int	 plans_is_late(const struct config *, const struct plan *, int64_t);
+const char *plans_model_vi(const char *);
+int	 plans_tick(struct store *, const struct config *, int64_t);
+int	 cmd_plan(struct config *, int, char **);
 
 /* report_xlsx.c: the report as a workbook (libxlsxwriter) */
 int	 report_write_xlsx(const struct report *, const char *);

@@ -56,3 +56,20 @@ CREATE TABLE broadcast_messages (
 	outbox_id	INTEGER NOT NULL UNIQUE REFERENCES outbox(id),
 	PRIMARY KEY (broadcast_id, outbox_id)
 );
+
+-- School plans and models (issue 18): per school year, each school's
+-- security plan (received or not, and when), its form of awareness work
+-- and the models it runs (camera watch, safe traffic at the gate, a Zalo
+-- group for legal awareness, other), and when its principal was last
+-- reminded of a late plan.
+CREATE TABLE plans (
+	school		TEXT NOT NULL REFERENCES schools(code),
+	year		TEXT NOT NULL,		-- "2025-2026"
+	received_at	INTEGER,		-- NULL: not received
+	form		TEXT NOT NULL DEFAULT '',
+	models		TEXT NOT NULL DEFAULT '',	-- camera,gate,zalo,custom
+	other		TEXT NOT NULL DEFAULT '',
+	reminded_at	INTEGER,
+	updated_at	INTEGER NOT NULL,
+	PRIMARY KEY (school, year)
+);
