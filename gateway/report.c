@@ -63,12 +63,21 @@ static void	report_csv_field(FILE *, const char *, int);
 static void	report_html_esc(FILE *, const char *);
 static void	report_html_table(const struct report *, enum report_kind,
 		    FILE *);
+static int	report_plan_cb(const struct plan *, void *);
+static void	report_html_plans(const struct report *, FILE *);
 
 /* The count columns after the lead ones, as every format heads them. */
 const char *const report_cols[REPORT_NSHOWN] = {
 	"Số vụ", "Khẩn cấp", "Đã tiếp nhận", "Đã xử lý xong",
 	"Thời gian tiếp nhận (trung vị)", "Kỳ trước", "Tăng/giảm",
 };
+
+/* Section V: each school's plan for the school year of the period's end. */
+const char *const report_plan_cols[REPORT_PLAN_COLS] = {
+	"Mã trường", "Trường", "Xã, thị trấn", "Kế hoạch",
+	"Hình thức tuyên truyền", "Mô hình",
+};
+#define REPORT_PLAN_TITLE	"V. Kế hoạch và mô hình của các trường"
 
 static const char *const report_titles[REPORT_NSECTIONS] = {
 	[REPORT_BY_CATEGORY] = "I. Theo loại vụ việc",
@@ -196,12 +205,30 @@ report_set_prev(struct report *rep, int y1, int m1, int d1, int y2, int m2,
 	(void)stats_parse_day(rep->prev_to, &b, &rep->p_to);
 }
 
+static int	report_period_range(const struct config *, const char *,
+		    const char *, const char *, struct report *, char *, size_t);
+
 /*
  * Fills rep's period, range and previous period from --period, or from
- * --from and --to (YYYY-MM-DD).  Returns -1 with the reason in why.
+ * --from and --to (YYYY-MM-DD), and the school year whose plans section V
+ * shows (that of the period's last day).  Returns -1 with the reason in
+ * why.
  */
 int
 report_period(const struct config *conf, const char *period,
+    const char *from, const char *to, struct report *rep, char *why,
+    size_t len)
+{
+	if (report_period_range(conf, period, from, to, rep, why, len) == -1)
+		return (-1);
+	(void)plans_year(rep->t_to - 1, rep->plans_year,
+	    sizeof(rep->plans_year));
+	rep->plans_deadline = plans_deadline(conf, rep->plans_year);
+	return (0);
+}
+
+static int
+report_period_range(const struct config *conf, const char *period,
     const char *from, const char *to, struct report *rep, char *why,
     size_t len)
 {
@@ -561,7 +588,10 @@ report_load(struct report *rep, struct store *st)
 	memset(&rep->total, 0, sizeof(rep->total));
 	memset(rep->sec, 0, sizeof(rep->sec));
 	rep->total.median = -1;
-	if (store_report_schools(st, report_school_cb, rep) == -1 ||
+	rep->plans = NULL;
+	rep->nplans = rep->capplans = 0;
+	if (store_plans_list(st, rep->plans_year, report_plan_cb, rep) == -1 ||
+	    store_report_schools(st, report_school_cb, rep) == -1 ||
 	    store_report_cases(st, rep->t_from, rep->t_to, report_case_cb,
 	    rep) == -1 ||
 	    store_report_cases(st, rep->p_from, rep->p_to, report_prev_cb,
@@ -595,8 +625,81 @@ report_free(struct report *rep)
 		free(rep->sec[k].hide_prev);
 	}
 	free(rep->total.delays);
+	free(rep->plans);
+	rep->plans = NULL;
+	rep->nplans = rep->capplans = 0;
 	memset(rep->sec, 0, sizeof(rep->sec));
 	memset(&rep->total, 0, sizeof(rep->total));
+}
+
+static int
+report_plan_cb(const struct plan *p, void *arg)
+{
+	struct report	*rep = arg;
+
+	if (rep->nplans == rep->capplans) {
+		rep->capplans = rep->capplans == 0 ? 16 : rep->capplans * 2;
+		rep->plans = xreallocarray(rep->plans, rep->capplans,
+		    sizeof(*rep->plans));
+	}
+	rep->plans[rep->nplans++] = *p;
+	return (0);
+}
+
+/*
+ * Formats column col (report_plan_cols) of school i's plan: received
+ * and when, or not and whether late on the report's date; the models by
+ * their Vietnamese names.
+ */
+void
+report_plan_cell(const struct report *rep, size_t i, int col, char *buf,
+    size_t bufsz)
+{
+	const struct plan	*p = &rep->plans[i];
+	char			 d[16], m[sizeof(p->models)], *tok, *save = NULL;
+	int64_t			 day, end;
+	size_t			 len;
+
+	buf[0] = '\0';
+	switch (col) {
+	case 0:
+		(void)strlcpy_checked(buf, p->school, bufsz);
+		break;
+	case 1:
+		(void)strlcpy_checked(buf, p->name, bufsz);
+		break;
+	case 2:
+		(void)strlcpy_checked(buf, p->commune, bufsz);
+		break;
+	case 3:
+		if (p->received_at != 0) {
+			time_t		 t = (time_t)p->received_at;
+			struct tm	 tm;
+
+			localtime_r(&t, &tm);
+			(void)strftime(d, sizeof(d), "%d/%m/%Y", &tm);
+			(void)snprintf(buf, bufsz, "Đã nhận %s", d);
+		} else if (stats_parse_day(rep->date, &day, &end) == 0 &&
+		    rep->plans_deadline > 0 && day >= rep->plans_deadline)
+			(void)strlcpy_checked(buf, "Chưa nhận (quá hạn)", bufsz);
+		else
+			(void)strlcpy_checked(buf, "Chưa nhận", bufsz);
+		break;
+	case 4:
+		(void)strlcpy_checked(buf, p->form[0] ? p->form : "-", bufsz);
+		break;
+	default:
+		(void)strlcpy_checked(m, p->models, sizeof(m));
+		for (tok = strtok_r(m, ",", &save); tok != NULL;
+		    tok = strtok_r(NULL, ",", &save)) {
+			len = strlen(buf);
+			(void)snprintf(buf + len, bufsz - len, "%s%s",
+			    len > 0 ? "; " : "", strcmp(tok, "custom") == 0 &&
+			    p->other[0] ? p->other : plans_model_vi(tok));
+		}
+		if (buf[0] == '\0')
+			(void)strlcpy_checked(buf, "-", bufsz);
+	}
 }
 
 const char *
@@ -743,7 +846,7 @@ report_csv_field(FILE *f, const char *v, int first)
 void
 report_write_csv(const struct report *rep, FILE *f)
 {
-	char	 cell[64], a[16], b[16];
+	char	 cell[64], a[16], b[16], plan[512];
 	size_t	 i;
 	int	 k, col, nl;
 
@@ -797,6 +900,18 @@ report_write_csv(const struct report *rep, FILE *f)
 			report_cell(rep, REPORT_NSECTIONS, 0, col, cell,
 			    sizeof(cell));
 			report_csv_field(f, cell, 0);
+		}
+		fputs("\r\n", f);
+	}
+	fprintf(f, "\r\n%s (năm học %s)\r\n", REPORT_PLAN_TITLE,
+	    rep->plans_year);
+	for (col = 0; col < REPORT_PLAN_COLS; col++)
+		report_csv_field(f, report_plan_cols[col], col == 0);
+	fputs("\r\n", f);
+	for (i = 0; i < rep->nplans; i++) {
+		for (col = 0; col < REPORT_PLAN_COLS; col++) {
+			report_plan_cell(rep, i, col, plan, sizeof(plan));
+			report_csv_field(f, plan, col == 0);
 		}
 		fputs("\r\n", f);
 	}
@@ -873,9 +988,36 @@ report_html_table(const struct report *rep, enum report_kind kind, FILE *f)
 	fputs("</table></section>\n", f);
 }
 
+/* Section V: the schools' plans and models. */
+static void
+report_html_plans(const struct report *rep, FILE *f)
+{
+	char	 cell[512];
+	size_t	 i;
+	int	 col;
+
+	fprintf(f, "<section class=\"sec\" id=\"sec%d\"><h2>%s (năm học %s)"
+	    "</h2><table><thead><tr>", REPORT_NSECTIONS + 1, REPORT_PLAN_TITLE,
+	    rep->plans_year);
+	for (col = 0; col < REPORT_PLAN_COLS; col++)
+		fprintf(f, "<th>%s</th>", report_plan_cols[col]);
+	fputs("</tr></thead><tbody>", f);
+	for (i = 0; i < rep->nplans; i++) {
+		fputs("<tr>", f);
+		for (col = 0; col < REPORT_PLAN_COLS; col++) {
+			report_plan_cell(rep, i, col, cell, sizeof(cell));
+			fputs("<td>", f);
+			report_html_esc(f, cell);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table></section>\n", f);
+}
+
 /*
  * Writes the printable report: the administrative heading, the title, the
- * period, the four sections (a page each when printed) and the signature
+ * period, the five sections (a page each when printed) and the signature
  * block.  standalone: a whole document with the stylesheet inline (the
  * CLI); otherwise the <article> alone, for the dashboard's page.
  */
@@ -916,6 +1058,7 @@ report_write_html(const struct report *rep, FILE *f, int standalone)
 	    "tiên.</p>\n", a, b, STATS_HIDDEN, (long long)rep->suppress);
 	for (k = 0; k < REPORT_NSECTIONS; k++)
 		report_html_table(rep, (enum report_kind)k, f);
+	report_html_plans(rep, f);
 	fputs("<div class=\"sign\"><div><b>Người lập biểu</b><br><i>(Ký, ghi "
 	    "rõ họ tên)</i></div><div><b>Trưởng phòng</b><br><i>(Ký tên, đóng "
 	    "dấu)</i></div></div></article>\n", f);

@@ -1,7 +1,7 @@
 /*
  * tinbao: the periodic report as an Excel workbook, the one file that
  * includes libxlsxwriter.  A sheet "Thông tin" with the title, district,
- * period and date, then one sheet per section (report.c's tables, with
+ * period and date, then one sheet per section (the plans' last) (report.c's tables, with
  * the same cells and the same "x"), each with its header row frozen and
  * its columns sized for Vietnamese school names.  Counts are numbers, so
  * the Bureau can sum them; hidden ones, medians and changes are text.
@@ -25,6 +25,8 @@ static void	report_xlsx_info(lxw_workbook *, const struct report *,
 static void	report_xlsx_sheet(lxw_workbook *, const struct report *,
 		    enum report_kind, lxw_format *);
 static void	report_xlsx_cell(lxw_worksheet *, int, int, const char *,
+		    lxw_format *);
+static void	report_xlsx_plans(lxw_workbook *, const struct report *,
 		    lxw_format *);
 
 /* The first sheet: what the report is. */
@@ -122,6 +124,33 @@ report_xlsx_sheet(lxw_workbook *wb, const struct report *rep,
 	}
 }
 
+/* Section V's sheet: each school's plan and models. */
+static void
+report_xlsx_plans(lxw_workbook *wb, const struct report *rep,
+    lxw_format *bold)
+{
+	lxw_worksheet	*ws = workbook_add_worksheet(wb, "Kế hoạch");
+	static const double widths[REPORT_PLAN_COLS] = { 10, 36, 22, 24, 36,
+			    48 };
+	char		 cell[512];
+	size_t		 i;
+	int		 col;
+
+	for (col = 0; col < REPORT_PLAN_COLS; col++) {
+		worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col,
+		    widths[col], NULL);
+		worksheet_write_string(ws, 0, (lxw_col_t)col,
+		    report_plan_cols[col], bold);
+	}
+	worksheet_freeze_panes(ws, 1, 0);
+	for (i = 0; i < rep->nplans; i++)
+		for (col = 0; col < REPORT_PLAN_COLS; col++) {
+			report_plan_cell(rep, i, col, cell, sizeof(cell));
+			worksheet_write_string(ws, (lxw_row_t)(i + 1),
+			    (lxw_col_t)col, cell, NULL);
+		}
+}
+
 /* Writes the workbook to path.  Returns 0 or -1 (logged). */
 int
 report_write_xlsx(const struct report *rep, const char *path)
@@ -140,6 +169,7 @@ report_write_xlsx(const struct report *rep, const char *path)
 	report_xlsx_info(wb, rep, bold);
 	for (k = 0; k < REPORT_NSECTIONS; k++)
 		report_xlsx_sheet(wb, rep, (enum report_kind)k, bold);
+	report_xlsx_plans(wb, rep, bold);
 	if ((err = workbook_close(wb)) != LXW_NO_ERROR) {
 		log_warnx("report: %s: %s", path, lxw_strerror(err));
 		return (-1);

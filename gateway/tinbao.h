@@ -943,6 +943,19 @@ size_t	 stats_width(const char *);
 void	 stats_write_csv(const struct stats_set *, FILE *);
 struct json_t *stats_json(const struct stats_set *);
 
+/* store_plans.c, plans.c: the schools' plans and models */
+struct plan {
+	char		 school[16];
+	char		 name[128];
+	char		 commune[128];
+	char		 year[10];	/* "2025-2026" */
+	int64_t		 received_at;	/* 0: not received */
+	char		 form[256];	/* the form of awareness work */
+	char		 models[64];	/* camera,gate,zalo,custom */
+	char		 other[256];	/* the custom model, named */
+	int64_t		 reminded_at;	/* 0: never */
+};
+
 /* store_report.c: the cases behind `tinbao report` (no text, no number) */
 struct report_case {
 	char		 school[16];	/* "" when none */
@@ -1004,6 +1017,10 @@ struct report {
 	int64_t			 suppress;
 	struct report_row	 total;		/* district-wide, never hidden */
 	struct report_table	 sec[REPORT_NSECTIONS];
+	char			 plans_year[10];	/* of the period's end */
+	int64_t			 plans_deadline;	/* first second late */
+	struct plan		*plans;		/* every school's, by code */
+	size_t			 nplans, capplans;
 };
 #define REPORT_NSHOWN	7	/* the counts, median, previous, change */
 extern const char report_css[];
@@ -1022,6 +1039,9 @@ void	 report_cell(const struct report *, enum report_kind, size_t, int,
 	    char *, size_t);
 void	 report_write_csv(const struct report *, FILE *);
 void	 report_write_html(const struct report *, FILE *, int);
+#define REPORT_PLAN_COLS	6
+extern const char *const report_plan_cols[REPORT_PLAN_COLS];
+void	 report_plan_cell(const struct report *, size_t, int, char *, size_t);
 
 /* store_broadcast.c, broadcast.c: awareness messages (SPEC section 11) */
 struct broadcast {
@@ -1065,18 +1085,6 @@ int	 broadcast_tick(struct store *, const struct config *, int64_t);
 int	 cmd_broadcast(struct config *, int, char **);
 int	 cmd_import_groups(struct config *, const char *);
 
-/* store_plans.c, plans.c: the schools' plans and models */
-struct plan {
-	char		 school[16];
-	char		 name[128];
-	char		 commune[128];
-	char		 year[10];	/* "2025-2026" */
-	int64_t		 received_at;	/* 0: not received */
-	char		 form[256];	/* the form of awareness work */
-	char		 models[64];	/* camera,gate,zalo,custom */
-	char		 other[256];	/* the custom model, named */
-	int64_t		 reminded_at;	/* 0: never */
-};
 int	 store_plans_list(struct store *, const char *,
 	    int (*)(const struct plan *, void *), void *);
 int	 store_plan_set(struct store *, const struct plan *, int64_t);

@@ -34,8 +34,8 @@ try {
 	await page.click('button[type=submit]');
 	await page.waitForURL('**/cases');
 	await page.goto(`${base}/report?period=${encodeURIComponent(period)}`);
-	check('the report has four sections',
-	    await page.locator('article.report section.sec').count() === 4);
+	check('the report has five sections',
+	    await page.locator('article.report section.sec').count() === 5);
 	await page.emulateMedia({ media: 'print' });
 	check('the dashboard header is hidden on paper',
 	    !(await page.isVisible('header')));

@@ -4,7 +4,8 @@
 # previous month's counts and the change, small counts and their
 # complements hidden; the presets' dates (a month, HK1 and HK2 from
 # [report], a school year, --from/--to); the XLSX opened with python3's
-# zipfile (sheet names, cells, frozen header row); no word a reporter
+# zipfile (sheet names, cells, frozen header row); section V, the
+# schools' plans and models for the school year; no word a reporter
 # wrote anywhere; and the dashboard's page and downloads, audited.
 # Regenerate the golden files with TINBAO_GOLDEN_UPDATE=1 after a
 # deliberate change, and read the diff.
@@ -59,6 +60,12 @@ addcase violence 0 MP2 "2026-09-13 10:00:00" closed
 addcase drugs 0 NT2 "2026-09-01 00:00:00" closed
 # Neither: before the previous month.
 addcase theft 0 TT3 "2026-08-31 23:59:59" closed
+# Section V: MP2's plan for 2026-2027 is in, with two models; NT2's names
+# its own model; the others have sent nothing (not late yet on 5 Nov).
+tb plan set MP2 --year 2026-2027 --received 2026-09-20 --models camera,gate \
+    --form "Sinh hoạt dưới cờ" > /dev/null || fail "plan MP2"
+tb plan set NT2 --year 2026-2027 --models zalo,custom --other "Đội cờ đỏ" \
+    > /dev/null || fail "plan NT2"
 
 # golden NAME FILE: FILE must equal the golden file (or replaces it).
 golden() {
@@ -96,6 +103,8 @@ eq "district total never hidden" "$(row 'I. ' 'Toàn huyện')" \
     "Toàn huyện,12,4,5,2,20 phút,6,+6"
 eq "a school without cases: zeros" "$(row 'III. ' 'BT2')" \
     "BT2,Trường THCS Bình Thạnh,Bình Thạnh,0,0,0,0,-,0,0"
+eq "a plan not in after the deadline is late" "$(tb report --period 2026-10 --date 2027-02-06 --format csv | grep '^BT2,Trường THCS Bình Thạnh,Bình Thạnh,Chưa' | tr -d '\r')" \
+    "BT2,Trường THCS Bình Thạnh,Bình Thạnh,Chưa nhận (quá hạn),-,-"
 check "no report text in the CSV, HTML or XLSX" sh -c "! grep -aq zxqvorpal '$OUT/r.csv' '$OUT/r.html' && ! unzip -p '$OUT/r.xlsx' 2>/dev/null | grep -aq zxqvorpal"
 check "HTML: signature block" sh -c "grep -q 'Người lập biểu' '$OUT/r.html' && grep -q 'Trưởng phòng' '$OUT/r.html'"
 check "HTML: a page break between sections" grep -q '.sec+.sec{break-before:page}' "$OUT/r.html"
@@ -107,7 +116,7 @@ from xml.etree import ElementTree as ET
 NS = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
 z = zipfile.ZipFile(sys.argv[1])
 names = [s.get('name') for s in ET.fromstring(z.read('xl/workbook.xml')).iter('{%s}sheet' % NS['m'])]
-assert names == ['Thông tin', 'Theo loại', 'Theo xã', 'Theo trường', 'Trường và loại'], names
+assert names == ['Thông tin', 'Theo loại', 'Theo xã', 'Theo trường', 'Trường và loại', 'Kế hoạch'], names
 shared = [''.join(t.text or '' for t in si.iter('{%s}t' % NS['m'])) for si in ET.fromstring(z.read('xl/sharedStrings.xml'))]
 def sheet(i):
     root = ET.fromstring(z.read('xl/worksheets/sheet%d.xml' % i))
@@ -130,6 +139,9 @@ assert pane is not None and pane.get('ySplit') == '1' and pane.get('state') == '
 assert root.find('.//m:cols/m:col', NS).get('width') is not None
 root, rows = sheet(4)
 assert ['NT1', 'Trường Tiểu học Nhị Thành', 'Nhị Thành', 'x', '0', '0', '0', 'x', '0', 'x'] in rows, rows
+root, rows = sheet(6)
+assert ['MP2', 'Trường THCS Mỹ Phú', 'Mỹ Phú', 'Đã nhận 20/09/2026', 'Sinh hoạt dưới cờ', 'Camera giám sát; Cổng trường an toàn giao thông'] in rows, rows
+assert ['NT2', 'Trường THCS Nhị Thành', 'Nhị Thành', 'Chưa nhận', '-', 'Nhóm Zalo tuyên truyền pháp luật; Đội cờ đỏ'] in rows, rows
 root, rows = sheet(1)
 assert rows[2] == ['Kỳ báo cáo', 'Tháng 10/2026'], rows[2]
 print('ok')
@@ -162,7 +174,7 @@ t=$(curl -s -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="csrf" value="\
 curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$t" \
     --data-urlencode "name=lan" --data-urlencode "password=mat-khau-bureau-1" "$base/login"
 curl -s -b "$jar" "$base/report?period=2026-10" > "$OUT/page.html"
-check "page: four sections" sh -c "[ \$(grep -o '<section class=\"sec\"' '$OUT/page.html' | wc -l) -eq 4 ]"
+check "page: five sections" sh -c "[ \$(grep -o '<section class=\"sec\"' '$OUT/page.html' | wc -l) -eq 5 ]"
 check "page: the print stylesheet" grep -q 'href="/report.css"' "$OUT/page.html"
 check "page: no report text" sh -c "! grep -q zxqvorpal '$OUT/page.html'"
 check "stylesheet: print rules" sh -c "curl -s -b '$jar' '$base/report.css' | grep -q '@media print'"

@@ -32,5 +32,5 @@ fi
 check "a PDF" sh -c "head -c 5 '$OUT/report.pdf' | grep -q '%PDF-'"
 # Pages are /Type /Page objects (not /Pages); Chromium writes them plainly.
 pages=$(python3 -c 'import re, sys; print(len(re.findall(rb"/Type\s*/Page(?!s)", open(sys.argv[1], "rb").read())))' "$OUT/report.pdf")
-check "at least one page per section (4), got $pages" [ "$pages" -ge 4 ]
+check "at least one page per section (5), got $pages" [ "$pages" -ge 5 ]
 finish
