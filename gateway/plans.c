@@ -37,6 +37,10 @@ static const struct {
 };
 #define PLANS_NMODELS	(sizeof(plans_models) / sizeof(plans_models[0]))
 
+/* The models' codes in order, NULL-terminated (for the dashboard's form). */
+const char *const plans_model_codes[] = { "camera", "gate", "zalo",
+    "custom", NULL };
+
 struct plans_late {
 	const struct config	*conf;
 	int64_t			 now;

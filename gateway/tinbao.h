@@ -1094,6 +1094,7 @@ int	 plans_year(int64_t, char *, size_t);
 int64_t	 plans_deadline(const struct config *, const char *);
 int	 plans_is_late(const struct config *, const struct plan *, int64_t);
 const char *plans_model_vi(const char *);
+extern const char *const plans_model_codes[];
 int	 plans_tick(struct store *, const struct config *, int64_t);
 int	 cmd_plan(struct config *, int, char **);
 

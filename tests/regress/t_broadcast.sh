@@ -7,6 +7,12 @@
 # before the broadcast's remaining messages; the delivery counts.
 SEND_INTERVAL=2s
 . tests/regress/lib.sh
+nstart=0
+fresh_start() {	# start, waiting for this run's own log lines
+	nstart=$((nstart + 1))
+	[ -f "$OUT/serve.log" ] && mv "$OUT/serve.log" "$OUT/serve.$nstart.log"
+	start
+}
 TZ=ICT-7
 export TZ
 setup
@@ -24,7 +30,7 @@ printf 'group,phone,name\nlop9,0987 111 007,X\nlop9,12,Y\n' > "$OUT/bad.csv"
 check "a bad row: its line, nothing imported" sh -c "\"$TINBAO\" -c \"$CONF\" import groups '$OUT/bad.csv' 2>&1 | grep -q 'bad.csv:3: phone'"
 eq "still 6 members" "$(count "SELECT 1 FROM groups WHERE name='lop9'")" "6"
 
-start
+fresh_start
 tb inject --from 0987111006 "STOP" > /dev/null
 wait_count "STOP recorded" "SELECT 1 FROM reporters WHERE silent = 1" 1
 
@@ -50,7 +56,7 @@ stop
 out=$(tb broadcast --group lop9 --template chay-no)
 TINBAO_TEST_NOW=$quiet_now
 export TINBAO_TEST_NOW
-start
+fresh_start
 sleep 3
 unset TINBAO_TEST_NOW
 stop
@@ -60,7 +66,7 @@ sql "DELETE FROM broadcast_messages; DELETE FROM outbox WHERE kind='broadcast'; 
 
 # An urgent alert queued during a broadcast goes before its remaining
 # messages (one at a time, 2 s apart).
-start
+fresh_start
 out=$(tb broadcast --group lop9 --template ma-tuy)
 wait_count "the broadcast has begun" "SELECT 1 FROM outbox WHERE kind='broadcast' AND status <> 'queued'" 1
 tb inject --from 0987222001 "Có người cầm dao đánh nhau ở cổng trường THCS Mỹ Phú, cứu" > /dev/null

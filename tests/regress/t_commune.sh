@@ -7,6 +7,12 @@
 # report or the pupil's number.
 DIGEST_TIME=00:00
 . tests/regress/lib.sh
+nstart=0
+fresh_start() {	# start, waiting for this run's own log lines
+	nstart=$((nstart + 1))
+	[ -f "$OUT/serve.log" ] && mv "$OUT/serve.log" "$OUT/serve.$nstart.log"
+	start
+}
 TZ=ICT-7
 export TZ
 setup
@@ -30,7 +36,7 @@ clean() {
 
 today=$(date +%Y-%m-%d)
 sql "INSERT INTO meta (k, v) VALUES ('commune_digest_last', '$today')"
-WAIT=30 start
+WAIT=30 fresh_start
 fm SMSTEXT +84987800001 "Có người cầm dao đánh nhau ở cổng trường THCS Mỹ Phú, cứu" > /dev/null
 WAIT=30 wait_for "urgent case" sh -c "[ \$(\"$TINBAO\" -c \"$CONF\" reports --json | wc -l) -eq 1 ]"
 code=$(newest)
@@ -49,7 +55,7 @@ eq "no notice for the non-urgent case yet" "$(count "SELECT 1 FROM outbox o JOIN
 # The daily digest, once its time has come.
 stop
 sql "DELETE FROM meta WHERE k = 'commune_digest_last'"
-WAIT=30 start
+WAIT=30 fresh_start
 WAIT=60 wait_count "digest on the wire" "SELECT 1 FROM outbox WHERE kind='notice' AND number='+84911100051' AND status='sent'" 2
 digest=$(unhex "$(decoded +84911100051 | tail -n 1)")
 check "digest lists the non-urgent case ($digest)" sh -c "printf %s \"\$1\" | grep -q '1 tin khong khan: $code2 bat nat (Truong THCS My Phu)'" _ "$digest"
@@ -66,14 +72,14 @@ for i in 1 2 3 4 5 6; do
 done
 TINBAO_TEST_NOW=$(date -d "2026-12-01 17:30:00" +%s)
 export TINBAO_TEST_NOW
-WAIT=30 start
+WAIT=30 fresh_start
 WAIT=60 wait_count "monthly summaries on the wire" "SELECT 1 FROM outbox WHERE kind='notice' AND text LIKE 'TINBAO BC%' AND status='sent'" 2
 mp=$(unhex "$(decoded +84911100051 | tail -n 1)")
 eq "My Phu's November" "$mp" "TINBAO BC thang 11/2026 xa My Phu: 6 vu (khan x), da tiep nhan 0, da xu ly 0; thang truoc 0. x: so nho, an."
 nt=$(unhex "$(decoded +84911100052 | tail -n 1)")
 eq "Nhi Thanh's November" "$nt" "TINBAO BC thang 11/2026 xa Nhi Thanh: 0 vu (khan 0), da tiep nhan 0, da xu ly 0; thang truoc 0. x: so nho, an."
 stop
-WAIT=30 start
+WAIT=30 fresh_start
 sleep 2
 eq "sent once a month" "$(count "SELECT 1 FROM outbox WHERE text LIKE 'TINBAO BC%'")" "2"
 finish
