@@ -69,8 +69,8 @@ web_plans_row(const struct plan *p, void *arg)
 		    plans_model_codes[i], strstr(p->models,
 		    plans_model_codes[i]) != NULL ? " checked" : "",
 		    plans_model_vi(plans_model_codes[i]));
-	evbuffer_add_printf(r->out, "<label>Mô hình khác<input name=\"custom_name\" "
-	    "value=\"");
+	evbuffer_add_printf(r->out, "<label>Mô hình khác<input "
+	    "name=\"custom_name\" value=\"");
 	web_esc(r->out, p->other);
 	evbuffer_add_printf(r->out, "\"></label><button type=\"submit\">Lưu"
 	    "</button></form></td></tr>");
