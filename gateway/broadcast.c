@@ -161,6 +161,13 @@ broadcast_template(const char *name, const char *hotline, char *buf,
 	return (-1);
 }
 
+/* The name of template i, NULL past the last. */
+const char *
+broadcast_template_name(size_t i)
+{
+	return (i < NTEMPLATES ? broadcast_templates[i].name : NULL);
+}
+
 /* Prints the templates, one "name: text" a line. */
 void
 broadcast_templates_print(FILE *f, const char *hotline)
@@ -382,7 +389,9 @@ broadcast_plan_free(struct broadcast_plan *pl)
 
 /*
  * Writes the broadcast and its messages in one transaction, held until
- * b->send_at.  Returns the broadcast's id or -1.
+ * b->send_at; with b->id set, the pending broadcast of that id becomes
+ * queued (approved by b->approved_by), or nothing is written when it was
+ * not pending any more.  Returns the broadcast's id or -1.
  */
 int64_t
 broadcast_queue(struct store *st, struct broadcast *b,
@@ -394,7 +403,12 @@ broadcast_queue(struct store *st, struct broadcast *b,
 
 	if (store_begin(st) == -1)
 		return (-1);
-	if ((b->id = store_broadcast_add(st, b)) == -1)
+	/* A dashboard broadcast exists, pending: approving it queues it. */
+	if (b->id > 0) {
+		if (store_broadcast_decide(st, b->id, "queued", b->approved_by,
+		    b) != 1)
+			goto fail;
+	} else if ((b->id = store_broadcast_add(st, b)) == -1)
 		goto fail;
 	for (i = 0; i < pl->n; i++) {
 		memset(&o, 0, sizeof(o));

@@ -124,11 +124,13 @@ bc_list_cb(const struct broadcast *b, const int64_t n[4], void *arg)
 
 	(void)arg;
 	bc_iso(b->send_at, at, sizeof(at));
-	printf("broadcast=%lld target=%s send_at=%s by=%s recipients=%d "
-	    "skipped_stop=%d parts=%d queued=%lld sent=%lld delivered=%lld "
-	    "failed=%lld\n", (long long)b->id, b->target, at, b->created_by,
-	    b->recipients, b->skipped, b->parts, (long long)n[0],
-	    (long long)n[1], (long long)n[2], (long long)n[3]);
+	printf("broadcast=%lld status=%s target=%s send_at=%s by=%s "
+	    "approved_by=%s recipients=%d skipped_stop=%d parts=%d queued=%lld "
+	    "sent=%lld delivered=%lld failed=%lld\n", (long long)b->id,
+	    b->status, b->target, at, b->created_by, b->approved_by != NULL ?
+	    b->approved_by : "-", b->recipients, b->skipped, b->parts,
+	    (long long)n[0], (long long)n[1], (long long)n[2],
+	    (long long)n[3]);
 	return (0);
 }
 
@@ -188,6 +190,9 @@ cmd_broadcast(struct config *conf, int argc, char **argv)
 	    a.commune != NULL ? "/" : "", a.commune != NULL ? a.commune : "");
 	b.target = target;
 	b.text = text;
+	b.group = a.group;
+	b.role = a.role;
+	b.commune = a.commune;
 	b.recipients = (int)pl.n;
 	b.skipped = pl.skipped;
 	b.parts = handler_sms_parts(text);

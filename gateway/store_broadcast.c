@@ -75,9 +75,16 @@ store_broadcast_add(struct store *st, const struct broadcast *b)
 	int		 rc;
 
 	if ((s = store_prepare(st, "INSERT INTO broadcasts (target, text,"
-	    " recipients, skipped, parts, send_at, created_by, created_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")) == NULL)
+	    " recipients, skipped, parts, send_at, created_by, created_at,"
+	    " status, group_name, role, commune)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")) ==
+	    NULL)
 		return (-1);
+	sqlite3_bind_text(s, 9, b->status != NULL ? b->status : "queued", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, b->group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, b->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 12, b->commune, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 1, b->target, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, b->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, b->recipients);
@@ -121,12 +128,13 @@ store_broadcast_link(struct store *st, int64_t bid, int64_t outbox_id,
 }
 
 /*
- * Calls cb for each broadcast, newest first, with its delivery counts:
- * n[0] queued (or sending), n[1] sent, n[2] delivered, n[3] failed.
+ * Calls cb for each broadcast (id 0), or the one with that id, newest
+ * first, with its delivery counts: n[0] queued (or sending), n[1] sent,
+ * n[2] delivered, n[3] failed.  Returns how many, or -1.
  */
 int
-store_broadcast_list(struct store *st, int (*cb)(const struct broadcast *,
-    const int64_t[4], void *), void *arg)
+store_broadcast_get(struct store *st, int64_t id,
+    int (*cb)(const struct broadcast *, const int64_t[4], void *), void *arg)
 {
 	sqlite3_stmt		*s;
 	struct broadcast	 b;
@@ -135,13 +143,17 @@ store_broadcast_list(struct store *st, int (*cb)(const struct broadcast *,
 
 	if ((s = store_prepare(st, "SELECT b.id, b.target, b.text,"
 	    " b.recipients, b.skipped, b.parts, b.send_at, b.created_by,"
-	    " b.created_at,"
-	    " sum(o.status IN ('queued', 'sending')), sum(o.status = 'sent'),"
-	    " sum(o.status = 'delivered'), sum(o.status = 'failed')"
+	    " b.created_at, coalesce(sum(o.status IN ('queued', 'sending')), 0),"
+	    " coalesce(sum(o.status = 'sent'), 0),"
+	    " coalesce(sum(o.status = 'delivered'), 0),"
+	    " coalesce(sum(o.status = 'failed'), 0), b.status, b.approved_by,"
+	    " b.group_name, b.role, b.commune"
 	    " FROM broadcasts b LEFT JOIN broadcast_messages m"
 	    " ON m.broadcast_id = b.id LEFT JOIN outbox o ON o.id = m.outbox_id"
-	    " GROUP BY b.id ORDER BY b.id DESC")) == NULL)
+	    " WHERE ?1 = 0 OR b.id = ?1 GROUP BY b.id ORDER BY b.id DESC")) ==
+	    NULL)
 		return (-1);
+	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&b, 0, sizeof(b));
 		b.id = sqlite3_column_int64(s, 0);
@@ -155,6 +167,11 @@ store_broadcast_list(struct store *st, int (*cb)(const struct broadcast *,
 		b.created_at = sqlite3_column_int64(s, 8);
 		for (k = 0; k < 4; k++)
 			n[k] = sqlite3_column_int64(s, 9 + k);
+		b.status = (const char *)sqlite3_column_text(s, 13);
+		b.approved_by = (const char *)sqlite3_column_text(s, 14);
+		b.group = (const char *)sqlite3_column_text(s, 15);
+		b.role = (const char *)sqlite3_column_text(s, 16);
+		b.commune = (const char *)sqlite3_column_text(s, 17);
 		cnt++;
 		if (cb(&b, n, arg) == -1) {
 			rc = SQLITE_DONE;
@@ -163,6 +180,43 @@ store_broadcast_list(struct store *st, int (*cb)(const struct broadcast *,
 	}
 	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? cnt : -1);
+}
+
+/* Every broadcast, newest first, with its delivery counts. */
+int
+store_broadcast_list(struct store *st, int (*cb)(const struct broadcast *,
+    const int64_t[4], void *), void *arg)
+{
+	return (store_broadcast_get(st, 0, cb, arg));
+}
+
+/*
+ * Decides a pending broadcast: status queued (with b's recipients, skipped
+ * and send_at as listed at approval) or rejected, by who.  Returns 1 when
+ * it was pending, 0 when not, -1 on error.
+ */
+int
+store_broadcast_decide(struct store *st, int64_t id, const char *status,
+    const char *who, const struct broadcast *b)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, "UPDATE broadcasts SET status = ?2,"
+	    " approved_by = ?3, recipients = ?4, skipped = ?5, send_at = ?6"
+	    " WHERE id = ?1 AND status = 'pending'")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, who, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 4, b->recipients);
+	sqlite3_bind_int(s, 5, b->skipped);
+	sqlite3_bind_int64(s, 6, b->send_at);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	return (sqlite3_changes(store_db(st)) > 0);
 }
 
 /*

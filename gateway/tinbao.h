@@ -1054,7 +1054,17 @@ struct broadcast {
 	int64_t		 send_at;
 	const char	*created_by;
 	int64_t		 created_at;
+	const char	*status;	/* pending, queued, rejected */
+	const char	*approved_by;	/* NULL: none (the CLI's) */
+	const char	*group;		/* what the recipients are from */
+	const char	*role;
+	const char	*commune;
 };
+int	 store_broadcast_get(struct store *, int64_t,
+	    int (*)(const struct broadcast *, const int64_t[4], void *),
+	    void *);
+int	 store_broadcast_decide(struct store *, int64_t, const char *,
+	    const char *, const struct broadcast *);
 int	 store_group_clear(struct store *, const char *);
 int	 store_group_add(struct store *, const char *, const char *,
 	    const char *);
@@ -1074,6 +1084,7 @@ int	 broadcast_check_quiet(const char *, char *, size_t);
 int64_t	 broadcast_quiet_end(const char *, int64_t);
 int	 broadcast_template(const char *, const char *, char *, size_t);
 void	 broadcast_templates_print(FILE *, const char *);
+const char *broadcast_template_name(size_t);
 int	 broadcast_import_groups(struct store *, const char *, size_t,
 	    void (*)(void *, int, const char *), void *);
 int	 broadcast_plan(struct store *, const struct secret *, const char *,

@@ -77,6 +77,10 @@ extern const size_t web_nreport_pages;
 extern const struct web_page web_plans_pages[];
 extern const size_t web_nplans_pages;
 
+/* web_broadcast.c */
+extern const struct web_page web_broadcast_pages[];
+extern const size_t web_nbroadcast_pages;
+
 /* web_dir.c */
 extern const struct web_page web_dir_pages[];
 extern const size_t web_ndir_pages;

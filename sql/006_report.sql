@@ -48,8 +48,16 @@ CREATE TABLE broadcasts (
 	skipped		INTEGER NOT NULL DEFAULT 0,	-- numbers that sent STOP
 	parts		INTEGER NOT NULL,		-- per message
 	send_at		INTEGER NOT NULL,
-	created_by	TEXT NOT NULL,
-	created_at	INTEGER NOT NULL
+	created_by	TEXT NOT NULL,		-- cli:USER, user:NAME
+	created_at	INTEGER NOT NULL,
+	-- A dashboard broadcast waits for a second Bureau user's approval;
+	-- its recipients are listed again then, from these.
+	status		TEXT NOT NULL DEFAULT 'queued'
+			CHECK (status IN ('pending', 'queued', 'rejected')),
+	approved_by	TEXT,
+	group_name	TEXT,
+	role		TEXT,
+	commune		TEXT
 );
 CREATE TABLE broadcast_messages (
 	broadcast_id	INTEGER NOT NULL REFERENCES broadcasts(id),

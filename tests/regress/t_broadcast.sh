@@ -4,7 +4,8 @@
 # hours respected (a test clock, TINBAO_TEST_NOW): a broadcast asked for
 # in them is held until they end, and the gateway holds queued ones when
 # they begin; an urgent alert queued in the middle of a broadcast leaves
-# before the broadcast's remaining messages; the delivery counts.
+# before the broadcast's remaining messages; the delivery counts; on the
+# dashboard, a broadcast waits for a second Bureau user's approval.
 SEND_INTERVAL=2s
 . tests/regress/lib.sh
 nstart=0
@@ -82,4 +83,37 @@ check "the broadcast's rest left after the alerts ($after)" [ "$after" -ge 1 ]
 list=$(tb broadcast --list)
 check "delivery counts ($list)" sh -c "printf %s \"\$1\" | grep -q 'recipients=5 skipped_stop=1 parts=1 queued=0 sent=[0-9]* delivered=[0-9]* failed=0'" _ "$list"
 eq "sent or delivered: 5" "$(sql "SELECT count(*) FROM outbox o JOIN broadcast_messages m ON m.outbox_id = o.id WHERE o.status IN ('sent', 'delivered')")" "5"
+
+# The dashboard: lan proposes, nothing is queued; lan cannot approve her
+# own; minh, a second Bureau user, approves, and it is queued.
+printf 'mat-khau-bureau-1\n' > "$OUT/pw"
+tb user add lan --role bureau --password-file "$OUT/pw" > /dev/null || fail "user lan"
+tb user add minh --role bureau --password-file "$OUT/pw" > /dev/null || fail "user minh"
+base="http://$(http_addr)"
+login() {	# login JAR NAME
+	t=$(curl -s -c "$1" -b "$1" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+	curl -s -o /dev/null -c "$1" -b "$1" --data-urlencode "csrf=$t" \
+	    --data-urlencode "name=$2" --data-urlencode "password=mat-khau-bureau-1" "$base/login"
+}
+csrf_of() {	# the CSRF token on /broadcast for JAR
+	curl -s -b "$1" "$base/broadcast" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1
+}
+login "$OUT/jl" lan
+login "$OUT/jm" minh
+before=$(count "SELECT 1 FROM outbox WHERE kind='broadcast'")
+eq "propose" "$(curl -s -o /dev/null -w '%{http_code}' -b "$OUT/jl" --data-urlencode "csrf=$(csrf_of "$OUT/jl")" \
+    --data-urlencode action=propose --data-urlencode group=lop9 --data-urlencode template=giao-thong "$base/broadcast")" "303"
+bid=$(sql "SELECT max(id) FROM broadcasts")
+eq "pending" "$(sql "SELECT status || ' ' || created_by || ' ' || recipients FROM broadcasts WHERE id = $bid")" "pending user:lan 5"
+eq "nothing queued before approval" "$(count "SELECT 1 FROM outbox WHERE kind='broadcast'")" "$before"
+eq "the proposer cannot approve" "$(curl -s -o /dev/null -w '%{http_code}' -b "$OUT/jl" --data-urlencode "csrf=$(csrf_of "$OUT/jl")" \
+    --data-urlencode action=approve --data-urlencode id=$bid "$base/broadcast")" "403"
+check "no approve button for the proposer" sh -c "! curl -s -b '$OUT/jl' '$base/broadcast' | grep -o '<tr id=\"b$bid\">.*' | grep -q 'value=\"approve\"'"
+eq "a second user approves" "$(curl -s -o /dev/null -w '%{http_code}' -b "$OUT/jm" --data-urlencode "csrf=$(csrf_of "$OUT/jm")" \
+    --data-urlencode action=approve --data-urlencode id=$bid "$base/broadcast")" "303"
+eq "queued" "$(sql "SELECT status || ' ' || approved_by FROM broadcasts WHERE id = $bid")" "queued user:minh"
+eq "its five messages" "$(count "SELECT 1 FROM broadcast_messages WHERE broadcast_id = $bid")" "5"
+eq "decided once" "$(curl -s -o /dev/null -w '%{http_code}' -b "$OUT/jm" --data-urlencode "csrf=$(csrf_of "$OUT/jm")" \
+    --data-urlencode action=approve --data-urlencode id=$bid "$base/broadcast")" "409"
+eq "audited" "$(count "SELECT 1 FROM audit WHERE action IN ('broadcast.propose', 'broadcast.denied', 'broadcast.approve')")" "3"
 finish
