@@ -96,6 +96,7 @@ const char report_css[] =
 	"text-align:center;gap:2em}"
 	".report h1{text-align:center;font-size:15pt;margin:1.2em 0 .3em}"
 	".report .period{text-align:center;margin:.2em 0 1em}"
+	".report h2{font-size:13pt;margin:1em 0 .3em}"
 	".report table{border-collapse:collapse;width:100%;margin:.5em 0}"
 	".report th,.report td{border:1px solid #000;padding:.2em .4em;"
 	"font-size:11pt}"
