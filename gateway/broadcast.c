@@ -6,7 +6,9 @@
  * one commune.  Before anything is queued, broadcast_plan lists the
  * recipients and leaves out every number that sent STOP (a reporter row
  * marked silent, found by the number's keyed hash), so the caller can say
- * what it costs: recipients x parts.  broadcast_queue then writes the
+ * what it costs: recipients x parts; a STOP that comes after the
+ * queueing takes back the messages to that number still queued
+ * (broadcast_stop).  broadcast_queue then writes the
  * broadcast and one outbox row per recipient in one transaction, at
  * PRIO_BROADCAST, the lowest priority: the outbox always takes alerts,
  * replies, acknowledgements, digests and notices first, so an urgent
@@ -430,6 +432,25 @@ broadcast_queue(struct store *st, struct broadcast *b,
 fail:
 	store_rollback(st);
 	return (-1);
+}
+
+/*
+ * A STOP from sender (h_keyword, in its transaction): the broadcast
+ * messages still queued to it are not sent.  Returns how many, or -1.
+ */
+int
+broadcast_stop(struct store *st, const char *sender)
+{
+	char	 number[NUMBER_MAX];
+	int	 n;
+
+	if (phone_normalize(sender, number, sizeof(number)) == -1 ||
+	    number[0] != '+')
+		return (0);
+	if ((n = store_broadcast_cancel(st, number)) > 0)
+		log_info("broadcast: STOP, %d queued message(s) taken back", n);
+	explicit_bzero(number, sizeof(number));
+	return (n);
 }
 
 /*

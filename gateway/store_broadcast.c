@@ -220,6 +220,28 @@ store_broadcast_decide(struct store *st, int64_t id, const char *status,
 }
 
 /*
+ * Takes back the queued broadcast messages to a number that sent STOP:
+ * failed, with the reason.  Returns how many, or -1.
+ */
+int
+store_broadcast_cancel(struct store *st, const char *number)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, "UPDATE outbox SET status = 'failed',"
+	    " error = 'STOP' WHERE kind = 'broadcast' AND status = 'queued'"
+	    " AND number = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	return (sqlite3_changes(store_db(st)));
+}
+
+/*
  * Moves the queued broadcast messages due before until to until (the end
  * of quiet hours).  Returns how many moved, or -1.
  */

@@ -1075,6 +1075,7 @@ int	 store_broadcast_link(struct store *, int64_t, int64_t, int64_t);
 int	 store_broadcast_list(struct store *, int (*)(const struct broadcast *,
 	    const int64_t[4], void *), void *);
 int	 store_broadcast_defer(struct store *, int64_t);
+int	 store_broadcast_cancel(struct store *, const char *);
 struct broadcast_plan {
 	char		**phones;	/* recipients, STOP numbers left out */
 	size_t		 n, cap;
@@ -1093,6 +1094,7 @@ void	 broadcast_plan_free(struct broadcast_plan *);
 int64_t	 broadcast_queue(struct store *, struct broadcast *,
 	    const struct broadcast_plan *);
 int	 broadcast_tick(struct store *, const struct config *, int64_t);
+int	 broadcast_stop(struct store *, const char *);
 int	 cmd_broadcast(struct config *, int, char **);
 int	 cmd_import_groups(struct config *, const char *);
 

@@ -3,7 +3,8 @@
 # nothing queued with --dry-run; a number that sent STOP skipped; quiet
 # hours respected (a test clock, TINBAO_TEST_NOW): a broadcast asked for
 # in them is held until they end, and the gateway holds queued ones when
-# they begin; an urgent alert queued in the middle of a broadcast leaves
+# they begin; a STOP after the queueing takes back that number's queued
+# messages; an urgent alert queued in the middle of a broadcast leaves
 # before the broadcast's remaining messages; the delivery counts; on the
 # dashboard, a broadcast waits for a second Bureau user's approval.
 SEND_INTERVAL=2s
@@ -63,6 +64,13 @@ unset TINBAO_TEST_NOW
 stop
 eq "none sent in quiet hours" "$(count "SELECT 1 FROM outbox WHERE kind='broadcast' AND status <> 'queued'")" "0"
 eq "all held to their end" "$(sql "SELECT count(*) FROM outbox WHERE kind='broadcast' AND next_at = $quiet_end")" "10"
+# A STOP after the queueing: that number's held messages are taken back.
+fresh_start
+tb inject --from 0987111001 "STOP" > /dev/null
+wait_count "taken back" "SELECT 1 FROM outbox WHERE kind='broadcast' AND status='failed' AND error='STOP' AND number='+84987111001'" 2
+eq "the others still held" "$(sql "SELECT count(*) FROM outbox WHERE kind='broadcast' AND status='queued'")" "8"
+stop
+sql "UPDATE reporters SET silent = 0 WHERE id = (SELECT max(id) FROM reporters)"
 sql "DELETE FROM broadcast_messages; DELETE FROM outbox WHERE kind='broadcast'; DELETE FROM broadcasts"
 
 # An urgent alert queued during a broadcast goes before its remaining
