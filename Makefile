@@ -15,7 +15,8 @@
 # the pkg-config flags are computed when a recipe first needs them, after
 # `deps` has installed the packages, never when this file is parsed.
 
-PKGS	= gammu libevent libevent_pthreads sqlite3 libutf8proc libsodium jansson
+PKGS	= gammu libevent libevent_pthreads sqlite3 libutf8proc libsodium jansson \
+	  xlsxwriter
 
 CC	?= cc
 ifeq ($(CC),cc)

@@ -143,6 +143,9 @@ static const struct section sections[] = {
 	{ .name = "ussd" },
 	{ .name = "escalation" },
 	{ .name = "triage" },
+	{ .name = "report" },
+	{ .name = "broadcast" },
+	{ .name = "plans" },
 };
 
 static const struct opt_enum charset_enums[] = {
@@ -320,6 +323,38 @@ static const struct option options[] = {
 	  .type = OPT_DURATION, .min = 1, .max = 30 * DAY, .def = "4h",
 	  .off = CONF(untriaged_timeout),
 	  .help = "office time before an untriaged case is escalated" },
+
+	/* [report]: report.c reads them */
+	{ .section = "report", .name = "hk1_start", .type = OPT_STRING,
+	  .def = "09-01", .check = report_check_mmdd,
+	  .off = CONF(report_hk1_start), .help = "first day of HK1, MM-DD" },
+	{ .section = "report", .name = "hk1_end", .type = OPT_STRING,
+	  .def = "01-15", .check = report_check_mmdd,
+	  .off = CONF(report_hk1_end), .help = "last day of HK1, MM-DD" },
+	{ .section = "report", .name = "hk2_start", .type = OPT_STRING,
+	  .def = "01-16", .check = report_check_mmdd,
+	  .off = CONF(report_hk2_start), .help = "first day of HK2, MM-DD" },
+	{ .section = "report", .name = "hk2_end", .type = OPT_STRING,
+	  .def = "05-31", .check = report_check_mmdd,
+	  .off = CONF(report_hk2_end), .help = "last day of HK2, MM-DD" },
+	{ .section = "report", .name = "suppress", .type = OPT_INT,
+	  .min = 0, .max = 1000, .def = "5", .off = CONF(report_suppress),
+	  .help = "counts below this are hidden in reports (0: none)" },
+
+	/* [broadcast]: broadcast.c reads them */
+	{ .section = "broadcast", .name = "quiet_hours", .type = OPT_STRING,
+	  .def = "21:00-07:00", .check = broadcast_check_quiet,
+	  .off = CONF(broadcast_quiet_hours),
+	  .help = "local hours when no awareness message leaves, HH:MM-HH:MM" },
+	{ .section = "broadcast", .name = "hotline", .type = OPT_STRING,
+	  .off = CONF(broadcast_hotline),
+	  .help = "the hotline's number, for the duong-day template" },
+
+	/* [plans]: plans.c reads it */
+	{ .section = "plans", .name = "deadline", .type = OPT_STRING,
+	  .def = "02-05", .check = report_check_mmdd,
+	  .off = CONF(plans_deadline),
+	  .help = "the day schools' plans are due each school year, MM-DD" },
 };
 
 /* Returns $TINBAO_CONF when set and not empty, else the system file. */

@@ -253,6 +253,9 @@ web_begin(struct web_req *r, const char *title, const char *section)
 	} menu[] = {
 		{ .path = "/cases", .label = "Hồ sơ" },
 		{ .path = "/stats", .label = "Thống kê" },
+		{ .path = "/report", .label = "Báo cáo" },
+		{ .path = "/plans", .label = "Kế hoạch" },
+		{ .path = "/broadcast", .label = "Tuyên truyền" },
 		{ .path = "/directory", .label = "Danh bạ" },
 		{ .path = "/gateway", .label = "Trạng thái" },
 		{ .path = "/audit", .label = "Nhật ký", .admin = 1 },
@@ -738,7 +741,10 @@ web_serve(void *arg, struct evhttp_request *req)
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
 	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,
 	    &r)) == NULL && (p = web_find(web_stats_pages, web_nstats_pages,
-	    &r)) == NULL) {
+	    &r)) == NULL && (p = web_find(web_report_pages, web_nreport_pages,
+	    &r)) == NULL && (p = web_find(web_plans_pages, web_nplans_pages,
+	    &r)) == NULL && (p = web_find(web_broadcast_pages,
+	    web_nbroadcast_pages, &r)) == NULL) {
 		if (!r.authed)
 			web_redirect(&r, "/login");
 		else
