@@ -73,70 +73,39 @@ struct group_parse {
 	int		 ndone;
 };
 
-static int	broadcast_hhmm(const char *, int *);
 static void	group_field(void *, size_t, void *);
 static void	group_record(int, void *);
 static void	group_row(struct group_parse *);
 static int	broadcast_plan_add(const char *, void *);
 static int	broadcast_plan_contact(const struct contact *, void *);
 
-/* Parses HH:MM into minutes of the day. */
-static int
-broadcast_hhmm(const char *s, int *min)
-{
-	if (strlen(s) < 5 || !isdigit((unsigned char)s[0]) ||
-	    !isdigit((unsigned char)s[1]) || s[2] != ':' ||
-	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
-		return (-1);
-	*min = ((s[0] - '0') * 10 + s[1] - '0') * 60 + (s[3] - '0') * 10 +
-	    s[4] - '0';
-	return (*min < 24 * 60 && s[3] < '6' ? 0 : -1);
-}
-
-/* Checks `[broadcast] quiet_hours`: HH:MM-HH:MM, two different times. */
+/*
+ * Checks `[broadcast] quiet_hours`: a daily window, HH:MM-HH:MM, as office.c
+ * reads office hours (every day unless days are given).
+ */
 int
 broadcast_check_quiet(const char *v, char *why, size_t len)
 {
-	int	 a, b;
+	struct office_hours	 oh;
 
-	if (strlen(v) != 11 || v[5] != '-' || broadcast_hhmm(v, &a) == -1 ||
-	    broadcast_hhmm(v + 6, &b) == -1 || a == b) {
-		(void)snprintf(why, len, "expected HH:MM-HH:MM, e.g. "
-		    "21:00-07:00");
-		return (-1);
-	}
-	return (0);
+	return (office_parse_daily(v, &oh, why, len));
 }
 
 /*
  * Returns t when it is outside the quiet hours, else the (local) time
- * they end.  Hours that cross midnight (21:00-06:30) end the next day
+ * they end.  Hours that cross midnight (21:00-07:00) end the next day
  * when t is before midnight.
  */
 int64_t
 broadcast_quiet_end(const char *quiet, int64_t t)
 {
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
-	int		 a, b, m, in;
+	struct office_hours	 oh;
+	char			 why[160];
 
-	if (quiet == NULL || broadcast_check_quiet(quiet, (char [64]){ 0 },
-	    64) == -1)
+	if (quiet == NULL || office_parse_daily(quiet, &oh, why,
+	    sizeof(why)) == -1)
 		return (t);
-	(void)broadcast_hhmm(quiet, &a);
-	(void)broadcast_hhmm(quiet + 6, &b);
-	localtime_r(&tt, &tm);
-	m = tm.tm_hour * 60 + tm.tm_min;
-	in = a < b ? (m >= a && m < b) : (m >= a || m < b);
-	if (!in)
-		return (t);
-	if (a > b && m >= a)
-		tm.tm_mday++;
-	tm.tm_hour = b / 60;
-	tm.tm_min = b % 60;
-	tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return ((int64_t)mktime(&tm));
+	return (office_closes(&oh, t));
 }
 
 /* Fills buf with a template's text; -1 when unknown or needing a hotline. */

@@ -923,7 +923,10 @@ int	 triage_case(struct store *, const struct config *,
 
 /* office.c */
 int	 office_parse(const char *, struct office_hours *, char *, size_t);
+int	 office_parse_daily(const char *, struct office_hours *, char *,
+	    size_t);
 int	 office_is_open(const struct office_hours *, int64_t);
+int64_t	 office_closes(const struct office_hours *, int64_t);
 int64_t	 office_add(const struct office_hours *, int64_t, int64_t);
 
 /* caseact.c */
