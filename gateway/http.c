@@ -5,6 +5,8 @@
  * owns evhttp: it binds [http] listen (port 0 takes any free port, which
  * the tests use; the chosen address is logged), sets a body limit and a
  * timeout on every connection, and dispatches by path through one table.
+ * httpconn.c watches the connections (a cap, a deadline per request,
+ * accept() backing off when descriptors run out).
  * Everything else is mounted by its owner with http_mount (the dashboard,
  * the API, Kannel's callbacks, the USSD menu): this file knows none of
  * them.  It serves /healthz (200 when the store answers and a transport is up,
@@ -41,6 +43,7 @@ struct http_mount {
 struct http {
 	struct evhttp			*evh;
 	struct evhttp_bound_socket	*bound;
+	struct httpconn			*conns;
 	struct status			*status;
 	struct http_mount		 mounts[HTTP_MOUNTS_MAX];
 	int				 nmounts;
@@ -130,6 +133,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	int			 m;
 
 	h->status->http_requests++;
+	httpconn_request(h->conns, req);
 	if (path == NULL || *path == '\0')
 		path = "/";
 	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
@@ -342,6 +346,7 @@ http_start(struct event_base *base, const char *listen, struct status *st)
 		return (NULL);
 	}
 	free(host);
+	h->conns = httpconn_new(base, h->evh, h->bound);
 	if (getsockname(evhttp_bound_socket_get_fd(h->bound),
 	    (struct sockaddr *)&ss, &sl) == 0) {
 		if (ss.ss_family == AF_INET6) {
@@ -369,5 +374,6 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->evh);
+	httpconn_free(h->conns);
 	free(h);
 }

@@ -74,6 +74,7 @@ struct config {
 
 	/* [http] */
 	char		*http_listen;
+	char		*http_trusted_proxy;	/* X-Forwarded-For from it */
 
 	/* [kannel] */
 	int		 has_kannel;
@@ -559,6 +560,17 @@ void	 http_mount(struct http *, const char *, int, http_handler, void *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
+
+/* httpconn.c: the listener's connections: cap, deadlines, accept back-off */
+struct httpconn;
+struct evhttp;
+struct evhttp_bound_socket;
+struct httpconn *httpconn_new(struct event_base *, struct evhttp *,
+	    struct evhttp_bound_socket *);
+void	 httpconn_request(struct httpconn *, struct evhttp_request *);
+void	 httpconn_free(struct httpconn *);
+void	 httpconn_client_addr(struct evhttp_request *, const char *, char *,
+	    size_t);
 
 /* kannel.c: the only file that knows Kannel's protocol */
 struct kannel;
