@@ -429,6 +429,7 @@ extern const size_t nmigrations;
 /* log.c */
 void	log_init(int, const char *);
 void	log_setverbose(int);
+size_t	log_escape(char *, size_t, const char *);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -959,6 +960,23 @@ int	 store_session_end(struct store *, const unsigned char *, int64_t);
 int	 store_audit_list(struct store *, int, int, int (*)(int64_t,
 	    const char *, const char *, const char *, const char *,
 	    const char *, void *), void *);
+
+/* audit.c: refusals aggregated per source and minute */
+struct audit;
+struct audit *audit_new(struct event_base *, struct store *);
+int	 audit_refusal(struct audit *, const char *, const char *,
+	    const char *, const char *, int64_t);
+void	 audit_flush(struct audit *, int64_t);
+void	 audit_free(struct audit *);
+
+/* authlimit.c: the login throttle */
+struct authlimit;
+struct authlimit *authlimit_new(void);
+int	 authlimit_blocked(struct authlimit *, const char *, int,
+	    const char *, int64_t);
+void	 authlimit_failed(struct authlimit *, const char *, int, const char *,
+	    int64_t);
+void	 authlimit_free(struct authlimit *);
 
 /* cmd_user.c */
 int	 cmd_user(struct config *, int, char **);

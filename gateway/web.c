@@ -14,10 +14,11 @@
  * after login, at logout, or when its user is disabled.  Every POST carries
  * the session's CSRF token in a hidden field; the login form, which has no
  * session yet, uses a double-submit cookie instead.  Failed logins are
- * counted per name and per address; after WEB_FAIL_NAME failures for a
- * name, or WEB_FAIL_ADDR from one address (an office shares one behind its
- * router), within WEB_FAIL_WINDOW the login is refused without checking
- * the password.
+ * counted by authlimit.c (per account, per unknown name, per address; an
+ * office shares one address behind its router) and refused without a
+ * password check past their limits.  Refusals go to the audit log through
+ * audit.c, which aggregates a flood of them.  The client's address is the
+ * peer's, or X-Forwarded-For's from [http] trusted_proxy.
  *
  * Every value written into a page goes through web_esc; pages send a
  * Content-Security-Policy that allows no script at all.
@@ -36,22 +37,13 @@
 #define WEB_IDLE	(30 * 60)
 #define WEB_MAX		(12 * 60 * 60)
 #define WEB_TOUCH	60		/* write seen_at at most this often */
-#define WEB_FAIL_NAME	5		/* failures allowed per name */
-#define WEB_FAIL_ADDR	20		/* per address (an office's NAT) */
-#define WEB_FAIL_WINDOW	(15 * 60)
-#define WEB_FAIL_SLOTS	128
 #define WEB_FORM_FIELDS	64
 #define WEB_FORM_VALUE	(64 * 1024)	/* the listener's body limit */
 
-struct web_failure {
-	char		 key[96];	/* "addr:1.2.3.4" or "name:lan" */
-	int64_t		 since;
-	int		 count;
-};
-
 struct web {
 	struct httpctx		*ctx;
-	struct web_failure	 fails[WEB_FAIL_SLOTS];
+	struct authlimit	*limit;
+	struct audit		*audit;
 	char			 dummy_hash[crypto_pwhash_STRBYTES];
 };
 
@@ -465,55 +457,16 @@ web_session(struct web_req *r)
 	}
 }
 
-/* Returns the failure slot of key, making one when make is set. */
-static struct web_failure *
-web_failure(struct web *w, const char *key, int64_t now, int make)
-{
-	struct web_failure	*f, *oldest = &w->fails[0];
-	size_t			 i;
-
-	for (i = 0; i < WEB_FAIL_SLOTS; i++) {
-		f = &w->fails[i];
-		if (f->count > 0 && now - f->since >= WEB_FAIL_WINDOW)
-			f->count = 0;
-		if (f->count > 0 && strcmp(f->key, key) == 0)
-			return (f);
-		if (f->count == 0 || f->since < oldest->since)
-			oldest = f;
-	}
-	if (!make)
-		return (NULL);
-	/* A full table forgets its oldest entry: a flood only helps itself. */
-	memset(oldest, 0, sizeof(*oldest));
-	(void)strlcpy_checked(oldest->key, key, sizeof(oldest->key));
-	oldest->since = now;
-	return (oldest);
-}
-
+/*
+ * Audits a refusal (aggregated per address and minute by audit.c); returns
+ * 1 when the caller should log it too.
+ */
 static int
-web_login_blocked(struct web_req *r, const char *name)
+web_refused(struct web_req *r, const char *actor, const char *action,
+    const char *detail)
 {
-	struct web_failure	*f;
-	char			 key[96];
-
-	(void)snprintf(key, sizeof(key), "addr:%s", r->addr);
-	if ((f = web_failure(r->w, key, r->now, 0)) != NULL &&
-	    f->count >= WEB_FAIL_ADDR)
-		return (1);
-	(void)snprintf(key, sizeof(key), "name:%s", name);
-	return ((f = web_failure(r->w, key, r->now, 0)) != NULL &&
-	    f->count >= WEB_FAIL_NAME);
-}
-
-static void
-web_login_failed(struct web_req *r, const char *name)
-{
-	char	 key[96];
-
-	(void)snprintf(key, sizeof(key), "addr:%s", r->addr);
-	web_failure(r->w, key, r->now, 1)->count++;
-	(void)snprintf(key, sizeof(key), "name:%s", name);
-	web_failure(r->w, key, r->now, 1)->count++;
+	return (audit_refusal(r->w->audit, actor, action, detail, r->addr,
+	    r->now) == 1);
 }
 
 static void
@@ -590,17 +543,17 @@ web_login(struct web_req *r)
 		return;
 	}
 	(void)snprintf(actor, sizeof(actor), "user:%s", name);
-	if (web_login_blocked(r, name)) {
-		(void)store_audit(r->ctx->store, actor, "login.blocked", 0, "",
-		    r->addr);
-		log_warnx("web: login refused name=%s addr=%s: too many "
-		    "failures", name, r->addr);
-		web_login_form(r, 429, "Đăng nhập sai quá nhiều lần. Hãy thử "
-		    "lại sau 15 phút.");
-		return;
-	}
 	if ((found = store_user_get(r->ctx->store, name, &u)) == -1) {
 		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
+		return;
+	}
+	if (authlimit_blocked(r->w->limit, name, found == 1, r->addr,
+	    r->now)) {
+		if (web_refused(r, actor, "login.blocked", ""))
+			log_warnx("web: login refused name=%s addr=%s: too "
+			    "many failures", name, r->addr);
+		web_login_form(r, 429, "Đăng nhập sai quá nhiều lần. Hãy thử "
+		    "lại sau 15 phút.");
 		return;
 	}
 	/* An unknown name costs the same hash as a known one. */
@@ -610,10 +563,12 @@ web_login(struct web_req *r)
 	    r->w->dummy_hash, pw, strlen(pw)) == 0 && found == 1 &&
 	    !u.disabled;
 	if (!ok) {
-		web_login_failed(r, name);
-		(void)store_audit(r->ctx->store, actor, "login.fail", 0,
-		    found == 1 ? "wrong password" : "unknown user", r->addr);
-		log_warnx("web: login failed name=%s addr=%s", name, r->addr);
+		authlimit_failed(r->w->limit, name, found == 1, r->addr,
+		    r->now);
+		if (web_refused(r, actor, "login.fail", found == 1 ?
+		    "wrong password" : "unknown user"))
+			log_warnx("web: login failed name=%s addr=%s", name,
+			    r->addr);
 		web_login_form(r, 401, "Sai tên đăng nhập hoặc mật khẩu.");
 		return;
 	}
@@ -735,9 +690,6 @@ web_serve(void *arg, struct evhttp_request *req)
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const struct web_page	*p;
 	const char		*q, *csrf, *why;
-	char			*peer = NULL;
-	ev_uint16_t		 port;
-	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 
 	memset(&r, 0, sizeof(r));
 	r.w = w;
@@ -748,11 +700,8 @@ web_serve(void *arg, struct evhttp_request *req)
 	r.path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (r.path == NULL || *r.path == '\0')
 		r.path = "/";
-	if (conn != NULL) {
-		evhttp_connection_get_peer(conn, &peer, &port);
-		if (peer != NULL)
-			(void)strlcpy_checked(r.addr, peer, sizeof(r.addr));
-	}
+	httpconn_client_addr(req, w->ctx->conf->http_trusted_proxy, r.addr,
+	    sizeof(r.addr));
 	r.out = evbuffer_new();
 
 	q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
@@ -787,8 +736,7 @@ web_serve(void *arg, struct evhttp_request *req)
 		goto out;
 	}
 	if ((p->flags & WEB_F_ADMIN) && strcmp(r.user.role, "admin") != 0) {
-		(void)store_audit(r.ctx->store, r.actor, "denied", 0, r.path,
-		    r.addr);
+		(void)web_refused(&r, r.actor, "denied", r.path);
 		web_fail(&r, 403, "Trang này chỉ dành cho quản trị viên.");
 		goto out;
 	}
@@ -801,10 +749,9 @@ web_serve(void *arg, struct evhttp_request *req)
 		csrf = web_field(&r, "csrf");
 		if (p->serve != web_login && (csrf == NULL ||
 		    !web_token_eq(csrf, r.csrf))) {
-			(void)store_audit(r.ctx->store, r.actor, "csrf.refused",
-			    0, r.path, r.addr);
-			log_warnx("web: CSRF token refused path=%s user=%s",
-			    r.path, r.user.name);
+			if (web_refused(&r, r.actor, "csrf.refused", r.path))
+				log_warnx("web: CSRF token refused path=%s "
+				    "user=%s", r.path, r.user.name);
 			web_fail(&r, 403, "Phiên làm việc không hợp lệ hoặc đã "
 			    "hết hạn. Hãy tải lại trang và thử lại.");
 			goto out;
@@ -843,6 +790,8 @@ web_new(struct httpctx *ctx)
 
 	w = xcalloc(1, sizeof(*w));
 	w->ctx = ctx;
+	w->limit = authlimit_new();
+	w->audit = audit_new(ctx->base, ctx->store);
 	return (w);
 }
 
@@ -850,5 +799,9 @@ web_new(struct httpctx *ctx)
 void
 web_free(struct web *w)
 {
+	if (w == NULL)
+		return;
+	authlimit_free(w->limit);
+	audit_free(w->audit);
 	free(w);
 }
