@@ -14,7 +14,9 @@
  * later each modem of a SIM pool) registers a struct transport, a small
  * table of functions, and reports its outcomes with outbox_sent.  The
  * first registered transport that is ready takes the next message, so
- * the modem goes first and Kannel takes over while it is down.
+ * the modem goes first and Kannel takes over while it is down.  A SIM
+ * pool registers one transport per modem; the message in flight and the
+ * send interval, one of each today, then become per transport.
  */
 #include <limits.h>
 #include <stdlib.h>
