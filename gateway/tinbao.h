@@ -957,6 +957,10 @@ int	 store_session_get(struct store *, const unsigned char[32], int64_t,
 int	 store_session_touch(struct store *, const unsigned char[32], int64_t,
 	    int64_t);
 int	 store_session_end(struct store *, const unsigned char *, int64_t);
+int	 store_user_sessions_end(struct store *, const char *);
+int	 store_user_set_disabled(struct store *, const char *, int);
+int	 store_user_list(struct store *, int64_t, int (*)(const char *,
+	    const char *, int, int64_t, int, void *), void *);
 int	 store_audit_list(struct store *, int, int, int (*)(int64_t,
 	    const char *, const char *, const char *, const char *,
 	    const char *, void *), void *);

@@ -277,6 +277,7 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		{ .path = "/directory", .label = "Danh bạ" },
 		{ .path = "/gateway", .label = "Trạng thái" },
 		{ .path = "/audit", .label = "Nhật ký", .admin = 1 },
+		{ .path = "/users", .label = "Tài khoản", .admin = 1 },
 	};
 	size_t	 i;
 
@@ -716,6 +717,7 @@ web_serve(void *arg, struct evhttp_request *req)
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
 	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,
 	    &r)) == NULL && (p = web_find(web_stats_pages, web_nstats_pages,
+	    &r)) == NULL && (p = web_find(web_user_pages, web_nuser_pages,
 	    &r)) == NULL) {
 		if (!r.authed)
 			web_redirect(&r, "/login");
