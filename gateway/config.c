@@ -303,6 +303,9 @@ static const struct option options[] = {
 	{ .section = "kannel", .name = "dlr_url", .type = OPT_STRING,
 	  .check = check_http_url, .off = CONF(kannel_dlr_url),
 	  .help = "how Kannel reaches tinbao back" },
+	{ .section = "kannel", .name = "secret_file", .type = OPT_PATH,
+	  .off = CONF(kannel_secret_file),
+	  .help = "file holding the token Kannel's get-url and dlr-url carry" },
 
 	/* [ussd] */
 	{ .section = "ussd", .name = "secret_file", .type = OPT_PATH,

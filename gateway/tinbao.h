@@ -83,6 +83,7 @@ struct config {
 	char		*kannel_password_file;
 	char		*kannel_from;
 	char		*kannel_dlr_url;
+	char		*kannel_secret_file;	/* token= on /kannel/ */
 
 	/* [ussd] */
 	char		*ussd_secret_file;
