@@ -156,6 +156,13 @@ static const struct opt_enum charset_enums[] = {
 	{ .name = NULL }
 };
 
+static const struct opt_enum secure_enums[] = {
+	{ .name = "auto", .value = HTTP_SECURE_AUTO },
+	{ .name = "yes", .value = HTTP_SECURE_YES },
+	{ .name = "no", .value = HTTP_SECURE_NO },
+	{ .name = NULL }
+};
+
 static const struct opt_enum loglevel_enums[] = {
 	{ .name = "info", .value = 0 },
 	{ .name = "debug", .value = 1 },
@@ -287,6 +294,10 @@ static const struct option options[] = {
 	  .check = check_ip, .off = CONF(http_trusted_proxy),
 	  .help = "address of a reverse proxy whose X-Forwarded-For is "
 	  "believed" },
+	{ .section = "http", .name = "secure_cookie", .type = OPT_ENUM,
+	  .enums = secure_enums, .def = "auto", .off = CONF(http_secure_cookie),
+	  .help = "Secure session cookies: auto (when the trusted proxy says "
+	  "https), yes or no" },
 
 	/* [kannel] */
 	{ .section = "kannel", .name = "sendsms_url", .type = OPT_STRING,

@@ -75,6 +75,7 @@ struct config {
 	/* [http] */
 	char		*http_listen;
 	char		*http_trusted_proxy;	/* X-Forwarded-For from it */
+	int		 http_secure_cookie;	/* HTTP_SECURE_* */
 
 	/* [kannel] */
 	int		 has_kannel;
@@ -91,6 +92,10 @@ struct config {
 	/* [escalation] */
 	int		 ack_timeout;		/* seconds */
 };
+
+#define HTTP_SECURE_AUTO	0	/* Secure when the proxy says https */
+#define HTTP_SECURE_YES		1
+#define HTTP_SECURE_NO		2
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
 struct secret {
@@ -973,6 +978,17 @@ int	 audit_refusal(struct audit *, const char *, const char *,
 	    const char *, const char *, int64_t);
 void	 audit_flush(struct audit *, int64_t);
 void	 audit_free(struct audit *);
+
+/* pwcheck.c: Argon2id checks on worker threads */
+#define PWCHECK_OK	0
+#define PWCHECK_WRONG	1
+#define PWCHECK_GONE	2	/* shutting down: the request is gone */
+struct pwcheck;
+typedef void (*pwcheck_cb)(int, void *);
+struct pwcheck *pwcheck_new(struct event_base *);
+int	 pwcheck_submit(struct pwcheck *, const char *, const char *,
+	    pwcheck_cb, void *);
+void	 pwcheck_free(struct pwcheck *);
 
 /* authlimit.c: the login throttle */
 struct authlimit;

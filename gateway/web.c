@@ -25,6 +25,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -44,14 +45,13 @@ struct web {
 	struct httpctx		*ctx;
 	struct authlimit	*limit;
 	struct audit		*audit;
-	char			 dummy_hash[crypto_pwhash_STRBYTES];
+	struct pwcheck		*pwcheck;
 };
 
 static void	web_login(struct web_req *);
 static void	web_logout(struct web_req *);
 static void	web_style(struct web_req *);
 static void	web_root(struct web_req *);
-static void	web_dummy_hash(struct web *);
 static void	web_nothing(struct web_req *);
 
 static const struct web_page web_pages[] = {
@@ -337,6 +337,7 @@ web_send(struct web_req *r, int code)
 	    "Forbidden" : code == 404 ? "Not Found" : code == 429 ?
 	    "Too Many Requests" : code == 413 ? "Payload Too Large" :
 	    code == 405 ? "Method Not Allowed" : code == 409 ? "Conflict" :
+	    code == 503 ? "Service Unavailable" :
 	    "Error", r->out);
 }
 
@@ -510,17 +511,128 @@ web_login_form(struct web_req *r, int code, const char *error)
 	web_send(r, code);
 }
 
-/* GET shows the form; POST checks the name and password. */
+/* A login waiting for its password check (pwcheck.c). */
+struct web_login_job {
+	struct web		*w;
+	struct evhttp_request	*req;
+	struct web_user		 u;
+	int			 found;
+	char			 name[64];
+	char			 addr[64];
+};
+
+/*
+ * "; Secure" when the session cookie must not travel over plain HTTP:
+ * [http] secure_cookie = yes, or auto and the trusted proxy says the
+ * browser spoke HTTPS (X-Forwarded-Proto).
+ */
+static const char *
+web_cookie_secure(struct web_req *r)
+{
+	const struct config	*conf = r->ctx->conf;
+	const char		*proto;
+	char			 peer[64];
+
+	if (conf->http_secure_cookie == HTTP_SECURE_YES)
+		return ("; Secure");
+	if (conf->http_secure_cookie == HTTP_SECURE_NO ||
+	    conf->http_trusted_proxy == NULL)
+		return ("");
+	httpconn_client_addr(r->req, NULL, peer, sizeof(peer));
+	proto = evhttp_find_header(evhttp_request_get_input_headers(r->req),
+	    "X-Forwarded-Proto");
+	return (strcmp(peer, conf->http_trusted_proxy) == 0 && proto != NULL &&
+	    strcasecmp(proto, "https") == 0 ? "; Secure" : "");
+}
+
+/*
+ * Ends a login once its password is checked: a session and the redirect,
+ * or the failure counted, audited and shown.  The account is read again:
+ * disabled or given a new password meanwhile, the old one opens nothing.
+ */
+static void
+web_login_finish(struct web_req *r, const struct web_login_job *j, int ok)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->req);
+	struct web_user		 u;
+	char			 token[64], csrf_new[64], cookie[220];
+	char			 actor[96];
+	unsigned char		 hash[32];
+
+	(void)snprintf(actor, sizeof(actor), "user:%s", j->name);
+	if (ok && (store_user_get(r->ctx->store, j->name, &u) != 1 ||
+	    u.id != j->u.id || u.disabled ||
+	    strcmp(u.pw_hash, j->u.pw_hash) != 0))
+		ok = 0;
+	if (!ok) {
+		authlimit_failed(r->w->limit, j->name, j->found, r->addr,
+		    r->now);
+		if (web_refused(r, actor, "login.fail", j->found ?
+		    "wrong password" : "unknown user"))
+			log_warnx("web: login failed name=%s addr=%s", j->name,
+			    r->addr);
+		web_login_form(r, 401, "Sai tên đăng nhập hoặc mật khẩu.");
+		return;
+	}
+	web_token(token, sizeof(token));
+	web_token(csrf_new, sizeof(csrf_new));
+	web_session_hash(r, token, hash);
+	(void)store_session_end(r->ctx->store, NULL, r->now);
+	if (store_session_add(r->ctx->store, hash, u.id, csrf_new, r->now,
+	    r->now + WEB_IDLE) == -1) {
+		sodium_memzero(token, sizeof(token));
+		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
+		return;
+	}
+	(void)store_audit(r->ctx->store, actor, "login", 0, "", r->addr);
+	log_info("web: login name=%s role=%s addr=%s", u.name, u.role,
+	    r->addr);
+	(void)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict%s", WEB_COOKIE, token, web_cookie_secure(r));
+	sodium_memzero(token, sizeof(token));
+	sodium_memzero(csrf_new, sizeof(csrf_new));
+	evhttp_add_header(h, "Set-Cookie", cookie);
+	evhttp_add_header(h, "Set-Cookie", WEB_LOGIN_COOKIE "=; Path=/login; "
+	    "Max-Age=0; HttpOnly; SameSite=Strict");
+	web_redirect(r, "/cases");
+}
+
+/* The worker has checked a login's password: answer it. */
+static void
+web_login_done(int result, void *arg)
+{
+	struct web_login_job	*j = arg;
+	struct web_req		 r;
+
+	if (result != PWCHECK_GONE) {
+		memset(&r, 0, sizeof(r));
+		r.w = j->w;
+		r.ctx = j->w->ctx;
+		r.req = j->req;
+		r.method = EVHTTP_REQ_POST;
+		r.path = "/login";
+		r.now = (int64_t)time(NULL);
+		(void)strlcpy_checked(r.addr, j->addr, sizeof(r.addr));
+		r.out = evbuffer_new();
+		web_login_finish(&r, j, result == PWCHECK_OK && j->found &&
+		    !j->u.disabled);
+		evbuffer_free(r.out);
+	}
+	sodium_memzero(j, sizeof(*j));
+	free(j);
+}
+
+/*
+ * GET shows the form; POST checks the throttle, then hands the password
+ * to a worker thread (pwcheck.c): the answer comes from web_login_done.
+ */
 static void
 web_login(struct web_req *r)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->req);
-	struct web_user		 u;
+	struct web_login_job	*j;
 	const char		*name, *pw, *csrf;
-	char			 want[64], token[64], csrf_new[64];
-	char			 cookie[200], actor[96];
-	unsigned char		 hash[32];
-	int			 found, ok;
+	char			 want[64], actor[96];
 
 	if (r->method == EVHTTP_REQ_GET) {
 		if (r->authed)
@@ -543,13 +655,20 @@ web_login(struct web_req *r)
 		web_login_form(r, 400, "Hãy nhập tên đăng nhập và mật khẩu.");
 		return;
 	}
+	j = xcalloc(1, sizeof(*j));
+	j->w = r->w;
+	j->req = r->req;
+	(void)strlcpy_checked(j->name, name, sizeof(j->name));
+	(void)strlcpy_checked(j->addr, r->addr, sizeof(j->addr));
 	(void)snprintf(actor, sizeof(actor), "user:%s", name);
-	if ((found = store_user_get(r->ctx->store, name, &u)) == -1) {
+	if ((j->found = store_user_get(r->ctx->store, name, &j->u)) == -1) {
+		free(j);
 		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
 		return;
 	}
-	if (authlimit_blocked(r->w->limit, name, found == 1, r->addr,
+	if (authlimit_blocked(r->w->limit, name, j->found == 1, r->addr,
 	    r->now)) {
+		free(j);
 		if (web_refused(r, actor, "login.blocked", ""))
 			log_warnx("web: login refused name=%s addr=%s: too "
 			    "many failures", name, r->addr);
@@ -557,42 +676,16 @@ web_login(struct web_req *r)
 		    "lại sau 15 phút.");
 		return;
 	}
-	/* An unknown name costs the same hash as a known one. */
-	if (found != 1 && r->w->dummy_hash[0] == '\0')
-		web_dummy_hash(r->w);
-	ok = crypto_pwhash_str_verify(found == 1 ? u.pw_hash :
-	    r->w->dummy_hash, pw, strlen(pw)) == 0 && found == 1 &&
-	    !u.disabled;
-	if (!ok) {
-		authlimit_failed(r->w->limit, name, found == 1, r->addr,
-		    r->now);
-		if (web_refused(r, actor, "login.fail", found == 1 ?
-		    "wrong password" : "unknown user"))
-			log_warnx("web: login failed name=%s addr=%s", name,
-			    r->addr);
-		web_login_form(r, 401, "Sai tên đăng nhập hoặc mật khẩu.");
+	/* An unknown name is checked against a dummy hash: same cost. */
+	if (pwcheck_submit(r->w->pwcheck, j->found == 1 ? j->u.pw_hash : NULL,
+	    pw, web_login_done, j) == -1) {
+		sodium_memzero(j, sizeof(*j));
+		free(j);
+		evhttp_add_header(h, "Retry-After", "2");
+		web_login_form(r, 503, "Hệ thống đang bận. Hãy thử lại sau "
+		    "giây lát.");
 		return;
 	}
-	web_token(token, sizeof(token));
-	web_token(csrf_new, sizeof(csrf_new));
-	web_session_hash(r, token, hash);
-	(void)store_session_end(r->ctx->store, NULL, r->now);
-	if (store_session_add(r->ctx->store, hash, u.id, csrf_new, r->now,
-	    r->now + WEB_IDLE) == -1) {
-		sodium_memzero(token, sizeof(token));
-		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
-		return;
-	}
-	(void)store_audit(r->ctx->store, actor, "login", 0, "", r->addr);
-	log_info("web: login name=%s role=%s addr=%s", u.name, u.role,
-	    r->addr);
-	(void)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict", WEB_COOKIE, token);
-	sodium_memzero(token, sizeof(token));
-	evhttp_add_header(h, "Set-Cookie", cookie);
-	evhttp_add_header(h, "Set-Cookie", WEB_LOGIN_COOKIE "=; Path=/login; "
-	    "Max-Age=0; HttpOnly; SameSite=Strict");
-	web_redirect(r, "/cases");
 }
 
 /* Ends the session (the CSRF check has passed). */
@@ -767,23 +860,6 @@ out:
 	sodium_memzero(r.csrf, sizeof(r.csrf));
 }
 
-/*
- * Makes the hash that a login for an unknown name is checked against, so
- * timing does not tell which names exist.  Made on first need: it costs
- * 64 MB for a moment, which a start should not pay.
- */
-static void
-web_dummy_hash(struct web *w)
-{
-	char	 pw[64];
-
-	web_token(pw, sizeof(pw));
-	if (crypto_pwhash_str(w->dummy_hash, pw, strlen(pw),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		w->dummy_hash[0] = '\0';
-}
-
 /* Creates the dashboard. */
 struct web *
 web_new(struct httpctx *ctx)
@@ -794,6 +870,8 @@ web_new(struct httpctx *ctx)
 	w->ctx = ctx;
 	w->limit = authlimit_new();
 	w->audit = audit_new(ctx->base, ctx->store);
+	if ((w->pwcheck = pwcheck_new(ctx->base)) == NULL)
+		fatalx("web: cannot start the password checks");
 	return (w);
 }
 
@@ -803,6 +881,7 @@ web_free(struct web *w)
 {
 	if (w == NULL)
 		return;
+	pwcheck_free(w->pwcheck);
 	authlimit_free(w->limit);
 	audit_free(w->audit);
 	free(w);
