@@ -294,6 +294,9 @@ static const struct option options[] = {
 	  .check = check_ip, .off = CONF(http_trusted_proxy),
 	  .help = "address of a reverse proxy whose X-Forwarded-For is "
 	  "believed" },
+	{ .section = "http", .name = "metrics_token_file", .type = OPT_PATH,
+	  .off = CONF(http_metrics_token_file),
+	  .help = "file holding the token for /metrics and /healthz's detail" },
 	{ .section = "http", .name = "secure_cookie", .type = OPT_ENUM,
 	  .enums = secure_enums, .def = "auto", .off = CONF(http_secure_cookie),
 	  .help = "Secure session cookies: auto (when the trusted proxy says "

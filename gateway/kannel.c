@@ -140,7 +140,6 @@ kannel_new(struct event_base *base, const struct config *conf,
     struct router *router, struct status *status)
 {
 	struct kannel	*k;
-	FILE		*f;
 	char		 buf[256];
 
 	k = xcalloc(1, sizeof(*k));
@@ -161,29 +160,17 @@ kannel_new(struct event_base *base, const struct config *conf,
 	}
 	k->password = xstrdup("");
 	if (conf->kannel_password_file != NULL) {
-		if ((f = fopen(conf->kannel_password_file, "r")) == NULL) {
-			log_warn("kannel: password_file %s",
-			    conf->kannel_password_file);
+		if (secretfile_read(conf->kannel_password_file,
+		    "kannel: password_file", buf, sizeof(buf)) == -1)
 			goto fail;
-		}
-		if (fgets(buf, sizeof(buf), f) != NULL) {
-			buf[strcspn(buf, "\r\n")] = '\0';
-			free(k->password);
-			k->password = xstrdup(buf);
-		}
-		fclose(f);
+		free(k->password);
+		k->password = xstrdup(buf);
+		explicit_bzero(buf, sizeof(buf));
 	}
 	if (conf->kannel_secret_file != NULL) {
-		if ((f = fopen(conf->kannel_secret_file, "r")) == NULL) {
-			log_warn("kannel: secret_file %s",
-			    conf->kannel_secret_file);
+		if (secretfile_read(conf->kannel_secret_file,
+		    "kannel: secret_file", buf, sizeof(buf)) == -1)
 			goto fail;
-		}
-		buf[0] = '\0';
-		if (fgets(buf, sizeof(buf), f) == NULL)
-			buf[0] = '\0';
-		fclose(f);
-		buf[strcspn(buf, "\r\n")] = '\0';
 		if (strlen(buf) < 16 || strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "abcdefghijklmnopqrstuvwxyz0123456789._~-") != strlen(buf)) {
 			log_warnx("kannel: secret_file %s must hold a token of "

@@ -76,6 +76,7 @@ struct config {
 	char		*http_listen;
 	char		*http_trusted_proxy;	/* X-Forwarded-For from it */
 	int		 http_secure_cookie;	/* HTTP_SECURE_* */
+	char		*http_metrics_token_file; /* detail of /healthz, /metrics */
 
 	/* [kannel] */
 	int		 has_kannel;
@@ -565,6 +566,7 @@ struct http *http_start(struct event_base *, const char *, struct status *);
 typedef void (*http_handler)(void *, struct evhttp_request *);
 void	 http_mount(struct http *, const char *, int, http_handler, void *);
 void	 http_free(struct http *);
+void	 http_set_readers(struct http *, const char *, const char *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
 
@@ -978,6 +980,10 @@ int	 audit_refusal(struct audit *, const char *, const char *,
 	    const char *, const char *, int64_t);
 void	 audit_flush(struct audit *, int64_t);
 void	 audit_free(struct audit *);
+
+/* secretfile.c: secret files and the database, refused when open to others */
+int	 secretfile_read(const char *, const char *, char *, size_t);
+int	 secretfile_check_db(const char *);
 
 /* pwcheck.c: Argon2id checks on worker threads */
 #define PWCHECK_OK	0
