@@ -55,7 +55,7 @@ MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build install \
+.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build fuzz-long install \
 	valgrind
 
 PREFIX	?= /usr/local
@@ -141,6 +141,11 @@ fuzz:
 	@sh tests/tools/run-fuzz.sh $(FUZZ_TIME) $(FUZZ_BINS)
 
 fuzz-build: $(FUZZ_BINS)
+
+# Nightly-style, not in CI: every harness for a full minute.
+fuzz-long:
+	$(MAKE) FUZZ=1 fuzz-build
+	@sh tests/tools/run-fuzz.sh 60 $(FUZZ_BINS)
 
 build-fuzz/fuzz/%: tests/fuzz/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
