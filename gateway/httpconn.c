@@ -10,8 +10,9 @@
  *
  *   - a cap on connections, below the descriptor limit with headroom left
  *     for the database, the modem, Kannel's client and the log;
- *   - a deadline for each request (headers and body, and a kept-alive
- *     connection's silence before it) that no byte restarts;
+ *   - a deadline for a connection's first request (headers and body)
+ *     that no byte restarts, and HTTPCONN_IDLE from each answer to the
+ *     end of the next request on a kept-alive connection;
  *   - at the cap, the oldest connection still reading a request gives its
  *     place to the new one: a request that completes takes milliseconds,
  *     so /healthz and Kannel's callbacks get through a flood, while the
@@ -54,6 +55,7 @@
 #include "tinbao.h"
 
 #define HTTPCONN_DEADLINE	10	/* seconds for one request, not reset */
+#define HTTPCONN_IDLE		30	/* seconds a kept-alive one may wait */
 #define HTTPCONN_BUSY_MAX	60	/* seconds a handler may hold one */
 #define HTTPCONN_PAUSE_MS	250	/* listener pause after accept fails */
 #define HTTPCONN_LOG_EVERY	60	/* seconds between two lines */
@@ -62,7 +64,8 @@
 
 enum httpconn_state {
 	HTTPCONN_S_NEW,		/* made by evhttp, not yet resolved */
-	HTTPCONN_S_READING,	/* reading a request (or idle, kept alive) */
+	HTTPCONN_S_READING,	/* reading its first request */
+	HTTPCONN_S_IDLE,	/* answered, kept alive for the next one */
 	HTTPCONN_S_BUSY,	/* its request is with a handler */
 	HTTPCONN_S_CLOSING,	/* shut down, evhttp has yet to free it */
 };
@@ -86,11 +89,11 @@ struct httpconn {
 	struct event		*ev_resolve;
 	struct event		*ev_tick;
 	struct event		*ev_resume;
-	struct httpconn_list	 fresh, reading, busy, closing;
+	struct httpconn_list	 fresh, reading, idle, busy, closing;
 	struct httpconn_entry	**byfd;
 	int			 nbyfd;
 	int			 n;		/* every entry */
-	int			 nlive;		/* reading + busy */
+	int			 nlive;		/* reading + idle + busy */
 	int			 cap;
 	int			 deadline;
 	int			 paused;
@@ -132,6 +135,8 @@ httpconn_list_of(struct httpconn *hc, enum httpconn_state s)
 		return (&hc->fresh);
 	case HTTPCONN_S_READING:
 		return (&hc->reading);
+	case HTTPCONN_S_IDLE:
+		return (&hc->idle);
 	case HTTPCONN_S_BUSY:
 		return (&hc->busy);
 	default:
@@ -150,6 +155,13 @@ httpconn_hard(const struct httpconn *hc)
 	return (hc->cap + hc->cap / 8 + 4);
 }
 
+static int
+httpconn_is_live(enum httpconn_state s)
+{
+	return (s == HTTPCONN_S_READING || s == HTTPCONN_S_IDLE ||
+	    s == HTTPCONN_S_BUSY);
+}
+
 /* Moves an entry to the tail of its new state's list (oldest first). */
 static void
 httpconn_enter(struct httpconn_entry *e, enum httpconn_state s)
@@ -157,9 +169,8 @@ httpconn_enter(struct httpconn_entry *e, enum httpconn_state s)
 	struct httpconn	*hc = e->hc;
 	int		 live_before, live_after;
 
-	live_before = e->state == HTTPCONN_S_READING ||
-	    e->state == HTTPCONN_S_BUSY;
-	live_after = s == HTTPCONN_S_READING || s == HTTPCONN_S_BUSY;
+	live_before = httpconn_is_live(e->state);
+	live_after = httpconn_is_live(s);
 	TAILQ_REMOVE(httpconn_list_of(hc, e->state), e, link);
 	e->state = s;
 	e->since = httpconn_now();
@@ -212,6 +223,7 @@ httpconn_new(struct event_base *base, struct evhttp *evh,
 	hc->deadline = HTTPCONN_DEADLINE;
 	TAILQ_INIT(&hc->fresh);
 	TAILQ_INIT(&hc->reading);
+	TAILQ_INIT(&hc->idle);
 	TAILQ_INIT(&hc->busy);
 	TAILQ_INIT(&hc->closing);
 	hc->ev_resolve = event_new(base, -1, 0, httpconn_resolve_cb, hc);
@@ -312,8 +324,9 @@ httpconn_resolve_cb(evutil_socket_t fd, short what, void *arg)
 		e->bev = NULL;
 	}
 	while (hc->nlive > hc->cap) {
-		/* The oldest unfinished request goes, else the newest. */
-		if ((e = TAILQ_FIRST(&hc->reading)) == NULL)
+		/* An idle one goes first, else the oldest unfinished. */
+		if ((e = TAILQ_FIRST(&hc->idle)) == NULL &&
+		    (e = TAILQ_FIRST(&hc->reading)) == NULL)
 			break;
 		hc->evicted++;
 		httpconn_evict(e);
@@ -330,7 +343,7 @@ httpconn_resolve_cb(evutil_socket_t fd, short what, void *arg)
 static void
 httpconn_evict(struct httpconn_entry *e)
 {
-	if (e->state == HTTPCONN_S_READING) {
+	if (e->state == HTTPCONN_S_READING || e->state == HTTPCONN_S_IDLE) {
 		evhttp_connection_free(e->evcon);	/* runs closed_cb */
 		return;
 	}
@@ -349,7 +362,7 @@ httpconn_closed_cb(struct evhttp_connection *evcon, void *arg)
 	struct httpconn		*hc = e->hc;
 
 	(void)evcon;
-	if (e->state == HTTPCONN_S_READING || e->state == HTTPCONN_S_BUSY)
+	if (httpconn_is_live(e->state))
 		hc->nlive--;
 	TAILQ_REMOVE(httpconn_list_of(hc, e->state), e, link);
 	if (e->fd >= 0 && e->fd < hc->nbyfd && hc->byfd[e->fd] == e)
@@ -391,13 +404,17 @@ httpconn_request(struct httpconn *hc, struct evhttp_request *req)
 	struct httpconn_entry	*e;
 
 	if (hc == NULL || (e = httpconn_find(hc, req)) == NULL ||
-	    e->state != HTTPCONN_S_READING)
+	    (e->state != HTTPCONN_S_READING && e->state != HTTPCONN_S_IDLE))
 		return;
 	httpconn_enter(e, HTTPCONN_S_BUSY);
 	evhttp_request_set_on_complete_cb(req, httpconn_done_cb, e);
 }
 
-/* The answer is written: the connection may read the next request. */
+/*
+ * The answer is written: the connection may wait for the next request,
+ * as long as evhttp's idle timeout used to let it (a client's pool of
+ * kept-alive connections, smsbox's among them, expects no less).
+ */
 static void
 httpconn_done_cb(struct evhttp_request *req, void *arg)
 {
@@ -405,7 +422,7 @@ httpconn_done_cb(struct evhttp_request *req, void *arg)
 
 	(void)req;
 	if (e->state == HTTPCONN_S_BUSY)
-		httpconn_enter(e, HTTPCONN_S_READING);
+		httpconn_enter(e, HTTPCONN_S_IDLE);
 }
 
 /* Once a second: the deadlines, and the log line when one is due. */
@@ -423,6 +440,9 @@ httpconn_tick(evutil_socket_t fd, short what, void *arg)
 		hc->expired++;
 		httpconn_evict(e);
 	}
+	while ((e = TAILQ_FIRST(&hc->idle)) != NULL &&
+	    now - e->since >= (int64_t)HTTPCONN_IDLE * 1000)
+		httpconn_evict(e);	/* as evhttp's timeout did: no count */
 	while ((e = TAILQ_FIRST(&hc->busy)) != NULL &&
 	    now - e->since >= (int64_t)HTTPCONN_BUSY_MAX * 1000) {
 		hc->expired++;
