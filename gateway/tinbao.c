@@ -70,7 +70,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "user", .usage = "user add NAME --role bureau|admin "
-	  "[--password-file FILE] [--replace]", .flags = CMD_F_CONFIG,
+	  "[--password-file FILE] [--replace] | disable NAME | enable NAME | "
+	  "list", .flags = CMD_F_CONFIG,
 	  .exec = cmd_user },
 	{ .name = "token", .usage = "token add NAME --role bureau|admin | "
 	  "list | revoke NAME", .flags = CMD_F_CONFIG, .exec = cmd_token },

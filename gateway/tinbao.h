@@ -74,6 +74,9 @@ struct config {
 
 	/* [http] */
 	char		*http_listen;
+	char		*http_trusted_proxy;	/* X-Forwarded-For from it */
+	int		 http_secure_cookie;	/* HTTP_SECURE_* */
+	char		*http_metrics_token_file; /* detail of /healthz, /metrics */
 
 	/* [kannel] */
 	int		 has_kannel;
@@ -82,6 +85,7 @@ struct config {
 	char		*kannel_password_file;
 	char		*kannel_from;
 	char		*kannel_dlr_url;
+	char		*kannel_secret_file;	/* token= on /kannel/ */
 
 	/* [ussd] */
 	char		*ussd_secret_file;
@@ -108,6 +112,10 @@ struct config {
 	/* [plans] */
 	char		*plans_deadline;	/* MM-DD, e.g. 02-05 */
 };
+
+#define HTTP_SECURE_AUTO	0	/* Secure when the proxy says https */
+#define HTTP_SECURE_YES		1
+#define HTTP_SECURE_NO		2
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
 struct secret {
@@ -836,9 +844,21 @@ void	 ussd_serve(void *, struct evhttp_request *);
 /* http.c */
 struct http *http_start(struct event_base *, const char *, struct status *);
 void	 http_mount(struct http *, const char *, int, http_handler, void *);
+void	 http_set_readers(struct http *, const char *, const char *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
+
+/* httpconn.c: the listener's connections: cap, deadlines, accept back-off */
+struct httpconn;
+struct evhttp;
+struct evhttp_bound_socket;
+struct httpconn *httpconn_new(struct event_base *, struct evhttp *,
+	    struct evhttp_bound_socket *);
+void	 httpconn_request(struct httpconn *, struct evhttp_request *);
+void	 httpconn_free(struct httpconn *);
+void	 httpconn_client_addr(struct evhttp_request *, const char *, char *,
+	    size_t);
 
 /* form.c */
 int	 form_parse(struct form *, const char *, size_t, size_t, size_t, int,
@@ -1049,6 +1069,10 @@ int	 store_session_get(struct store *, const unsigned char[32], int64_t,
 int	 store_session_touch(struct store *, const unsigned char[32], int64_t,
 	    int64_t);
 int	 store_session_end(struct store *, const unsigned char *, int64_t);
+int	 store_user_sessions_end(struct store *, const char *);
+int	 store_user_set_disabled(struct store *, const char *, int);
+int	 store_user_list(struct store *, int64_t, int (*)(const char *,
+	    const char *, int, int64_t, int, void *), void *);
 int	 store_audit_list(struct store *, int, int, int (*)(int64_t,
 	    const char *, const char *, const char *, const char *,
 	    const char *, void *), void *);
@@ -1192,6 +1216,38 @@ int	 cmd_import(struct config *, int, char **);
 
 /* cmd_setup.c */
 int	 cmd_setup(struct config *, int, char **);
+
+/* audit.c: refusals aggregated per source and minute */
+struct audit;
+struct audit *audit_new(struct event_base *, struct store *);
+int	 audit_refusal(struct audit *, const char *, const char *,
+	    const char *, const char *, int64_t);
+void	 audit_flush(struct audit *, int64_t);
+void	 audit_free(struct audit *);
+
+/* secretfile.c: secret files and the database, refused when open to others */
+int	 secretfile_read(const char *, const char *, char *, size_t);
+int	 secretfile_check_db(const char *);
+
+/* pwcheck.c: Argon2id checks on worker threads */
+#define PWCHECK_OK	0
+#define PWCHECK_WRONG	1
+#define PWCHECK_GONE	2	/* shutting down: the request is gone */
+struct pwcheck;
+typedef void (*pwcheck_cb)(int, void *);
+struct pwcheck *pwcheck_new(struct event_base *);
+int	 pwcheck_submit(struct pwcheck *, const char *, const char *,
+	    pwcheck_cb, void *);
+void	 pwcheck_free(struct pwcheck *);
+
+/* authlimit.c: the login throttle */
+struct authlimit;
+struct authlimit *authlimit_new(void);
+int	 authlimit_blocked(struct authlimit *, const char *, int,
+	    const char *, int64_t);
+void	 authlimit_failed(struct authlimit *, const char *, int, const char *,
+	    int64_t);
+void	 authlimit_free(struct authlimit *);
 
 /* cmd_user.c */
 int	 cmd_user(struct config *, int, char **);
@@ -1395,6 +1451,7 @@ const char *config_default_path(void);
 /* log.c */
 void	log_init(int, const char *);
 void	log_setverbose(int);
+size_t	log_escape(char *, size_t, const char *);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

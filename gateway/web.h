@@ -88,4 +88,8 @@ extern const size_t web_ndir_pages;
 extern const struct web_page web_admin_pages[];
 extern const size_t web_nadmin_pages;
 
+/* web_users.c: the accounts, for admins */
+extern const struct web_page web_user_pages[];
+extern const size_t web_nuser_pages;
+
 #endif /* TINBAO_WEB_H */
