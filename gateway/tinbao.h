@@ -1318,7 +1318,6 @@ int	 store_commune_cases(struct store *, const char *, int64_t, int64_t,
 int	 commune_notice_urgent(struct store *, const struct config *, int64_t,
 	    int64_t);
 int	 commune_tick(struct store *, const struct config *, int64_t);
-int64_t	 commune_clock(int64_t);
 
 /* report.c: the periodic report upward (SPEC section 11) */
 #define REPORT_NCOLS	4	/* cases, urgent, acknowledged, closed */
@@ -1499,6 +1498,7 @@ int	 text_is_blank(const char *);
 size_t	 text_unaccent(const char *, char *, size_t, int);
 void	 text_gsm7_safe(char *);
 void	 time_iso8601(int64_t, char *, size_t);
+int64_t	 time_schedule(int64_t);
 
 /* crypto.c */
 int	 secret_init(void);
