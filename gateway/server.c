@@ -302,6 +302,9 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Every second: escalations that have come due, then retries. */
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
+	/* The triage net: staff accused?  Untriaged too long?  Notices. */
+	if ((n = triage_tick(sv->store, sv->conf, time(NULL))) > 0)
+		sv->status.escalations += n;
 	if (sv->kannel != NULL && !sv->stopping &&
 	    sv->ticks % SERVER_PROBE_EVERY == 0)
 		kannel_probe(sv->kannel);

@@ -88,6 +88,11 @@ struct config {
 
 	/* [escalation] */
 	int		 ack_timeout;		/* seconds */
+
+	/* [triage] (triage.c) */
+	int		 notify_interval;	/* seconds between two notices */
+	char		*office_hours;		/* "07:00-17:00 Mon-Sat" */
+	int		 untriaged_timeout;	/* seconds of office time */
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -190,9 +195,10 @@ struct classification {
 #define REPLY_ACK_111	"Da nhan tin bao. Ma ho so: %s. So cua em duoc " \
 	"giu bi mat. Goi ngay 111 (bao ve tre em, mien phi) hoac 113 (cong " \
 	"an). Nhan them: %s <noi dung>."
-#define REPLY_HELP	"Duong day an toan truong hoc: nhan noi dung su " \
-	"viec de bao, khong can ghi ten, so cua em duoc giu bi mat. Khan cap " \
-	"goi 113 (cong an), 111 (bao ve tre em)."
+/* HD also tells pupils that KC <CASE> makes their report urgent (triage). */
+#define REPLY_HELP	"Duong day an toan truong hoc: nhan su viec de bao, " \
+	"khong can ghi ten, so duoc giu bi mat. Can gap: nhan KC <ma ho so>. " \
+	"Khan cap goi 113 (cong an), 111 (tre em)."
 
 /* An SMS command (handlers/smscmd.c, SPEC section 4). */
 enum smscmd_type {
@@ -206,6 +212,7 @@ enum smscmd_type {
 	SMSCMD_HELP,
 	SMSCMD_FOLLOWUP,	/* <CASE> text */
 	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+	SMSCMD_KC,		/* reporter: KC <CASE> / GAP <CASE> */
 };
 
 struct smscmd {
@@ -845,6 +852,80 @@ int	 route_digest(struct store *, const struct config *, int64_t);
 int	 route_alarm(struct store *, const char *, int64_t);
 int	 route_format_alert(char *, size_t, const struct store_caserow *,
 	    const char *, const char *, int, int);
+
+/* handlers/accused.c: does a report name school staff as the one who hurts */
+int	 accused_is_staff(const char *, char *, size_t);
+
+/* office.c: office hours, pure (SPEC section 3 [triage]) */
+struct office_hours {
+	int		 start;		/* minutes after local midnight */
+	int		 end;		/* 1..1440; before start: over midnight */
+	unsigned	 days;		/* bit n: struct tm's wday n */
+};
+int	 office_parse(const char *, struct office_hours *, char *, size_t);
+int	 office_is_open(const struct office_hours *, int64_t);
+int64_t	 office_add(const struct office_hours *, int64_t, int64_t);
+
+/* triage.c: the triage net (SPEC section 7: nothing waits unseen) */
+#define TRIAGE_NOTICE_MAX	160	/* one SMS of GSM-7 */
+struct triage_item {
+	char		 code[8];
+	char		 category[24];
+};
+int	 triage_check_hours(const char *, char *, size_t);
+int	 triage_tick(struct store *, const struct config *, int64_t);
+int	 triage_format_notice(char *, size_t, const struct triage_item *,
+	    size_t, size_t);
+int	 triage_make_urgent(struct store *, const struct config *,
+	    const struct store_caserow *, const char *, int64_t);
+int	 triage_case(struct store *, const struct config *,
+	    const struct store_caserow *, const char *, int, const char *,
+	    int64_t);
+int	 cmd_triage(struct config *, int, char **);
+
+/*
+ * h_selfesc.c's replies to KC <CASE>.  Each is ONE SMS of GSM-7 (unaccented, at most 160 characters with a
+ * 6-character code), names 113 and 111 and says the number is kept secret,
+ * like the other replies to pupils (REPLY_*, tests/unit/test_triage.c).
+ */
+#define REPLY_KC_DONE	"Ho so %s da chuyen thanh KHAN CAP, can bo duoc bao " \
+	"ngay. So cua em duoc giu bi mat. Nguy hiem ngay: goi 113 (cong an), " \
+	"111 (bao ve tre em)."
+#define REPLY_KC_ALREADY	"Ho so %s da la khan cap, can bo dang xu ly. So cua " \
+	"em duoc giu bi mat. Nguy hiem ngay: goi 113 (cong an), 111 (bao ve " \
+	"tre em)."
+#define REPLY_KC_CLOSED	"Ho so %s da dong. Neu van con chuyen, hay nhan tin " \
+	"bao moi. So cua em duoc giu bi mat. Goi 113 (cong an), 111 (bao ve " \
+	"tre em)."
+#define REPLY_KC_REFUSED	"Chi so da gui tin bao %s moi yeu cau khan cap " \
+	"duoc. So cua em duoc giu bi mat. Nguy hiem ngay: goi 113 (cong an), " \
+	"111."
+
+/* store_triage.c: the triage table (sql/005_triage.sql) */
+struct triage_row {
+	int64_t		 case_id;
+	char		 state[16];	/* untriaged, triaged */
+	int64_t		 since;
+	int64_t		 due_at;	/* 0: none */
+	int64_t		 notified_at;	/* 0: not yet */
+	char		 staff_accused[96];	/* "" no */
+	char		 triaged_by[64];
+	int64_t		 triaged_at;
+	char		 how[16];
+};
+int	 store_triage_get(struct store *, int64_t, struct triage_row *);
+int	 store_triage_unchecked(struct store *, int64_t *, int);
+int	 store_triage_set_checked(struct store *, int64_t, const char *,
+	    int64_t);
+int	 store_triage_due(struct store *, int64_t, int64_t *, int);
+int	 store_triage_clear_due(struct store *, int64_t);
+int	 store_triage_pending(struct store *, struct triage_item *, int,
+	    int *);
+int	 store_triage_set_notified(struct store *, const char *, int64_t);
+int	 store_triage_set(struct store *, int64_t, const char *, const char *,
+	    const struct store_caserow *, const char *, int, int64_t);
+int	 store_triage_queue(struct store *, int (*)(const struct
+	    store_caserow *, const struct triage_row *, void *), void *);
 
 /* handlers/smscmd.c */
 enum smscmd_type smscmd_parse(const char *, struct smscmd *);

@@ -19,6 +19,7 @@
 
 extern const struct handler handler_command;
 extern const struct handler handler_keyword;
+extern const struct handler handler_selfesc;	/* triage: KC <CASE> */
 extern const struct handler handler_followup;
 extern const struct handler handler_teacher;
 extern const struct handler handler_report;
@@ -26,6 +27,7 @@ extern const struct handler handler_report;
 const struct handler *handlers[] = {
 	&handler_command,
 	&handler_keyword,
+	&handler_selfesc,
 	&handler_followup,
 	&handler_teacher,
 	&handler_report,
