@@ -63,5 +63,11 @@ case_json(const struct store_caserow *c)
 	json_object_set_new(o, "text", json_text(c->text));
 	json_object_set_new(o, "outcome", c->outcome[0] ?
 	    json_text(c->outcome) : json_null());
+	json_object_set_new(o, "assigned_to", c->assigned[0] ?
+	    json_text(c->assigned) : json_null());
+	json_object_set_new(o, "excluded", c->excluded[0] ?
+	    json_string(c->excluded) : json_null());
+	json_object_set_new(o, "duplicate_of", c->duplicate_of[0] ?
+	    json_string(c->duplicate_of) : json_null());
 	return (o);
 }

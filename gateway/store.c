@@ -33,14 +33,6 @@
 #define STORE_BUSY_MS		5000
 #define STORE_SLOW_MS		200	/* log statements slower than this */
 
-/* The columns store_case_fill reads, in its order. */
-#define CASE_COLUMNS							\
-	"SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"	\
-	" c.matched, c.source, c.text, c.created_at, c.updated_at,"	\
-	" COALESCE(r.alias, ''), COALESCE(c.reporter_id, 0),"		\
-	" COALESCE(c.contact_id, 0), COALESCE(c.ack_contact_id, 0),"	\
-	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, '')"
-
 enum store_stmt {
 	S_PART_SEEN,
 	S_REPORTER_BY_HASH,
@@ -1211,8 +1203,8 @@ store_outbox_pending(struct store *st)
 	return (n);
 }
 
-/* Fills a case row from the current row of a S_CASE_BY_CODE-shaped query. */
-static void
+/* Fills a case row from the current row of a CASE_COLUMNS query. */
+void
 store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 {
 	const unsigned char	*v;
@@ -1244,6 +1236,12 @@ store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 	c->esc_at = sqlite3_column_int64(s, 16);
 	(void)strlcpy_checked(c->outcome,
 	    (const char *)sqlite3_column_text(s, 17), sizeof(c->outcome));
+	(void)strlcpy_checked(c->assigned,
+	    (const char *)sqlite3_column_text(s, 18), sizeof(c->assigned));
+	(void)strlcpy_checked(c->excluded,
+	    (const char *)sqlite3_column_text(s, 19), sizeof(c->excluded));
+	(void)strlcpy_checked(c->duplicate_of,
+	    (const char *)sqlite3_column_text(s, 20), sizeof(c->duplicate_of));
 }
 
 /* Frees the strings of a case row. */

@@ -46,6 +46,7 @@ store_stats_groups(struct store *st, int64_t from, int64_t to, int by,
 	    " 'localtime') END,"
 	    " count(*), sum(urgent <> 0)"
 	    " FROM cases WHERE created_at >= ?1 AND created_at < ?2"
+	    " AND exclusion IS NULL"
 	    " GROUP BY 1, 2, 3";
 	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;

@@ -377,6 +377,9 @@ struct store_caserow {
 	int		 esc_step;
 	int64_t		 esc_at;	/* 0 when none */
 	char		 outcome[256];
+	char		 assigned[64];	/* a user's name; "" nobody */
+	char		 excluded[16];	/* invalid, duplicate, merged; "" */
+	char		 duplicate_of[8]; /* the other case's code; "" */
 };
 
 /* A registered number (SPEC section 6). */
@@ -1018,6 +1021,12 @@ enum caseact_type {
 	CASEACT_ACK,
 	CASEACT_REPLY,
 	CASEACT_CLOSE,
+	CASEACT_ASSIGN,		/* the Bureau's desk (issue 17) from here */
+	CASEACT_NOTE,
+	CASEACT_TRIAGE,
+	CASEACT_INVALID,
+	CASEACT_MERGE,
+	CASEACT_REOPEN,
 	CASEACT_NTYPES
 };
 /* What became of an action; each door maps it to its own answer. */
@@ -1030,11 +1039,17 @@ enum caseact_result {
 	CASEACT_BAD_TEXT,	/* refused: not UTF-8 */
 	CASEACT_TOO_LONG,	/* refused: over the action's limits */
 	CASEACT_NOBODY,		/* refused: a reply with nobody to answer */
+	CASEACT_NOT_CLOSED,	/* refused: reopen of a case not closed */
+	CASEACT_NO_USER,	/* refused: assign to no such active user */
+	CASEACT_NO_CASE,	/* refused: the other case (merge, duplicate) */
+	CASEACT_BAD_VALUE,	/* refused: triage's category, school, urgent */
 };
 #define CASEACT_REPLY_CHARS	500
 #define CASEACT_REPLY_BYTES	1500	/* 500 characters of 3 bytes */
 #define CASEACT_OUTCOME_CHARS	200
 #define CASEACT_OUTCOME_BYTES	255	/* store_caserow.outcome */
+#define CASEACT_NOTE_CHARS	2000
+#define CASEACT_NOTE_BYTES	6000
 /* One action: who, through which door, with what text. */
 struct caseact {
 	struct store		*store;
@@ -1044,7 +1059,15 @@ struct caseact {
 	const char		*actor;		/* user:N, token:N, ROLE:ID */
 	int64_t			 contact_id;	/* an SMS command's; else 0 */
 	const char		*addr;		/* client address; "" by SMS */
-	const char		*text;		/* the reply, the outcome */
+	const char		*text;		/* the reply, the outcome, the
+						   note, the reason, the user
+						   assigned, the case merged
+						   into */
+	const char		*other;		/* invalid: duplicate of */
+	const char		*category;	/* triage; NULL: as it is */
+	const char		*school;	/* triage; NULL as it is,
+						   "none": no school */
+	int			 urgent;	/* triage; -1: as it is */
 	int64_t			 now;
 };
 int	 caseact_find(const char *);
@@ -1053,6 +1076,24 @@ const char *caseact_result_str(int);
 int	 caseact_check(enum caseact_type, const char *);
 int	 caseact_apply(const struct caseact *, const struct store_caserow *);
 int	 caseact_run(const struct caseact *, const struct store_caserow *);
+const char *caseact_text_name(enum caseact_type);
+
+/* store_desk.c: assignment, notes, exclusion, reopening, needs attention */
+enum attention_part {
+	ATTENTION_URGENT_UNACKED,
+	ATTENTION_UNTRIAGED,
+	ATTENTION_MINE,
+	ATTENTION_NPARTS
+};
+int	 store_case_assign(struct store *, int64_t, const char *, int64_t);
+int	 store_note_add(struct store *, int64_t, const char *, const char *,
+	    int64_t);
+int	 store_case_exclude(struct store *, int64_t, const char *, int64_t,
+	    const char *, int64_t);
+int	 store_case_reopen(struct store *, int64_t, int64_t);
+int	 store_attention(struct store *, const char *,
+	    int (*)(int, const struct store_caserow *, void *), void *);
+int	 store_attention_count(struct store *, const char *);
 
 /* casefilter.c: the case list's filters, for the dashboard and the API */
 enum casefilter_bad {

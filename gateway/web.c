@@ -4,7 +4,8 @@
  * This file owns what every page shares: the page table and dispatch,
  * accounts and sessions, CSRF tokens, the login rate limit, the layout, the
  * stylesheet (built in) and HTML escaping.  The pages themselves live in
- * web_cases.c (cases, timeline, actions), web_stats.c (statistics, chart,
+ * web_desk.c (the needs-attention home page), web_cases.c (cases,
+ * timeline, actions), web_stats.c (statistics, chart,
  * CSV), web_dir.c (the directory) and web_admin.c (the gateway's state, the
  * audit log).
  *
@@ -131,6 +132,27 @@ static const char web_css[] =
 	".login{max-width:360px;margin:4em auto}"
 	".login form{display:flex;flex-direction:column;gap:.7em}"
 	"svg text{font-size:11px;fill:#1d2430}"
+	".badge{display:inline-block;min-width:1.5em;padding:0 .35em;"
+	"border-radius:1em;background:#5d6d7e;color:#fff;text-align:center;"
+	"font-size:.85em}.badge.hot{background:#c0392b}"
+	".attn td.age{white-space:nowrap}.level{font-weight:600;color:#c0392b}"
+	"form.inline{display:inline;margin:0}"
+	"details summary{cursor:pointer;color:#5d6d7e;font-size:.85em}"
+	"details pre{white-space:pre-wrap;word-break:break-word;margin:.2em 0;"
+	"font-size:.85em;color:#5d6d7e}"
+	"main{overflow-wrap:anywhere}svg{max-width:100%;height:auto}"
+	".scroll{overflow-x:auto}"
+	/* A phone (390 px): tables of cases become cards, one per row. */
+	"@media (max-width:700px){header{gap:.4em}nav a{margin-right:.6em}"
+	".who{margin-left:0}"
+	"table.cards thead{display:none}table.cards,table.cards tbody,"
+	"table.cards tr,table.cards td{display:block;width:100%}"
+	"table.cards tr{border:1px solid #dde3ea;margin-bottom:.6em;"
+	"background:#fff}table.cards td{border:0;padding:.15em .6em}"
+	"table.cards td[data-l]::before{content:attr(data-l) \": \";"
+	"font-weight:600}"
+	"dl{grid-template-columns:1fr}form.filters label{flex:1 1 45%}"
+	"input,select{max-width:100%}}"
 	"@media print{header,form,.paging{display:none}}";
 
 /* Returns the Vietnamese name of a category (category.c's table). */
@@ -251,6 +273,7 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		const char	*label;
 		int		 admin;
 	} menu[] = {
+		{ .path = "/attention", .label = "Cần xử lý" },
 		{ .path = "/cases", .label = "Hồ sơ" },
 		{ .path = "/stats", .label = "Thống kê" },
 		{ .path = "/directory", .label = "Danh bạ" },
@@ -258,10 +281,20 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		{ .path = "/audit", .label = "Nhật ký", .admin = 1 },
 	};
 	size_t	 i;
+	int	 n = -1;
 
+	/* The needs-attention count, in the menu and the tab's title. */
+	if (r->authed)
+		n = store_attention_count(r->ctx->store, r->user.name);
 	evbuffer_add_printf(r->out, "<!doctype html>\n<html lang=\"vi\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
-	    "width=device-width, initial-scale=1\"><title>");
+	    "width=device-width, initial-scale=1\">");
+	if (section != NULL && strcmp(section, "/attention") == 0)
+		evbuffer_add_printf(r->out, "<meta http-equiv=\"refresh\" "
+		    "content=\"%d\">", WEB_ATTENTION_REFRESH);
+	evbuffer_add_printf(r->out, "<title>");
+	if (n > 0)
+		evbuffer_add_printf(r->out, "(%d) ", n);
 	web_esc(r->out, title);
 	evbuffer_add_printf(r->out, " · tinbao</title><link rel=\"stylesheet\" "
 	    "href=\"/static/style.css\"></head><body><header><a class=\"brand\""
@@ -271,10 +304,15 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		for (i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
 			if (menu[i].admin && strcmp(r->user.role, "admin") != 0)
 				continue;
-			evbuffer_add_printf(r->out, "<a href=\"%s\"%s>%s</a>",
+			evbuffer_add_printf(r->out, "<a href=\"%s\"%s>%s",
 			    menu[i].path, section != NULL &&
 			    strcmp(section, menu[i].path) == 0 ?
 			    " class=\"on\"" : "", menu[i].label);
+			if (i == 0 && n >= 0)
+				evbuffer_add_printf(r->out, " <span id=\""
+				    "attention-count\" class=\"badge%s\">%d"
+				    "</span>", n > 0 ? " hot" : "", n);
+			evbuffer_add_printf(r->out, "</a>");
 		}
 		evbuffer_add_printf(r->out, "</nav><form class=\"who\" "
 		    "method=\"post\" action=\"/logout\"><span>");
@@ -541,7 +579,7 @@ web_login(struct web_req *r)
 
 	if (r->method == EVHTTP_REQ_GET) {
 		if (r->authed)
-			web_redirect(r, "/cases");
+			web_redirect(r, "/");
 		else
 			web_login_form(r, 200, NULL);
 		return;
@@ -607,7 +645,7 @@ web_login(struct web_req *r)
 	evhttp_add_header(h, "Set-Cookie", cookie);
 	evhttp_add_header(h, "Set-Cookie", WEB_LOGIN_COOKIE "=; Path=/login; "
 	    "Max-Age=0; HttpOnly; SameSite=Strict");
-	web_redirect(r, "/cases");
+	web_redirect(r, "/");
 }
 
 /* Ends the session (the CSRF check has passed). */
@@ -647,10 +685,11 @@ web_nothing(struct web_req *r)
 	evhttp_send_reply(r->req, 204, "No Content", NULL);
 }
 
+/* The home page is the needs-attention list (web_desk.c). */
 static void
 web_root(struct web_req *r)
 {
-	web_redirect(r, "/cases");
+	web_redirect(r, "/attention");
 }
 
 /* Finds the page for a path in one table; sets r->rest for a prefix. */
@@ -734,6 +773,7 @@ web_serve(void *arg, struct evhttp_request *req)
 	}
 	web_session(&r);
 	if ((p = web_find(web_pages, sizeof(web_pages) / sizeof(web_pages[0]),
+	    &r)) == NULL && (p = web_find(web_desk_pages, web_ndesk_pages,
 	    &r)) == NULL && (p = web_find(web_case_pages, web_ncase_pages,
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
 	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,

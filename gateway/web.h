@@ -15,6 +15,7 @@
 #define WEB_F_PUBLIC	0x01	/* no session needed */
 #define WEB_F_ADMIN	0x02	/* role admin only */
 #define WEB_F_PREFIX	0x04	/* path is a prefix (a case code follows) */
+#define WEB_ATTENTION_REFRESH 30	/* seconds: the home page reloads */
 
 struct web_req {
 	struct web		*w;
@@ -59,6 +60,11 @@ const char *web_category_vi(const char *);
 const char *web_status_vi(const char *);
 /* The category codes for filters and forms, NULL-terminated. */
 #define web_categories	category_codes
+
+/* web_desk.c: the needs-attention home page */
+extern const struct web_page web_desk_pages[];
+extern const size_t web_ndesk_pages;
+void	 web_age(char *, size_t, int64_t);
 
 /* web_cases.c */
 extern const struct web_page web_case_pages[];

@@ -45,8 +45,9 @@ try {
 	await page.fill('input[name=name]', user);
 	await page.fill('input[name=password]', password);
 	await page.click('button[type=submit]');
-	await page.waitForURL('**/cases');
-	check('login leads to the case list', await page.isVisible('table#cases'));
+	await page.waitForURL('**/attention');
+	await page.goto(`${base}/cases`);
+	check('login leads to the needs-attention page; the case list opens', await page.isVisible('table#cases'));
 
 	const cookies = await page.context().cookies();
 	const sess = cookies.find((c) => c.name === 'tb_session');
