@@ -78,6 +78,14 @@ extern const size_t web_nstats_pages;
 extern const struct web_page web_dir_pages[];
 extern const size_t web_ndir_pages;
 
+const char *web_role_vi(const char *);
+
+/* web_timeline.c: a case's timeline as Vietnamese sentences */
+struct web_timeline;
+struct web_timeline *web_timeline_new(struct web_req *);
+int	 web_timeline_cb(const struct timeline_item *, void *);
+void	 web_timeline_free(struct web_timeline *);
+
 /* web_admin.c: the gateway's state, the audit log */
 extern const struct web_page web_admin_pages[];
 extern const size_t web_nadmin_pages;

@@ -20,6 +20,10 @@
 
 static void	web_cases(struct web_req *);
 static void	web_case(struct web_req *);
+static void	web_case_desk_forms(struct web_req *,
+		    const struct store_caserow *);
+static void	web_case_reopen_form(struct web_req *,
+		    const struct store_caserow *);
 
 const struct web_page web_case_pages[] = {
 	{ .path = "/cases", .methods = EVHTTP_REQ_GET, .serve = web_cases },
@@ -83,6 +87,9 @@ web_option(struct evbuffer *b, const char *value, const char *label,
 	evbuffer_add_printf(b, "</option>");
 }
 
+/* The school a form shows selected; NULL: the query's. */
+static const char *web_school_selected;
+
 static int
 web_school_option_cb(const struct school *s, void *arg)
 {
@@ -90,7 +97,8 @@ web_school_option_cb(const struct school *s, void *arg)
 	char		 label[200];
 
 	(void)snprintf(label, sizeof(label), "%s · %s", s->code, s->name);
-	web_option(r->out, s->code, label, web_param(r, "school"));
+	web_option(r->out, s->code, label, web_school_selected != NULL ?
+	    web_school_selected : web_param(r, "school"));
 	return (0);
 }
 
@@ -269,76 +277,86 @@ web_cases(struct web_req *r)
 	web_send(r, 200);
 }
 
-/* The Vietnamese words for a timeline line. */
-static const char *
-web_event_vi(const struct timeline_item *t)
+/* Opens a form posting to /cases/CODE/ACTION. */
+static void
+web_case_form(struct web_req *r, const struct store_caserow *c,
+    const char *action)
 {
-	static const struct {
-		const char	*type;
-		const char	*vi;
-	} names[] = {
-		{ .type = "received", .vi = "Nhận báo cáo" },
-		{ .type = "followup", .vi = "Tin bổ sung" },
-		{ .type = "late_part", .vi = "Phần tin đến muộn" },
-		{ .type = "reclassified", .vi = "Phân loại lại" },
-		{ .type = "alert_queued", .vi = "Cảnh báo xếp hàng gửi" },
-		{ .type = "alert_no_recipient", .vi = "Không có người nhận "
-		  "cảnh báo" },
-		{ .type = "escalated", .vi = "Chuyển cấp" },
-		{ .type = "escalation_exhausted", .vi = "Hết cấp chuyển" },
-		{ .type = "acknowledged", .vi = "Đã nhận xử lý" },
-		{ .type = "acknowledged_again", .vi = "Nhận lại" },
-		{ .type = "relay_to_reporter", .vi = "Trả lời người báo" },
-		{ .type = "reply_queued", .vi = "Tin nhắn xếp hàng gửi" },
-		{ .type = "reply_sent", .vi = "Đã gửi tin" },
-		{ .type = "reply_failed", .vi = "Gửi tin thất bại" },
-		{ .type = "reply_suppressed", .vi = "Không gửi (người báo "
-		  "đã hủy nhận tin)" },
-		{ .type = "delivered", .vi = "Đã đến máy nhận" },
-		{ .type = "delivery_failed", .vi = "Không đến được máy nhận" },
-		{ .type = "closed", .vi = "Đóng hồ sơ" },
-		{ .type = "closed_again", .vi = "Đóng lại" },
-		{ .type = "summary_sent", .vi = "Gửi tóm tắt" },
-		{ .type = "command_refused", .vi = "Lệnh bị từ chối" },
-	};
-	size_t	 i;
-
-	if (strcmp(t->source, "in") == 0)
-		return ("Tin đến");
-	if (strcmp(t->source, "out") == 0)
-		return (strcmp(t->type, "alert") == 0 ? "Tin cảnh báo" :
-		    "Tin gửi đi");
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(t->type, names[i].type) == 0)
-			return (names[i].vi);
-	return (t->type);
+	evbuffer_add_printf(r->out, "<form class=\"box\" id=\"form-%s\" "
+	    "method=\"post\" action=\"/cases/", action);
+	web_esc(r->out, c->code);
+	evbuffer_add_printf(r->out, "/%s\">", action);
+	web_csrf_field(r);
 }
 
-static int
-web_timeline_cb(const struct timeline_item *t, void *arg)
+/* The triage form: category, school and urgency, as they are selected. */
+static void
+web_case_triage_form(struct web_req *r, const struct store_caserow *c)
 {
-	struct web_req	*r = arg;
-	struct evbuffer	*b = r->out;
-	char		 when[32];
+	size_t	 i;
 
-	web_time(t->at, when, sizeof(when));
-	evbuffer_add_printf(b, "<tr class=\"tl-%s\" data-type=\"", t->source);
-	web_esc(b, t->type);
-	evbuffer_add_printf(b, "\"><td>%s</td><td>", when);
-	web_esc(b, web_event_vi(t));
-	evbuffer_add_printf(b, "</td><td>");
-	if (t->who[0] != '\0') {
-		web_esc(b, strcmp(t->who, "reporter") == 0 ? "người báo" :
-		    t->who);
-		if (t->status[0] != '\0') {
-			evbuffer_add_printf(b, " · ");
-			web_esc(b, t->status);
-		}
-	}
-	evbuffer_add_printf(b, "</td><td class=\"text\">");
-	web_esc(b, t->detail);
-	evbuffer_add_printf(b, "</td></tr>");
-	return (0);
+	web_case_form(r, c, "triage");
+	evbuffer_add_printf(r->out, "<p>Phân loại: xác nhận hoặc sửa (thống "
+	    "kê dùng giá trị đã sửa).</p><label>Loại<select name=\"category\">");
+	for (i = 0; web_categories[i] != NULL; i++)
+		web_option(r->out, web_categories[i],
+		    web_category_vi(web_categories[i]), c->category);
+	evbuffer_add_printf(r->out, "</select></label><label>Trường<select "
+	    "name=\"school\">");
+	web_option(r->out, "none", "Chưa rõ trường", c->school[0] ? c->school :
+	    "none");
+	web_school_selected = c->school;
+	(void)store_school_list(r->ctx->store, web_school_option_cb, r);
+	web_school_selected = NULL;
+	evbuffer_add_printf(r->out, "</select></label><label>Khẩn cấp<select "
+	    "name=\"urgent\">");
+	web_option(r->out, "1", "Khẩn", c->urgent ? "1" : "0");
+	web_option(r->out, "0", "Không khẩn", c->urgent ? "1" : "0");
+	evbuffer_add_printf(r->out, "</select></label><button id=\"triage\" "
+	    "type=\"submit\">Lưu phân loại</button></form>");
+}
+
+/* The desk's forms on an open or acknowledged case. */
+static void
+web_case_desk_forms(struct web_req *r, const struct store_caserow *c)
+{
+	web_case_triage_form(r, c);
+	web_case_form(r, c, "assign");
+	evbuffer_add_printf(r->out, "<label>Giao cho cán bộ (tên đăng nhập)"
+	    "<input name=\"user\" id=\"assign-user\" required maxlength=\"63\" "
+	    "value=\"");
+	web_esc(r->out, r->user.name);
+	evbuffer_add_printf(r->out, "\"></label><button id=\"assign\" "
+	    "type=\"submit\">Giao</button></form>");
+	web_case_form(r, c, "note");
+	evbuffer_add_printf(r->out, "<label>Ghi chú nội bộ (không gửi cho ai)"
+	    "<textarea name=\"text\" id=\"note-text\" required maxlength=\"%d\">"
+	    "</textarea></label><button id=\"note\" type=\"submit\">Ghi chú"
+	    "</button></form>", CASEACT_NOTE_CHARS);
+	web_case_form(r, c, "invalid");
+	evbuffer_add_printf(r->out, "<p>Không hợp lệ hoặc trùng: đóng, không "
+	    "tính trong thống kê, không báo cho người báo.</p><label>Lý do"
+	    "<input name=\"reason\" maxlength=\"%d\"></label><label>Trùng với "
+	    "hồ sơ (mã, nếu có)<input name=\"duplicate_of\" maxlength=\"15\">"
+	    "</label><button id=\"invalid\" type=\"submit\" class=\"secondary\">"
+	    "Không hợp lệ / trùng</button></form>", CASEACT_OUTCOME_CHARS);
+	web_case_form(r, c, "merge");
+	evbuffer_add_printf(r->out, "<label>Gộp vào hồ sơ (mã)<input name=\""
+	    "into\" id=\"merge-into\" required maxlength=\"15\"></label>"
+	    "<button id=\"merge\" type=\"submit\" class=\"secondary\">Gộp"
+	    "</button></form>");
+}
+
+/* The one action a closed case takes. */
+static void
+web_case_reopen_form(struct web_req *r, const struct store_caserow *c)
+{
+	evbuffer_add_printf(r->out, "<h2 id=\"act\">Xử lý</h2><div class=\""
+	    "actions\">");
+	web_case_form(r, c, "reopen");
+	evbuffer_add_printf(r->out, "<label>Mở lại hồ sơ: lý do<input name=\""
+	    "reason\" maxlength=\"%d\"></label><button id=\"reopen\" type=\""
+	    "submit\">Mở lại</button></form></div>", CASEACT_OUTCOME_CHARS);
 }
 
 /* Shows one case: its facts, the action forms and the timeline. */
@@ -346,8 +364,9 @@ static void
 web_case_page(struct web_req *r, const struct store_caserow *c,
     const char *done)
 {
-	struct school	 s;
-	char		 when[32], upd[32];
+	struct school		 s;
+	struct web_timeline	*tl;
+	char			 when[32], upd[32];
 
 	web_time(c->created_at, when, sizeof(when));
 	web_time(c->updated_at, upd, sizeof(upd));
@@ -362,7 +381,14 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 		    strcmp(done, "already") == 0 ? "Hồ sơ đã được nhận xử lý "
 		    "trước đó; đã ghi thêm bạn." : strcmp(done, "reply") == 0 ?
 		    "Đã xếp hàng gửi tin trả lời cho người báo." :
-		    strcmp(done, "close") == 0 ? "Đã đóng hồ sơ." : "Đã lưu.");
+		    strcmp(done, "close") == 0 ? "Đã đóng hồ sơ." :
+		    strcmp(done, "assign") == 0 ? "Đã giao hồ sơ." :
+		    strcmp(done, "note") == 0 ? "Đã ghi chú (nội bộ, không gửi "
+		    "đi)." : strcmp(done, "triage") == 0 ? "Đã phân loại." :
+		    strcmp(done, "invalid") == 0 ? "Đã đánh dấu không hợp lệ / "
+		    "trùng: không tính trong thống kê." : strcmp(done, "merge") ==
+		    0 ? "Đã gộp vào hồ sơ kia." : strcmp(done, "reopen") == 0 ?
+		    "Đã mở lại hồ sơ." : "Đã lưu.");
 	evbuffer_add_printf(r->out, "<div class=\"box\"><dl><dt>Trạng thái"
 	    "</dt><dd id=\"status\" class=\"st-%s\">%s</dd><dt>Loại</dt><dd>%s"
 	    "</dd><dt>Trường</dt><dd>", c->status, web_status_vi(c->status),
@@ -381,6 +407,23 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 	web_esc(r->out, c->source);
 	evbuffer_add_printf(r->out, "</dd><dt>Nhận lúc</dt><dd>%s</dd>"
 	    "<dt>Cập nhật</dt><dd>%s</dd>", when, upd);
+	evbuffer_add_printf(r->out, "<dt>Giao cho</dt><dd id=\"assigned\">");
+	web_esc(r->out, c->assigned[0] ? c->assigned : "chưa giao");
+	evbuffer_add_printf(r->out, "</dd>");
+	if (c->excluded[0] != '\0') {
+		evbuffer_add_printf(r->out, "<dt>Thống kê</dt><dd id=\"excluded"
+		    "\">Không tính (%s", strcmp(c->excluded, "invalid") == 0 ?
+		    "không hợp lệ" : strcmp(c->excluded, "duplicate") == 0 ?
+		    "trùng với " : "đã gộp vào ");
+		if (c->duplicate_of[0] != '\0') {
+			evbuffer_add_printf(r->out, "<a href=\"/cases/");
+			web_esc(r->out, c->duplicate_of);
+			evbuffer_add_printf(r->out, "\">");
+			web_esc(r->out, c->duplicate_of);
+			evbuffer_add_printf(r->out, "</a>");
+		}
+		evbuffer_add_printf(r->out, ")</dd>");
+	}
 	if (c->outcome[0] != '\0') {
 		evbuffer_add_printf(r->out, "<dt>Kết quả</dt><dd>");
 		web_esc(r->out, c->outcome);
@@ -392,8 +435,8 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 	evbuffer_add_printf(r->out, "</dd></dl></div>");
 
 	if (strcmp(c->status, "closed") != 0) {
-		evbuffer_add_printf(r->out, "<h2>Xử lý</h2><div class=\""
-		    "actions\">");
+		evbuffer_add_printf(r->out, "<h2 id=\"act\">Xử lý</h2><div "
+		    "class=\"actions\">");
 		if (strcmp(c->status, "open") == 0) {
 			evbuffer_add_printf(r->out, "<form class=\"box\" "
 			    "method=\"post\" action=\"/cases/");
@@ -425,16 +468,18 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 		evbuffer_add_printf(r->out, "<label>Kết quả xử lý<input name=\""
 		    "outcome\" id=\"outcome\" required maxlength=\"%d\"></label>"
 		    "<button id=\"close\" type=\"submit\">Đóng hồ sơ</button>"
-		    "</form></div>", CASEACT_OUTCOME_CHARS);
-	}
-	evbuffer_add_printf(r->out, "<h2>Diễn biến</h2><table id=\"timeline\">"
-	    "<thead><tr><th>Thời gian</th><th>Sự việc</th><th>Ai</th><th>Chi "
-	    "tiết</th></tr></thead><tbody>");
-	if (store_case_timeline(r->ctx->store, c->id, web_timeline_cb, r) ==
+		    "</form>", CASEACT_OUTCOME_CHARS);
+		web_case_desk_forms(r, c);
+		evbuffer_add_printf(r->out, "</div>");
+	} else
+		web_case_reopen_form(r, c);
+	evbuffer_add_printf(r->out, "<h2>Diễn biến</h2><ol id=\"timeline\">");
+	tl = web_timeline_new(r);
+	if (store_case_timeline(r->ctx->store, c->id, web_timeline_cb, tl) ==
 	    -1)
-		evbuffer_add_printf(r->out, "<tr><td colspan=\"4\">Lỗi cơ sở "
-		    "dữ liệu.</td></tr>");
-	evbuffer_add_printf(r->out, "</tbody></table>");
+		evbuffer_add_printf(r->out, "<li>Lỗi cơ sở dữ liệu.</li>");
+	web_timeline_free(tl);
+	evbuffer_add_printf(r->out, "</ol>");
 	web_end(r);
 	web_send(r, 200);
 }
@@ -454,11 +499,37 @@ web_case_refusal(int r, enum caseact_type type, char *msg, size_t sz)
 		(void)snprintf(msg, sz, "Hồ sơ này không có người báo để trả "
 		    "lời.");
 		return (409);
+	case CASEACT_NOT_CLOSED:
+		(void)snprintf(msg, sz, "Hồ sơ chưa đóng: không cần mở lại.");
+		return (409);
+	case CASEACT_NO_USER:
+		(void)snprintf(msg, sz, "Không có cán bộ Phòng Giáo dục nào "
+		    "đang hoạt động với tên này.");
+		return (400);
+	case CASEACT_NO_CASE:
+		(void)snprintf(msg, sz, "Mã hồ sơ kia không đúng: phải là một "
+		    "hồ sơ khác có thật%s.", type == CASEACT_MERGE ? ", chưa "
+		    "đóng" : "");
+		return (400);
+	case CASEACT_BAD_VALUE:
+		(void)snprintf(msg, sz, "Loại, trường hoặc mức khẩn cấp không "
+		    "hợp lệ.");
+		return (400);
 	case CASEACT_ERROR:
 		(void)snprintf(msg, sz, "Không lưu được. Hãy thử lại.");
 		return (500);
 	default:	/* the text */
-		if (type == CASEACT_REPLY)
+		if (type == CASEACT_NOTE)
+			(void)snprintf(msg, sz, "Ghi chú phải có nội dung và "
+			    "không quá %d ký tự.", CASEACT_NOTE_CHARS);
+		else if (type == CASEACT_ASSIGN)
+			(void)snprintf(msg, sz, "Hãy chọn cán bộ được giao.");
+		else if (type == CASEACT_MERGE)
+			(void)snprintf(msg, sz, "Hãy ghi mã hồ sơ để gộp vào.");
+		else if (type == CASEACT_INVALID || type == CASEACT_REOPEN)
+			(void)snprintf(msg, sz, "Lý do không quá %d ký tự.",
+			    CASEACT_OUTCOME_CHARS);
+		else if (type == CASEACT_REPLY)
 			(void)snprintf(msg, sz, "Tin trả lời phải có nội dung "
 			    "và không quá %d ký tự.", CASEACT_REPLY_CHARS);
 		else
@@ -475,7 +546,8 @@ web_case_act(struct web_req *r, const struct store_caserow *c,
     const char *action)
 {
 	struct caseact	 a;
-	char		 loc[64], msg[160];
+	const char	*v;
+	char		 loc[64], msg[200];
 	int		 t, rc;
 
 	if ((t = caseact_find(action)) == -1) {
@@ -489,8 +561,19 @@ web_case_act(struct web_req *r, const struct store_caserow *c,
 	a.type = (enum caseact_type)t;
 	a.actor = r->actor;
 	a.addr = r->addr;
-	a.text = a.type == CASEACT_REPLY ? web_field(r, "text") :
-	    a.type == CASEACT_CLOSE ? web_field(r, "outcome") : NULL;
+	if (*caseact_text_name(a.type) != '\0')
+		a.text = web_field(r, caseact_text_name(a.type));
+	a.other = web_field(r, "duplicate_of");
+	a.category = web_field(r, "category");
+	a.school = web_field(r, "school");
+	a.urgent = -1;
+	if (a.category != NULL && *a.category == '\0')
+		a.category = NULL;
+	if (a.school != NULL && *a.school == '\0')
+		a.school = NULL;
+	if ((v = web_field(r, "urgent")) != NULL && *v != '\0')
+		a.urgent = strcmp(v, "1") == 0 ? 1 : strcmp(v, "0") == 0 ? 0 :
+		    -2;	/* caseact.c refuses it */
 	a.now = r->now;
 	rc = caseact_run(&a, c);
 	log_info("web: case=%s action=%s by=%s result=%s", c->code, action,
@@ -501,8 +584,12 @@ web_case_act(struct web_req *r, const struct store_caserow *c,
 	}
 	if (r->ctx->outbox != NULL)
 		outbox_kick(r->ctx->outbox);
-	(void)snprintf(loc, sizeof(loc), "/cases/%s?done=%s", c->code,
-	    rc == CASEACT_ALREADY ? "already" : action);
+	/* From the needs-attention list, back to it. */
+	if ((v = web_field(r, "back")) != NULL && strcmp(v, "/attention") == 0)
+		(void)snprintf(loc, sizeof(loc), "/attention");
+	else
+		(void)snprintf(loc, sizeof(loc), "/cases/%s?done=%s", c->code,
+		    rc == CASEACT_ALREADY ? "already" : action);
 	web_redirect(r, loc);
 }
 

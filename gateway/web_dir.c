@@ -39,7 +39,8 @@ static const char *const web_roles[] = {
 	"police", "teacher", "principal", "counselor", "bureau", "admin", NULL
 };
 
-static const char *
+/* Returns the Vietnamese name of a contact's role. */
+const char *
 web_role_vi(const char *role)
 {
 	if (strcmp(role, "police") == 0)

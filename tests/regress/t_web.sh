@@ -104,7 +104,7 @@ eq "close" "$(code_of $B --data-urlencode "csrf=$csrf" --data-urlencode "outcome
 eq "closed" "$(tb show "$code" --json | jq -r .status)" "closed"
 eq "no reply to a closed case" "$(code_of $B --data-urlencode "csrf=$csrf" --data-urlencode "text=còn đó không?" "$base/cases/$code/reply")" "409"
 curl -s $B "$base/cases/$code?done=close" > "$OUT/case2.html"
-check "timeline shows the acknowledgement" grep -q 'Đã nhận xử lý' "$OUT/case2.html"
+check "timeline shows the acknowledgement" grep -q 'đã nhận xử lý' "$OUT/case2.html"
 check "timeline shows the reply" grep -q 'công an đã đến trường' "$OUT/case2.html"
 check "timeline shows the outcome" grep -q 'Đã xử lý, học sinh an toàn' "$OUT/case2.html"
 for a in case.ack case.reply case.close; do
