@@ -43,6 +43,7 @@ void	 api_cases_list(struct apireq *, const char *);
 void	 api_cases_show(struct apireq *, const char *);
 void	 api_cases_act(struct apireq *, const char *);
 
+
 /* api_stats.c */
 void	 api_stats_get(struct apireq *, const char *);
 

@@ -186,15 +186,23 @@ api_case_load(struct apireq *ar, const char *code, struct store_caserow *c)
 	return (0);
 }
 
-/* Answers with the case's state now, after an action. */
+/* Answers with the case's state now, after an action, with its triage. */
 static void
 api_case_answer(struct apireq *ar, const char *code)
 {
 	struct store_caserow	 c;
+	struct triage_row	 t;
+	json_t			*o;
 
 	if (api_case_load(ar, code, &c) == -1)
 		return;
-	api_reply(ar, 200, case_json(&c));
+	o = case_json(&c);
+	if (store_triage_get(ar->ctx->store, c.id, &t) == 1) {
+		json_object_set_new(o, "triage", json_string(t.state));
+		json_object_set_new(o, "triaged_by", t.triaged_by[0] ?
+		    json_text(t.triaged_by) : json_null());
+	}
+	api_reply(ar, 200, o);
 	store_caserow_free(&c);
 }
 

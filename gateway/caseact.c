@@ -23,7 +23,8 @@
  *   note    TEXT: internal, kept in notes and on the timeline, never sent
  *   triage  confirm or correct category, school, urgency (triage.c's
  *           triage_case: recorded with who and when; made urgent, the
- *           alerts go out; the statistics count the corrected values)
+ *           alerts go out, but not for a closed case; the statistics
+ *           count the corrected values)
  *   invalid [REASON] [duplicate of CODE]: closed, out of the statistics,
  *           reporter not told
  *   merge   CODE: closed as merged into CODE (open, not excluded), out of
@@ -31,8 +32,9 @@
  *   reopen  [REASON]: the one action a closed case takes (NOT_CLOSED
  *           otherwise); acknowledged again, outcome and exclusion cleared
  *
- * - A closed case is final but for reopen: every other action on it is
- *   refused and changes nothing.  The outcome of a closed case is never
+ * - A closed case is final but for reopen and triage: every other action
+ *   on it is refused and changes nothing.  Triage corrects a closed case
+ *   for the record and the statistics; it alerts nobody (triage_case).  The outcome of a closed case is never
  *   overwritten and its reporter is thanked once.
  * - Acknowledging an acknowledged case changes nothing but is recorded
  *   (an "acknowledged_again" event and an audit row): a second officer on
@@ -224,6 +226,8 @@ caseact_refusal(const struct caseact *a, const struct store_caserow *c)
 	if (a->type == CASEACT_REOPEN)
 		return (strcmp(c->status, "closed") == 0 ? CASEACT_DONE :
 		    CASEACT_NOT_CLOSED);
+	if (a->type == CASEACT_TRIAGE)
+		return (CASEACT_DONE);
 	if (strcmp(c->status, "closed") == 0)
 		return (CASEACT_CLOSED);
 	if (a->type == CASEACT_REPLY && !caseact_has_sender(c))

@@ -412,6 +412,11 @@ triage_case(struct store *st, const struct config *conf,
 	    cat, c->urgent, c->school, c->matched != NULL ? c->matched : "[]",
 	    now) == -1)
 		return (-1);
+	if (urg && !c->urgent && strcmp(c->status, "closed") == 0) {
+		/* A closed case is corrected for the record, not alerted. */
+		return (store_case_set_class(st, c->id, cat, 1, c->school,
+		    c->matched != NULL ? c->matched : "[]", now));
+	}
 	if (urg && !c->urgent) {
 		struct store_caserow	 now_c;
 		int			 r;

@@ -353,6 +353,7 @@ web_case_reopen_form(struct web_req *r, const struct store_caserow *c)
 {
 	evbuffer_add_printf(r->out, "<h2 id=\"act\">Xử lý</h2><div class=\""
 	    "actions\">");
+	web_case_triage_form(r, c);
 	web_case_form(r, c, "reopen");
 	evbuffer_add_printf(r->out, "<label>Mở lại hồ sơ: lý do<input name=\""
 	    "reason\" maxlength=\"%d\"></label><button id=\"reopen\" type=\""

@@ -131,6 +131,10 @@ eq "D: duplicate, closed" "$(sig $Dapi | cut -d'|' -f1,2)" "closed,bullying,0,NT
 eq "E: merged" "$(sig $Eapi | cut -d'|' -f1,4)" "closed,bullying,0,NT1,-,merged|merged_into"
 eq "B: triaged by the API, recorded with who" "$(sql "SELECT triaged_by || ',' || how || ',' || class_category || '>' || category FROM triage WHERE case_id=(SELECT id FROM cases WHERE code='$Bapi')")" "token:script,triage,bullying>violence"
 eq "B: triaged by the dashboard, recorded with who" "$(sql "SELECT triaged_by FROM triage WHERE case_id=(SELECT id FROM cases WHERE code='$Bweb')")" "user:lan"
+# Triage corrects a closed case for the record: no alert.
+eq "triage a closed case" "$(door_api triage $Dapi '{"urgent":true}')" "200"
+eq "a closed case made urgent is not alerted" "$(count "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code = '$Dapi' AND o.kind = 'alert'")" "0"
+eq "its triage in the answer" "$(jq -r '.triage + "," + .triaged_by + "," + (.urgent | tostring)' "$OUT/api.json")" "triaged,token:script,true"
 eq "notes are never sent" "$(count "SELECT 1 FROM outbox WHERE text LIKE '%hiệu trưởng, chiều nay%'")" "0"
 eq "no SMS to the reporters of the invalid, duplicate and merged cases" "$(count "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code IN ('$Dapi', '$Eapi', '$Dweb', '$Eweb') AND o.kind <> 'ack'")" "0"
 
@@ -178,5 +182,5 @@ check "timeline: the assignment" grep -q 'Cán bộ lan giao hồ sơ cho minh' 
 check "timeline: the merge" grep -q "gộp hồ sơ $Eweb vào đây" "$OUT/a.html"
 
 # --- the audit: every action with its actor
-eq "API actions audited as the token" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.assign', 'case.note', 'case.triage', 'case.invalid', 'case.merge', 'case.reopen')")" "7"
+eq "API actions audited as the token" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.assign', 'case.note', 'case.triage', 'case.invalid', 'case.merge', 'case.reopen')")" "8"
 finish

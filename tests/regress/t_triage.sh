@@ -5,7 +5,7 @@
 # report that names school staff as the one who hurts does not reach the
 # principal; a case untriaged for untriaged_timeout of office time is
 # escalated like an unacknowledged alert, once, across a restart; a
-# responder's NHAN and `tinbao triage` triage a case; the principal's
+# responder's NHAN, `tinbao triage` and the API triage a case; the principal's
 # daily digest leaves out a staff-accused case, the Bureau's does not.
 NOTIFY_INTERVAL=2s
 DIGEST_TIME=00:00
@@ -133,6 +133,19 @@ WAIT=10 wait_for "U2 escalated after the restart" sh -c "\"$TINBAO\" -c \"$CONF\
 sleep 2
 eq "U1 escalated once" "$(count "SELECT 1 FROM events e JOIN cases c ON c.id = e.case_id WHERE c.code = '$u1' AND e.type = 'untriaged_timeout'")" "1"
 eq "U2 escalated once" "$(count "SELECT 1 FROM events e JOIN cases c ON c.id = e.case_id WHERE c.code = '$u2' AND e.type = 'untriaged_timeout'")" "1"
+
+# The API's door: POST /api/v1/cases/CODE/triage.
+BUR=$(tb token add triage-desk --role bureau 2> /dev/null) || fail "token add"
+A=$(http_addr)
+a1=$(report 0987300011 "Cho em hỏi chút việc ở trường THCS Mỹ Phú")
+st=$(curl -s -o "$OUT/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $BUR" -H 'Content-Type: application/json' --data-binary '{"category":"bullying","urgent":true}' "http://$A/api/v1/cases/$a1/triage")
+eq "API triage answered" "$st" "200"
+eq "API triage state" "$(jq -r '[.triage, .category, .urgent] | map(tostring) | join(" ")' "$OUT/body")" "triaged bullying true"
+eq "by the token" "$(jq -r .triaged_by "$OUT/body")" "token:triage-desk"
+wait_count "made urgent by triage: alerted" "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code = '$a1' AND o.kind = 'alert'" 3
+st=$(curl -s -o "$OUT/body" -w '%{http_code}' -X POST -H "Authorization: Bearer $BUR" -H 'Content-Type: application/json' --data-binary '{"category":"nonsense"}' "http://$A/api/v1/cases/$a1/triage")
+eq "unknown category refused" "$st" "400"
+eq "audited" "$(count "SELECT 1 FROM audit WHERE action = 'case.triage' AND actor = 'token:triage-desk'")" "1"
 
 # The daily digest: a non-urgent staff-accused case is not in the
 # principal's, and is in the Bureau's.
