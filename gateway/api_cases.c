@@ -74,6 +74,11 @@ api_cases_bad(struct apireq *ar, int bad)
 		[CASEFILTER_FROM] = "from: a date YYYY-MM-DD",
 		[CASEFILTER_TO] = "to: a date YYYY-MM-DD",
 		[CASEFILTER_RANGE] = "from is after to",
+		[CASEFILTER_COMMUNE] = "commune: a commune's name",
+		[CASEFILTER_LEVEL] = "level: an escalation level, 1 to 9",
+		[CASEFILTER_ASSIGNED] = "assigned: a user's name, or none",
+		[CASEFILTER_TRIAGE] = "triage: untriaged or triaged",
+		[CASEFILTER_TEXT] = "q: at most 200 bytes of UTF-8",
 	};
 	char	 list[256];
 	size_t	 i, n = 0;
@@ -130,7 +135,8 @@ void
 api_cases_list(struct apireq *ar, const char *code)
 {
 	static const char *const allowed[] = { "status", "category", "school",
-	    "urgent", "from", "to", "limit", "offset", NULL };
+	    "urgent", "from", "to", "commune", "level", "assigned", "triage",
+	    "q", "limit", "offset", NULL };
 	struct case_filter	 f;
 	struct api_list		 al;
 	int64_t			 total = 0;

@@ -251,6 +251,8 @@ static int		 store_sp_release(struct store *);
 static void		 store_sp_rollback(struct store *);
 static int		 store_exec(struct store *, const char *);
 static int		 store_user_version(struct store *, int *);
+static void		 store_case_search_bind(sqlite3_stmt *,
+			    const struct case_filter *, const char *);
 static int		 store_step_done(struct store *, sqlite3_stmt *,
 			    const char *);
 
@@ -1291,6 +1293,22 @@ store_case_list(struct store *st, const char *status, int64_t since,
 	return (store_case_search(st, &f, cb, arg, NULL));
 }
 
+/* Binds the desk's filters (?9 to ?13) of store_case_search. */
+static void
+store_case_search_bind(sqlite3_stmt *s, const struct case_filter *f,
+    const char *match)
+{
+	if (f->commune != NULL)
+		sqlite3_bind_text(s, 9, f->commune, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 10, f->level);
+	if (f->assigned != NULL)
+		sqlite3_bind_text(s, 11, f->assigned, -1, SQLITE_STATIC);
+	if (f->triage != NULL)
+		sqlite3_bind_text(s, 12, f->triage, -1, SQLITE_STATIC);
+	if (f->text != NULL)
+		sqlite3_bind_text(s, 13, match, -1, SQLITE_STATIC);
+}
+
 /*
  * Calls cb for each case matching f, newest first (or oldest first), from
  * f->offset for at most f->limit rows (-1: all); stores the number of
@@ -1307,12 +1325,27 @@ store_case_search(struct store *st, const struct case_filter *f,
 	    " AND (?2 IS NULL OR c.category = ?2)"
 	    " AND (?3 IS NULL OR (?3 = '' AND c.school IS NULL) OR c.school = ?3)"
 	    " AND (?4 < 0 OR c.urgent = ?4)"
-	    " AND c.created_at >= ?5 AND (?6 = 0 OR c.created_at < ?6)";
-	char			 sql[1024];
+	    " AND c.created_at >= ?5 AND (?6 = 0 OR c.created_at < ?6)"
+	    " AND (?9 IS NULL OR c.school IN (SELECT code FROM schools"
+	    " WHERE commune = ?9))"
+	    " AND (?10 = 0 OR c.esc_step >= ?10)"
+	    " AND (?11 IS NULL OR (?11 = '' AND c.assigned_to IS NULL)"
+	    " OR c.assigned_to = ?11)"
+	    " AND (?12 IS NULL OR EXISTS (SELECT 1 FROM triage t"
+	    " WHERE t.case_id = c.id AND t.state = ?12))"
+	    " AND (?13 IS NULL OR c.id IN (SELECT rowid FROM case_fts"
+	    " WHERE case_fts MATCH ?13))";
+	char			 sql[2048], *match = NULL;
 	sqlite3_stmt		*s;
 	struct store_caserow	 c;
 	int			 pass, rc = SQLITE_DONE, n = 0;
 
+	/* Free text: the index brought up to date, the words folded alike. */
+	if (f->text != NULL) {
+		if (store_fts_refresh(st) == -1)
+			return (-1);
+		match = store_fts_query(f->text);
+	}
 	for (pass = total == NULL; pass < 2; pass++) {
 		if (pass == 0)
 			(void)snprintf(sql, sizeof(sql), "SELECT count(*) FROM"
@@ -1327,8 +1360,10 @@ store_case_search(struct store *st, const struct case_filter *f,
 		    SQLITE_OK) {
 			log_warnx("database=%s: %s", st->path,
 			    sqlite3_errmsg(st->db));
+			free(match);
 			return (-1);
 		}
+		store_case_search_bind(s, f, match);
 		if (f->status != NULL)
 			sqlite3_bind_text(s, 1, f->status, -1, SQLITE_STATIC);
 		if (f->category != NULL)
@@ -1343,8 +1378,10 @@ store_case_search(struct store *st, const struct case_filter *f,
 			if (rc == SQLITE_ROW && total != NULL)
 				*total = sqlite3_column_int64(s, 0);
 			sqlite3_finalize(s);
-			if (rc != SQLITE_ROW)
+			if (rc != SQLITE_ROW) {
+				free(match);
 				return (-1);
+			}
 			continue;
 		}
 		sqlite3_bind_int(s, 7, f->limit > 0 ? f->limit :
@@ -1360,6 +1397,7 @@ store_case_search(struct store *st, const struct case_filter *f,
 		}
 		sqlite3_finalize(s);
 	}
+	free(match);
 	return (rc == SQLITE_DONE || rc == -1 || rc == 0 ? n : -1);
 }
 

@@ -1,7 +1,9 @@
 /*
  * tinbao: the store's side of the Bureau's desk (schema version 9): who a
  * case is assigned to, internal notes, cases excluded from the statistics
- * (invalid, duplicate, merged) and reopened, and the needs-attention list.
+ * (invalid, duplicate, merged) and reopened, the needs-attention list,
+ * and the free-text index (case_fts, sql/009_desk.sql) kept folded with
+ * the classifier's normaliser.
  *
  * The writes are single statements inside the caller's transaction
  * (caseact.c opens it); the rules (who may, when) are caseact.c's.  Same
@@ -9,9 +11,13 @@
  * value bound, reset after use.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "normalize.h"
 #include "store.h"
+
+#define FTS_BATCH	256		/* cases indexed per statement round */
 
 /* The three parts of the needs-attention list, in the order shown. */
 #define ATTENTION_FROM	" FROM cases c LEFT JOIN reporters r"		\
@@ -65,7 +71,15 @@ store_note_add(struct store *st, int64_t id, const char *author,
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_text(s, 3, author, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, text, -1, SQLITE_STATIC);
-	return (store_desk_done(st, s, "note add"));
+	if (store_desk_done(st, s, "note add") == -1)
+		return (-1);
+	/* A new updated_at: the search index takes the note in. */
+	if ((s = store_prepare(st, "UPDATE cases SET updated_at ="
+	    " max(updated_at + 1, ?2) WHERE id = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	return (store_desk_done(st, s, "note touch"));
 }
 
 /*
@@ -184,4 +198,121 @@ store_attention_count(struct store *st, const char *user)
 		n = sqlite3_column_int(s, 0);
 	sqlite3_reset(s);
 	return (n);
+}
+
+/* Indexes one case: its report and notes, folded. */
+static int
+store_fts_one(struct store *st, int64_t id, const char *text,
+    const char *notes, int64_t at)
+{
+	sqlite3_stmt	*s;
+	char		*all = NULL, *fold;
+	int		 r = -1;
+
+	(void)xasprintf(&all, "%s\n%s", text, notes != NULL ? notes : "");
+	fold = normalize_fold(all, strlen(all));
+	free(all);
+	if ((s = store_prepare(st, "DELETE FROM case_fts WHERE rowid = ?1")) ==
+	    NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if (store_desk_done(st, s, "fts delete") == -1 ||
+	    (s = store_prepare(st, "INSERT INTO case_fts (rowid, body)"
+	    " VALUES (?1, ?2)")) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, fold, -1, SQLITE_STATIC);
+	if (store_desk_done(st, s, "fts insert") == -1 ||
+	    (s = store_prepare(st, "INSERT OR REPLACE INTO case_fts_at"
+	    " (case_id, updated_at) VALUES (?1, ?2)")) == NULL)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	r = store_desk_done(st, s, "fts at");
+out:
+	free(fold);
+	return (r);
+}
+
+/*
+ * Brings the search index up to date: every case whose updated_at is not
+ * the one indexed is folded again, FTS_BATCH at a time, each batch in one
+ * transaction.  Returns the number of cases indexed, or -1.
+ */
+int
+store_fts_refresh(struct store *st)
+{
+	sqlite3_stmt	*s;
+	struct {
+		int64_t	 id, at;
+		char	*text, *notes;
+	}		*b;
+	const unsigned char *v;
+	int		 n, i, total = 0, r = 0;
+
+	b = xcalloc(FTS_BATCH, sizeof(*b));
+	do {
+		if ((s = store_prepare(st, "SELECT c.id, c.text, c.updated_at,"
+		    " (SELECT group_concat(text, ' ') FROM notes"
+		    " WHERE case_id = c.id) FROM cases c LEFT JOIN case_fts_at f"
+		    " ON f.case_id = c.id WHERE f.updated_at IS NOT c.updated_at"
+		    " LIMIT 256")) == NULL) {
+			r = -1;
+			break;
+		}
+		/* One cursor at a time: read the batch, then write it. */
+		for (n = 0; n < FTS_BATCH && sqlite3_step(s) == SQLITE_ROW; n++) {
+			b[n].id = sqlite3_column_int64(s, 0);
+			b[n].text = xstrdup((const char *)sqlite3_column_text(s,
+			    1));
+			b[n].at = sqlite3_column_int64(s, 2);
+			v = sqlite3_column_text(s, 3);
+			b[n].notes = v != NULL ? xstrdup((const char *)v) : NULL;
+		}
+		sqlite3_reset(s);
+		if (n > 0 && store_begin(st) == -1)
+			r = -1;
+		for (i = 0; i < n; i++) {
+			if (r == 0 && store_fts_one(st, b[i].id, b[i].text,
+			    b[i].notes, b[i].at) == -1)
+				r = -1;
+			free(b[i].text);
+			free(b[i].notes);
+		}
+		if (n > 0 && r == 0 && store_commit(st) == -1)
+			r = -1;
+		else if (n > 0 && r == -1)
+			store_rollback(st);
+		total += n;
+	} while (r == 0 && n == FTS_BATCH);
+	free(b);
+	return (r == -1 ? -1 : total);
+}
+
+/*
+ * Returns a new FTS5 query for the words of text folded as the index is:
+ * every word, each as a prefix ("bi"* "dan"*).  Words that fold to nothing
+ * give a query that matches nothing.
+ */
+char *
+store_fts_query(const char *text)
+{
+	char	*fold, *q, *w, *save = NULL;
+	size_t	 cap, len = 0;
+
+	fold = normalize_fold(text, strlen(text));
+	cap = strlen(fold) * 5 + 8;	/* a word of 1 grows to 5: "w"* */
+	q = xmalloc(cap);
+	q[0] = '\0';
+	for (w = strtok_r(fold, " ", &save); w != NULL;
+	    w = strtok_r(NULL, " ", &save)) {
+		if (strchr(w, '"') != NULL)
+			continue;	/* never in a fold; never in a query */
+		len += (size_t)snprintf(q + len, cap - len, "%s\"%s\"*",
+		    len > 0 ? " " : "", w);
+	}
+	if (len == 0)
+		(void)snprintf(q, cap, "\"\"");
+	free(fold);
+	return (q);
 }

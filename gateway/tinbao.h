@@ -812,6 +812,11 @@ struct case_filter {
 	int		 urgent;	/* -1 any, 0, 1 */
 	int64_t		 from;		/* created_at >= from */
 	int64_t		 to;		/* created_at < to; 0: no bound */
+	const char	*commune;	/* the school's commune */
+	int		 level;		/* 0 any; else esc_step >= level */
+	const char	*assigned;	/* a user's name; "": nobody */
+	const char	*triage;	/* untriaged, triaged */
+	const char	*text;		/* free text over report and notes */
 	int		 offset;
 	int		 limit;		/* 0: 50; -1: all */
 	int		 oldest_first;
@@ -1094,6 +1099,8 @@ int	 store_case_reopen(struct store *, int64_t, int64_t);
 int	 store_attention(struct store *, const char *,
 	    int (*)(int, const struct store_caserow *, void *), void *);
 int	 store_attention_count(struct store *, const char *);
+int	 store_fts_refresh(struct store *);
+char	*store_fts_query(const char *);
 
 /* casefilter.c: the case list's filters, for the dashboard and the API */
 enum casefilter_bad {
@@ -1105,7 +1112,13 @@ enum casefilter_bad {
 	CASEFILTER_FROM,
 	CASEFILTER_TO,
 	CASEFILTER_RANGE,	/* from is after to */
+	CASEFILTER_COMMUNE,
+	CASEFILTER_LEVEL,
+	CASEFILTER_ASSIGNED,
+	CASEFILTER_TRIAGE,
+	CASEFILTER_TEXT,
 };
+#define CASEFILTER_TEXT_MAX	200	/* bytes of q */
 int	 casefilter_parse(struct case_filter *,
 	    const char *(*)(void *, const char *), void *);
 

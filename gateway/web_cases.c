@@ -41,7 +41,21 @@ struct cases_args {
 	const char	*urgent;
 	const char	*from;
 	const char	*to;
+	const char	*commune;
+	const char	*level;
+	const char	*assigned;
+	const char	*triage;
+	const char	*q;
 	int		 page;
+};
+
+static void	web_cases_form_desk(struct web_req *,
+		    const struct cases_args *);
+
+struct communes {
+	struct web_req	*r;
+	char		 names[64][128];
+	size_t		 n;
 };
 
 struct cases_list {
@@ -61,9 +75,11 @@ static void
 web_cases_query(struct evbuffer *b, const struct cases_args *a, int page)
 {
 	const char	*k[] = { "status", "category", "school", "urgent",
-			    "from", "to" };
+			    "from", "to", "commune", "level", "assigned",
+			    "triage", "q" };
 	const char	*v[] = { a->status, a->category, a->school,
-			    a->urgent, a->from, a->to };
+			    a->urgent, a->from, a->to, a->commune, a->level,
+			    a->assigned, a->triage, a->q };
 	size_t		 i;
 
 	evbuffer_add_printf(b, "/cases?page=%d", page);
@@ -112,17 +128,19 @@ web_cases_row_cb(const struct store_caserow *c, void *arg)
 
 	l->rows++;
 	web_time(c->created_at, when, sizeof(when));
-	evbuffer_add_printf(b, "<tr><td><a href=\"/cases/");
+	evbuffer_add_printf(b, "<tr><td data-l=\"Mã\"><a href=\"/cases/");
 	web_esc(b, c->code);
 	evbuffer_add_printf(b, "\">");
 	web_esc(b, c->code);
-	evbuffer_add_printf(b, "</a></td><td>%s</td><td class=\"st-%s\">%s"
-	    "</td><td>%s%s</td><td>", when, c->status,
-	    web_status_vi(c->status), c->urgent ?
-	    "<span class=\"urgent\">KHẨN</span> " : "",
+	evbuffer_add_printf(b, "</a></td><td data-l=\"Lúc\">%s</td><td "
+	    "data-l=\"Trạng thái\" class=\"st-%s\">%s%s%s</td><td "
+	    "data-l=\"Loại\">%s%s</td><td data-l=\"Trường\">", when,
+	    c->status, web_status_vi(c->status), c->excluded[0] ?
+	    " · không tính" : "", c->esc_step > 1 ? " · đã chuyển cấp" : "",
+	    c->urgent ? "<span class=\"urgent\">KHẨN</span> " : "",
 	    web_category_vi(c->category));
 	web_esc(b, c->school[0] ? c->school : "—");
-	evbuffer_add_printf(b, "</td><td>");
+	evbuffer_add_printf(b, "</td><td data-l=\"Người báo\">");
 	web_esc(b, c->alias[0] ? c->alias : "—");
 	evbuffer_add_printf(b, "</td><td class=\"text\">");
 	/* The first 120 bytes, cut on a character boundary. */
@@ -156,9 +174,77 @@ web_cases_bad(int bad)
 	case CASEFILTER_TO:
 		return ("Ngày kết thúc phải là một ngày có thật, dạng "
 		    "NNNN-TT-NN.");
+	case CASEFILTER_COMMUNE:
+		return ("Tên xã không hợp lệ.");
+	case CASEFILTER_LEVEL:
+		return ("Cấp chuyển phải từ 1 đến 9.");
+	case CASEFILTER_ASSIGNED:
+		return ("Tên cán bộ không hợp lệ.");
+	case CASEFILTER_TRIAGE:
+		return ("Trạng thái phân loại không hợp lệ.");
+	case CASEFILTER_TEXT:
+		return ("Từ khóa tìm kiếm quá dài (tối đa 200 byte).");
 	default:
 		return ("Ngày bắt đầu sau ngày kết thúc.");
 	}
+}
+
+/* Adds each school's commune once to the commune choices. */
+static int
+web_commune_option_cb(const struct school *s, void *arg)
+{
+	struct communes	*cs = arg;
+	size_t		 i;
+
+	if (s->commune[0] == '\0')
+		return (0);
+	for (i = 0; i < cs->n; i++)
+		if (strcmp(cs->names[i], s->commune) == 0)
+			return (0);
+	if (cs->n == sizeof(cs->names) / sizeof(cs->names[0]))
+		return (0);
+	(void)strlcpy_checked(cs->names[cs->n++], s->commune,
+	    sizeof(cs->names[0]));
+	web_option(cs->r->out, s->commune, s->commune, web_param(cs->r,
+	    "commune"));
+	return (0);
+}
+
+/* The desk's filters: commune, level, assigned, triage, free text. */
+static void
+web_cases_form_desk(struct web_req *r, const struct cases_args *a)
+{
+	struct communes	*cs = xcalloc(1, sizeof(*cs));
+	char		 n[4];
+	int		 i;
+
+	cs->r = r;
+	evbuffer_add_printf(r->out, "<label>Xã<select name=\"commune\">");
+	web_option(r->out, "", "Tất cả", a->commune);
+	(void)store_school_list(r->ctx->store, web_commune_option_cb, cs);
+	free(cs);
+	evbuffer_add_printf(r->out, "</select></label><label>Cấp chuyển"
+	    "<select name=\"level\">");
+	web_option(r->out, "", "Tất cả", a->level);
+	for (i = 1; i <= 3; i++) {
+		(void)snprintf(n, sizeof(n), "%d", i);
+		web_option(r->out, n, i == 1 ? "Đã cảnh báo (cấp 1+)" : i == 2 ?
+		    "Đã chuyển cấp 2+" : "Đã chuyển cấp 3", a->level);
+	}
+	evbuffer_add_printf(r->out, "</select></label><label>Giao cho<input "
+	    "name=\"assigned\" size=\"10\" placeholder=\"tên hoặc none\" "
+	    "value=\"");
+	web_esc(r->out, a->assigned);
+	evbuffer_add_printf(r->out, "\"></label><label>Phân loại<select "
+	    "name=\"triage\">");
+	web_option(r->out, "", "Tất cả", a->triage);
+	web_option(r->out, "untriaged", "Chưa phân loại", a->triage);
+	web_option(r->out, "triaged", "Đã phân loại", a->triage);
+	evbuffer_add_printf(r->out, "</select></label><label>Tìm (nội dung, "
+	    "ghi chú; không cần dấu)<input type=\"search\" name=\"q\" "
+	    "maxlength=\"%d\" value=\"", CASEFILTER_TEXT_MAX);
+	web_esc(r->out, a->q);
+	evbuffer_add_printf(r->out, "\"></label>");
 }
 
 /* Writes the filter form, with the choices made so far selected. */
@@ -198,8 +284,10 @@ web_cases_form(struct web_req *r, const struct cases_args *a)
 	evbuffer_add_printf(r->out, "\"></label><label>Đến ngày<input "
 	    "type=\"date\" name=\"to\" value=\"");
 	web_esc(r->out, a->to);
-	evbuffer_add_printf(r->out, "\"></label><button type=\"submit\">Lọc"
-	    "</button></form>");
+	evbuffer_add_printf(r->out, "\"></label>");
+	web_cases_form_desk(r, a);
+	evbuffer_add_printf(r->out, "<button type=\"submit\">Lọc</button>"
+	    "</form>");
 }
 
 /* Writes the paging line and its links. */
@@ -245,6 +333,11 @@ web_cases(struct web_req *r)
 	a.urgent = web_param(r, "urgent");
 	a.from = web_param(r, "from");
 	a.to = web_param(r, "to");
+	a.commune = web_param(r, "commune");
+	a.level = web_param(r, "level");
+	a.assigned = web_param(r, "assigned");
+	a.triage = web_param(r, "triage");
+	a.q = web_param(r, "q");
 	p = web_param(r, "page");
 	a.page = p != NULL ? atoi(p) : 1;
 	if (a.page < 1 || a.page > 100000)
@@ -261,7 +354,8 @@ web_cases(struct web_req *r)
 	web_cases_form(r, &a);
 	memset(&l, 0, sizeof(l));
 	l.r = r;
-	evbuffer_add_printf(r->out, "<table id=\"cases\"><thead><tr><th>Mã</th>"
+	evbuffer_add_printf(r->out, "<table id=\"cases\" class=\"cards\"><thead>"
+	    "<tr><th>Mã</th>"
 	    "<th>Thời gian</th><th>Trạng thái</th><th>Loại</th><th>Trường</th>"
 	    "<th>Người báo</th><th>Nội dung</th></tr></thead><tbody>");
 	if (store_case_search(r->ctx->store, &f, web_cases_row_cb, &l,

@@ -22,3 +22,16 @@ CREATE TABLE notes (
 	text		TEXT NOT NULL
 );
 CREATE INDEX notes_case ON notes(case_id);
+
+-- Free-text search over a case's report and its notes (the dashboard's and
+-- the API's q=): one row per case, rowid the case's id, holding the text
+-- folded by the classifier's normaliser (handlers/normalize.c: no marks,
+-- đ as d, teen spellings expanded), so that "bi danh" finds "bị đánh".
+-- The folding is C, so the store fills the index (store_desk.c,
+-- store_fts_refresh) before a search, for the cases whose updated_at is
+-- not the one indexed in case_fts_at.
+CREATE VIRTUAL TABLE case_fts USING fts5(body);
+CREATE TABLE case_fts_at (
+	case_id		INTEGER PRIMARY KEY REFERENCES cases(id),
+	updated_at	INTEGER NOT NULL
+);

@@ -181,6 +181,33 @@ check "timeline: the note" grep -q 'Cán bộ lan ghi chú (nội bộ): <q>Đã
 check "timeline: the assignment" grep -q 'Cán bộ lan giao hồ sơ cho minh' "$OUT/a.html"
 check "timeline: the merge" grep -q "gộp hồ sơ $Eweb vào đây" "$OUT/a.html"
 
+# --- the filters, parsed once (casefilter.c) for the dashboard and the API
+codes_api() {	# codes_api QUERY: the codes the API lists, sorted
+	curl -s -H "Authorization: Bearer $TOK" "$base/api/v1/cases?limit=200&$1" | jq -r '.cases[].code' | sort | tr '\n' ' '
+}
+codes_web() {	# codes_web QUERY: the codes the dashboard lists, sorted
+	curl -s -b "$jar" "$base/cases?$1" | grep -o 'href="/cases/[A-Z0-9]*"' | sed 's/.*cases\/\([A-Z0-9]*\)"/\1/' | sort -u | tr '\n' ' '
+}
+same() {	# same WHAT QUERY EXPECTED-CODES
+	eq "filter $1 (API)" "$(codes_api "$2")" "$3"
+	eq "filter $1 (dashboard)" "$(codes_web "$2")" "$3"
+}
+sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
+same "q without accents finds the accented report" "q=dao%20danh%20nhau" "$(sorted $U)"
+same "q with accents too" "q=c%E1%BA%A7m%20dao" "$(sorted $U)"
+same "q over the notes" "q=hieu%20truong%20chieu" "$(sorted $Aapi $Aweb)"
+same "q a word prefix (ap: api)" "q=lan%20ap" "$(sorted $Aapi $Bapi $Capi $Dapi $Eapi $Fapi)"
+same "q nothing" "q=xyzzy" ""
+same "assigned" "assigned=minh" "$(sorted $Aapi $Aweb)"
+same "level 2 reached" "level=2" "$(sorted $U)"
+same "commune" "commune=M%E1%BB%B9%20Ph%C3%BA" "$(sorted $U)"
+same "untriaged and open" "triage=untriaged&status=open" "$(sorted $Aapi $Aweb $Fapi)"
+for bad in level=0 level=x triage=maybe "q=$(head -c 201 /dev/zero | tr '\0' a)"; do
+	eq "refused by the API: $bad" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$base/api/v1/cases?$bad")" "400"
+	eq "refused by the dashboard: $bad" "$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$base/cases?$bad")" "400"
+done
+check "the filters stay in the paging links and the form" sh -c "curl -s -b '$jar' '$base/cases?q=dao&level=1' | grep -q 'name=\"q\" maxlength=\"200\" value=\"dao\"'"
+
 # --- the audit: every action with its actor
 eq "API actions audited as the token" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.assign', 'case.note', 'case.triage', 'case.invalid', 'case.merge', 'case.reopen')")" "8"
 finish
