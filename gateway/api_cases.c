@@ -339,7 +339,8 @@ api_cases_act(struct apireq *ar, const char *code)
 	}
 	memset(&a, 0, sizeof(a));
 	a.type = (enum caseact_type)t;
-	if (a.type != CASEACT_ACK && api_case_body(ar, &a) == -1)
+	if (a.type != CASEACT_ACK && a.type != CASEACT_SHARE &&
+	    api_case_body(ar, &a) == -1)
 		return;
 	if (api_case_load(ar, code, &c) == -1)
 		return;

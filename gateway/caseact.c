@@ -31,6 +31,8 @@
  *           the statistics; CODE's timeline gets this case's report
  *   reopen  [REASON]: the one action a closed case takes (NOT_CLOSED
  *           otherwise); acknowledged again, outcome and exclusion cleared
+ *   share   the report's text with the accounts of the case's commune
+ *           (read-only; without it they see the case but not its text)
  *
  * - A closed case is final but for reopen and triage: every other action
  *   on it is refused and changes nothing.  Triage corrects a closed case
@@ -90,6 +92,8 @@ static int	caseact_merge(const struct caseact *,
 		    const struct store_caserow *);
 static int	caseact_reopen(const struct caseact *,
 		    const struct store_caserow *);
+static int	caseact_share(const struct caseact *,
+		    const struct store_caserow *);
 
 static const struct caseact_entry caseact_table[CASEACT_NTYPES] = {
 	[CASEACT_ACK] = { .name = "ack", .text_name = "",
@@ -116,6 +120,8 @@ static const struct caseact_entry caseact_table[CASEACT_NTYPES] = {
 	[CASEACT_REOPEN] = { .name = "reopen", .text_name = "reason",
 	    .optional = 1, .max_chars = CASEACT_OUTCOME_CHARS,
 	    .max_bytes = CASEACT_OUTCOME_BYTES, .exec = caseact_reopen },
+	[CASEACT_SHARE] = { .name = "share", .text_name = "",
+	    .exec = caseact_share },
 };
 
 /* Returns the action named name ("ack", "reply", "close"), or -1. */
@@ -635,4 +641,20 @@ caseact_reopen(const struct caseact *a, const struct store_caserow *c)
 	    CASEACT_DONE : CASEACT_ERROR;
 	free(detail);
 	return (r);
+}
+
+/* Shares the report's text with the case's commune accounts. */
+static int
+caseact_share(const struct caseact *a, const struct store_caserow *c)
+{
+	char	 detail[96];
+	int	 r;
+
+	if ((r = store_case_share(a->store, c->id, a->now)) == -1)
+		return (CASEACT_ERROR);
+	(void)snprintf(detail, sizeof(detail), "by=%s", a->actor);
+	if (store_event_add(a->store, c->id, a->now, "shared", detail) == -1 ||
+	    caseact_audit(a, c, "") == -1)
+		return (CASEACT_ERROR);
+	return (CASEACT_DONE);
 }

@@ -1244,6 +1244,7 @@ store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 	    (const char *)sqlite3_column_text(s, 19), sizeof(c->excluded));
 	(void)strlcpy_checked(c->duplicate_of,
 	    (const char *)sqlite3_column_text(s, 20), sizeof(c->duplicate_of));
+	c->shared_at = sqlite3_column_int64(s, 21);
 }
 
 /* Frees the strings of a case row. */

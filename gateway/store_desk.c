@@ -316,3 +316,46 @@ store_fts_query(const char *text)
 	free(fold);
 	return (q);
 }
+
+/* Shares a case's text with its commune's accounts (once). */
+int
+store_case_share(struct store *st, int64_t id, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = store_prepare(st, "UPDATE cases SET shared_at ="
+	    " COALESCE(shared_at, ?2) WHERE id = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	if (store_desk_done(st, s, "case share") == -1)
+		return (-1);
+	return (sqlite3_changes(store_db(st)) > 0);
+}
+
+/*
+ * Copies the commune of a case's school into buf ("" when it has no
+ * school) and returns 1 when the case is shared, 0 when not, -1 on error.
+ */
+int
+store_case_commune(struct store *st, int64_t id, char *buf, size_t bufsz)
+{
+	sqlite3_stmt		*s;
+	const unsigned char	*v;
+	int			 rc, shared = 0;
+
+	buf[0] = '\0';
+	if ((s = store_prepare(st, "SELECT COALESCE(sc.commune, ''),"
+	    " c.shared_at IS NOT NULL FROM cases c LEFT JOIN schools sc"
+	    " ON sc.code = c.school WHERE c.id = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v = sqlite3_column_text(s, 0);
+		(void)strlcpy_checked(buf, v != NULL ? (const char *)v : "",
+		    bufsz);
+		shared = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	return (rc == SQLITE_ROW ? shared : rc == SQLITE_DONE ? 0 : -1);
+}

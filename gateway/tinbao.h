@@ -380,6 +380,7 @@ struct store_caserow {
 	char		 assigned[64];	/* a user's name; "" nobody */
 	char		 excluded[16];	/* invalid, duplicate, merged; "" */
 	char		 duplicate_of[8]; /* the other case's code; "" */
+	int64_t		 shared_at;	/* shared with its commune; 0 not */
 };
 
 /* A registered number (SPEC section 6). */
@@ -962,7 +963,7 @@ struct stats_row {
 	int64_t		 cases;
 	int64_t		 urgent;
 };
-int	 store_stats_groups(struct store *, int64_t, int64_t, int,
+int	 store_stats_groups(struct store *, int64_t, int64_t, int, const char *,
 	    int (*)(const struct stats_row *, void *), void *);
 
 /* stats.c: the counts behind `tinbao stats`, the dashboard and the API */
@@ -985,6 +986,7 @@ struct stats_set {
 	int64_t			 suppress;	/* hide counts below; 0 none */
 	unsigned char		*hide;		/* 2 per row: cases, urgent */
 	int			 mask;		/* keys compared by stats_cmp */
+	const char		*commune;	/* only its schools; NULL all */
 };
 struct json_t;
 int	 stats_parse_day(const char *, int64_t *, int64_t *);
@@ -1032,6 +1034,7 @@ enum caseact_type {
 	CASEACT_INVALID,
 	CASEACT_MERGE,
 	CASEACT_REOPEN,
+	CASEACT_SHARE,		/* the text with the case's commune accounts */
 	CASEACT_NTYPES
 };
 /* What became of an action; each door maps it to its own answer. */
@@ -1096,6 +1099,8 @@ int	 store_note_add(struct store *, int64_t, const char *, const char *,
 int	 store_case_exclude(struct store *, int64_t, const char *, int64_t,
 	    const char *, int64_t);
 int	 store_case_reopen(struct store *, int64_t, int64_t);
+int	 store_case_share(struct store *, int64_t, int64_t);
+int	 store_case_commune(struct store *, int64_t, char *, size_t);
 int	 store_attention(struct store *, const char *,
 	    int (*)(int, const struct store_caserow *, void *), void *);
 int	 store_attention_count(struct store *, const char *);
@@ -1128,10 +1133,12 @@ int	 store_audit(struct store *, const char *, const char *, int64_t,
 struct web_user {
 	int64_t		 id;
 	char		 name[64];
-	char		 role[16];	/* bureau, admin */
+	char		 role[16];	/* bureau, admin, commune */
 	char		 pw_hash[128];	/* crypto_pwhash_STRBYTES */
 	int		 disabled;
+	char		 commune[128];	/* a commune account's; else "" */
 };
+int	 store_user_set_commune(struct store *, const char *, const char *);
 int	 store_user_put(struct store *, const char *, const char *,
 	    const char *, int, int64_t);
 int	 store_user_get(struct store *, const char *, struct web_user *);

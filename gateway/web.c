@@ -20,6 +20,10 @@
  * router), within WEB_FAIL_WINDOW the login is refused without checking
  * the password.
  *
+ * A commune account (role commune) may only GET the pages flagged
+ * WEB_F_COMMUNE (its commune's cases, suppressed statistics) and log out;
+ * anything else is refused with 403 and written to the audit log.
+ *
  * Every value written into a page goes through web_esc; pages send a
  * Content-Security-Policy that allows no script at all.
  */
@@ -66,10 +70,12 @@ static void	web_nothing(struct web_req *);
 static const struct web_page web_pages[] = {
 	{ .path = "/login", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	  .flags = WEB_F_PUBLIC, .serve = web_login },
-	{ .path = "/logout", .methods = EVHTTP_REQ_POST, .serve = web_logout },
+	{ .path = "/logout", .methods = EVHTTP_REQ_POST, .flags = WEB_F_COMMUNE,
+	  .serve = web_logout },
 	{ .path = "/static/style.css", .methods = EVHTTP_REQ_GET,
 	  .flags = WEB_F_PUBLIC, .serve = web_style },
-	{ .path = "/", .methods = EVHTTP_REQ_GET, .serve = web_root },
+	{ .path = "/", .methods = EVHTTP_REQ_GET, .flags = WEB_F_COMMUNE,
+	  .serve = web_root },
 	{ .path = "/favicon.ico", .methods = EVHTTP_REQ_GET,
 	  .flags = WEB_F_PUBLIC, .serve = web_nothing },
 };
@@ -276,10 +282,11 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		const char	*path;
 		const char	*label;
 		int		 admin;
+		int		 commune;	/* a commune account's too */
 	} menu[] = {
 		{ .path = "/attention", .label = "Cần xử lý" },
-		{ .path = "/cases", .label = "Hồ sơ" },
-		{ .path = "/stats", .label = "Thống kê" },
+		{ .path = "/cases", .label = "Hồ sơ", .commune = 1 },
+		{ .path = "/stats", .label = "Thống kê", .commune = 1 },
 		{ .path = "/directory", .label = "Danh bạ" },
 		{ .path = "/gateway", .label = "Trạng thái" },
 		{ .path = "/audit", .label = "Nhật ký", .admin = 1 },
@@ -288,7 +295,7 @@ web_begin(struct web_req *r, const char *title, const char *section)
 	int	 n = -1;
 
 	/* The needs-attention count, in the menu and the tab's title. */
-	if (r->authed)
+	if (r->authed && !web_is_commune(r))
 		n = store_attention_count(r->ctx->store, r->user.name);
 	evbuffer_add_printf(r->out, "<!doctype html>\n<html lang=\"vi\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
@@ -308,6 +315,8 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		for (i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
 			if (menu[i].admin && strcmp(r->user.role, "admin") != 0)
 				continue;
+			if (web_is_commune(r) && !menu[i].commune)
+				continue;
 			evbuffer_add_printf(r->out, "<a href=\"%s\"%s>%s",
 			    menu[i].path, section != NULL &&
 			    strcmp(section, menu[i].path) == 0 ?
@@ -321,9 +330,14 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		evbuffer_add_printf(r->out, "</nav><form class=\"who\" "
 		    "method=\"post\" action=\"/logout\"><span>");
 		web_esc(r->out, r->user.name);
-		evbuffer_add_printf(r->out, " (%s)</span>",
-		    strcmp(r->user.role, "admin") == 0 ? "quản trị" :
-		    "Phòng Giáo dục");
+		if (web_is_commune(r)) {
+			evbuffer_add_printf(r->out, " (xã ");
+			web_esc(r->out, r->user.commune);
+			evbuffer_add_printf(r->out, ", chỉ xem)</span>");
+		} else
+			evbuffer_add_printf(r->out, " (%s)</span>",
+			    strcmp(r->user.role, "admin") == 0 ? "quản trị" :
+			    "Phòng Giáo dục");
 		web_csrf_field(r);
 		evbuffer_add_printf(r->out, "<button class=\"secondary\">"
 		    "Đăng xuất</button></form>");
@@ -689,11 +703,18 @@ web_nothing(struct web_req *r)
 	evhttp_send_reply(r->req, 204, "No Content", NULL);
 }
 
-/* The home page is the needs-attention list (web_desk.c). */
+/* Returns 1 for a commune account: read-only, its commune only. */
+int
+web_is_commune(const struct web_req *r)
+{
+	return (r->authed && strcmp(r->user.role, "commune") == 0);
+}
+
+/* The home page: the needs-attention list (web_desk.c); a commune's cases. */
 static void
 web_root(struct web_req *r)
 {
-	web_redirect(r, "/attention");
+	web_redirect(r, web_is_commune(r) ? "/cases" : "/attention");
 }
 
 /* Finds the page for a path in one table; sets r->rest for a prefix. */
@@ -799,6 +820,14 @@ web_serve(void *arg, struct evhttp_request *req)
 	}
 	if ((r.method & p->methods) == 0) {
 		web_fail(&r, 405, "Phương thức không được phép.");
+		goto out;
+	}
+	if (web_is_commune(&r) && (!(p->flags & WEB_F_COMMUNE) ||
+	    (r.method != EVHTTP_REQ_GET && p->serve != web_logout))) {
+		(void)store_audit(r.ctx->store, r.actor, "denied", 0, r.path,
+		    r.addr);
+		web_fail(&r, 403, "Tài khoản xã chỉ được xem hồ sơ của xã "
+		    "mình.");
 		goto out;
 	}
 	if ((p->flags & WEB_F_ADMIN) && strcmp(r.user.role, "admin") != 0) {

@@ -15,6 +15,7 @@
 #define WEB_F_PUBLIC	0x01	/* no session needed */
 #define WEB_F_ADMIN	0x02	/* role admin only */
 #define WEB_F_PREFIX	0x04	/* path is a prefix (a case code follows) */
+#define WEB_F_COMMUNE	0x08	/* a commune account may GET it */
 #define WEB_ATTENTION_REFRESH 30	/* seconds: the home page reloads */
 
 struct web_req {
@@ -65,6 +66,7 @@ const char *web_status_vi(const char *);
 extern const struct web_page web_desk_pages[];
 extern const size_t web_ndesk_pages;
 void	 web_age(char *, size_t, int64_t);
+int	 web_is_commune(const struct web_req *);
 
 /* web_cases.c */
 extern const struct web_page web_case_pages[];

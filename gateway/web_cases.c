@@ -24,11 +24,14 @@ static void	web_case_desk_forms(struct web_req *,
 		    const struct store_caserow *);
 static void	web_case_reopen_form(struct web_req *,
 		    const struct store_caserow *);
+static void	web_case_commune_page(struct web_req *,
+		    const struct store_caserow *);
 
 const struct web_page web_case_pages[] = {
-	{ .path = "/cases", .methods = EVHTTP_REQ_GET, .serve = web_cases },
+	{ .path = "/cases", .methods = EVHTTP_REQ_GET, .flags = WEB_F_COMMUNE,
+	  .serve = web_cases },
 	{ .path = "/cases", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
-	  .flags = WEB_F_PREFIX, .serve = web_case },
+	  .flags = WEB_F_PREFIX | WEB_F_COMMUNE, .serve = web_case },
 };
 const size_t web_ncase_pages = sizeof(web_case_pages) /
     sizeof(web_case_pages[0]);
@@ -141,8 +144,13 @@ web_cases_row_cb(const struct store_caserow *c, void *arg)
 	    web_category_vi(c->category));
 	web_esc(b, c->school[0] ? c->school : "—");
 	evbuffer_add_printf(b, "</td><td data-l=\"Người báo\">");
-	web_esc(b, c->alias[0] ? c->alias : "—");
+	web_esc(b, c->alias[0] && !web_is_commune(l->r) ? c->alias : "—");
 	evbuffer_add_printf(b, "</td><td class=\"text\">");
+	if (web_is_commune(l->r) && c->shared_at == 0) {
+		evbuffer_add_printf(b, "<em>(nội dung chưa chia sẻ)</em></td>"
+		    "</tr>");
+		return (0);
+	}
 	/* The first 120 bytes, cut on a character boundary. */
 	n = strlen(c->text);
 	if (n > 120) {
@@ -347,11 +355,23 @@ web_cases(struct web_req *r)
 		web_fail(r, 400, web_cases_bad(bad));
 		return;
 	}
+	if (web_is_commune(r)) {
+		/* Its commune only; no search over texts it may not read. */
+		f.commune = r->user.commune;
+		f.text = NULL;
+	}
 	f.limit = CASES_PAGE;
 	f.offset = (a.page - 1) * CASES_PAGE;
 
 	web_begin(r, "Hồ sơ", "/cases");
 	web_cases_form(r, &a);
+	if (web_is_commune(r)) {
+		evbuffer_add_printf(r->out, "<p class=\"msg\" id=\"commune-"
+		    "note\">Tài khoản xã ");
+		web_esc(r->out, r->user.commune);
+		evbuffer_add_printf(r->out, ": chỉ xem hồ sơ của xã; nội dung "
+		    "báo cáo chỉ hiện khi Phòng Giáo dục chia sẻ.</p>");
+	}
 	memset(&l, 0, sizeof(l));
 	l.r = r;
 	evbuffer_add_printf(r->out, "<table id=\"cases\" class=\"cards\"><thead>"
@@ -434,11 +454,49 @@ web_case_desk_forms(struct web_req *r, const struct store_caserow *c)
 	    "hồ sơ (mã, nếu có)<input name=\"duplicate_of\" maxlength=\"15\">"
 	    "</label><button id=\"invalid\" type=\"submit\" class=\"secondary\">"
 	    "Không hợp lệ / trùng</button></form>", CASEACT_OUTCOME_CHARS);
+	if (c->shared_at == 0) {
+		web_case_form(r, c, "share");
+		evbuffer_add_printf(r->out, "<p>Chia sẻ nội dung báo cáo với "
+		    "tài khoản của xã (chỉ xem).</p><button id=\"share\" "
+		    "type=\"submit\" class=\"secondary\">Chia sẻ với xã"
+		    "</button></form>");
+	}
 	web_case_form(r, c, "merge");
 	evbuffer_add_printf(r->out, "<label>Gộp vào hồ sơ (mã)<input name=\""
 	    "into\" id=\"merge-into\" required maxlength=\"15\"></label>"
 	    "<button id=\"merge\" type=\"submit\" class=\"secondary\">Gộp"
 	    "</button></form>");
+}
+
+/*
+ * A case as a commune account sees it: the facts, the text only when the
+ * Bureau shared it; no reporter, no timeline (messages, notes), no forms.
+ */
+static void
+web_case_commune_page(struct web_req *r, const struct store_caserow *c)
+{
+	char	 when[32];
+
+	web_time(c->created_at, when, sizeof(when));
+	web_begin(r, c->code, "/cases");
+	evbuffer_add_printf(r->out, "<h1>Hồ sơ <span id=\"code\">");
+	web_esc(r->out, c->code);
+	evbuffer_add_printf(r->out, "</span> %s</h1><div class=\"box\"><dl>"
+	    "<dt>Trạng thái</dt><dd id=\"status\" class=\"st-%s\">%s</dd>"
+	    "<dt>Loại</dt><dd>%s</dd><dt>Trường</dt><dd>", c->urgent ?
+	    "<span class=\"urgent\">KHẨN</span>" : "", c->status,
+	    web_status_vi(c->status), web_category_vi(c->category));
+	web_esc(r->out, c->school[0] ? c->school : "chưa rõ");
+	evbuffer_add_printf(r->out, "</dd><dt>Nhận lúc</dt><dd>%s</dd>"
+	    "<dt>Nội dung</dt><dd class=\"text\" id=\"text\">", when);
+	if (c->shared_at != 0)
+		web_esc(r->out, c->text);
+	else
+		evbuffer_add_printf(r->out, "<em>Phòng Giáo dục chưa chia sẻ "
+		    "nội dung hồ sơ này.</em>");
+	evbuffer_add_printf(r->out, "</dd></dl></div>");
+	web_end(r);
+	web_send(r, 200);
 }
 
 /* The one action a closed case takes. */
@@ -483,7 +541,8 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 		    strcmp(done, "invalid") == 0 ? "Đã đánh dấu không hợp lệ / "
 		    "trùng: không tính trong thống kê." : strcmp(done, "merge") ==
 		    0 ? "Đã gộp vào hồ sơ kia." : strcmp(done, "reopen") == 0 ?
-		    "Đã mở lại hồ sơ." : "Đã lưu.");
+		    "Đã mở lại hồ sơ." : strcmp(done, "share") == 0 ?
+		    "Đã chia sẻ nội dung với xã." : "Đã lưu.");
 	evbuffer_add_printf(r->out, "<div class=\"box\"><dl><dt>Trạng thái"
 	    "</dt><dd id=\"status\" class=\"st-%s\">%s</dd><dt>Loại</dt><dd>%s"
 	    "</dd><dt>Trường</dt><dd>", c->status, web_status_vi(c->status),
@@ -693,7 +752,7 @@ static void
 web_case(struct web_req *r)
 {
 	struct store_caserow	 c;
-	char			 code[16];
+	char			 code[16], commune[128];
 	const char		*action = NULL, *slash;
 	size_t			 n;
 	int			 rc;
@@ -717,10 +776,21 @@ web_case(struct web_req *r)
 		    "Không có hồ sơ này." : "Lỗi cơ sở dữ liệu.");
 		return;
 	}
+	/* Another commune's case does not exist for a commune account. */
+	if (web_is_commune(r) && (store_case_commune(r->ctx->store, c.id,
+	    commune, sizeof(commune)) == -1 || strcmp(commune,
+	    r->user.commune) != 0)) {
+		store_caserow_free(&c);
+		web_fail(r, 404, "Không có hồ sơ này.");
+		return;
+	}
 	if (action == NULL) {
 		(void)store_audit(r->ctx->store, r->actor, "case.view", c.id,
 		    "", r->addr);
-		web_case_page(r, &c, web_param(r, "done"));
+		if (web_is_commune(r))
+			web_case_commune_page(r, &c);
+		else
+			web_case_page(r, &c, web_param(r, "done"));
 	} else
 		web_case_act(r, &c, action);
 	store_caserow_free(&c);

@@ -283,6 +283,9 @@ web_sentence_event(struct web_timeline *tl, const struct timeline_item *t)
 		(void)web_kv(d, "reason", v, sizeof(v));
 		evbuffer_add_printf(b, " mở lại hồ sơ");
 		web_quote(b, ": ", v);
+	} else if (strcmp(ty, "shared") == 0) {
+		web_actor(tl, d);
+		evbuffer_add_printf(b, " chia sẻ nội dung với tài khoản xã");
 	} else if (strcmp(ty, "made_urgent") == 0)
 		evbuffer_add_printf(b, "Chuyển thành khẩn cấp, cảnh báo lại từ "
 		    "cấp 1");

@@ -35,3 +35,30 @@ CREATE TABLE case_fts_at (
 	case_id		INTEGER PRIMARY KEY REFERENCES cases(id),
 	updated_at	INTEGER NOT NULL
 );
+
+-- Commune accounts (SPEC section 2: `tinbao user add NAME --role commune
+-- --commune NAME`): read-only, their commune's cases, no report text
+-- unless the Bureau shares the case (cases.shared_at, the share action).
+-- SQLite cannot change users' CHECK in place, so the table is rebuilt with
+-- the same rows and ids (as 006 rebuilds contacts); foreign keys are
+-- checked at the commit, when sessions' users are back under their ids.
+-- A commune account's commune is set with it, in one transaction (cmd_user.c);
+-- one left without sees nothing.
+ALTER TABLE cases ADD COLUMN shared_at INTEGER;
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE users_009 AS SELECT * FROM users;
+DROP TABLE users;
+CREATE TABLE users (
+	id		INTEGER PRIMARY KEY,
+	name		TEXT NOT NULL UNIQUE,
+	role		TEXT NOT NULL
+			CHECK (role IN ('bureau', 'admin', 'commune')),
+	pw_hash		TEXT NOT NULL,
+	disabled	INTEGER NOT NULL DEFAULT 0,
+	created_at	INTEGER NOT NULL,
+	commune		TEXT NOT NULL DEFAULT '',
+	CHECK (role = 'commune' OR commune = '')
+);
+INSERT INTO users (id, name, role, pw_hash, disabled, created_at)
+	SELECT id, name, role, pw_hash, disabled, created_at FROM users_009;
+DROP TABLE users_009;

@@ -208,6 +208,41 @@ for bad in level=0 level=x triage=maybe "q=$(head -c 201 /dev/zero | tr '\0' a)"
 done
 check "the filters stay in the paging links and the form" sh -c "curl -s -b '$jar' '$base/cases?q=dao&level=1' | grep -q 'name=\"q\" maxlength=\"200\" value=\"dao\"'"
 
+# --- a commune account: its commune's cases, read-only, no text unless shared
+eq "commune role needs --commune" "$(tb user add xa --role commune --password-file "$OUT/pw" > /dev/null 2>&1; echo $?)" "2"
+eq "an unknown commune refused" "$(tb user add xa --role commune --commune 'Atlantis' --password-file "$OUT/pw" > /dev/null 2>&1; echo $?)" "2"
+eq "--commune only with role commune" "$(tb user add xa --role bureau --commune 'Mỹ Phú' --password-file "$OUT/pw" > /dev/null 2>&1; echo $?)" "2"
+tb user add myphu --role commune --commune 'Mỹ Phú' --password-file "$OUT/pw" > /dev/null || fail "user add commune"
+eq "the account's commune" "$(sql "SELECT role || ',' || commune FROM users WHERE name='myphu'")" "commune,Mỹ Phú"
+cj=$OUT/cjar
+t=$(curl -s -c "$cj" -b "$cj" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+eq "commune login" "$(curl -s -o /dev/null -w '%{http_code}' -c "$cj" -b "$cj" --data-urlencode "csrf=$t" --data-urlencode name=myphu --data-urlencode password=mat-khau-bureau-1 "$base/login")" "303"
+eq "commune home is its case list" "$(curl -s -o /dev/null -w '%{redirect_url}' -b "$cj" "$base/")" "$base/cases"
+curl -s -b "$cj" "$base/cases" > "$OUT/commune-list.html"
+eq "commune sees only its commune's cases" "$(grep -o 'href="/cases/[A-Z0-9]*"' "$OUT/commune-list.html" | sed 's/.*cases\/\([A-Z0-9]*\)"/\1/' | sort -u | tr '\n' ' ')" "$U "
+check "no report text in the list" sh -c "! grep -q 'cầm dao' '$OUT/commune-list.html'"
+eq "another commune's case does not exist" "$(curl -s -o /dev/null -w '%{http_code}' -b "$cj" "$base/cases/$Aapi")" "404"
+curl -s -b "$cj" "$base/cases/$U" > "$OUT/commune-case.html"
+check "its case: no text before it is shared" sh -c "! grep -q 'cầm dao' '$OUT/commune-case.html' && grep -q 'chưa chia sẻ' '$OUT/commune-case.html'"
+check "its case: no timeline, no forms" sh -c "! grep -q 'id=\"timeline\"' '$OUT/commune-case.html' && ! grep -q 'method=\"post\" action=\"/cases' '$OUT/commune-case.html'"
+ccsrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$OUT/commune-case.html" | head -n 1)
+eq "commune cannot act" "$(curl -s -o /dev/null -w '%{http_code}' -b "$cj" --data-urlencode "csrf=$ccsrf" --data-urlencode 'text=x' "$base/cases/$U/note")" "403"
+eq "commune cannot close" "$(curl -s -o /dev/null -w '%{http_code}' -b "$cj" --data-urlencode "csrf=$ccsrf" "$base/cases/$U/close")" "403"
+for p in /attention /directory /gateway /audit; do
+	eq "commune refused $p" "$(curl -s -o /dev/null -w '%{http_code}' -b "$cj" "$base$p")" "403"
+done
+eq "nothing changed by the commune" "$(count "SELECT 1 FROM audit WHERE actor='user:myphu' AND action LIKE 'case.%' AND action <> 'case.view'")" "0"
+eq "refusals audited" "$(count "SELECT 1 FROM audit WHERE actor='user:myphu' AND action='denied'")" "6"
+eq "no search over texts it may not read" "$(curl -s -b "$cj" "$base/cases?q=xyzzy" | grep -o 'href="/cases/[A-Z0-9]*"' | sort -u | wc -l)" "1"
+curl -s -b "$cj" "$base/stats?by=school&suppress=0" > "$OUT/commune-stats.html"
+check "commune statistics: its schools only" sh -c "grep -q '<td>MP2</td>' '$OUT/commune-stats.html' && ! grep -q '<td>NT1</td>' '$OUT/commune-stats.html'"
+check "commune statistics: small counts hidden even when asked" grep -q '<td class="n">x</td>' "$OUT/commune-stats.html"
+check "commune statistics: said on the page" grep -q 'id="suppress-note">Chỉ các trường của xã Mỹ Phú' "$OUT/commune-stats.html"
+eq "the Bureau shares it" "$(door_api share $U '')" "200"
+curl -s -b "$cj" "$base/cases/$U" > "$OUT/commune-case2.html"
+check "shared: the text shows" grep -q 'cầm dao' "$OUT/commune-case2.html"
+check "shared: on the Bureau's timeline" sh -c "curl -s -b '$jar' '$base/cases/$U' | grep -q 'chia sẻ nội dung với tài khoản xã'"
+
 # --- the audit: every action with its actor
 eq "API actions audited as the token" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.assign', 'case.note', 'case.triage', 'case.invalid', 'case.merge', 'case.reopen')")" "8"
 finish
