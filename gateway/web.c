@@ -161,7 +161,11 @@ static const char web_css[] =
 	"background:#fff}table.cards td{border:0;padding:.15em .6em}"
 	"table.cards td[data-l]::before{content:attr(data-l) \": \";"
 	"font-weight:600}"
-	"dl{grid-template-columns:1fr}form.filters label{flex:1 1 45%}"
+	"dl{grid-template-columns:1fr}dd{margin-left:0}"
+	"form.filters label{flex:1 1 45%}"
+	/* The chart at its own size, readable, scrolled within its box. */
+	"figure{margin:0 0 1em;overflow-x:auto}"
+	"svg#chart{width:760px;max-width:none}"
 	"input,select{max-width:100%}}"
 	"@media print{header,form,.paging{display:none}}";
 

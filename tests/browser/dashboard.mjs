@@ -80,10 +80,10 @@ try {
 	await page.click('button#reply');
 	await page.waitForURL(`**/cases/${code}?done=reply`);
 	check('the reply is confirmed', await page.isVisible('#done'));
-	const timeline = await page.textContent('table#timeline');
+	const timeline = await page.textContent('ol#timeline');
 	check('the timeline shows the report', timeline.includes('Nhận báo cáo'));
-	check('the timeline shows the alerts', timeline.includes('Tin cảnh báo'));
-	check('the timeline shows the acknowledgement', timeline.includes('Đã nhận xử lý'));
+	check('the timeline shows the alerts', timeline.includes('Đã nhắn cảnh báo cho'));
+	check('the timeline shows the acknowledgement', timeline.includes(`Cán bộ ${user} đã nhận xử lý`));
 	check('the timeline shows the reply', timeline.includes(reply));
 	check('no reporter number on the page',
 	    !(await page.content()).includes(process.env.SENDER_DIGITS || '987654321'));
