@@ -502,10 +502,8 @@ server_start_http(struct server *sv)
 		http_mount(sv->http, "/api/v1/", 0, api_serve, sv->api);
 	}
 	if (conf->ussd_secret_file != NULL && sv->http != NULL) {
-		if ((sv->ussd = ussd_new(conf, &sv->router,
-		    &sv->status)) == NULL)
+		if ((sv->ussd = ussd_new(conf, &sv->router)) == NULL)
 			fatalx("cannot set up the USSD menu");
-		ussd_set_outbox(sv->ussd, sv->outbox);
 		http_mount(sv->http, "/ussd", EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 		    ussd_serve, sv->ussd);
 	} else if (conf->ussd_secret_file != NULL)

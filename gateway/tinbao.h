@@ -650,9 +650,7 @@ int	 ussd_request(struct ussd_sessions *, const char *, const char *,
 	    time_t, int (*)(const char *, void *), void *,
 	    struct ussd_reply *);
 void	 ussd_session_done(struct ussd_sessions *, const char *, const char *);
-struct ussd *ussd_new(const struct config *, struct router *,
-	    struct status *);
-void	 ussd_set_outbox(struct ussd *, struct outbox *);
+struct ussd *ussd_new(const struct config *, struct router *);
 void	 ussd_free(struct ussd *);
 void	 ussd_serve(void *, struct evhttp_request *);
 
