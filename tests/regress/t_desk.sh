@@ -1,6 +1,7 @@
 # The Bureau's desk (issue 17) against the real `tinbao serve`: each new
 # case action (assign, note, triage, invalid / duplicate, merge, reopen)
-# through the API and through the dashboard gives the same state, timeline
+# through the API and through the dashboard (triage also through the CLI,
+# `tinbao triage`) gives the same state, timeline
 # events and audit rows (caseact.c, one rule for every door); the refusals
 # (an unknown user, a missing or self other case, a bad category or school,
 # any action but reopen on a closed case, reopen of an open one) change
@@ -34,6 +35,9 @@ for d in api web; do
 		mk "$k$d" "$QUIET_TEXT lần $k $d"
 	done
 done
+mk Tcli "$QUIET_TEXT lần T cli"
+mk Tapi "$QUIET_TEXT lần T api"
+mk Tweb "$QUIET_TEXT lần T web"
 mk U "$URGENT_TEXT"
 wait_for "U escalated to level 2" sh -c "[ \"\$(sqlite3 -cmd '.timeout 5000' '$OUT/tinbao.db' \"SELECT esc_step FROM cases WHERE code='$U'\")\" -ge 2 ]"
 
@@ -131,6 +135,15 @@ eq "D: duplicate, closed" "$(sig $Dapi | cut -d'|' -f1,2)" "closed,bullying,0,NT
 eq "E: merged" "$(sig $Eapi | cut -d'|' -f1,4)" "closed,bullying,0,NT1,-,merged|merged_into"
 eq "B: triaged by the API, recorded with who" "$(sql "SELECT triaged_by || ',' || how || ',' || class_category || '>' || category FROM triage WHERE case_id=(SELECT id FROM cases WHERE code='$Bapi')")" "token:script,triage,bullying>violence"
 eq "B: triaged by the dashboard, recorded with who" "$(sql "SELECT triaged_by FROM triage WHERE case_id=(SELECT id FROM cases WHERE code='$Bweb')")" "user:lan"
+# Triage has a third door, the CLI (`tinbao triage`, triage.c's triage_case
+# too): the same correction leaves the same state, events and audit rows.
+tb triage $Tcli --category violence --urgent no > /dev/null || fail "tinbao triage"
+eq "triage through the API" "$(door_api triage $Tapi '{"category":"violence","urgent":false}')" "200"
+eq "triage through the dashboard" "$(door_web triage $Tweb category=violence urgent=0)" "303"
+tsig() { sig "$1" | cut -d'|' -f1,2,4,5,6,7; sql "SELECT state || ',' || how || ',' || class_category || '>' || category FROM triage WHERE case_id=(SELECT id FROM cases WHERE code='$1')"; }
+eq "triage: the CLI and the API agree" "$(tsig $Tcli)" "$(tsig $Tapi)"
+eq "triage: the API and the dashboard agree" "$(tsig $Tapi)" "$(tsig $Tweb)"
+
 # Triage corrects a closed case for the record: no alert.
 eq "triage a closed case" "$(door_api triage $Dapi '{"urgent":true}')" "200"
 eq "a closed case made urgent is not alerted" "$(count "SELECT 1 FROM outbox o JOIN cases c ON c.id = o.case_id WHERE c.code = '$Dapi' AND o.kind = 'alert'")" "0"
@@ -142,10 +155,10 @@ eq "no SMS to the reporters of the invalid, duplicate and merged cases" "$(count
 after_stats=$(tb stats --from 2000-01-01 --to 2100-01-01 --by category --format json)
 cnt() { printf '%s' "$1" | jq -r "[.. | objects | select(.category? == \"$2\") | .cases? // .count? // empty] | add // 0"; }
 printf '%s\n%s\n' "$before_stats" "$after_stats" > "$OUT/stats.json"
-eq "bullying before" "$(cnt "$before_stats" bullying)" "12"
-# 12 bullying: B (x2) now violence, D and E (x2) excluded: 6 left.
+eq "bullying before" "$(cnt "$before_stats" bullying)" "15"
+# 15 bullying: B and T (x2, x3) now violence, D and E (x2) excluded: 6 left.
 eq "bullying after" "$(cnt "$after_stats" bullying)" "6"
-eq "violence after: the urgent one and the two triaged" "$(cnt "$after_stats" violence)" "3"
+eq "violence after: the urgent one and the five triaged" "$(cnt "$after_stats" violence)" "6"
 
 # --- the needs-attention page
 curl -s -b "$jar" -c "$jar" "$base/attention" > "$OUT/attention.html"
@@ -196,12 +209,13 @@ sorted() { printf '%s\n' "$@" | sort | tr '\n' ' '; }
 same "q without accents finds the accented report" "q=dao%20danh%20nhau" "$(sorted $U)"
 same "q with accents too" "q=c%E1%BA%A7m%20dao" "$(sorted $U)"
 same "q over the notes" "q=hieu%20truong%20chieu" "$(sorted $Aapi $Aweb)"
-same "q a word prefix (ap: api)" "q=lan%20ap" "$(sorted $Aapi $Bapi $Capi $Dapi $Eapi $Fapi)"
+same "q a word prefix (ap: api)" "q=lan%20ap" "$(sorted $Aapi $Bapi $Capi $Dapi $Eapi $Fapi $Tapi)"
 same "q nothing" "q=xyzzy" ""
 same "assigned" "assigned=minh" "$(sorted $Aapi $Aweb)"
 same "level 2 reached" "level=2" "$(sorted $U)"
 same "commune" "commune=M%E1%BB%B9%20Ph%C3%BA" "$(sorted $U)"
 same "untriaged and open" "triage=untriaged&status=open" "$(sorted $Aapi $Aweb $Fapi)"
+same "triaged (the urgent one by its acknowledgement)" "triage=triaged&category=violence" "$(sorted $Bapi $Bweb $Tcli $Tapi $Tweb $U)"
 for bad in level=0 level=x triage=maybe "q=$(head -c 201 /dev/zero | tr '\0' a)"; do
 	eq "refused by the API: $bad" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOK" "$base/api/v1/cases?$bad")" "400"
 	eq "refused by the dashboard: $bad" "$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$base/cases?$bad")" "400"
@@ -244,5 +258,5 @@ check "shared: the text shows" grep -q 'cầm dao' "$OUT/commune-case2.html"
 check "shared: on the Bureau's timeline" sh -c "curl -s -b '$jar' '$base/cases/$U' | grep -q 'chia sẻ nội dung với tài khoản xã'"
 
 # --- the audit: every action with its actor
-eq "API actions audited as the token" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.assign', 'case.note', 'case.triage', 'case.invalid', 'case.merge', 'case.reopen')")" "8"
+eq "API actions audited as the token" "$(count "SELECT 1 FROM audit WHERE actor='token:script' AND action IN ('case.assign', 'case.note', 'case.triage', 'case.invalid', 'case.merge', 'case.reopen')")" "9"
 finish
