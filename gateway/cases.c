@@ -69,5 +69,7 @@ case_json(const struct store_caserow *c)
 	    json_string(c->excluded) : json_null());
 	json_object_set_new(o, "duplicate_of", c->duplicate_of[0] ?
 	    json_string(c->duplicate_of) : json_null());
+	json_object_set_new(o, "confidence", c->confidence > 0 ?
+	    json_real(c->confidence) : json_null());
 	return (o);
 }

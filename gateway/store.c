@@ -117,8 +117,9 @@ static const char *store_sql[S_MAX] = {
 	    " ORDER BY partno",
 	[S_CASE_INSERT] =
 	    "INSERT INTO cases (code, category, urgent, school, matched, source,"
-	    " reporter_id, text, created_at, updated_at, contact_id)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+	    " reporter_id, text, created_at, updated_at, contact_id,"
+	    " confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10,"
+	    " ?11)",
 	[S_CASE_SET_TEXT] =
 	    "UPDATE cases SET text = ?2, updated_at = ?3 WHERE id = ?1",
 	[S_CASE_BY_CODE] =
@@ -997,6 +998,10 @@ store_case_add(struct store *st, struct store_case *c)
 			sqlite3_bind_int64(s, 10, c->contact_id);
 		else
 			sqlite3_bind_null(s, 10);
+		if (c->confidence > 0)
+			sqlite3_bind_double(s, 11, c->confidence);
+		else
+			sqlite3_bind_null(s, 11);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE)
@@ -1245,6 +1250,7 @@ store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 	(void)strlcpy_checked(c->duplicate_of,
 	    (const char *)sqlite3_column_text(s, 20), sizeof(c->duplicate_of));
 	c->shared_at = sqlite3_column_int64(s, 21);
+	c->confidence = sqlite3_column_double(s, 22);
 }
 
 /* Frees the strings of a case row. */

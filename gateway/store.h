@@ -32,7 +32,8 @@
 	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, ''),"	\
 	" COALESCE(c.assigned_to, ''), COALESCE(c.exclusion, ''),"	\
 	" COALESCE((SELECT d.code FROM cases d WHERE d.id ="		\
-	" c.duplicate_of), ''), COALESCE(c.shared_at, 0)"
+	" c.duplicate_of), ''), COALESCE(c.shared_at, 0),"		\
+	" COALESCE(c.confidence, 0)"
 
 sqlite3		*store_db(struct store *);
 void		 store_case_fill(sqlite3_stmt *, struct store_caserow *);

@@ -133,7 +133,8 @@ store_case_reopen(struct store *st, int64_t id, int64_t now)
 /*
  * Calls cb for each case that needs attention, part by part
  * (ATTENTION_URGENT_UNACKED: urgent and nobody acknowledged it, oldest
- * first; ATTENTION_UNTRIAGED: "other" first, then oldest first;
+ * first; ATTENTION_UNTRIAGED: "other" first, then the classifier's least
+ * sure (an unknown confidence counts as sure), then oldest first;
  * ATTENTION_MINE: open cases assigned to user, oldest first).  A case is
  * listed once, in its first part.  Returns the number listed, or -1.
  */
@@ -147,7 +148,8 @@ store_attention(struct store *st, const char *user,
 		    " ORDER BY c.created_at, c.id LIMIT 100",
 		[ATTENTION_UNTRIAGED] = CASE_COLUMNS ATTENTION_FROM
 		    " WHERE" ATTN_SQL_UNTRIAGED " AND NOT (" ATTN_SQL_URGENT
-		    ") ORDER BY c.category = 'other' DESC, c.created_at, c.id"
+		    ") ORDER BY c.category = 'other' DESC,"
+		    " COALESCE(c.confidence, 1), c.created_at, c.id"
 		    " LIMIT 100",
 		[ATTENTION_MINE] = CASE_COLUMNS ATTENTION_FROM
 		    " WHERE c.assigned_to = ?1 AND c.status <> 'closed'"

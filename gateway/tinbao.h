@@ -177,6 +177,7 @@ struct classification {
 	int		 many;		/* several pupils affected */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
+	double		 confidence;	/* 0..1 the category's; 0 unknown */
 };
 
 /*
@@ -356,6 +357,7 @@ struct store_case {
 	int64_t		 contact_id;	/* a registered sender */
 	const char	*text;
 	int64_t		 created_at;
+	double		 confidence;	/* the classifier's; 0 unknown */
 };
 
 struct store_caserow {
@@ -381,6 +383,7 @@ struct store_caserow {
 	char		 excluded[16];	/* invalid, duplicate, merged; "" */
 	char		 duplicate_of[8]; /* the other case's code; "" */
 	int64_t		 shared_at;	/* shared with its commune; 0 not */
+	double		 confidence;	/* the classifier's; 0 unknown */
 };
 
 /* A registered number (SPEC section 6). */

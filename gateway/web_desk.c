@@ -92,10 +92,13 @@ web_attention_cb(int part, const struct store_caserow *c, void *arg)
 	web_esc(b, c->code);
 	evbuffer_add_printf(b, "\">");
 	web_esc(b, c->code);
-	evbuffer_add_printf(b, "</a> %s</td><td data-l=\"Loại\">%s</td>"
-	    "<td data-l=\"Trường\">", c->urgent ?
-	    "<span class=\"urgent\">KHẨN</span>" : "",
+	evbuffer_add_printf(b, "</a> %s</td><td data-l=\"Loại\">%s",
+	    c->urgent ? "<span class=\"urgent\">KHẨN</span>" : "",
 	    web_category_vi(c->category));
+	if (part == ATTENTION_UNTRIAGED && c->confidence > 0)
+		evbuffer_add_printf(b, " <small class=\"conf\">(chắc %d%%)"
+		    "</small>", (int)(c->confidence * 100 + 0.5));
+	evbuffer_add_printf(b, "</td><td data-l=\"Trường\">");
 	web_esc(b, c->school[0] ? c->school : "chưa rõ");
 	evbuffer_add_printf(b, "</td><td data-l=\"Cấp\" class=\"level\">");
 	if (c->esc_step > 0)

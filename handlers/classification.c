@@ -91,6 +91,7 @@ report_classify(const struct msgctx *ctx, struct classification *cl)
 	cl->category = r.category;
 	cl->urgent = r.urgent;
 	cl->many = r.many;
+	cl->confidence = r.confidence;
 	(void)strlcpy_checked(cl->school, r.school, sizeof(cl->school));
 	list = json_array();
 	for (i = 0; i < r.nmatched; i++)

@@ -146,6 +146,8 @@ report_handle(struct msgctx *ctx)
 			c.school[0] = '\0';
 	}
 	c.matched = cl.matched;
+	/* The reporter's own choice in the USSD menu is no guess. */
+	c.confidence = ctx->sms->menu_category != NULL ? 1.0 : cl.confidence;
 	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";
 	c.reporter_id = ctx->reporter_id;
 	c.contact_id = ctx->is_contact ? ctx->contact.id : 0;

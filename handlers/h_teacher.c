@@ -53,6 +53,7 @@ teacher_handle(struct msgctx *ctx)
 	    category_is_urgent(cat, cl.many, 0);
 	(void)strlcpy_checked(c.school, ctx->contact.school, sizeof(c.school));
 	c.matched = cl.matched;
+	c.confidence = cl.confidence;
 	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";
 	c.contact_id = ctx->contact.id;
 	c.text = ctx->text;

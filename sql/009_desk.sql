@@ -11,6 +11,10 @@ ALTER TABLE cases ADD COLUMN assigned_to TEXT;
 ALTER TABLE cases ADD COLUMN exclusion TEXT
 	CHECK (exclusion IN ('invalid', 'duplicate', 'merged'));
 ALTER TABLE cases ADD COLUMN duplicate_of INTEGER REFERENCES cases(id);
+-- How sure the classifier was of the category (0..1; NULL unknown: an old
+-- case, an operator's): the needs-attention list shows the least sure of
+-- the untriaged first, after "other".
+ALTER TABLE cases ADD COLUMN confidence REAL;
 CREATE INDEX cases_assigned ON cases(assigned_to)
 	WHERE assigned_to IS NOT NULL;
 

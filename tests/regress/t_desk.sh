@@ -161,10 +161,19 @@ eq "bullying after" "$(cnt "$after_stats" bullying)" "6"
 eq "violence after: the urgent one and the five triaged" "$(cnt "$after_stats" violence)" "6"
 
 # --- the needs-attention page
+part() {	# part FILE ID: the part's heading and table, on one line
+	sed 's/<h2>/\n<h2>/g' "$1" | grep "id=\"attn-$2\"" | sed 's/<\/table>.*/<\/table>/'
+}
 curl -s -b "$jar" -c "$jar" "$base/attention" > "$OUT/attention.html"
-check "the escalated urgent case is in the first part" sh -c "sed -n '/id=\"attn-urgent\"/,/<\/table>/p' '$OUT/attention.html' | grep -q 'data-code=\"$U\"'"
-check "with its level" sh -c "sed -n '/data-code=\"$U\"/,/<\/tr>/p' '$OUT/attention.html' | grep -q 'cấp [23]'"
-check "the untriaged part lists an untriaged case" sh -c "sed -n '/id=\"attn-untriaged\"/,/<\/table>/p' '$OUT/attention.html' | grep -q 'data-code=\"$Fapi\"'"
+eq "the escalated urgent case is the first part's only case" "$(part "$OUT/attention.html" urgent | grep -o 'data-code="[A-Z0-9]*"')" "data-code=\"$U\""
+part "$OUT/attention.html" urgent > "$OUT/part-urgent.html"
+part "$OUT/attention.html" untriaged > "$OUT/part-untriaged.html"
+check "with its level" grep -q 'class="level">cấp [23]<' "$OUT/part-urgent.html"
+check "the untriaged part lists an untriaged case" grep -q "data-code=\"$Fapi\"" "$OUT/part-untriaged.html"
+eq "the classifier's confidence is kept" "$(sql "SELECT confidence > 0 AND confidence <= 1 FROM cases WHERE code='$Fapi'")" "1"
+eq "untriaged: other first, then the least sure, then the oldest" \
+    "$(part "$OUT/attention.html" untriaged | grep -o 'data-code="[A-Z0-9]*"' | sed 's/.*="\(.*\)"/\1/' | tr '\n' ' ')" \
+    "$(sql "SELECT c.code FROM cases c JOIN triage t ON t.case_id = c.id WHERE t.state = 'untriaged' AND c.status <> 'closed' AND NOT (c.status = 'open' AND c.urgent <> 0) ORDER BY c.category = 'other' DESC, COALESCE(c.confidence, 1), c.created_at, c.id" | tr '\n' ' ')"
 check "a triaged case is not untriaged" sh -c "! grep -q 'data-code=\"$Bapi\"' '$OUT/attention.html'"
 check "the page reloads itself" grep -q 'http-equiv="refresh"' "$OUT/attention.html"
 check "no script on the page" sh -c "! grep -q '<script' '$OUT/attention.html'"
@@ -176,7 +185,10 @@ eq "the home page is the needs-attention page" "$(curl -s -o /dev/null -w '%{red
 door_web assign $Fweb user=lan > /dev/null
 door_web triage $Fweb > /dev/null
 curl -s -b "$jar" -c "$jar" "$base/attention" > "$OUT/attention2.html"
-check "my case is in the third part" sh -c "sed -n '/id=\"attn-mine\"/,/<\/table>/p' '$OUT/attention2.html' | grep -q 'data-code=\"$Fweb\"'"
+part "$OUT/attention2.html" mine > "$OUT/part-mine.html"
+part "$OUT/attention2.html" untriaged > "$OUT/part-untriaged2.html"
+check "my case is in the third part" grep -q "data-code=\"$Fweb\"" "$OUT/part-mine.html"
+check "and only there" sh -c "! grep -q 'data-code=\"$Fweb\"' '$OUT/part-untriaged2.html'"
 # Acknowledging from the list takes the case off it.
 eq "ack from the list" "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode back=/attention "$base/cases/$U/ack")" "303 $base/attention"
 curl -s -b "$jar" -c "$jar" "$base/attention" > "$OUT/attention3.html"
