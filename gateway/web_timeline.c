@@ -5,10 +5,11 @@
  * the technical detail (the event's type and key=value detail, an SMS's
  * state) folded in a <details> under the line.
  *
- * The bookkeeping events that only repeat what the next line says (an
- * alert or a reply queued: the SMS itself is the next line) are not lines
- * of their own: their detail is folded under the line that follows, so an
- * ordinary case reads in a dozen lines instead of forty-five.
+ * The bookkeeping events that only repeat what an SMS's line says (an
+ * alert or a reply queued, a reply sent: the SMS's line has its state) are
+ * not lines of their own: their detail is folded under the line that
+ * follows, so an ordinary case reads in a dozen lines instead of
+ * forty-five.
  *
  * Actors come from the events' "by=" (caseact.c): "user:NAME" is a
  * dashboard user, "token:NAME" a script of the API, "ROLE:ID" a contact
@@ -185,6 +186,8 @@ web_sentence_msg(struct web_timeline *tl, const struct timeline_item *t)
 		evbuffer_add_printf(b, "Đã chuyển trả lời cho ");
 	else if (strcmp(t->type, "closed") == 0)
 		evbuffer_add_printf(b, "Đã nhắn báo đóng hồ sơ cho ");
+	else if (strcmp(t->type, "ack") == 0)
+		evbuffer_add_printf(b, "Đã nhắn xác nhận và mã hồ sơ cho ");
 	else
 		evbuffer_add_printf(b, "Đã nhắn cho ");
 	web_recipient(b, t->who);
@@ -205,7 +208,9 @@ web_sentence_event(struct web_timeline *tl, const struct timeline_item *t)
 	const char	*ty = t->type, *d = t->detail;
 	char		 v[600], w[64];
 
-	if (strcmp(ty, "alert_queued") == 0 || strcmp(ty, "reply_queued") == 0)
+	/* The SMS's own line says these: it was queued, then sent. */
+	if (strcmp(ty, "alert_queued") == 0 || strcmp(ty, "reply_queued") == 0 ||
+	    strcmp(ty, "reply_sent") == 0)
 		return (0);
 	if (strcmp(ty, "escalated") == 0) {
 		(void)web_kv(d, "step", v, sizeof(v));
@@ -299,6 +304,9 @@ web_sentence_event(struct web_timeline *tl, const struct timeline_item *t)
 	else if (strcmp(ty, "staff_accused") == 0)
 		evbuffer_add_printf(b, "Báo cáo nêu nhân viên nhà trường: không "
 		    "cảnh báo hiệu trưởng");
+	else if (strcmp(ty, "reply_failed") == 0)
+		evbuffer_add_printf(b, "Một tin nhắn <strong>gửi không được"
+		    "</strong>");
 	else if (strcmp(ty, "command_refused") == 0)
 		evbuffer_add_printf(b, "Một lệnh SMS bị từ chối");
 	else if (strcmp(ty, "delivered") == 0)
