@@ -8,8 +8,10 @@
  * Everything else is mounted by its owner with http_mount (the dashboard,
  * the API, Kannel's callbacks, the USSD menu): this file knows none of
  * them.  It serves /healthz (200 when the store answers and a transport is up,
- * 503 with the reasons otherwise) and /metrics (Prometheus text format).
- * Every value it prints is a count or a state: never a number or a text.
+ * 503 with the reasons otherwise; the directory's gaps as detail, never a
+ * 503) and /metrics (Prometheus text format).  Every value it prints is a
+ * count or a state: never a number or a text (a staff number given two
+ * roles is left out of its gap's line).
  */
 #include <sys/socket.h>
 
@@ -54,6 +56,7 @@ struct http_route {
 };
 
 static void	http_healthz(struct http *, struct evhttp_request *);
+static int	http_healthz_gap(const struct dirgap *, void *);
 static void	http_metrics(struct http *, struct evhttp_request *);
 static void	http_dispatch(struct evhttp_request *, void *);
 static void	http_error(struct evhttp_request *, int, const char *);
@@ -159,6 +162,21 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		best->serve(best->arg, req);
 }
 
+/* One directory gap as a line of /healthz. */
+static int
+http_healthz_gap(const struct dirgap *g, void *arg)
+{
+	char	 line[512];
+
+	if (g->kind == DIRGAP_TWO_ROLES)
+		(void)snprintf(line, sizeof(line), "a number is given two roles "
+		    "(%s)", g->detail);
+	else
+		dirgap_format(g, line, sizeof(line));
+	evbuffer_add_printf(arg, "directory gap: %s\n", line);
+	return (0);
+}
+
 static void
 http_healthz(struct http *h, struct evhttp_request *req)
 {
@@ -200,6 +218,9 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    s->kannel_unreachable ? "down: sendsms not reachable" :
 		    "not answering");
 	evbuffer_add_printf(b, "outbox %d pending\n", pending);
+	/* The directory's gaps: detail only, never a 503 (SPEC section 6). */
+	if (store_ok)
+		(void)store_directory_gaps(s->store, http_healthz_gap, b);
 	if (store_ok && transport_ok)
 		http_reply_text(req, 200, "OK", b);
 	else

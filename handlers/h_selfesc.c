@@ -12,6 +12,11 @@
  * case's timeline, and the reply says so, in the same words whether the
  * case exists or not, so that KC is no oracle for case codes.  Replies to
  * a reporter spend the reporter's token bucket like any other reply.
+ *
+ * Not a returned plan (issue 13): the decision reads the case and the token
+ * bucket; making the case urgent is triage_make_urgent, shared with the CLI,
+ * dashboard and API; the writes (events, the message on the case, one reply)
+ * go in the router's transaction.
  */
 #include <stdio.h>
 #include <string.h>
