@@ -1,8 +1,12 @@
 /*
  * tinbao: the dashboard's cases: the list with filters (casefilter.c, the
- * API's parser) and paging, one case with its whole timeline, and the
- * actions acknowledge, reply to the reporter and close (caseact.c, the
- * rules the SMS commands and the API follow too).
+ * API's parser) and paging, one case with its timeline (web_timeline.c),
+ * and the forms of every action of caseact.c (the rules the SMS commands
+ * and the API follow too): acknowledge, reply to the reporter, close, and
+ * the desk's triage, assign, note, invalid / duplicate, merge, share and,
+ * on a closed case, reopen.  A commune account (web.c lets it GET only)
+ * sees its commune's cases, without reporter, timeline or forms, and the
+ * report's text only once the Bureau shared the case.
  *
  * Reporters appear as their alias only.  Opening a case and every action
  * is written to the audit log.  Actions are POSTs (the CSRF check is done
