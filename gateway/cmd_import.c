@@ -102,9 +102,11 @@ cmd_import(struct config *conf, int argc, char **argv)
 
 	memset(&imf, 0, sizeof(imf));
 	memset(&sec, 0, sizeof(sec));
+	if (argc == 2 && strcmp(argv[0], "groups") == 0)
+		return (cmd_import_groups(conf, argv[1]));
 	if (argc != 2 || (strcmp(argv[0], "schools") != 0 &&
 	    strcmp(argv[0], "contacts") != 0)) {
-		fprintf(stderr, "usage: tinbao import schools|contacts "
+		fprintf(stderr, "usage: tinbao import schools|contacts|groups "
 		    "FILE.csv\n");
 		return (2);
 	}

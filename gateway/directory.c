@@ -232,7 +232,7 @@ import_contact(struct import *im, const int *col, const struct import_row *r,
     struct import_entry *e)
 {
 	static const char *roles[] = { "police", "teacher", "principal",
-	    "counselor", "bureau", "admin" };
+	    "counselor", "bureau", "admin", "commune_committee" };
 	struct contact	*c = &e->contact;
 	const char	*v;
 	size_t		 i;
@@ -260,7 +260,8 @@ import_contact(struct import *im, const int *col, const struct import_row *r,
 			(void)strlcpy_checked(c->role, v, sizeof(c->role));
 	if (c->role[0] == '\0') {
 		import_error(im, r->line, "role '%s': one of police, teacher, "
-		    "principal, counselor, bureau, admin", v);
+		    "principal, counselor, bureau, admin, commune_committee",
+		    v);
 		bad = 1;
 	}
 	v = col[3] >= 0 ? r->field[col[3]] : "";
@@ -280,6 +281,11 @@ import_contact(struct import *im, const int *col, const struct import_row *r,
 	if (col[4] >= 0 && import_copy(im, r->line, "commune", c->commune,
 	    sizeof(c->commune), r->field[col[4]]) == -1)
 		bad = 1;
+	else if (strcmp(c->role, "commune_committee") == 0 &&
+	    c->commune[0] == '\0') {
+		import_error(im, r->line, "a commune_committee needs a commune");
+		bad = 1;
+	}
 	v = col[5] >= 0 ? r->field[col[5]] : "";
 	if (*v != '\0') {
 		if (strlen(v) != 1 || *v < '1' || *v > '3') {

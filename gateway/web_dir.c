@@ -40,7 +40,8 @@ const size_t web_ndir_pages = sizeof(web_dir_pages) /
     sizeof(web_dir_pages[0]);
 
 static const char *const web_roles[] = {
-	"police", "teacher", "principal", "counselor", "bureau", "admin", NULL
+	"police", "teacher", "principal", "counselor", "bureau", "admin",
+	"commune_committee", NULL
 };
 
 /* Returns the Vietnamese name of a contact's role. */
@@ -59,6 +60,8 @@ web_role_vi(const char *role)
 		return ("Phòng Giáo dục");
 	if (strcmp(role, "admin") == 0)
 		return ("Quản trị");
+	if (strcmp(role, "commune_committee") == 0)
+		return ("UBND xã");
 	return (role);
 }
 

@@ -43,6 +43,9 @@ keyword_handle(struct msgctx *ctx)
 		if (ctx->reporter_id <= 0)
 			return (0);
 		log_info("sms from=%s STOP: silent mode", ctx->alias);
+		/* Awareness messages still queued to it are taken back. */
+		if (broadcast_stop(ctx->store, ctx->sms->sender) == -1)
+			return (-1);
 		return (store_reporter_set_silent(ctx->store, ctx->reporter_id,
 		    1));
 	case SMSCMD_START:

@@ -278,6 +278,9 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	} else
 		log_info("case=%s step=%d alerts=%d", c.code, step, ra.n);
 	store_caserow_free(&c);
+	/* The commune committee hears of it with the first alerts. */
+	if (step == 1 && commune_notice_urgent(st, conf, case_id, now) == -1)
+		return (-1);
 	/* After the last step the timer only marks the chain exhausted. */
 	if (store_case_set_esc(st, case_id, step, now + conf->ack_timeout) == -1)
 		return (-1);

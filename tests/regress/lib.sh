@@ -4,6 +4,9 @@
 # the phone's folder).  Every process started is stopped by its PID.
 
 set -u
+# Secret files and the database must not be open to others, or the
+# gateway refuses to start (secretfile.c): every file a test makes is 0600.
+umask 077
 : "${TINBAO:?TINBAO must point at the tinbao binary}"
 TEST=$(basename "$0" .sh)
 OUT=${TINBAO_TEST_OUT:-$(pwd)/tests/out}/$TEST
