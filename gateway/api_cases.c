@@ -2,14 +2,21 @@
  * tinbao: the API's cases: GET /api/v1/cases (the filters of casefilter.c,
  * the dashboard's parser, with limit and offset), GET /api/v1/cases/CODE
  * (the case and its timeline) and POST /api/v1/cases/CODE/ACTION, the
- * actions of caseact.c (ack, reply, close) under the rules the SMS
- * commands and the dashboard follow too.
+ * actions of caseact.c (ack, reply, close; the desk's assign, note,
+ * triage, invalid, merge, reopen) under the rules the SMS commands and
+ * the dashboard follow too.
  *
  * Every list and view is audited as "token:NAME", and a view whose audit
  * row cannot be written is not shown; an action writes its own audit row
  * in its transaction (caseact.c).  An action answers 200 with the case's
  * state after it (also when the case was already acknowledged), 400 for
- * its text, 409 when the case is closed or has nobody to answer.
+ * its text or values (an unknown user, other case, category or school),
+ * 409 when the case is closed (not closed, for reopen) or has nobody to
+ * answer.  The bodies: reply {"text"}, close {"outcome"}, assign
+ * {"user"}, note {"text"}, triage {"category", "school" (or "none"),
+ * "urgent": bool; each optional, left out: confirmed as it is}, invalid
+ * {"reason", "duplicate_of": CODE; both optional}, merge {"into": CODE},
+ * reopen {"reason"; optional}.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +74,11 @@ api_cases_bad(struct apireq *ar, int bad)
 		[CASEFILTER_FROM] = "from: a date YYYY-MM-DD",
 		[CASEFILTER_TO] = "to: a date YYYY-MM-DD",
 		[CASEFILTER_RANGE] = "from is after to",
+		[CASEFILTER_COMMUNE] = "commune: a commune's name",
+		[CASEFILTER_LEVEL] = "level: an escalation level, 1 to 9",
+		[CASEFILTER_ASSIGNED] = "assigned: a user's name, or none",
 		[CASEFILTER_TRIAGE] = "triage: untriaged or triaged",
+		[CASEFILTER_TEXT] = "q: at most 200 bytes of UTF-8",
 	};
 	char	 list[256];
 	size_t	 i, n = 0;
@@ -124,7 +135,8 @@ void
 api_cases_list(struct apireq *ar, const char *code)
 {
 	static const char *const allowed[] = { "status", "category", "school",
-	    "urgent", "from", "to", "triage", "limit", "offset", NULL };
+	    "urgent", "from", "to", "commune", "level", "assigned", "triage",
+	    "q", "limit", "offset", NULL };
 	struct case_filter	 f;
 	struct api_list		 al;
 	int64_t			 total = 0;
@@ -180,15 +192,23 @@ api_case_load(struct apireq *ar, const char *code, struct store_caserow *c)
 	return (0);
 }
 
-/* Answers with the case's state now, after an action. */
+/* Answers with the case's state now, after an action, with its triage. */
 static void
 api_case_answer(struct apireq *ar, const char *code)
 {
 	struct store_caserow	 c;
+	struct triage_row	 t;
+	json_t			*o;
 
 	if (api_case_load(ar, code, &c) == -1)
 		return;
-	api_reply(ar, 200, case_json(&c));
+	o = case_json(&c);
+	if (store_triage_get(ar->ctx->store, c.id, &t) == 1) {
+		json_object_set_new(o, "triage", json_string(t.state));
+		json_object_set_new(o, "triaged_by", t.triaged_by[0] ?
+		    json_text(t.triaged_by) : json_null());
+	}
+	api_reply(ar, 200, o);
 	store_caserow_free(&c);
 }
 
@@ -247,9 +267,10 @@ api_cases_show(struct apireq *ar, const char *code)
 static void
 api_case_bad_text(struct apireq *ar, enum caseact_type type, int r)
 {
-	const char	*key = type == CASEACT_REPLY ? "text" : "outcome";
+	const char	*key = caseact_text_name(type);
 
-	if (r == CASEACT_TOO_LONG)
+	if (r == CASEACT_TOO_LONG && (type == CASEACT_REPLY ||
+	    type == CASEACT_CLOSE))
 		api_error(ar, 400, "%s: at most %d characters (%d bytes of "
 		    "UTF-8)", key, type == CASEACT_REPLY ? CASEACT_REPLY_CHARS :
 		    CASEACT_OUTCOME_CHARS, type == CASEACT_REPLY ?
@@ -259,16 +280,57 @@ api_case_bad_text(struct apireq *ar, enum caseact_type type, int r)
 }
 
 /*
- * POST /api/v1/cases/CODE/ack, .../reply {"text": "..."} and .../close
- * {"outcome": "..."}: the action named by the route (an ack's body is
- * ignored).  The body is checked before the case is looked up.
+ * Reads the action's values from the body into a: its text (required for
+ * reply and close, as before the desk; for the others caseact_check says),
+ * invalid's duplicate_of, triage's category, school and urgent.  Answers
+ * 400 itself.
+ */
+static int
+api_case_body(struct apireq *ar, struct caseact *a)
+{
+	const char	*key = caseact_text_name(a->type), *bad = NULL;
+	json_t		*u;
+	int		 r;
+
+	a->urgent = -1;
+	if (*key != '\0')
+		a->text = api_body_string(ar, key, &bad);
+	if (a->type == CASEACT_INVALID)
+		a->other = api_body_string(ar, "duplicate_of", &bad);
+	if (a->type == CASEACT_TRIAGE) {
+		a->category = api_body_string(ar, "category", &bad);
+		a->school = api_body_string(ar, "school", &bad);
+		u = json_object_get(ar->body, "urgent");
+		if (u != NULL && !json_is_null(u)) {
+			if (json_is_boolean(u))
+				a->urgent = json_is_true(u);
+			else
+				bad = "urgent";
+		}
+	}
+	if (bad != NULL || (a->text == NULL && (a->type == CASEACT_REPLY ||
+	    a->type == CASEACT_CLOSE))) {
+		api_error(ar, 400, "%s: a %s is required", bad != NULL ? bad :
+		    key, bad != NULL && strcmp(bad, "urgent") == 0 ? "boolean" :
+		    "string");
+		return (-1);
+	}
+	if ((r = caseact_check(a->type, a->text)) != CASEACT_DONE) {
+		api_case_bad_text(ar, a->type, r);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * POST /api/v1/cases/CODE/ACTION: the action named by the route (an ack's
+ * body is ignored).  The body is checked before the case is looked up.
  */
 void
 api_cases_act(struct apireq *ar, const char *code)
 {
 	struct store_caserow	 c;
 	struct caseact		 a;
-	const char		*bad = NULL;
 	int			 t, r;
 
 	if ((t = caseact_find(ar->action)) == -1) {
@@ -277,19 +339,9 @@ api_cases_act(struct apireq *ar, const char *code)
 	}
 	memset(&a, 0, sizeof(a));
 	a.type = (enum caseact_type)t;
-	if (a.type != CASEACT_ACK) {
-		a.text = api_body_string(ar, a.type == CASEACT_REPLY ? "text" :
-		    "outcome", &bad);
-		if (bad != NULL || a.text == NULL) {
-			api_error(ar, 400, "%s: a string is required",
-			    a.type == CASEACT_REPLY ? "text" : "outcome");
-			return;
-		}
-		if ((r = caseact_check(a.type, a.text)) != CASEACT_DONE) {
-			api_case_bad_text(ar, a.type, r);
-			return;
-		}
-	}
+	if (a.type != CASEACT_ACK && a.type != CASEACT_SHARE &&
+	    api_case_body(ar, &a) == -1)
+		return;
 	if (api_case_load(ar, code, &c) == -1)
 		return;
 	a.store = ar->ctx->store;
@@ -301,11 +353,19 @@ api_cases_act(struct apireq *ar, const char *code)
 	r = caseact_run(&a, &c);
 	log_info("api case=%s action=%s by=%s result=%s", c.code, ar->action,
 	    ar->actor, caseact_result_str(r));
-	if (r == CASEACT_CLOSED || r == CASEACT_NOBODY)
+	if (r == CASEACT_CLOSED || r == CASEACT_NOBODY ||
+	    r == CASEACT_NOT_CLOSED)
 		api_error(ar, 409, "case %s: %s", c.code,
 		    caseact_result_str(r));
 	else if (r == CASEACT_ERROR)
 		api_error(ar, 500, "database error");
+	else if (r == CASEACT_NO_USER)
+		api_error(ar, 400, "user: %s", caseact_result_str(r));
+	else if (r == CASEACT_NO_CASE)
+		api_error(ar, 400, "%s: %s", a.type == CASEACT_MERGE ? "into" :
+		    "duplicate_of", caseact_result_str(r));
+	else if (r == CASEACT_BAD_VALUE)
+		api_error(ar, 400, "%s", caseact_result_str(r));
 	else if (r != CASEACT_DONE && r != CASEACT_ALREADY)
 		api_case_bad_text(ar, a.type, r);
 	else {

@@ -3,9 +3,12 @@
  * /cases and the API's /api/v1/cases, so that both accept and refuse the
  * same values.
  *
- * The parameters are status, category, school, urgent, from, to and
- * triage (untriaged, triaged: untriaged lists in the triage queue's order,
- * store.h's TRIAGE_QUEUE_ORDER); each
+ * The parameters are status, category, school, urgent, from and to, and
+ * the desk's (issue 17) commune, level (the escalation level reached, 1
+ * to 9), assigned (a user's name, or "none"), triage (untriaged,
+ * triaged: untriaged lists in the triage queue's order, store.h's
+ * TRIAGE_QUEUE_ORDER) and q (free text over the report and the notes, accent-insensitive:
+ * the store folds it as it folds the index); each
  * door reads them from its own query through a getter and keeps its own
  * paging (the dashboard's page, the API's limit and offset).  An absent
  * or empty parameter means "any" (an HTML form sends its empty choices).
@@ -48,14 +51,13 @@ casefilter_one_of(const char *v, const char *const *list)
 	return (NULL);
 }
 
-/* Parses status, category, school, urgent and triage into f. */
+/* Parses status, category, school and urgent into f. */
 static int
 casefilter_words(struct case_filter *f,
     const char *(*get)(void *, const char *), void *arg)
 {
 	static const char *const statuses[] = { "open", "acknowledged",
 	    "closed", NULL };
-	static const char *const states[] = { "untriaged", "triaged", NULL };
 	const struct category	*cat;
 	const char		*v;
 
@@ -84,9 +86,42 @@ casefilter_words(struct case_filter *f,
 		else
 			return (CASEFILTER_URGENT);
 	}
+	return (CASEFILTER_OK);
+}
+
+/* Parses the desk's commune, level, assigned, triage and q into f. */
+static int
+casefilter_desk(struct case_filter *f,
+    const char *(*get)(void *, const char *), void *arg)
+{
+	static const char *const states[] = { "untriaged", "triaged", NULL };
+	const char	*v;
+
+	if ((v = casefilter_get(get, arg, "commune")) != NULL) {
+		if (strlen(v) > 127)
+			return (CASEFILTER_COMMUNE);
+		f->commune = v;
+	}
+	if ((v = casefilter_get(get, arg, "level")) != NULL) {
+		if (strlen(v) != 1 || *v < '1' || *v > '9')
+			return (CASEFILTER_LEVEL);
+		f->level = *v - '0';
+	}
+	if ((v = casefilter_get(get, arg, "assigned")) != NULL) {
+		if (strlen(v) > 63)
+			return (CASEFILTER_ASSIGNED);
+		f->assigned = strcmp(v, "none") == 0 ? "" : v;
+	}
 	if ((v = casefilter_get(get, arg, "triage")) != NULL &&
 	    (f->triage = casefilter_one_of(v, states)) == NULL)
 		return (CASEFILTER_TRIAGE);
+	if ((v = casefilter_get(get, arg, "q")) != NULL) {
+		if (strlen(v) > CASEFILTER_TEXT_MAX ||
+		    !utf8_is_valid(v, strlen(v)))
+			return (CASEFILTER_TEXT);
+		if (!text_is_blank(v))
+			f->text = v;
+	}
 	return (CASEFILTER_OK);
 }
 
@@ -104,10 +139,13 @@ casefilter_parse(struct case_filter *f,
 	int64_t		 start, end, to_start = 0;
 	int		 r;
 
-	f->status = f->category = f->school = f->triage = NULL;
+	f->status = f->category = f->school = NULL;
+	f->commune = f->assigned = f->triage = f->text = NULL;
 	f->urgent = -1;
+	f->level = 0;
 	f->from = f->to = 0;
-	if ((r = casefilter_words(f, get, arg)) != CASEFILTER_OK)
+	if ((r = casefilter_words(f, get, arg)) != CASEFILTER_OK ||
+	    (r = casefilter_desk(f, get, arg)) != CASEFILTER_OK)
 		return (r);
 	if ((v = casefilter_get(get, arg, "from")) != NULL) {
 		if (stats_parse_day(v, &start, &end) == -1)

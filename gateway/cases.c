@@ -68,5 +68,11 @@ case_json(const struct store_caserow *c)
 	    json_real((double)(int)(c->confidence * 100 + 0.5) / 100));
 	json_object_set_new(o, "triage", c->triage[0] ?
 	    json_string(c->triage) : json_null());
+	json_object_set_new(o, "assigned_to", c->assigned[0] ?
+	    json_text(c->assigned) : json_null());
+	json_object_set_new(o, "excluded", c->excluded[0] ?
+	    json_string(c->excluded) : json_null());
+	json_object_set_new(o, "duplicate_of", c->duplicate_of[0] ?
+	    json_string(c->duplicate_of) : json_null());
 	return (o);
 }

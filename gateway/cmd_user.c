@@ -1,9 +1,11 @@
 /*
- * tinbao: `tinbao user add NAME --role bureau|admin [--password-file F]
- * [--replace]`, `user disable|enable NAME` and `user list`, the
- * dashboard's accounts.  A new password (--replace) and disabling end the
- * user's sessions at once; a running gateway sees it at the next request,
- * since sessions live in the database.
+ * tinbao: `tinbao user add NAME --role bureau|admin|commune [--commune
+ * NAME] [--password-file F] [--replace]`, `user disable|enable NAME` and
+ * `user list`, the dashboard's accounts.  A commune account (SPEC section
+ * 2) is read-only and sees its commune's cases only: --commune names it,
+ * as the school directory writes it.  A new password (--replace) and
+ * disabling end the user's sessions at once; a running gateway sees it at
+ * the next request, since sessions live in the database.
  *
  * The password comes from a file (its first line) or is asked for on the
  * terminal twice, without echo; from a pipe, the first line of stdin is
@@ -80,11 +82,37 @@ user_prompt(char *pw, size_t pwsz)
 static int
 user_usage(void)
 {
-	fprintf(stderr, "usage: tinbao user add NAME --role bureau|admin "
-	    "[--password-file FILE] [--replace]\n"
+	fprintf(stderr, "usage: tinbao user add NAME --role bureau|admin|"
+	    "commune [--commune NAME] [--password-file FILE] [--replace]\n"
 	    "       tinbao user disable|enable NAME\n"
 	    "       tinbao user list\n");
 	return (2);
+}
+
+struct user_commune {
+	const char	*name;
+	int		 found;
+};
+
+static int
+user_commune_cb(const struct school *sc, void *arg)
+{
+	struct user_commune	*uc = arg;
+
+	if (strcmp(sc->commune, uc->name) == 0)
+		uc->found = 1;
+	return (0);
+}
+
+/* Returns 1 when a school of the directory is in the commune, 0, -1. */
+static int
+user_commune_known(struct store *st, const char *commune)
+{
+	struct user_commune	 uc = { .name = commune, .found = 0 };
+
+	if (store_school_list(st, user_commune_cb, &uc) == -1)
+		return (-1);
+	return (uc.found);
 }
 
 /* Opens the store for a user command; NULL after a message. */
@@ -163,7 +191,7 @@ int
 cmd_user(struct config *conf, int argc, char **argv)
 {
 	struct store	*st;
-	const char	*name, *role = NULL, *pwfile = NULL;
+	const char	*name, *role = NULL, *pwfile = NULL, *commune = NULL;
 	char		 pw[USER_PW_MAX + 2], hash[crypto_pwhash_STRBYTES];
 	FILE		*f;
 	int		 i, replace = 0, r;
@@ -182,13 +210,21 @@ cmd_user(struct config *conf, int argc, char **argv)
 			pwfile = argv[++i];
 		else if (strcmp(argv[i], "--replace") == 0)
 			replace = 1;
+		else if (strcmp(argv[i], "--commune") == 0 && i + 1 < argc)
+			commune = argv[++i];
 		else
 			return (user_usage());
 	}
 	if (role == NULL || (strcmp(role, "bureau") != 0 &&
-	    strcmp(role, "admin") != 0)) {
-		fprintf(stderr, "tinbao user add: --role must be bureau or "
-		    "admin\n");
+	    strcmp(role, "admin") != 0 && strcmp(role, "commune") != 0)) {
+		fprintf(stderr, "tinbao user add: --role must be bureau, admin "
+		    "or commune\n");
+		return (2);
+	}
+	if ((strcmp(role, "commune") == 0) != (commune != NULL &&
+	    *commune != '\0')) {
+		fprintf(stderr, "tinbao user add: --commune NAME goes with "
+		    "--role commune, and only with it\n");
 		return (2);
 	}
 	if (name[0] == '\0' || strlen(name) > 63 ||
@@ -235,9 +271,28 @@ cmd_user(struct config *conf, int argc, char **argv)
 		store_close(st);
 		return (1);
 	}
+	if (commune != NULL && (r = user_commune_known(st, commune)) != 1) {
+		if (r == 0)
+			fprintf(stderr, "tinbao user add: --commune %s: no school "
+			    "of the directory is in this commune\n", commune);
+		store_close(st);
+		return (r == 0 ? 2 : 1);
+	}
+	/* The account and its commune in one transaction. */
+	if (store_begin(st) == -1) {
+		store_close(st);
+		return (1);
+	}
 	r = store_user_put(st, name, role, hash, replace, (int64_t)time(NULL));
+	if (r >= 0 && store_user_set_commune(st, name, commune != NULL ?
+	    commune : "") == -1)
+		r = -1;
 	/* A new password or role: whoever held the old one is logged out. */
 	if (r >= 0 && replace && store_user_sessions_end(st, name) == -1)
+		r = -1;
+	if (r == -1)
+		store_rollback(st);
+	else if (store_commit(st) == -1)
 		r = -1;
 	if (r >= 0 && (r == 1 || replace))
 		(void)store_audit(st, "cli", replace ? "user.put" : "user.add",

@@ -507,7 +507,7 @@ stats_init(struct stats_set *set)
 int
 stats_load(struct stats_set *set, struct store *st, int64_t from, int64_t to)
 {
-	if (store_stats_groups(st, from, to, set->by, stats_collect_cb,
+	if (store_stats_groups(st, from, to, set->by, set->commune, stats_collect_cb,
 	    set) == -1)
 		return (-1);
 	if (set->n > 1)

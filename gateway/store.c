@@ -34,16 +34,6 @@
 #define STORE_BUSY_MS		5000
 #define STORE_SLOW_MS		200	/* log statements slower than this */
 
-/* The columns store_case_fill reads, in its order. */
-#define CASE_COLUMNS							\
-	"SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"	\
-	" c.matched, c.source, c.text, c.created_at, c.updated_at,"	\
-	" COALESCE(r.alias, ''), COALESCE(c.reporter_id, 0),"		\
-	" COALESCE(c.contact_id, 0), COALESCE(c.ack_contact_id, 0),"	\
-	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, ''),"	\
-	" COALESCE(c.confidence, -1), COALESCE((SELECT t.state FROM"	\
-	" triage t WHERE t.case_id = c.id), '')"
-
 enum store_stmt {
 	S_PART_SEEN,
 	S_REPORTER_BY_HASH,
@@ -265,6 +255,8 @@ static int		 store_sp_release(struct store *);
 static void		 store_sp_rollback(struct store *);
 static int		 store_exec(struct store *, const char *);
 static int		 store_user_version(struct store *, int *);
+static void		 store_case_search_bind(sqlite3_stmt *,
+			    const struct case_filter *, const char *);
 static int		 store_step_done(struct store *, sqlite3_stmt *,
 			    const char *);
 
@@ -1218,8 +1210,8 @@ store_outbox_pending(struct store *st)
 	return (n);
 }
 
-/* Fills a case row from the current row of a S_CASE_BY_CODE-shaped query. */
-static void
+/* Fills a case row from the current row of a CASE_COLUMNS query. */
+void
 store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 {
 	const unsigned char	*v;
@@ -1251,9 +1243,16 @@ store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 	c->esc_at = sqlite3_column_int64(s, 16);
 	(void)strlcpy_checked(c->outcome,
 	    (const char *)sqlite3_column_text(s, 17), sizeof(c->outcome));
-	c->confidence = sqlite3_column_double(s, 18);
+	(void)strlcpy_checked(c->assigned,
+	    (const char *)sqlite3_column_text(s, 18), sizeof(c->assigned));
+	(void)strlcpy_checked(c->excluded,
+	    (const char *)sqlite3_column_text(s, 19), sizeof(c->excluded));
+	(void)strlcpy_checked(c->duplicate_of,
+	    (const char *)sqlite3_column_text(s, 20), sizeof(c->duplicate_of));
+	c->shared_at = sqlite3_column_int64(s, 21);
+	c->confidence = sqlite3_column_double(s, 22);
 	(void)strlcpy_checked(c->triage,
-	    (const char *)sqlite3_column_text(s, 19), sizeof(c->triage));
+	    (const char *)sqlite3_column_text(s, 23), sizeof(c->triage));
 }
 
 /* Frees the strings of a case row. */
@@ -1303,6 +1302,22 @@ store_case_list(struct store *st, const char *status, int64_t since,
 	return (store_case_search(st, &f, cb, arg, NULL));
 }
 
+/* Binds the desk's filters (?9 to ?13) of store_case_search. */
+static void
+store_case_search_bind(sqlite3_stmt *s, const struct case_filter *f,
+    const char *match)
+{
+	if (f->commune != NULL)
+		sqlite3_bind_text(s, 9, f->commune, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 10, f->level);
+	if (f->assigned != NULL)
+		sqlite3_bind_text(s, 11, f->assigned, -1, SQLITE_STATIC);
+	if (f->triage != NULL)
+		sqlite3_bind_text(s, 12, f->triage, -1, SQLITE_STATIC);
+	if (f->text != NULL)
+		sqlite3_bind_text(s, 13, match, -1, SQLITE_STATIC);
+}
+
 /*
  * Calls cb for each case matching f, newest first (or oldest first), from
  * f->offset for at most f->limit rows (-1: all); stores the number of
@@ -1320,9 +1335,16 @@ store_case_search(struct store *st, const struct case_filter *f,
 	    " AND (?3 IS NULL OR (?3 = '' AND c.school IS NULL) OR c.school = ?3)"
 	    " AND (?4 < 0 OR c.urgent = ?4)"
 	    " AND c.created_at >= ?5 AND (?6 = 0 OR c.created_at < ?6)"
-	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM triage t"
-	    " WHERE t.case_id = c.id AND t.state = ?9))";
-	char			 sql[2048], order[160];
+	    " AND (?9 IS NULL OR c.school IN (SELECT code FROM schools"
+	    " WHERE commune = ?9))"
+	    " AND (?10 = 0 OR c.esc_step >= ?10)"
+	    " AND (?11 IS NULL OR (?11 = '' AND c.assigned_to IS NULL)"
+	    " OR c.assigned_to = ?11)"
+	    " AND (?12 IS NULL OR EXISTS (SELECT 1 FROM triage t"
+	    " WHERE t.case_id = c.id AND t.state = ?12))"
+	    " AND (?13 IS NULL OR c.id IN (SELECT rowid FROM case_fts"
+	    " WHERE case_fts MATCH ?13))";
+	char			 sql[2048], order[160], *match = NULL;
 	sqlite3_stmt		*s;
 	struct store_caserow	 c;
 	int			 pass, rc = SQLITE_DONE, n = 0, queue;
@@ -1330,13 +1352,19 @@ store_case_search(struct store *st, const struct case_filter *f,
 	/* The untriaged cases are listed as the triage queue is. */
 	queue = f->triage != NULL && strcmp(f->triage, "untriaged") == 0;
 	if (queue)
-		(void)strlcpy_checked(order, TRIAGE_QUEUE_ORDER("?10"),
+		(void)strlcpy_checked(order, TRIAGE_QUEUE_ORDER("?14"),
 		    sizeof(order));
 	else
 		(void)snprintf(order, sizeof(order), " c.created_at %s,"
 		    " c.id %s", f->oldest_first ? "ASC" : "DESC",
 		    f->oldest_first ? "ASC" : "DESC");
 
+	/* Free text: the index brought up to date, the words folded alike. */
+	if (f->text != NULL) {
+		if (store_fts_refresh(st) == -1)
+			return (-1);
+		match = store_fts_query(f->text);
+	}
 	for (pass = total == NULL; pass < 2; pass++) {
 		if (pass == 0)
 			(void)snprintf(sql, sizeof(sql), "SELECT count(*) FROM"
@@ -1350,8 +1378,10 @@ store_case_search(struct store *st, const struct case_filter *f,
 		    SQLITE_OK) {
 			log_warnx("database=%s: %s", st->path,
 			    sqlite3_errmsg(st->db));
+			free(match);
 			return (-1);
 		}
+		store_case_search_bind(s, f, match);
 		if (f->status != NULL)
 			sqlite3_bind_text(s, 1, f->status, -1, SQLITE_STATIC);
 		if (f->category != NULL)
@@ -1361,22 +1391,22 @@ store_case_search(struct store *st, const struct case_filter *f,
 		sqlite3_bind_int(s, 4, f->urgent);
 		sqlite3_bind_int64(s, 5, f->from);
 		sqlite3_bind_int64(s, 6, f->to);
-		if (f->triage != NULL)
-			sqlite3_bind_text(s, 9, f->triage, -1, SQLITE_STATIC);
 		if (pass == 0) {
 			rc = sqlite3_step(s);
 			if (rc == SQLITE_ROW && total != NULL)
 				*total = sqlite3_column_int64(s, 0);
 			sqlite3_finalize(s);
-			if (rc != SQLITE_ROW)
+			if (rc != SQLITE_ROW) {
+				free(match);
 				return (-1);
+			}
 			continue;
 		}
 		sqlite3_bind_int(s, 7, f->limit > 0 ? f->limit :
 		    f->limit < 0 ? -1 : 50);
 		sqlite3_bind_int(s, 8, f->offset > 0 ? f->offset : 0);
 		if (queue)
-			sqlite3_bind_text(s, 10,
+			sqlite3_bind_text(s, 14,
 			    category_table[CATEGORY_OTHER].code, -1,
 			    SQLITE_STATIC);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1389,6 +1419,7 @@ store_case_search(struct store *st, const struct case_filter *f,
 		}
 		sqlite3_finalize(s);
 	}
+	free(match);
 	return (rc == SQLITE_DONE || rc == -1 || rc == 0 ? n : -1);
 }
 

@@ -23,7 +23,21 @@
 
 #include "tinbao.h"
 
+/* The columns store_case_fill reads, in its order ("FROM cases c"). */
+#define CASE_COLUMNS							\
+	"SELECT c.id, c.code, c.status, c.category, c.urgent, c.school,"	\
+	" c.matched, c.source, c.text, c.created_at, c.updated_at,"	\
+	" COALESCE(r.alias, ''), COALESCE(c.reporter_id, 0),"		\
+	" COALESCE(c.contact_id, 0), COALESCE(c.ack_contact_id, 0),"	\
+	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, ''),"	\
+	" COALESCE(c.assigned_to, ''), COALESCE(c.exclusion, ''),"	\
+	" COALESCE((SELECT d.code FROM cases d WHERE d.id ="		\
+	" c.duplicate_of), ''), COALESCE(c.shared_at, 0),"		\
+	" COALESCE(c.confidence, -1), COALESCE((SELECT t.state FROM"	\
+	" triage t WHERE t.case_id = c.id), '')"
+
 sqlite3		*store_db(struct store *);
+void		 store_case_fill(sqlite3_stmt *, struct store_caserow *);
 sqlite3_stmt	*store_prepare(struct store *, const char *);
 void		 store_contact_fill(sqlite3_stmt *, struct contact *);
 

@@ -33,11 +33,12 @@ store_stats_text(sqlite3_stmt *s, int col, char *buf, size_t bufsz,
 
 /*
  * Calls cb for each group of cases created in [from, to), keyed by the
- * STATS_BY_* bits in by.  Returns the number of groups or -1.
+ * STATS_BY_* bits in by, excluded cases (invalid, duplicate, merged) left
+ * out, only a commune's schools when commune is not NULL.  Returns the number of groups or -1.
  */
 int
 store_stats_groups(struct store *st, int64_t from, int64_t to, int by,
-    int (*cb)(const struct stats_row *, void *), void *arg)
+    const char *commune, int (*cb)(const struct stats_row *, void *), void *arg)
 {
 	static const char sql[] =
 	    "SELECT CASE WHEN ?3 THEN NULLIF(school, '') END,"
@@ -46,6 +47,8 @@ store_stats_groups(struct store *st, int64_t from, int64_t to, int by,
 	    " 'localtime') END,"
 	    " count(*), sum(urgent <> 0)"
 	    " FROM cases WHERE created_at >= ?1 AND created_at < ?2"
+	    " AND exclusion IS NULL AND (?6 IS NULL OR school IN"
+	    " (SELECT code FROM schools WHERE commune = ?6))"
 	    " GROUP BY 1, 2, 3";
 	sqlite3		*db = store_db(st);
 	sqlite3_stmt	*s;
@@ -61,6 +64,8 @@ store_stats_groups(struct store *st, int64_t from, int64_t to, int by,
 	sqlite3_bind_int(s, 3, (by & STATS_BY_SCHOOL) != 0);
 	sqlite3_bind_int(s, 4, (by & STATS_BY_CATEGORY) != 0);
 	sqlite3_bind_int(s, 5, (by & STATS_BY_MONTH) != 0);
+	if (commune != NULL)
+		sqlite3_bind_text(s, 6, commune, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));
 		store_stats_text(s, 0, r.school, sizeof(r.school),

@@ -95,6 +95,28 @@ store_user_put(struct store *st, const char *name, const char *role,
 	return (sqlite3_changes(db) > 0 && !replace);
 }
 
+/* Sets the commune of a commune account (issue 17); 0 or -1. */
+int
+store_user_set_commune(struct store *st, const char *name,
+    const char *commune)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, "UPDATE users SET commune = ?2"
+	    " WHERE name = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, commune, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_warnx("users: %s", sqlite3_errmsg(store_db(st)));
+		return (-1);
+	}
+	return (0);
+}
+
 /* Finds a user by name; 1 found, 0 not, -1 error. */
 int
 store_user_get(struct store *st, const char *name, struct web_user *u)
@@ -102,12 +124,15 @@ store_user_get(struct store *st, const char *name, struct web_user *u)
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if ((s = store_prepare(st, "SELECT id, name, role, pw_hash, disabled"
-	    " FROM users WHERE name = ?1")) == NULL)
+	if ((s = store_prepare(st, "SELECT id, name, role, pw_hash, disabled,"
+	    " commune FROM users WHERE name = ?1")) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		store_user_fill(s, u);
+		(void)strlcpy_checked(u->commune,
+		    (const char *)sqlite3_column_text(s, 5), sizeof(u->commune));
+	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return (1);
@@ -149,7 +174,8 @@ store_session_get(struct store *st, const unsigned char hash[32],
 	int		 rc;
 
 	if ((s = store_prepare(st, "SELECT u.id, u.name, u.role, u.pw_hash,"
-	    " u.disabled, s.csrf, s.seen_at, s.created_at FROM sessions s"
+	    " u.disabled, s.csrf, s.seen_at, s.created_at, u.commune"
+	    " FROM sessions s"
 	    " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1 AND"
 	    " s.expires_at > ?2 AND u.disabled = 0")) == NULL)
 		return (-1);
@@ -161,6 +187,8 @@ store_session_get(struct store *st, const unsigned char hash[32],
 		    (const char *)sqlite3_column_text(s, 5), csrfsz);
 		*seen = sqlite3_column_int64(s, 6);
 		*created = sqlite3_column_int64(s, 7);
+		(void)strlcpy_checked(u->commune,
+		    (const char *)sqlite3_column_text(s, 8), sizeof(u->commune));
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)

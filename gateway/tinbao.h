@@ -200,6 +200,7 @@ struct classification {
 	double		 confidence;	/* 0..1: how sure of the category */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
+	double		 confidence;	/* 0..1 the category's; 0 unknown */
 };
 
 /*
@@ -404,6 +405,10 @@ struct store_caserow {
 	int		 esc_step;
 	int64_t		 esc_at;	/* 0 when none */
 	char		 outcome[256];
+	char		 assigned[64];	/* a user's name; "" nobody */
+	char		 excluded[16];	/* invalid, duplicate, merged; "" */
+	char		 duplicate_of[8]; /* the other case's code; "" */
+	int64_t		 shared_at;	/* shared with its commune; 0 not */
 	double		 confidence;	/* 0..1; -1 unknown (before 010) */
 	char		 triage[16];	/* untriaged, triaged */
 };
@@ -576,6 +581,13 @@ enum caseact_type {
 	CASEACT_ACK,
 	CASEACT_REPLY,
 	CASEACT_CLOSE,
+	CASEACT_ASSIGN,		/* the Bureau's desk (issue 17) from here */
+	CASEACT_NOTE,
+	CASEACT_TRIAGE,
+	CASEACT_INVALID,
+	CASEACT_MERGE,
+	CASEACT_REOPEN,
+	CASEACT_SHARE,		/* the text with the case's commune accounts */
 	CASEACT_NTYPES
 };
 /* What became of an action; each door maps it to its own answer. */
@@ -588,11 +600,17 @@ enum caseact_result {
 	CASEACT_BAD_TEXT,	/* refused: not UTF-8 */
 	CASEACT_TOO_LONG,	/* refused: over the action's limits */
 	CASEACT_NOBODY,		/* refused: a reply with nobody to answer */
+	CASEACT_NOT_CLOSED,	/* refused: reopen of a case not closed */
+	CASEACT_NO_USER,	/* refused: assign to no such active user */
+	CASEACT_NO_CASE,	/* refused: the other case (merge, duplicate) */
+	CASEACT_BAD_VALUE,	/* refused: triage's category, school, urgent */
 };
 #define CASEACT_REPLY_CHARS	500
 #define CASEACT_REPLY_BYTES	1500	/* 500 characters of 3 bytes */
 #define CASEACT_OUTCOME_CHARS	200
 #define CASEACT_OUTCOME_BYTES	255	/* store_caserow.outcome */
+#define CASEACT_NOTE_CHARS	2000
+#define CASEACT_NOTE_BYTES	6000
 /* One action: who, through which door, with what text. */
 struct caseact {
 	struct store		*store;
@@ -602,7 +620,15 @@ struct caseact {
 	const char		*actor;		/* user:N, token:N, ROLE:ID */
 	int64_t			 contact_id;	/* an SMS command's; else 0 */
 	const char		*addr;		/* client address; "" by SMS */
-	const char		*text;		/* the reply, the outcome */
+	const char		*text;		/* the reply, the outcome, the
+						   note, the reason, the user
+						   assigned, the case merged
+						   into */
+	const char		*other;		/* invalid: duplicate of */
+	const char		*category;	/* triage; NULL: as it is */
+	const char		*school;	/* triage; NULL as it is,
+						   "none": no school */
+	int			 urgent;	/* triage; -1: as it is */
 	int64_t			 now;
 };
 
@@ -615,7 +641,11 @@ struct case_filter {
 	int		 urgent;	/* -1 any, 0, 1 */
 	int64_t		 from;		/* created_at >= from */
 	int64_t		 to;		/* created_at < to; 0: no bound */
+	const char	*commune;	/* the school's commune */
+	int		 level;		/* 0 any; else esc_step >= level */
+	const char	*assigned;	/* a user's name; "": nobody */
 	const char	*triage;	/* untriaged, triaged */
+	const char	*text;		/* free text over report and notes */
 	int		 offset;
 	int		 limit;		/* 0: 50; -1: all */
 	int		 oldest_first;
@@ -634,9 +664,10 @@ struct timeline_item {
 struct web_user {
 	int64_t		 id;
 	char		 name[64];
-	char		 role[16];	/* bureau, admin */
+	char		 role[16];	/* bureau, admin, commune */
 	char		 pw_hash[128];	/* crypto_pwhash_STRBYTES */
 	int		 disabled;
+	char		 commune[128];	/* a commune account's; else "" */
 };
 
 /* store_api.c: API tokens and the whole directory */
@@ -712,8 +743,13 @@ enum casefilter_bad {
 	CASEFILTER_FROM,
 	CASEFILTER_TO,
 	CASEFILTER_RANGE,	/* from is after to */
+	CASEFILTER_COMMUNE,
+	CASEFILTER_LEVEL,
+	CASEFILTER_ASSIGNED,
 	CASEFILTER_TRIAGE,
+	CASEFILTER_TEXT,
 };
+#define CASEFILTER_TEXT_MAX	200	/* bytes of q */
 
 /* stats.c: the counts behind `tinbao stats`, the dashboard and the API */
 #define STATS_NKEYS		3
@@ -734,6 +770,7 @@ struct stats_set {
 	int64_t			 suppress;	/* hide counts below; 0 none */
 	unsigned char		*hide;		/* 2 per row: cases, urgent */
 	int			 mask;		/* keys compared by stats_cmp */
+	const char		*commune;	/* only its schools; NULL all */
 };
 /*
  * Any table of counts to suppress: n rows of nkeys key values and ncols
@@ -973,6 +1010,28 @@ const char *caseact_result_str(int);
 int	 caseact_check(enum caseact_type, const char *);
 int	 caseact_apply(const struct caseact *, const struct store_caserow *);
 int	 caseact_run(const struct caseact *, const struct store_caserow *);
+const char *caseact_text_name(enum caseact_type);
+
+/* store_desk.c: assignment, notes, exclusion, reopening, needs attention */
+enum attention_part {
+	ATTENTION_URGENT_UNACKED,
+	ATTENTION_UNTRIAGED,
+	ATTENTION_MINE,
+	ATTENTION_NPARTS
+};
+int	 store_case_assign(struct store *, int64_t, const char *, int64_t);
+int	 store_note_add(struct store *, int64_t, const char *, const char *,
+	    int64_t);
+int	 store_case_exclude(struct store *, int64_t, const char *, int64_t,
+	    const char *, int64_t);
+int	 store_case_reopen(struct store *, int64_t, int64_t);
+int	 store_case_share(struct store *, int64_t, int64_t);
+int	 store_case_commune(struct store *, int64_t, char *, size_t);
+int	 store_attention(struct store *, const char *,
+	    int (*)(int, const struct store_caserow *, void *), void *);
+int	 store_attention_count(struct store *, const char *);
+int	 store_fts_refresh(struct store *);
+char	*store_fts_query(const char *);
 
 /*
  * store.c: owns the SQLite connection (store*.c are the only SQLite users;
@@ -1077,6 +1136,7 @@ int	 store_outbox_retry_now(struct store *, int64_t);
 /* store_web.c: the audit log, dashboard users and sessions */
 int	 store_audit(struct store *, const char *, const char *, int64_t,
 	    const char *, const char *);
+int	 store_user_set_commune(struct store *, const char *, const char *);
 int	 store_user_put(struct store *, const char *, const char *,
 	    const char *, int, int64_t);
 int	 store_user_get(struct store *, const char *, struct web_user *);
@@ -1135,7 +1195,7 @@ int	 store_directory_gaps(struct store *,
 	    int (*)(const struct dirgap *, void *), void *);
 
 /* store_stats.c */
-int	 store_stats_groups(struct store *, int64_t, int64_t, int,
+int	 store_stats_groups(struct store *, int64_t, int64_t, int, const char *,
 	    int (*)(const struct stats_row *, void *), void *);
 
 /* build/sqlgen.c (generated from sql/) */

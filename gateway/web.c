@@ -4,7 +4,8 @@
  * This file owns what every page shares: the page table and dispatch,
  * accounts and sessions, CSRF tokens, the login rate limit, the layout, the
  * stylesheet (built in) and HTML escaping.  The pages themselves live in
- * web_cases.c (cases, timeline, actions), web_stats.c (statistics, chart,
+ * web_desk.c (the needs-attention home page), web_cases.c (cases,
+ * timeline, actions), web_stats.c (statistics, chart,
  * CSV), web_dir.c (the directory) and web_admin.c (the gateway's state, the
  * audit log).
  *
@@ -19,6 +20,10 @@
  * password check past their limits.  Refusals go to the audit log through
  * audit.c, which aggregates a flood of them.  The client's address is the
  * peer's, or X-Forwarded-For's from [http] trusted_proxy.
+ *
+ * A commune account (role commune) may only GET the pages flagged
+ * WEB_F_COMMUNE (its commune's cases, suppressed statistics) and log out;
+ * anything else is refused with 403 and written to the audit log.
  *
  * Every value written into a page goes through web_esc; pages send a
  * Content-Security-Policy that allows no script at all.
@@ -57,10 +62,12 @@ static void	web_nothing(struct web_req *);
 static const struct web_page web_pages[] = {
 	{ .path = "/login", .methods = EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 	  .flags = WEB_F_PUBLIC, .serve = web_login },
-	{ .path = "/logout", .methods = EVHTTP_REQ_POST, .serve = web_logout },
+	{ .path = "/logout", .methods = EVHTTP_REQ_POST, .flags = WEB_F_COMMUNE,
+	  .serve = web_logout },
 	{ .path = "/static/style.css", .methods = EVHTTP_REQ_GET,
 	  .flags = WEB_F_PUBLIC, .serve = web_style },
-	{ .path = "/", .methods = EVHTTP_REQ_GET, .serve = web_root },
+	{ .path = "/", .methods = EVHTTP_REQ_GET, .flags = WEB_F_COMMUNE,
+	  .serve = web_root },
 	{ .path = "/favicon.ico", .methods = EVHTTP_REQ_GET,
 	  .flags = WEB_F_PUBLIC, .serve = web_nothing },
 };
@@ -123,6 +130,35 @@ static const char web_css[] =
 	".login{max-width:360px;margin:4em auto}"
 	".login form{display:flex;flex-direction:column;gap:.7em}"
 	"svg text{font-size:11px;fill:#1d2430}"
+	".badge{display:inline-block;min-width:1.5em;padding:0 .35em;"
+	"border-radius:1em;background:#5d6d7e;color:#fff;text-align:center;"
+	"font-size:.85em}.badge.hot{background:#c0392b}"
+	".attn td.age{white-space:nowrap}.level{font-weight:600;color:#c0392b}"
+	"form.inline{display:inline;margin:0}"
+	"ol#timeline{list-style:none;padding:0;margin:0;background:#fff;"
+	"border:1px solid #dde3ea}ol#timeline li{padding:.4em .6em;"
+	"border-bottom:1px solid #eef1f4}ol#timeline time{color:#5d6d7e;"
+	"font-size:.85em;margin-right:.4em}ol#timeline q{white-space:pre-wrap}"
+	"details summary{cursor:pointer;color:#5d6d7e;font-size:.85em}"
+	"details pre{white-space:pre-wrap;word-break:break-word;margin:.2em 0;"
+	"font-size:.85em;color:#5d6d7e}"
+	"main{overflow-wrap:anywhere}svg{max-width:100%;height:auto}"
+	".scroll{overflow-x:auto}"
+	/* A phone (390 px): tables of cases become cards, one per row. */
+	"@media (max-width:700px){header{gap:.4em}nav a{margin-right:.6em}"
+	".who{margin-left:0}"
+	"table.cards thead{display:none}table.cards,table.cards tbody,"
+	"table.cards tr,table.cards td{display:block;width:100%}"
+	"table.cards tr{border:1px solid #dde3ea;margin-bottom:.6em;"
+	"background:#fff}table.cards td{border:0;padding:.15em .6em}"
+	"table.cards td[data-l]::before{content:attr(data-l) \": \";"
+	"font-weight:600}"
+	"dl{grid-template-columns:1fr}dd{margin-left:0}"
+	"form.filters label{flex:1 1 45%}"
+	/* The chart at its own size, readable, scrolled within its box. */
+	"figure{margin:0 0 1em;overflow-x:auto}"
+	"svg#chart{width:760px;max-width:none}"
+	"input,select{max-width:100%}}"
 	"@media print{header,form,.paging{display:none}}";
 
 /* Returns the Vietnamese name of a category (category.c's table). */
@@ -242,9 +278,11 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		const char	*path;
 		const char	*label;
 		int		 admin;
+		int		 commune;	/* a commune account's too */
 	} menu[] = {
-		{ .path = "/cases", .label = "Hồ sơ" },
-		{ .path = "/stats", .label = "Thống kê" },
+		{ .path = "/attention", .label = "Cần xử lý" },
+		{ .path = "/cases", .label = "Hồ sơ", .commune = 1 },
+		{ .path = "/stats", .label = "Thống kê", .commune = 1 },
 		{ .path = "/report", .label = "Báo cáo" },
 		{ .path = "/plans", .label = "Kế hoạch" },
 		{ .path = "/broadcast", .label = "Tuyên truyền" },
@@ -254,10 +292,20 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		{ .path = "/users", .label = "Tài khoản", .admin = 1 },
 	};
 	size_t	 i;
+	int	 n = -1;
 
+	/* The needs-attention count, in the menu and the tab's title. */
+	if (r->authed && !web_is_commune(r))
+		n = store_attention_count(r->ctx->store, r->user.name);
 	evbuffer_add_printf(r->out, "<!doctype html>\n<html lang=\"vi\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\""
-	    "width=device-width, initial-scale=1\"><title>");
+	    "width=device-width, initial-scale=1\">");
+	if (section != NULL && strcmp(section, "/attention") == 0)
+		evbuffer_add_printf(r->out, "<meta http-equiv=\"refresh\" "
+		    "content=\"%d\">", WEB_ATTENTION_REFRESH);
+	evbuffer_add_printf(r->out, "<title>");
+	if (n > 0)
+		evbuffer_add_printf(r->out, "(%d) ", n);
 	web_esc(r->out, title);
 	evbuffer_add_printf(r->out, " · tinbao</title><link rel=\"stylesheet\" "
 	    "href=\"/static/style.css\"></head><body><header><a class=\"brand\""
@@ -267,17 +315,29 @@ web_begin(struct web_req *r, const char *title, const char *section)
 		for (i = 0; i < sizeof(menu) / sizeof(menu[0]); i++) {
 			if (menu[i].admin && strcmp(r->user.role, "admin") != 0)
 				continue;
-			evbuffer_add_printf(r->out, "<a href=\"%s\"%s>%s</a>",
+			if (web_is_commune(r) && !menu[i].commune)
+				continue;
+			evbuffer_add_printf(r->out, "<a href=\"%s\"%s>%s",
 			    menu[i].path, section != NULL &&
 			    strcmp(section, menu[i].path) == 0 ?
 			    " class=\"on\"" : "", menu[i].label);
+			if (i == 0 && n >= 0)
+				evbuffer_add_printf(r->out, " <span id=\""
+				    "attention-count\" class=\"badge%s\">%d"
+				    "</span>", n > 0 ? " hot" : "", n);
+			evbuffer_add_printf(r->out, "</a>");
 		}
 		evbuffer_add_printf(r->out, "</nav><form class=\"who\" "
 		    "method=\"post\" action=\"/logout\"><span>");
 		web_esc(r->out, r->user.name);
-		evbuffer_add_printf(r->out, " (%s)</span>",
-		    strcmp(r->user.role, "admin") == 0 ? "quản trị" :
-		    "Phòng Giáo dục");
+		if (web_is_commune(r)) {
+			evbuffer_add_printf(r->out, " (xã ");
+			web_esc(r->out, r->user.commune);
+			evbuffer_add_printf(r->out, ", chỉ xem)</span>");
+		} else
+			evbuffer_add_printf(r->out, " (%s)</span>",
+			    strcmp(r->user.role, "admin") == 0 ? "quản trị" :
+			    "Phòng Giáo dục");
 		web_csrf_field(r);
 		evbuffer_add_printf(r->out, "<button class=\"secondary\">"
 		    "Đăng xuất</button></form>");
@@ -568,7 +628,7 @@ web_login_finish(struct web_req *r, const struct web_login_job *j, int ok)
 	evhttp_add_header(h, "Set-Cookie", cookie);
 	evhttp_add_header(h, "Set-Cookie", WEB_LOGIN_COOKIE "=; Path=/login; "
 	    "Max-Age=0; HttpOnly; SameSite=Strict");
-	web_redirect(r, "/cases");
+	web_redirect(r, "/");
 }
 
 /* The worker has checked a login's password: answer it. */
@@ -610,7 +670,7 @@ web_login(struct web_req *r)
 
 	if (r->method == EVHTTP_REQ_GET) {
 		if (r->authed)
-			web_redirect(r, "/cases");
+			web_redirect(r, "/");
 		else
 			web_login_form(r, 200, NULL);
 		return;
@@ -699,10 +759,18 @@ web_nothing(struct web_req *r)
 	evhttp_send_reply(r->req, 204, "No Content", NULL);
 }
 
+/* Returns 1 for a commune account: read-only, its commune only. */
+int
+web_is_commune(const struct web_req *r)
+{
+	return (r->authed && strcmp(r->user.role, "commune") == 0);
+}
+
+/* The home page: the needs-attention list (web_desk.c); a commune's cases. */
 static void
 web_root(struct web_req *r)
 {
-	web_redirect(r, "/cases");
+	web_redirect(r, web_is_commune(r) ? "/cases" : "/attention");
 }
 
 /* Finds the page for a path in one table; sets r->rest for a prefix. */
@@ -780,6 +848,7 @@ web_serve(void *arg, struct evhttp_request *req)
 	}
 	web_session(&r);
 	if ((p = web_find(web_pages, sizeof(web_pages) / sizeof(web_pages[0]),
+	    &r)) == NULL && (p = web_find(web_desk_pages, web_ndesk_pages,
 	    &r)) == NULL && (p = web_find(web_case_pages, web_ncase_pages,
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
 	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,
@@ -805,6 +874,14 @@ web_serve(void *arg, struct evhttp_request *req)
 	}
 	if ((r.method & p->methods) == 0) {
 		web_fail(&r, 405, "Phương thức không được phép.");
+		goto out;
+	}
+	if (web_is_commune(&r) && (!(p->flags & WEB_F_COMMUNE) ||
+	    (r.method != EVHTTP_REQ_GET && p->serve != web_logout))) {
+		(void)store_audit(r.ctx->store, r.actor, "denied", 0, r.path,
+		    r.addr);
+		web_fail(&r, 403, "Tài khoản xã chỉ được xem hồ sơ của xã "
+		    "mình.");
 		goto out;
 	}
 	if ((p->flags & WEB_F_ADMIN) && strcmp(r.user.role, "admin") != 0) {

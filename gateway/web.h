@@ -15,6 +15,8 @@
 #define WEB_F_PUBLIC	0x01	/* no session needed */
 #define WEB_F_ADMIN	0x02	/* role admin only */
 #define WEB_F_PREFIX	0x04	/* path is a prefix (a case code follows) */
+#define WEB_F_COMMUNE	0x08	/* a commune account may GET it */
+#define WEB_ATTENTION_REFRESH 30	/* seconds: the home page reloads */
 
 struct web_req {
 	struct web		*w;
@@ -60,6 +62,12 @@ const char *web_status_vi(const char *);
 /* The category codes for filters and forms, NULL-terminated. */
 #define web_categories	category_codes
 
+/* web_desk.c: the needs-attention home page */
+extern const struct web_page web_desk_pages[];
+extern const size_t web_ndesk_pages;
+void	 web_age(char *, size_t, int64_t);
+int	 web_is_commune(const struct web_req *);
+
 /* web_cases.c */
 extern const struct web_page web_case_pages[];
 extern const size_t web_ncase_pages;
@@ -83,6 +91,14 @@ extern const size_t web_nbroadcast_pages;
 /* web_dir.c */
 extern const struct web_page web_dir_pages[];
 extern const size_t web_ndir_pages;
+
+const char *web_role_vi(const char *);
+
+/* web_timeline.c: a case's timeline as Vietnamese sentences */
+struct web_timeline;
+struct web_timeline *web_timeline_new(struct web_req *);
+int	 web_timeline_cb(const struct timeline_item *, void *);
+void	 web_timeline_free(struct web_timeline *);
 
 /* web_admin.c: the gateway's state, the audit log */
 extern const struct web_page web_admin_pages[];

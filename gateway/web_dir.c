@@ -44,7 +44,8 @@ static const char *const web_roles[] = {
 	"commune_committee", NULL
 };
 
-static const char *
+/* Returns the Vietnamese name of a contact's role. */
+const char *
 web_role_vi(const char *role)
 {
 	if (strcmp(role, "police") == 0)

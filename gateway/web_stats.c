@@ -4,7 +4,14 @@
  * table, a bar chart drawn here as SVG (no script, no outside library),
  * and a CSV export.  The counting and the small-count suppression are
  * stats.c's, the same as `tinbao stats` and the API: a hidden count is "x"
- * everywhere, and the CSV that leaves the office hides what the page hides.
+ * everywhere.
+ *
+ * Who sees what (issue 17): a Bureau officer's own screen shows exact
+ * counts unless asked to hide (suppress=N previews what leaves); the CSV,
+ * which leaves the office, always hides counts below at least
+ * STATS_DEFAULT_SUPPRESS; a commune account sees its commune's schools
+ * only, hidden the same way on the page and in the CSV.  The page says
+ * which of these applies.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +31,10 @@ static void	web_stats(struct web_req *);
 static void	web_stats_csv(struct web_req *);
 
 const struct web_page web_stats_pages[] = {
-	{ .path = "/stats", .methods = EVHTTP_REQ_GET, .serve = web_stats },
+	{ .path = "/stats", .methods = EVHTTP_REQ_GET, .flags = WEB_F_COMMUNE,
+	  .serve = web_stats },
 	{ .path = "/stats.csv", .methods = EVHTTP_REQ_GET,
-	  .serve = web_stats_csv },
+	  .flags = WEB_F_COMMUNE, .serve = web_stats_csv },
 };
 const size_t web_nstats_pages = sizeof(web_stats_pages) /
     sizeof(web_stats_pages[0]);
@@ -43,11 +51,13 @@ struct stats_ask {
 
 /*
  * Reads from, to, by and suppress (defaults: this year until today, by
- * category, hiding counts below 5) and loads the set.  Answers the error
+ * category, exact on the page; at least 5 for an export or a commune
+ * account) and loads the set.  Answers the error
  * page and returns -1 when the input is wrong.
  */
 static int
-web_stats_load(struct web_req *r, struct stats_ask *a, struct stats_set *set)
+web_stats_load(struct web_req *r, struct stats_ask *a, struct stats_set *set,
+    int export)
 {
 	const char	*v;
 	time_t		 now = (time_t)r->now;
@@ -77,12 +87,18 @@ web_stats_load(struct web_req *r, struct stats_ask *a, struct stats_set *set)
 		web_fail(r, 400, "Cách nhóm không hợp lệ.");
 		return (-1);
 	}
-	a->suppress = STATS_DEFAULT_SUPPRESS;
+	a->suppress = 0;
 	if ((v = web_param(r, "suppress")) != NULL && *v != '\0' &&
 	    stats_parse_suppress(v, &a->suppress) == -1) {
 		web_fail(r, 400, "Ngưỡng ẩn số nhỏ không hợp lệ.");
 		return (-1);
 	}
+	/* What leaves the office, and what a commune sees, is hidden. */
+	if ((export || web_is_commune(r)) &&
+	    a->suppress < STATS_DEFAULT_SUPPRESS)
+		a->suppress = STATS_DEFAULT_SUPPRESS;
+	if (web_is_commune(r))
+		set->commune = r->user.commune;
 	set->suppress = a->suppress;
 	if (stats_load(set, r->ctx->store, a->t_from, a->t_to) == -1) {
 		stats_free(set);
@@ -184,7 +200,7 @@ web_stats(struct web_req *r)
 	size_t			 i;
 	int			 k, col;
 
-	if (web_stats_load(r, &a, &set) == -1)
+	if (web_stats_load(r, &a, &set, 0) == -1)
 		return;
 	(void)snprintf(detail, sizeof(detail), "from=%s to=%s by=%s "
 	    "suppress=%lld", a.from, a.to, a.by, (long long)a.suppress);
@@ -240,20 +256,41 @@ web_stats(struct web_req *r)
 	if (set.n == 0)
 		evbuffer_add_printf(r->out, "<tr><td colspan=\"%d\">Không có "
 		    "hồ sơ nào trong khoảng này.</td></tr>", set.nkeys + 2);
+	/* A commune's small total would tell as much as a small cell. */
+	if (web_is_commune(r) && set.total > 0 && set.total < a.suppress)
+		(void)snprintf(cell, sizeof(cell), "%s", STATS_HIDDEN);
+	else
+		(void)snprintf(cell, sizeof(cell), "%lld", (long long)set.total);
 	evbuffer_add_printf(r->out, "</tbody><tfoot><tr><th colspan=\"%d\">"
-	    "Toàn huyện</th><td class=\"n\" id=\"total\">%lld</td><td></td>"
-	    "</tr></tfoot></table>", set.nkeys, (long long)set.total);
+	    "%s</th><td class=\"n\" id=\"total\">%s</td><td></td>"
+	    "</tr></tfoot></table>", set.nkeys, web_is_commune(r) ? "Cả xã" :
+	    "Toàn huyện", cell);
+	if (web_is_commune(r)) {
+		evbuffer_add_printf(r->out, "<p class=\"msg\" id=\"suppress-"
+		    "note\">Chỉ các trường của xã ");
+		web_esc(r->out, r->user.commune);
+		evbuffer_add_printf(r->out, "; số nhỏ hơn %lld được ẩn (%s).</p>",
+		    (long long)a.suppress, STATS_HIDDEN);
+	} else if (a.suppress == 0)
+		evbuffer_add_printf(r->out, "<p class=\"msg\" id=\"suppress-"
+		    "note\">Số chính xác, chỉ để xem tại Phòng. Bản CSV tải về "
+		    "và những gì tài khoản xã thấy ẩn số nhỏ hơn %d.</p>",
+		    STATS_DEFAULT_SUPPRESS);
+	else
+		evbuffer_add_printf(r->out, "<p class=\"msg\" id=\"suppress-"
+		    "note\">Đang ẩn số nhỏ hơn %lld, như khi gửi ra ngoài.</p>",
+		    (long long)a.suppress);
 	evbuffer_add_printf(r->out, "<p>%s là số đã ẩn để không ai đoán ra một "
-	    "học sinh ở trường nhỏ (số nhỏ hơn %lld, và số cần ẩn thêm để không "
-	    "tính ngược được). <a id=\"csv\" href=\"/stats.csv?from=",
-	    STATS_HIDDEN, (long long)a.suppress);
+	    "học sinh ở trường nhỏ (và số cần ẩn thêm để không tính ngược "
+	    "được). <a id=\"csv\" href=\"/stats.csv?from=", STATS_HIDDEN);
 	web_url_esc(r->out, a.from);
 	evbuffer_add_printf(r->out, "&amp;to=");
 	web_url_esc(r->out, a.to);
 	evbuffer_add_printf(r->out, "&amp;by=");
 	web_url_esc(r->out, a.by);
-	evbuffer_add_printf(r->out, "&amp;suppress=%lld\">Tải CSV</a></p>",
-	    (long long)a.suppress);
+	evbuffer_add_printf(r->out, "&amp;suppress=%lld\">Tải CSV (ẩn số nhỏ "
+	    "hơn %lld)</a></p>", (long long)a.suppress, (long long)(a.suppress <
+	    STATS_DEFAULT_SUPPRESS ? STATS_DEFAULT_SUPPRESS : a.suppress));
 	stats_free(&set);
 	web_end(r);
 	web_send(r, 200);
@@ -270,7 +307,7 @@ web_stats_csv(struct web_req *r)
 	size_t			 len = 0;
 	FILE			*f;
 
-	if (web_stats_load(r, &a, &set) == -1)
+	if (web_stats_load(r, &a, &set, 1) == -1)
 		return;
 	if ((f = open_memstream(&buf, &len)) == NULL) {
 		stats_free(&set);

@@ -92,7 +92,8 @@ teacher_handle(struct msgctx *ctx)
 	c.category = cat->code;
 	c.urgent = ctx->cmd.urgent || cl.urgent ||
 	    category_is_urgent(cat, cl.many, 0);
-	c.confidence = 1;	/* the teacher's code names the category */
+	/* A teacher's code names the category; free text is the classifier's. */
+	c.confidence = coded ? 1 : cl.confidence;
 	(void)strlcpy_checked(c.school, ctx->contact.school, sizeof(c.school));
 	c.matched = cl.matched;
 	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";

@@ -45,8 +45,9 @@ try {
 	await page.fill('input[name=name]', user);
 	await page.fill('input[name=password]', password);
 	await page.click('button[type=submit]');
-	await page.waitForURL('**/cases');
-	check('login leads to the case list', await page.isVisible('table#cases'));
+	await page.waitForURL('**/attention');
+	await page.goto(`${base}/cases`);
+	check('login leads to the needs-attention page; the case list opens', await page.isVisible('table#cases'));
 
 	const cookies = await page.context().cookies();
 	const sess = cookies.find((c) => c.name === 'tb_session');
@@ -79,10 +80,10 @@ try {
 	await page.click('button#reply');
 	await page.waitForURL(`**/cases/${code}?done=reply`);
 	check('the reply is confirmed', await page.isVisible('#done'));
-	const timeline = await page.textContent('table#timeline');
+	const timeline = await page.textContent('ol#timeline');
 	check('the timeline shows the report', timeline.includes('Nhận báo cáo'));
-	check('the timeline shows the alerts', timeline.includes('Tin cảnh báo'));
-	check('the timeline shows the acknowledgement', timeline.includes('Đã nhận xử lý'));
+	check('the timeline shows the alerts', timeline.includes('Đã nhắn cảnh báo cho'));
+	check('the timeline shows the acknowledgement', timeline.includes(`Cán bộ ${user} đã nhận xử lý`));
 	check('the timeline shows the reply', timeline.includes(reply));
 	check('no reporter number on the page',
 	    !(await page.content()).includes(process.env.SENDER_DIGITS || '987654321'));

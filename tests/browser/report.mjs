@@ -32,7 +32,7 @@ try {
 	await page.fill('input[name=name]', user);
 	await page.fill('input[name=password]', password);
 	await page.click('button[type=submit]');
-	await page.waitForURL('**/cases');
+	await page.waitForURL('**/attention');	// the home page after login
 	await page.goto(`${base}/report?period=${encodeURIComponent(period)}`);
 	check('the report has five sections',
 	    await page.locator('article.report section.sec').count() === 5);

@@ -255,7 +255,15 @@ test_caseact_check(void **state)
 	assert_int_equal(caseact_find("ack"), CASEACT_ACK);
 	assert_int_equal(caseact_find("reply"), CASEACT_REPLY);
 	assert_int_equal(caseact_find("close"), CASEACT_CLOSE);
-	assert_int_equal(caseact_find("reopen"), -1);
+	assert_int_equal(caseact_find("reopen"), CASEACT_REOPEN);
+	assert_int_equal(caseact_find("triage"), CASEACT_TRIAGE);
+	assert_int_equal(caseact_find("delete"), -1);
+	/* The desk's texts: a note is needed, a reason is optional. */
+	assert_int_equal(caseact_check(CASEACT_NOTE, " "), CASEACT_NO_TEXT);
+	assert_int_equal(caseact_check(CASEACT_INVALID, NULL), CASEACT_DONE);
+	assert_int_equal(caseact_check(CASEACT_REOPEN, ""), CASEACT_DONE);
+	assert_int_equal(caseact_check(CASEACT_MERGE, NULL), CASEACT_NO_TEXT);
+	assert_int_equal(caseact_check(CASEACT_TRIAGE, NULL), CASEACT_DONE);
 	assert_string_equal(caseact_name(CASEACT_CLOSE), "close");
 }
 

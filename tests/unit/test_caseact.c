@@ -185,6 +185,32 @@ seen(struct fixture *f, const char *code, struct seen *s)
 	store_caserow_free(&c);
 }
 
+/* Runs an action that names another case (invalid's duplicate_of). */
+static int
+act_other(struct fixture *f, const char *code, enum caseact_type type,
+    const char *text, const char *other)
+{
+	struct store_caserow	 c;
+	struct caseact		 a;
+	int			 r;
+
+	assert_int_equal(store_case_get(f->st, code, &c), 1);
+	memset(&a, 0, sizeof(a));
+	a.store = f->st;
+	a.secret = &f->sec;
+	a.conf = &f->conf;
+	a.type = type;
+	a.actor = "user:lan";
+	a.addr = "127.0.0.1";
+	a.text = text;
+	a.other = other;
+	a.urgent = -1;
+	a.now = 2000;
+	r = caseact_run(&a, &c);
+	store_caserow_free(&c);
+	return (r);
+}
+
 /* Open, acknowledged, closed: the table in caseact.c's header. */
 static void
 test_rules(void **state)
@@ -282,12 +308,94 @@ test_refused(void **state)
 	assert_int_equal(after.thanks, 0);
 }
 
+/*
+ * The desk's rows: assign (to a Bureau user only, not a commune), note (never
+ * sent), invalid / duplicate (closed, no word to the reporter), the closed
+ * case refusing all but reopen, reopen clearing the exclusion, merge.
+ */
+static void
+test_desk(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_caserow	 c;
+	struct seen		 s, before;
+	char			 a[8], b[8];
+
+	assert_int_equal(store_user_put(f->st, "minh", "bureau", "x", 0, 1000),
+	    1);
+	assert_int_equal(store_user_put(f->st, "xa", "commune", "x", 0, 1000),
+	    1);
+	add_case(f, f->reporter, a);
+	add_case(f, f->reporter, b);
+	seen(f, a, &before);
+	assert_int_equal(act(f, a, CASEACT_ASSIGN, "nobody"), CASEACT_NO_USER);
+	assert_int_equal(act(f, a, CASEACT_ASSIGN, "xa"), CASEACT_NO_USER);
+	assert_int_equal(act(f, a, CASEACT_ASSIGN, NULL), CASEACT_NO_TEXT);
+	assert_int_equal(act(f, a, CASEACT_NOTE, " "), CASEACT_NO_TEXT);
+	seen(f, a, &s);
+	assert_memory_equal(&s, &before, sizeof(s));
+	assert_int_equal(act(f, a, CASEACT_ASSIGN, "minh"), CASEACT_DONE);
+	assert_int_equal(act(f, a, CASEACT_NOTE, "Đã gọi hiệu trưởng"),
+	    CASEACT_DONE);
+	assert_int_equal(store_case_get(f->st, a, &c), 1);
+	assert_string_equal(c.assigned, "minh");
+	assert_string_equal(c.status, "open");
+	store_caserow_free(&c);
+	seen(f, a, &s);
+	assert_string_equal(s.events, "assigned,note");
+	assert_int_equal(s.relays + s.thanks, 0);
+	assert_int_equal(s.audit, 2);
+
+	/* A duplicate of itself, of no case: refused; of a: closed, silent. */
+	assert_int_equal(act_other(f, b, CASEACT_INVALID, NULL, b),
+	    CASEACT_NO_CASE);
+	assert_int_equal(act_other(f, b, CASEACT_INVALID, NULL, "ZZZZ"),
+	    CASEACT_NO_CASE);
+	assert_int_equal(act_other(f, b, CASEACT_INVALID, "tin trùng", a),
+	    CASEACT_DONE);
+	assert_int_equal(store_case_get(f->st, b, &c), 1);
+	assert_string_equal(c.status, "closed");
+	assert_string_equal(c.excluded, "duplicate");
+	assert_string_equal(c.duplicate_of, a);
+	store_caserow_free(&c);
+	seen(f, b, &before);
+	assert_int_equal(before.thanks, 0);
+
+	/* Closed: everything refused but reopen; nothing written. */
+	assert_int_equal(act(f, b, CASEACT_NOTE, "x"), CASEACT_CLOSED);
+	assert_int_equal(act(f, b, CASEACT_ASSIGN, "minh"), CASEACT_CLOSED);
+	assert_int_equal(act_other(f, b, CASEACT_MERGE, a, NULL),
+	    CASEACT_CLOSED);
+	assert_int_equal(act(f, a, CASEACT_REOPEN, NULL), CASEACT_NOT_CLOSED);
+	seen(f, b, &s);
+	assert_memory_equal(&s, &before, sizeof(s));
+	assert_int_equal(act(f, b, CASEACT_REOPEN, "nhầm"), CASEACT_DONE);
+	assert_int_equal(store_case_get(f->st, b, &c), 1);
+	assert_string_equal(c.status, "acknowledged");
+	assert_string_equal(c.excluded, "");
+	assert_string_equal(c.outcome, "");
+	store_caserow_free(&c);
+
+	/* Merge into a closed case refused; into a: b closed, a told. */
+	assert_int_equal(act(f, a, CASEACT_CLOSE, NULL), CASEACT_DONE);
+	assert_int_equal(act(f, b, CASEACT_MERGE, a), CASEACT_NO_CASE);
+	assert_int_equal(act(f, a, CASEACT_REOPEN, NULL), CASEACT_DONE);
+	assert_int_equal(act(f, b, CASEACT_MERGE, a), CASEACT_DONE);
+	assert_int_equal(store_case_get(f->st, b, &c), 1);
+	assert_string_equal(c.excluded, "merged");
+	store_caserow_free(&c);
+	seen(f, a, &s);
+	assert_string_equal(s.events, "assigned,note,closed,reply_queued,"
+	    "reopened,merged_from");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_desk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 	};
 

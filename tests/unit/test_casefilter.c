@@ -132,6 +132,25 @@ test_words(void **state)
 	assert_null(f.triage);
 	assert_int_equal(parse(&f, "triage", "Untriaged", NULL),
 	    CASEFILTER_TRIAGE);
+
+	/* The desk's filters (issue 17). */
+	assert_int_equal(parse(&f, "commune", "Mỹ Phú", "level", "2",
+	    "assigned", "none", "triage", "untriaged", "q", "bị đánh", NULL),
+	    CASEFILTER_OK);
+	assert_string_equal(f.commune, "Mỹ Phú");
+	assert_int_equal(f.level, 2);
+	assert_string_equal(f.assigned, "");
+	assert_string_equal(f.triage, "untriaged");
+	assert_string_equal(f.text, "bị đánh");
+	assert_int_equal(parse(&f, "q", "   ", "assigned", "lan", NULL),
+	    CASEFILTER_OK);
+	assert_null(f.text);
+	assert_string_equal(f.assigned, "lan");
+	assert_int_equal(f.level, 0);
+	assert_int_equal(parse(&f, "level", "0", NULL), CASEFILTER_LEVEL);
+	assert_int_equal(parse(&f, "level", "10", NULL), CASEFILTER_LEVEL);
+	assert_int_equal(parse(&f, "triage", "done", NULL), CASEFILTER_TRIAGE);
+	assert_int_equal(parse(&f, "q", "\xff", NULL), CASEFILTER_TEXT);
 	/* The first bad parameter is the one named. */
 	assert_int_equal(parse(&f, "status", "x", "urgent", "x", NULL),
 	    CASEFILTER_STATUS);
