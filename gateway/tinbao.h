@@ -200,7 +200,6 @@ struct classification {
 	double		 confidence;	/* 0..1: how sure of the category */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
-	double		 confidence;	/* 0..1 the category's; 0 unknown */
 };
 
 /*

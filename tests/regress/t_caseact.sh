@@ -47,6 +47,9 @@ sig() {
 answers="SELECT 1 FROM outbox WHERE number='$OFFICER_E164' AND kind='command'"
 sms() {	# sms TEXT: sends it from the officer, waits for the answer
 	before=$(count "$answers")
+	# The same text from the same number in the same second is one SMS
+	# retransmitted (the dedup key): a second NHAN must come a second later.
+	sleep 1
 	tb inject --from $OFFICER "$1" > /dev/null
 	wait_count "the answer to '$1'" "$answers" $((before + 1))
 }
