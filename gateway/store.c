@@ -158,7 +158,8 @@ static const char *store_sql[S_MAX] = {
 	    " WHERE id = ?1",
 	[S_OUTBOX_RECOVER] =
 	    "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
-	    " AND id <> ?1",
+	    " AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16)",
 	[S_EVENTS_OF] =
 	    "SELECT at, type, detail FROM events WHERE case_id = ?1"
 	    " ORDER BY at, id",
@@ -1186,11 +1187,24 @@ store_outbox_retry(struct store *st, int64_t id, const char *error,
 int
 store_outbox_recover(struct store *st, int64_t inflight)
 {
+	return (store_outbox_recover_set(st, &inflight, 1));
+}
+
+/*
+ * The same, except the n (at most 16) messages in flight on the
+ * transports of a SIM pool.
+ */
+int
+store_outbox_recover_set(struct store *st, const int64_t *inflight, int n)
+{
 	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_RECOVER);
+	int		 i;
 
 	if (s == NULL)
 		return (-1);
-	sqlite3_bind_int64(s, 1, inflight);
+	/* Unused places hold 0, never NULL: NOT IN with a NULL is NULL. */
+	for (i = 0; i < 16; i++)
+		sqlite3_bind_int64(s, i + 1, i < n ? inflight[i] : 0);
 	if (store_step_done(st, s, "outbox recover") == -1)
 		return (-1);
 	return (sqlite3_changes(st->db));

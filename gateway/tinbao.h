@@ -27,6 +27,7 @@ struct event_base;
 struct event;
 struct store;
 struct classifier;
+struct carrier_table;
 struct msgctx;
 
 /* ---------------------------------------------------------------- types */
@@ -42,6 +43,38 @@ enum alert_charset {
 	CHARSET_AUTO = 0,
 	CHARSET_GSM7,
 	CHARSET_UCS2,
+};
+
+/* Vietnamese carriers, for a SIM pool's on-net routing (carrier.c). */
+enum carrier {
+	CARRIER_ANY = 0,	/* unknown number, or a SIM for any */
+	CARRIER_VIETTEL,
+	CARRIER_VINAPHONE,
+	CARRIER_MOBIFONE,
+	CARRIER_VIETNAMOBILE,
+	CARRIER_GMOBILE,
+	CARRIER_MAX
+};
+
+/*
+ * Most modems of a SIM pool: [gammu] .. [gammu7], each with its [modem] ..
+ * [modem7] (SPEC section 3, "Several modems").
+ */
+#define MODEM_MAX	8
+
+/*
+ * One modem of the pool: its [gammuN] (handed to libGammu as it is; a few
+ * facts kept) and tinbao's own [modemN] settings.
+ */
+struct modem_conf {
+	int		 num;		/* N of [gammuN]; 0 for [gammu] */
+	char		*device;	/* resolved against dir when relative */
+	char		*model;
+	char		*connection;
+	int		 carrier;	/* enum carrier */
+	int		 send;		/* 0/1 */
+	int		 receive;	/* 0/1 */
+	char		*balance_ussd;	/* or NULL: no credit check */
 };
 
 /* The parsed configuration file (SPEC section 3).  Paths are absolute. */
@@ -71,6 +104,12 @@ struct config {
 	int		 modem_alarm_after;	/* seconds down before alarm */
 	int		 retention;		/* seconds; purge of numbers */
 	int		 log_verbose;		/* 0 info, 1 debug */
+
+	char		*carriers;		/* prefix file, or NULL */
+
+	/* The modems, [gammu] first, in the order of N; nmodems 0: none. */
+	struct modem_conf modems[MODEM_MAX];
+	int		 nmodems;
 
 	/* [http] */
 	char		*http_listen;
@@ -253,6 +292,20 @@ struct transport {
 	const char	*name;
 	int		(*is_ready)(void *);			/* 0/1 */
 	void		(*send)(void *, const struct sms_out *);
+	int		 fallback;	/* only while no other one is ready */
+};
+
+/* One transport as the outbox sees it, for /metrics and status. */
+struct outbox_tstat {
+	char		 label[16];	/* modem, modem1, ..., kannel */
+	int		 carrier;	/* enum carrier */
+	int		 ready;		/* the link is up */
+	int		 in_rotation;	/* ready and not held out */
+	char		 why_out[64];	/* "" or why it is out of rotation */
+	int		 queue;		/* messages handed over, not done */
+	uint64_t	 sent;
+	uint64_t	 failed;
+	uint64_t	 onnet;		/* sent to its own carrier's numbers */
 };
 
 /* A growable write buffer, or a bounded reader (ipc.c). */
@@ -292,6 +345,22 @@ enum modem_state {
 #define SEND_TEMPFAIL	1	/* retry later */
 #define SEND_PERMFAIL	2	/* give up */
 
+/* One modem of the pool as the gateway knows it (server.c fills it). */
+struct modem_status {
+	char			 name[16];	/* modem, modem1, ... */
+	int			 carrier;	/* enum carrier */
+	int			 slot;		/* outbox transport, -1: no send */
+	enum modem_state	 state;
+	char			 detail[256];
+	int			 signal_dbm;
+	int			 signal_pct;	/* -1 unknown */
+	int			 registration;
+	char			 operator_name[96];
+	long long		 credit;	/* VND, -1 unknown */
+	char			 credit_valid[32];
+	uint64_t		 received;
+};
+
 /* What the gateway knows of itself, for /healthz and /metrics (server.c). */
 struct status {
 	struct store		*store;
@@ -317,6 +386,10 @@ struct status {
 	long long		 credit;	/* VND, -1 unknown */
 	char			 credit_valid[32];
 	char			 ussd_reply[256];
+	/* The modems one by one (the fields above: the first, or any up). */
+	struct modem_status	 modems[MODEM_MAX];
+	int			 nmodems;
+	struct outbox		*outbox;	/* per transport counts */
 };
 
 #define STORE_METRIC_CASES	1
@@ -536,7 +609,8 @@ struct modem_cb {
 };
 extern const struct transport modem_transport;
 struct modem *modem_start(struct event_base *, const struct config *,
-	    const struct modem_cb *);
+	    const struct modem_conf *, const struct modem_cb *);
+const char *modem_name(const struct modem *);
 void	 modem_confirm(struct modem *, uint64_t, int);
 void	 modem_request_stop(struct modem *);
 void	 modem_free(struct modem *, int);
@@ -557,10 +631,16 @@ struct outbox *outbox_new(struct event_base *, struct store *,
 void	 outbox_delivery(struct outbox *, int, int);
 void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
 void	 outbox_free(struct outbox *);
-void	 outbox_add_transport(struct outbox *, const struct transport *,
+int	 outbox_add_transport(struct outbox *, const struct transport *,
 	    void *);
+void	 outbox_set_label(struct outbox *, int, const char *, int);
+void	 outbox_set_carriers(struct outbox *, const struct carrier_table *);
+void	 outbox_hold(struct outbox *, int, const char *);
+int	 outbox_ntransports(const struct outbox *);
+int	 outbox_tstat(struct outbox *, int, struct outbox_tstat *);
 void	 outbox_stop(struct outbox *);
 int64_t	 outbox_inflight(const struct outbox *);
+int	 outbox_recover(struct outbox *);
 void	 outbox_kick(struct outbox *);
 void	 outbox_received(struct outbox *);
 void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
@@ -647,6 +727,11 @@ void	 ussd_serve(void *, struct evhttp_request *);
 /* server.c */
 int	 server_run(struct config *);
 
+/* pool.c: the SIM pool, modem by modem, for /healthz, /metrics, the page */
+void	 pool_health(const struct status *, struct evbuffer *);
+void	 pool_metrics(const struct status *, struct evbuffer *);
+int	 pool_modem_stat(const struct status *, int, struct outbox_tstat *);
+
 /* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
 struct sdnotify;
 struct sdnotify *sdnotify_open(void);
@@ -703,6 +788,15 @@ int	 cmd_backup(struct config *, int, char **);
 /* credit.c */
 int	 credit_parse(const char *, long long *, char *, size_t);
 
+/* carrier.c: Vietnamese prefixes -> carrier */
+struct carrier_table;
+const char *carrier_name(int);
+int	 carrier_from_name(const char *);
+const struct carrier_table *carrier_table_default(void);
+struct carrier_table *carrier_table_load(const char *, FILE *);
+void	 carrier_table_free(struct carrier_table *);
+int	 carrier_of(const struct carrier_table *, const char *);
+
 /* crashpoint.c */
 void	 crashpoint(const char *);
 
@@ -752,6 +846,7 @@ int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
 	    int, int, int64_t);
 int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_recover(struct store *, int64_t);
+int	 store_outbox_recover_set(struct store *, const int64_t *, int);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
