@@ -27,8 +27,13 @@
  *   2. the recipient's carrier (carrier.c): an on-net SIM first, then a
  *      SIM for any carrier, then the others;
  *   3. the least busy: the one whose last send is the oldest.
- * A message never waits for a busy on-net modem while another is free:
- * speed before cost, since most of what waits in a burst is alerts.
+ * To find work for each free SIM, a few due messages are taken ahead
+ * (staged, in priority order).  A message whose on-net SIMs are all busy
+ * waits for one while fewer than OUTBOX_ONNET_AHEAD messages per on-net
+ * SIM are staged before it and their sends are young (a second or two:
+ * one or two sends); beyond that it goes off-net on the free SIM at
+ * once: in a burst the pool's speed matters more than the price of an
+ * off-net SMS, and a hung on-net SIM must not hold anything.
  *
  * Rotation.  A transport is in rotation while its link is up (is_ready),
  * nobody holds it out (outbox_hold: the SIM's credit is low) and it is not
@@ -57,6 +62,17 @@
 #define OUTBOX_FAILS_OUT	3	/* failed messages in a row: out */
 #define OUTBOX_COOLOFF_MIN	30	/* seconds out of rotation, doubling */
 #define OUTBOX_COOLOFF_MAX	600
+#define OUTBOX_STAGE_MAX	24	/* messages looked ahead at */
+#define OUTBOX_ONNET_WAIT_MS	5000	/* a busy on-net SIM is waited for
+					   while its send is younger */
+#define OUTBOX_ONNET_AHEAD	2	/* ... and while fewer than this many
+					   per on-net SIM are before it */
+
+/* A message taken from the queue, waiting for the right transport. */
+struct outbox_staged {
+	struct store_outmsg	 o;		/* o.owned: the text */
+	int			 carrier;	/* of the recipient */
+};
 
 /* One registered transport, its message in flight and its pacing. */
 struct outbox_slot {
@@ -87,6 +103,8 @@ struct outbox {
 	const struct carrier_table *carriers;
 	struct outbox_slot	 slots[OUTBOX_TRANSPORTS];
 	int			 nslots;
+	struct outbox_staged	 staged[OUTBOX_STAGE_MAX];
+	int			 nstaged;	/* by priority, then taken */
 	int			 stopped;	/* hands nothing more over */
 	struct event		*kick;
 	uint64_t		 sent;
@@ -107,6 +125,9 @@ static void	outbox_failing(struct outbox_slot *, int64_t, int64_t);
 static int	outbox_has_other(struct outbox *, struct outbox_slot *, int64_t);
 static int	outbox_number(struct outbox *, struct store_outmsg *, char *,
 		    size_t, char *, size_t, int64_t);
+static int	outbox_stage(struct outbox *, int64_t, int);
+static int	outbox_choose(struct outbox *, const int *, int, int64_t, int,
+		    struct outbox_slot **);
 static void	outbox_hand(struct outbox_slot *,
 		    struct store_outmsg *, const char *, const char *, int);
 
@@ -139,8 +160,13 @@ outbox_new(struct event_base *base, struct store *st, const struct secret *sec,
 void
 outbox_free(struct outbox *ob)
 {
+	int	 i;
+
 	if (ob == NULL)
 		return;
+	/* Staged rows stay 'sending': the next start queues them again. */
+	for (i = 0; i < ob->nstaged; i++)
+		free(ob->staged[i].o.owned);
 	event_free(ob->kick);
 	free(ob);
 }
@@ -279,6 +305,9 @@ outbox_recover(struct outbox *ob)
 	int64_t	 ids[OUTBOX_TRANSPORTS];
 	int	 i, n = 0;
 
+	/* Staged rows are 'sending' too: look again when none is. */
+	if (ob->nstaged > 0)
+		return (0);
 	for (i = 0; i < ob->nslots; i++)
 		if (ob->slots[i].inflight != 0)
 			ids[n++] = ob->slots[i].inflight;
@@ -473,6 +502,93 @@ outbox_hand(struct outbox_slot *sl, struct store_outmsg *o,
 	explicit_bzero(out.number, sizeof(out.number));
 }
 
+/*
+ * Takes due messages from the queue into the staging list, up to twice
+ * the transports (at least 4): enough to find one for each free SIM's
+ * carrier, few enough that an alert queued later is looked at soon.  The
+ * number is decrypted only to learn its carrier, then wiped.  During the
+ * settle time only alerts are taken.  Returns how many are staged.
+ */
+static int
+outbox_stage(struct outbox *ob, int64_t now, int alerts_only)
+{
+	struct outbox_staged	 st;
+	char			 alias[24] = "", number[NUMBER_MAX];
+	int			 i, want;
+
+	want = ob->nslots * 2 < 4 ? 4 : ob->nslots * 2;
+	if (want > OUTBOX_STAGE_MAX)
+		want = OUTBOX_STAGE_MAX;
+	while (ob->nstaged < want) {
+		memset(&st, 0, sizeof(st));
+		if (store_outbox_take_upto(ob->store, now, alerts_only ?
+		    PRIO_ALERT : INT_MAX, &st.o) <= 0)
+			break;
+		if (outbox_number(ob, &st.o, number, sizeof(number), alias,
+		    sizeof(alias), now) == -1) {
+			free(st.o.owned);
+			continue;
+		}
+		st.carrier = carrier_of(ob->carriers, number);
+		explicit_bzero(number, sizeof(number));
+		/* Sorted by priority; equal ones in the order taken. */
+		for (i = ob->nstaged; i > 0 &&
+		    ob->staged[i - 1].o.priority > st.o.priority; i--)
+			ob->staged[i] = ob->staged[i - 1];
+		ob->staged[i] = st;
+		ob->nstaged++;
+	}
+	return (ob->nstaged);
+}
+
+/*
+ * Chooses the next staged message and its transport among the n of idx
+ * (DESIGN): messages in priority order; each goes to a free on-net SIM,
+ * or waits while it is next in line for a busy on-net SIM whose send is
+ * young, or else goes to the free SIM for any carrier or the least
+ * recently used one.  Returns the staged index, or -1 (*slp NULL).
+ */
+static int
+outbox_choose(struct outbox *ob, const int *idx, int n, int64_t nowms,
+    int alerts_only, struct outbox_slot **slp)
+{
+	struct outbox_slot	*sl;
+	int			 i, j, k, c, onnet, busy, ahead;
+
+	*slp = NULL;
+	for (i = 0; i < ob->nstaged; i++) {
+		if (alerts_only && ob->staged[i].o.priority > PRIO_ALERT)
+			continue;
+		c = ob->staged[i].carrier;
+		if ((sl = outbox_pick(ob, idx, n, c, nowms)) == NULL)
+			return (-1);	/* nobody free */
+		if (c == CARRIER_ANY || sl->carrier == c) {
+			*slp = sl;
+			return (i);
+		}
+		/* Its on-net SIMs are busy (or none is in the tier). */
+		onnet = busy = 0;
+		for (j = 0; j < n; j++) {
+			struct outbox_slot *o = &ob->slots[idx[j]];
+
+			if (o->carrier != c)
+				continue;
+			onnet++;
+			if (nowms - o->last_send_ms < OUTBOX_ONNET_WAIT_MS)
+				busy++;
+		}
+		for (ahead = 0, k = 0; k < i; k++)
+			if (ob->staged[k].carrier == c)
+				ahead++;
+		if (onnet == 0 || busy == 0 ||
+		    ahead >= busy * OUTBOX_ONNET_AHEAD) {
+			*slp = sl;	/* waiting would be longer */
+			return (i);
+		}
+	}
+	return (-1);
+}
+
 /* Hands due messages to free transports while there are both. */
 static void
 outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
@@ -491,9 +607,9 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 		nowms = outbox_now_ms();
 		if ((n = outbox_tier(ob, nowms, idx)) == 0)
 			return;
+		wait = -1;
 		if (outbox_pick(ob, idx, n, -1, nowms) == NULL) {
 			/* All busy, or pacing: come back when one may send. */
-			wait = -1;
 			for (i = 0; i < n; i++) {
 				sl = &ob->slots[idx[i]];
 				left = outbox_pace_left(ob, sl, nowms);
@@ -501,34 +617,43 @@ outbox_kick_cb(evutil_socket_t fd, short what, void *arg)
 				    (wait == -1 || left < wait))
 					wait = left;
 			}
-			if (wait > 0) {
-				tv.tv_sec = wait / 1000;
-				tv.tv_usec = (wait % 1000) * 1000;
-				event_add(ob->kick, &tv);
-			}
-			return;
+			goto again;
 		}
 		settle = ob->last_recv_ms + OUTBOX_SETTLE_MS - nowms;
-		if (store_outbox_take_upto(ob->store, now, settle > 0 ?
-		    PRIO_ALERT : INT_MAX, &o) <= 0) {
-			/* Come back for the rest once the burst has settled. */
-			if (settle > 0) {
-				tv.tv_sec = settle / 1000;
-				tv.tv_usec = (settle % 1000) * 1000;
-				event_add(ob->kick, &tv);
-			}
-			return;
+		(void)outbox_stage(ob, now, settle > 0);
+		if ((i = outbox_choose(ob, idx, n, nowms, settle > 0,
+		    &sl)) == -1) {
+			/*
+			 * Nothing for a free SIM now: come back when the
+			 * burst has settled, or to stop waiting for a busy
+			 * on-net SIM (an outcome kicks sooner).
+			 */
+			if (settle > 0)
+				wait = settle;
+			if (ob->nstaged > 0 && (wait == -1 || wait > 1000))
+				wait = 1000;
+			goto again;
 		}
+		o = ob->staged[i].o;
+		carrier = ob->staged[i].carrier;
+		memmove(&ob->staged[i], &ob->staged[i + 1],
+		    (ob->nstaged - i - 1) * sizeof(ob->staged[0]));
+		ob->nstaged--;
 		if (outbox_number(ob, &o, number, sizeof(number), alias,
 		    sizeof(alias), now) == -1) {
 			free(o.owned);
 			continue;
 		}
-		carrier = carrier_of(ob->carriers, number);
-		sl = outbox_pick(ob, idx, n, carrier, nowms);
 		outbox_hand(sl, &o, number, alias, carrier);
 		explicit_bzero(number, sizeof(number));
 		free(o.owned);
+	}
+	return;
+again:
+	if (wait > 0) {
+		tv.tv_sec = wait / 1000;
+		tv.tv_usec = (wait % 1000) * 1000;
+		event_add(ob->kick, &tv);
 	}
 }
 

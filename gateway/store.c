@@ -143,7 +143,8 @@ static const char *store_sql[S_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
 	[S_OUTBOX_NEXT] =
 	    "SELECT id, case_id, reporter_id, number, text, kind, charset,"
-	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
+	    " attempts, priority FROM outbox WHERE status = 'queued'"
+	    " AND next_at <= ?1"
 	    " AND priority <= ?2 ORDER BY priority, next_at, id LIMIT 1",
 	[S_OUTBOX_SET_SENDING] =
 	    "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
@@ -1124,6 +1125,7 @@ store_outbox_take_upto(struct store *st, int64_t now, int maxprio,
 	    (const char *)sqlite3_column_text(s, 5), sizeof(o->kindbuf));
 	o->charset = sqlite3_column_int(s, 6);
 	o->attempts = sqlite3_column_int(s, 7) + 1;
+	o->priority = sqlite3_column_int(s, 8);
 	sqlite3_reset(s);
 
 	if ((u = store_stmt(st, S_OUTBOX_SET_SENDING)) == NULL) {
