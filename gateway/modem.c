@@ -187,7 +187,7 @@ static void	 worker_confirm(struct worker *, uint64_t, int);
 static void	 worker_send(struct worker *, int64_t, const char *,
 		    const char *, int);
 static void	 worker_sent(struct worker *, int64_t, int, int, int,
-		    const char *);
+		    const char *, const int *);
 static int	 worker_is_pending(struct worker *, int, int);
 static void	 worker_send_cb(GSM_StateMachine *, int, int, void *);
 static void	 worker_sms_cb(GSM_StateMachine *, GSM_SMSMessage *, void *);
@@ -457,7 +457,7 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 	struct ibuf	 b;
 	struct sms_in	 sms;
 	uint32_t	 type, u32, parts, result;
-	int64_t		 id, mr;
+	int64_t		 id, mr, mr2;
 	size_t		 len, avail;
 	unsigned char	*p;
 	char		*err;
@@ -496,8 +496,23 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 			    ibuf_get_u32(&b, &result) == -1 ||
 			    ibuf_get_u32(&b, &parts) == -1 ||
 			    ibuf_get_i64(&b, &mr) == -1 ||
-			    ibuf_get_str(&b, &err, 1024) == -1)
+			    ibuf_get_str(&b, &err, 1024) == -1 ||
+			    ibuf_get_u32(&b, &u32) == -1 ||
+			    u32 > GSM_MAX_MULTI_SMS)
 				fatalx("modem: invalid IPC_SENT");
+			{
+				int	 refs[GSM_MAX_MULTI_SMS];
+				uint32_t k;
+
+				for (k = 0; k < u32; k++) {
+					if (ibuf_get_i64(&b, &mr2) == -1)
+						fatalx("modem: invalid IPC_SENT");
+					refs[k] = (int)mr2;
+				}
+				if (u32 > 0 && m->cb.parts != NULL)
+					m->cb.parts(id, refs, (int)u32,
+					    m->cb.arg);
+			}
 			m->cb.sent(id, (int)result, (int)parts, (int)mr,
 			    err[0] ? err : NULL, m->cb.arg);
 			free(err);
@@ -572,11 +587,16 @@ worker_state(struct worker *w, enum modem_state s, const char *detail)
 	ibuf_free(&b);
 }
 
+/*
+ * Reports a send's outcome; refs, when not NULL, holds the message
+ * reference of each of the parts sent (for their delivery reports).
+ */
 static void
 worker_sent(struct worker *w, int64_t id, int result, int parts, int mr,
-    const char *error)
+    const char *error, const int *refs)
 {
 	struct ibuf	 b;
+	int		 i;
 
 	ibuf_init(&b);
 	ibuf_put_i64(&b, id);
@@ -584,6 +604,9 @@ worker_sent(struct worker *w, int64_t id, int result, int parts, int mr,
 	ibuf_put_u32(&b, (uint32_t)parts);
 	ibuf_put_i64(&b, mr);
 	ibuf_put_str(&b, error ? error : "");
+	ibuf_put_u32(&b, refs != NULL ? (uint32_t)parts : 0);
+	for (i = 0; refs != NULL && i < parts; i++)
+		ibuf_put_i64(&b, refs[i]);
 	if (ipc_write(w->fd, IPC_SENT, &b) == -1)
 		w->stop = 1;
 	ibuf_free(&b);
@@ -1348,9 +1371,11 @@ worker_send(struct worker *w, int64_t id, const char *number,
 	int64_t			 deadline;
 	char			 why[256];
 	int			 i, mr = -1, ref;
+	int			 refs[GSM_MAX_MULTI_SMS];
 
 	if (!w->connected) {
-		worker_sent(w, id, SEND_TEMPFAIL, 0, -1, "modem not connected");
+		worker_sent(w, id, SEND_TEMPFAIL, 0, -1, "modem not connected",
+		    NULL);
 		return;
 	}
 	ucs = xcalloc(len + 2, 2);
@@ -1359,7 +1384,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 	if (UnicodeLength(ucs) > GSM_MAX_MULTI_SMS * 67) {
 		free(ucs);
 		worker_sent(w, id, SEND_PERMFAIL, 0, -1,
-		    "text longer than 50 parts");
+		    "text longer than 50 parts", NULL);
 		return;
 	}
 	GSM_ClearMultiPartSMSInfo(&info);
@@ -1379,7 +1404,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 		(void)snprintf(why, sizeof(why), "encoding failed: %s",
 		    GSM_ErrorString(err));
 		free(multi);
-		worker_sent(w, id, SEND_PERMFAIL, 0, -1, why);
+		worker_sent(w, id, SEND_PERMFAIL, 0, -1, why, NULL);
 		return;
 	}
 	/* Our own concatenation reference: the clock-based one repeats. */
@@ -1407,7 +1432,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			(void)snprintf(why, sizeof(why), "part %d/%d: %s", i + 1,
 			    multi->Number, GSM_ErrorString(err));
 			free(multi);
-			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why);
+			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why, NULL);
 			(void)worker_error(w, err, "sending");
 			return;
 		}
@@ -1422,7 +1447,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			    "part %d/%d: no send status within %ds", i + 1,
 			    multi->Number, w->send_timeout);
 			free(multi);
-			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why);
+			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why, NULL);
 			return;
 		}
 		if (w->send_status != 0) {
@@ -1430,13 +1455,14 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			    i + 1, multi->Number, w->send_status);
 			free(multi);
 			worker_sent(w, id, worker_cms_permanent(w->send_status) ?
-			    SEND_PERMFAIL : SEND_TEMPFAIL, i, mr, why);
+			    SEND_PERMFAIL : SEND_TEMPFAIL, i, mr, why, NULL);
 			return;
 		}
 		if (i == 0)
 			mr = w->send_mr;
+		refs[i] = w->send_mr;
 	}
 	i = multi->Number;
 	free(multi);
-	worker_sent(w, id, SEND_OK, i, mr, NULL);
+	worker_sent(w, id, SEND_OK, i, mr, NULL, refs);
 }

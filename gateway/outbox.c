@@ -690,6 +690,47 @@ outbox_delivery(struct outbox *ob, int reference, int status)
 }
 
 /*
+ * Records the message references of the parts of message id, sent through
+ * the transport labelled label, for their delivery reports.
+ */
+void
+outbox_parts(struct outbox *ob, int64_t id, const char *label,
+    const int *refs, int n)
+{
+	(void)store_outbox_parts_add(ob->store, id, label, refs, n,
+	    time(NULL));
+}
+
+/*
+ * Records a delivery report from the modem labelled label: the newest
+ * part it sent with this reference is delivered or failed, and its
+ * message once every part is delivered, or one failed.  A reference no
+ * part has (a message from before parts were kept) goes the old way.
+ */
+void
+outbox_delivery_on(struct outbox *ob, const char *label, int reference,
+    int status)
+{
+	int64_t	 id;
+	int	 part, settled, r;
+
+	if (status >= 0x20 && status < 0x40)
+		return;
+	r = store_outbox_part_delivery(ob->store, label, reference,
+	    status < 0x20, &id, &part, &settled);
+	if (r == 0) {
+		outbox_delivery(ob, reference, status);
+		return;
+	}
+	if (r == -1)
+		return;
+	log_debug("outbox=%lld part=%d report status=0x%02x ref=%d "
+	    "transport=%s", (long long)id, part, status, reference, label);
+	if (settled != 0)
+		outbox_delivery_id(ob, id, settled > 0, status);
+}
+
+/*
  * Records a delivery report that names our outbox id (Kannel's dlr-url).
  * Only a message in state 'sent' changes: a final state is never
  * overwritten.

@@ -77,6 +77,7 @@ static void	server_recv(struct sms_in *, void *);
 static void	server_sent(int64_t, int, int, int, const char *, void *);
 static void	server_modem_state(enum modem_state, const char *, void *);
 static void	server_dlr(int, int, void *);
+static void	server_parts(int64_t, const int *, int, void *);
 static void	server_health(int, int, int, const char *, void *);
 static void	server_ussd(const char *, void *);
 static void	server_signal(evutil_socket_t, short, void *);
@@ -165,11 +166,20 @@ server_sent(int64_t id, int result, int parts, int mr, const char *error,
 }
 
 static void
+server_parts(int64_t id, const int *refs, int n, void *arg)
+{
+	struct server_modem	*sm = arg;
+
+	outbox_parts(sm->sv->outbox, id, sm->st->name, refs, n);
+}
+
+/* A delivery report: references are the SIM's own, so per modem. */
+static void
 server_dlr(int reference, int status, void *arg)
 {
 	struct server_modem	*sm = arg;
 
-	outbox_delivery(sm->sv->outbox, reference, status);
+	outbox_delivery_on(sm->sv->outbox, sm->st->name, reference, status);
 }
 
 static void
@@ -554,6 +564,7 @@ server_start_modem(struct server *sv)
 		memset(&cb, 0, sizeof(cb));
 		cb.recv = server_recv;
 		cb.sent = server_sent;
+		cb.parts = server_parts;
 		cb.state = server_modem_state;
 		cb.dlr = server_dlr;
 		cb.health = server_health;

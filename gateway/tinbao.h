@@ -601,6 +601,7 @@ struct modem;
 struct modem_cb {
 	void	(*recv)(struct sms_in *, void *);
 	void	(*sent)(int64_t, int, int, int, const char *, void *);
+	void	(*parts)(int64_t, const int *, int, void *);	/* refs */
 	void	(*state)(enum modem_state, const char *, void *);
 	void	(*dlr)(int, int, void *);
 	void	(*health)(int, int, int, const char *, void *);
@@ -629,6 +630,9 @@ struct outbox;
 struct outbox *outbox_new(struct event_base *, struct store *,
 	    const struct secret *, int);
 void	 outbox_delivery(struct outbox *, int, int);
+void	 outbox_delivery_on(struct outbox *, const char *, int, int);
+void	 outbox_parts(struct outbox *, int64_t, const char *, const int *,
+	    int);
 void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
 void	 outbox_free(struct outbox *);
 int	 outbox_add_transport(struct outbox *, const struct transport *,
@@ -847,6 +851,10 @@ int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
 int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_recover(struct store *, int64_t);
 int	 store_outbox_recover_set(struct store *, const int64_t *, int);
+int	 store_outbox_parts_add(struct store *, int64_t, const char *,
+	    const int *, int, int64_t);
+int	 store_outbox_part_delivery(struct store *, const char *, int, int,
+	    int64_t *, int *, int *);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
