@@ -1,28 +1,28 @@
 /*
- * tinbao: the JSON API at /api/v1/ (SPEC section 9, issue 6).
+ * tinbao: the JSON API at /api/v1/ (SPEC section 9, issue 6): the
+ * dispatch, the token check, the request's body and query, the answers.
  *
  * The same data as the dashboard, for the Bureau's scripts: cases with
- * filters and paging, one case with its timeline, the actions on a case
- * (acknowledge, reply, close), the statistics and the directory.  Every
- * request carries "Authorization: Bearer tb_..."; a token is looked up by
- * its keyed hash (the database never holds a token), a revoked or unknown
- * one gets 401.  A token has a role: "bureau" reads everything and acts on
- * cases, only "admin" writes the directory.
+ * filters and paging, one case with its timeline and the actions on a case
+ * (api_cases.c), the statistics (api_stats.c) and the directory
+ * (api_directory.c).  Every request carries "Authorization: Bearer
+ * tb_..."; a token is looked up by its keyed hash (the database never
+ * holds a token), a revoked or unknown one gets 401.  A token has a role:
+ * "bureau" reads everything and acts on cases, only "admin" writes the
+ * directory.
  *
  * What leaves here follows the dashboard's rules: reporters appear only as
  * their alias (store_case_fill never selects a number, and the timeline
  * names a reporter "reporter"); every list and view of cases and every
- * action is written to the audit log as "token:NAME", in the same
- * transaction as the action (cases.c), and a view whose audit row cannot
- * be written is not shown.
+ * action is written to the audit log as "token:NAME".
  *
  * Every answer is JSON (UTF-8), errors are {"error": "..."} with the
  * status: 400 bad parameter or body, 401 no or bad token, 403 the token's
- * role may not, 404 no such endpoint or case, 405 wrong method, 409 a
- * reply to a closed case, 413 body over API_BODY_MAX, 500 store error.
- * Bodies are also refused when nested deeper than API_JSON_DEPTH, before
- * jansson parses them.  The pure helpers (token format, dates, depth,
- * character counts) are exported for tests/unit/test_api.c.
+ * role may not, 404 no such endpoint or case, 405 wrong method, 409 an
+ * action on a closed case (caseact.c), 413 body over API_BODY_MAX, 500
+ * store error.  Bodies are also refused when nested deeper than
+ * API_JSON_DEPTH, before jansson parses them.  The pure helpers (token
+ * format, depth) are exported for tests/unit/test_api.c.
  */
 #include <sys/queue.h>
 
@@ -39,38 +39,12 @@
 #include <jansson.h>
 
 #include "tinbao.h"
+#include "api.h"
 
 #define API_PREFIX		"/api/v1/"
 #define API_BODY_MAX		(16 * 1024)	/* the listener allows 64 KB */
 #define API_JSON_DEPTH		4
-#define API_LIMIT_DEFAULT	50
-#define API_LIMIT_MAX		200
-#define API_OFFSET_MAX		10000000
-#define API_SUPPRESS_DEFAULT	5
-#define API_SUPPRESS_MAX	1000000
-#define API_REPLY_CHARS		500
-/* Bytes of UTF-8: 500 Vietnamese characters of up to 3 bytes, at most. */
-#define API_REPLY_BYTES		1500
-#define API_OUTCOME_CHARS	200
-#define API_OUTCOME_BYTES	255	/* store_caserow.outcome */
 #define API_USED_EVERY		60	/* seconds between used_at writes */
-
-struct api {
-	struct httpctx		*ctx;
-};
-
-/* One request being answered. */
-struct apireq {
-	struct api		*api;
-	struct httpctx		*ctx;
-	struct evhttp_request	*req;
-	struct api_token	 tok;
-	char			 actor[8 + API_NAME_MAX + 1];	/* token:NAME */
-	char			 addr[64];
-	int64_t			 now;
-	struct evkeyvalq	 query;
-	json_t			*body;		/* POST: the parsed object */
-};
 
 struct api_route {
 	const char	*name;		/* first path segment */
@@ -82,65 +56,31 @@ struct api_route {
 	void		(*serve)(struct apireq *, const char *);
 };
 
-static void	api_reply(struct apireq *, int, json_t *);
-static void	api_error(struct apireq *, int, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	api_auth(struct apireq *);
 static int	api_read_body(struct apireq *);
-static int	api_query_check(struct apireq *, const char *const *);
-static int	api_parse_int(const char *, long, long, long *);
-static int	api_case_load(struct apireq *, const char *,
-		    struct store_caserow *);
-static void	api_case_answer(struct apireq *, const char *);
-static const char *api_body_string(struct apireq *, const char *,
-		    const char **);
-static void	api_cases(struct apireq *, const char *);
-static void	api_case(struct apireq *, const char *);
-static void	api_case_ack(struct apireq *, const char *);
-static void	api_case_reply(struct apireq *, const char *);
-static const char *api_body_text(struct apireq *, const char *, long,
+static const struct api_route *api_route_find(char **, int, int, char *,
 		    size_t);
-static void	api_case_close(struct apireq *, const char *);
-static void	api_stats(struct apireq *, const char *);
-static void	api_schools(struct apireq *, const char *);
-static void	api_school_put(struct apireq *, const char *);
-static void	api_contacts(struct apireq *, const char *);
-static void	api_contact_put(struct apireq *, const char *);
-static int	api_cases_cb(const struct store_caserow *, void *);
-static int	api_timeline_cb(const struct timeline_item *, void *);
-static json_t	*api_school_json(const struct school *);
-static int	api_schools_cb(const struct school *, void *);
-static json_t	*api_contact_json(const struct contact *);
-static int	api_contacts_cb(const struct contact *, void *);
-static int	api_body_fields(struct apireq *, const char *const *, size_t,
-		    const char *, char **);
-static int	api_directory_put(struct apireq *, int, char **, const char *,
-		    const char *);
 
 static const struct api_route api_routes[] = {
-	{ .name = "cases", .method = EVHTTP_REQ_GET, .serve = api_cases },
+	{ .name = "cases", .method = EVHTTP_REQ_GET, .serve = api_cases_list },
 	{ .name = "cases", .has_code = 1, .method = EVHTTP_REQ_GET,
-	  .serve = api_case },
+	  .serve = api_cases_show },
 	{ .name = "cases", .has_code = 1, .action = "ack",
-	  .method = EVHTTP_REQ_POST, .serve = api_case_ack },
+	  .method = EVHTTP_REQ_POST, .serve = api_cases_act },
 	{ .name = "cases", .has_code = 1, .action = "reply",
-	  .method = EVHTTP_REQ_POST, .needs_body = 1,
-	  .serve = api_case_reply },
+	  .method = EVHTTP_REQ_POST, .needs_body = 1, .serve = api_cases_act },
 	{ .name = "cases", .has_code = 1, .action = "close",
-	  .method = EVHTTP_REQ_POST, .needs_body = 1,
-	  .serve = api_case_close },
-	{ .name = "stats", .method = EVHTTP_REQ_GET, .serve = api_stats },
-	{ .name = "schools", .method = EVHTTP_REQ_GET, .serve = api_schools },
+	  .method = EVHTTP_REQ_POST, .needs_body = 1, .serve = api_cases_act },
+	{ .name = "stats", .method = EVHTTP_REQ_GET, .serve = api_stats_get },
+	{ .name = "schools", .method = EVHTTP_REQ_GET,
+	  .serve = api_directory_schools },
 	{ .name = "schools", .method = EVHTTP_REQ_POST, .admin = 1,
-	  .needs_body = 1, .serve = api_school_put },
+	  .needs_body = 1, .serve = api_directory_school_put },
 	{ .name = "contacts", .method = EVHTTP_REQ_GET,
-	  .serve = api_contacts },
+	  .serve = api_directory_contacts },
 	{ .name = "contacts", .method = EVHTTP_REQ_POST, .admin = 1,
-	  .needs_body = 1, .serve = api_contact_put },
+	  .needs_body = 1, .serve = api_directory_contact_put },
 };
-
-static const char *api_categories[] = { "bullying", "violence", "drugs",
-    "sexual_abuse", "self_harm", "traffic", "fire", "theft", "other" };
 
 /* ------------------------------------------------------ pure helpers */
 
@@ -282,23 +222,8 @@ api_json_depth(const char *s, size_t len)
 	return (max);
 }
 
-/* Returns the number of characters of a UTF-8 string, -1 when invalid. */
-long
-api_utf8_chars(const char *s)
-{
-	size_t	 len = strlen(s), i;
-	long	 n = 0;
-
-	if (!utf8_is_valid(s, len))
-		return (-1);
-	for (i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return (n);
-}
-
 /* Parses a whole decimal number in [min, max]. */
-static int
+int
 api_parse_int(const char *s, long min, long max, long *v)
 {
 	char	*end;
@@ -317,7 +242,7 @@ api_parse_int(const char *s, long min, long max, long *v)
 /* ------------------------------------------------------------ replies */
 
 /* Sends obj (consumed) as the JSON answer with status code. */
-static void
+void
 api_reply(struct apireq *ar, int code, json_t *obj)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(ar->req);
@@ -355,7 +280,7 @@ api_reply(struct apireq *ar, int code, json_t *obj)
 	    evhttp_request_get_uri(ar->req), code);
 }
 
-static void
+void
 api_error(struct apireq *ar, int code, const char *fmt, ...)
 {
 	va_list	 ap;
@@ -457,7 +382,7 @@ api_read_body(struct apireq *ar)
 }
 
 /* Refuses (400) a query with a parameter not in allowed. */
-static int
+int
 api_query_check(struct apireq *ar, const char *const *allowed)
 {
 	const struct evkeyval	*kv;
@@ -480,7 +405,7 @@ api_query_check(struct apireq *ar, const char *const *allowed)
  * Returns the string member key of the body (NULL when absent or null),
  * or sets *bad to a message when it is not a string.
  */
-static const char *
+const char *
 api_body_string(struct apireq *ar, const char *key, const char **bad)
 {
 	json_t	*v = json_object_get(ar->body, key);
@@ -492,623 +417,6 @@ api_body_string(struct apireq *ar, const char *key, const char **bad)
 		return (NULL);
 	}
 	return (json_string_value(v));
-}
-
-/* ---------------------------------------------------------- the cases */
-
-struct api_list {
-	json_t		*cases;
-};
-
-static int
-api_cases_cb(const struct store_caserow *c, void *arg)
-{
-	struct api_list	*al = arg;
-
-	json_array_append_new(al->cases, case_json(c));
-	return (0);
-}
-
-/* GET /api/v1/cases: filters, paging and the total. */
-static void
-api_cases(struct apireq *ar, const char *code)
-{
-	static const char *const allowed[] = { "status", "category", "school",
-	    "urgent", "from", "to", "limit", "offset", NULL };
-	struct case_filter	 f;
-	struct api_list		 al;
-	const char		*v;
-	int64_t			 total = 0, a, b;
-	long			 n;
-	size_t			 i;
-	char			 detail[64];
-	json_t			*o;
-
-	(void)code;
-	if (api_query_check(ar, allowed) == -1)
-		return;
-	memset(&f, 0, sizeof(f));
-	f.urgent = -1;
-	f.limit = API_LIMIT_DEFAULT;
-	if ((v = evhttp_find_header(&ar->query, "status")) != NULL) {
-		if (strcmp(v, "open") != 0 && strcmp(v, "acknowledged") != 0 &&
-		    strcmp(v, "closed") != 0) {
-			api_error(ar, 400, "status: open, acknowledged or "
-			    "closed");
-			return;
-		}
-		f.status = v;
-	}
-	if ((v = evhttp_find_header(&ar->query, "category")) != NULL) {
-		for (i = 0; i < sizeof(api_categories) /
-		    sizeof(api_categories[0]); i++)
-			if (strcmp(v, api_categories[i]) == 0)
-				break;
-		if (i == sizeof(api_categories) / sizeof(api_categories[0])) {
-			api_error(ar, 400, "category: one of bullying, "
-			    "violence, drugs, sexual_abuse, self_harm, traffic,"
-			    " fire, theft, other");
-			return;
-		}
-		f.category = v;
-	}
-	if ((v = evhttp_find_header(&ar->query, "school")) != NULL) {
-		/* "none": the cases no school was found for. */
-		if (strcmp(v, "none") == 0)
-			f.school = "";
-		else if (*v == '\0' || strlen(v) > 15 ||
-		    strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
-		    "wxyz0123456789-_") != strlen(v)) {
-			api_error(ar, 400, "school: a school code, or none");
-			return;
-		} else
-			f.school = v;
-	}
-	if ((v = evhttp_find_header(&ar->query, "urgent")) != NULL) {
-		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
-			f.urgent = 1;
-		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
-			f.urgent = 0;
-		else {
-			api_error(ar, 400, "urgent: true or false");
-			return;
-		}
-	}
-	if ((v = evhttp_find_header(&ar->query, "from")) != NULL) {
-		if (stats_parse_day(v, &a, &b) == -1) {
-			api_error(ar, 400, "from: a date YYYY-MM-DD");
-			return;
-		}
-		f.from = a;
-	}
-	if ((v = evhttp_find_header(&ar->query, "to")) != NULL) {
-		/* The whole day of "to" is in: up to the next midnight. */
-		if (stats_parse_day(v, &a, &b) == -1) {
-			api_error(ar, 400, "to: a date YYYY-MM-DD");
-			return;
-		}
-		f.to = b;
-		if (f.from > a) {
-			api_error(ar, 400, "from is after to");
-			return;
-		}
-	}
-	if ((v = evhttp_find_header(&ar->query, "limit")) != NULL) {
-		if (api_parse_int(v, 1, API_LIMIT_MAX, &n) == -1) {
-			api_error(ar, 400, "limit: 1 to %d", API_LIMIT_MAX);
-			return;
-		}
-		f.limit = (int)n;
-	}
-	if ((v = evhttp_find_header(&ar->query, "offset")) != NULL) {
-		if (api_parse_int(v, 0, API_OFFSET_MAX, &n) == -1) {
-			api_error(ar, 400, "offset: 0 to %d", API_OFFSET_MAX);
-			return;
-		}
-		f.offset = (int)n;
-	}
-	al.cases = json_array();
-	if (store_case_search(ar->ctx->store, &f, api_cases_cb, &al,
-	    &total) == -1) {
-		json_decref(al.cases);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	(void)snprintf(detail, sizeof(detail), "shown=%zu total=%lld",
-	    json_array_size(al.cases), (long long)total);
-	if (store_audit(ar->ctx->store, ar->actor, "case.list", 0, detail,
-	    ar->addr) == -1) {
-		json_decref(al.cases);
-		api_error(ar, 500, "the audit log cannot be written");
-		return;
-	}
-	o = json_object();
-	json_object_set_new(o, "total", json_integer(total));
-	json_object_set_new(o, "offset", json_integer(f.offset));
-	json_object_set_new(o, "limit", json_integer(f.limit));
-	json_object_set_new(o, "cases", al.cases);
-	api_reply(ar, 200, o);
-}
-
-/* Loads the case named in the path; answers 404 or 500 itself. */
-static int
-api_case_load(struct apireq *ar, const char *code, struct store_caserow *c)
-{
-	char	 norm[16];
-	int	 r;
-
-	if (casecode_normalize(code, norm, sizeof(norm)) == -1) {
-		api_error(ar, 404, "no such case");
-		return (-1);
-	}
-	if ((r = store_case_get(ar->ctx->store, norm, c)) == -1) {
-		api_error(ar, 500, "database error");
-		return (-1);
-	}
-	if (r == 0) {
-		api_error(ar, 404, "no such case");
-		return (-1);
-	}
-	return (0);
-}
-
-/* Answers with the case's state now, after an action. */
-static void
-api_case_answer(struct apireq *ar, const char *code)
-{
-	struct store_caserow	 c;
-
-	if (api_case_load(ar, code, &c) == -1)
-		return;
-	api_reply(ar, 200, case_json(&c));
-	store_caserow_free(&c);
-}
-
-static int
-api_timeline_cb(const struct timeline_item *t, void *arg)
-{
-	json_t	*tl = arg, *e;
-	char	 when[40];
-
-	time_iso8601(t->at, when, sizeof(when));
-	e = json_object();
-	json_object_set_new(e, "at", json_string(when));
-	json_object_set_new(e, "source", json_text(t->source));
-	json_object_set_new(e, "type", json_text(t->type));
-	json_object_set_new(e, "detail", json_text(t->detail));
-	json_object_set_new(e, "status", json_text(t->status));
-	json_object_set_new(e, "who", json_text(t->who));
-	json_array_append_new(tl, e);
-	return (0);
-}
-
-/* GET /api/v1/cases/CODE: the case and its timeline, audited. */
-static void
-api_case(struct apireq *ar, const char *code)
-{
-	static const char *const allowed[] = { NULL };
-	struct store_caserow	 c;
-	json_t			*o, *tl;
-
-	if (api_query_check(ar, allowed) == -1 ||
-	    api_case_load(ar, code, &c) == -1)
-		return;
-	tl = json_array();
-	if (store_case_timeline(ar->ctx->store, c.id, api_timeline_cb,
-	    tl) == -1) {
-		json_decref(tl);
-		store_caserow_free(&c);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	/* No audit row, no view. */
-	if (store_audit(ar->ctx->store, ar->actor, "case.view", c.id, "",
-	    ar->addr) == -1) {
-		json_decref(tl);
-		store_caserow_free(&c);
-		api_error(ar, 500, "the audit log cannot be written");
-		return;
-	}
-	o = case_json(&c);
-	json_object_set_new(o, "timeline", tl);
-	store_caserow_free(&c);
-	api_reply(ar, 200, o);
-}
-
-/* POST /api/v1/cases/CODE/ack (any body is ignored). */
-static void
-api_case_ack(struct apireq *ar, const char *code)
-{
-	struct store_caserow	 c;
-	int			 r;
-
-	if (api_case_load(ar, code, &c) == -1)
-		return;
-	r = case_ack(ar->ctx->store, &c, ar->actor, ar->addr, ar->now);
-	store_caserow_free(&c);
-	if (r == -1) {
-		api_error(ar, 500, "database error");
-		return;
-	}
-	log_info("api case=%s acknowledged by=%s%s", c.code, ar->actor,
-	    r == 0 ? " (already)" : "");
-	api_case_answer(ar, code);
-}
-
-/*
- * Returns the body's member key as text of 1 to maxchars characters and
- * at most maxbytes bytes, not blank; or answers 400 and returns NULL.
- */
-static const char *
-api_body_text(struct apireq *ar, const char *key, long maxchars,
-    size_t maxbytes)
-{
-	const char	*v, *bad = NULL;
-	long		 n;
-
-	v = api_body_string(ar, key, &bad);
-	if (bad != NULL || v == NULL) {
-		api_error(ar, 400, "%s: a string is required", key);
-		return (NULL);
-	}
-	if ((n = api_utf8_chars(v)) == -1 || n == 0 || text_is_blank(v)) {
-		api_error(ar, 400, "%s: must not be empty", key);
-		return (NULL);
-	}
-	if (n > maxchars || strlen(v) > maxbytes) {
-		api_error(ar, 400, "%s: at most %ld characters (%zu bytes of "
-		    "UTF-8)", key, maxchars, maxbytes);
-		return (NULL);
-	}
-	return (v);
-}
-
-/* POST /api/v1/cases/CODE/reply {"text": "..."}: an SMS to the reporter. */
-static void
-api_case_reply(struct apireq *ar, const char *code)
-{
-	struct store_caserow	 c;
-	const char		*text;
-	int			 r;
-
-	if ((text = api_body_text(ar, "text", API_REPLY_CHARS,
-	    API_REPLY_BYTES)) == NULL)
-		return;
-	if (api_case_load(ar, code, &c) == -1)
-		return;
-	if (strcmp(c.status, "closed") == 0) {
-		store_caserow_free(&c);
-		api_error(ar, 409, "case %s is closed", c.code);
-		return;
-	}
-	r = case_reply(ar->ctx->store, ar->ctx->secret, ar->ctx->conf, &c,
-	    ar->actor, ar->addr, text, ar->now);
-	store_caserow_free(&c);
-	if (r == -1) {
-		api_error(ar, 500, "database error");
-		return;
-	}
-	if (ar->ctx->outbox != NULL)
-		outbox_kick(ar->ctx->outbox);
-	log_info("api case=%s reply queued by=%s", c.code, ar->actor);
-	api_case_answer(ar, code);
-}
-
-/* POST /api/v1/cases/CODE/close {"outcome": "..."}. */
-static void
-api_case_close(struct apireq *ar, const char *code)
-{
-	struct store_caserow	 c;
-	const char		*outcome;
-	int			 r;
-
-	if ((outcome = api_body_text(ar, "outcome", API_OUTCOME_CHARS,
-	    API_OUTCOME_BYTES)) == NULL)
-		return;
-	if (api_case_load(ar, code, &c) == -1)
-		return;
-	r = case_close(ar->ctx->store, ar->ctx->secret, ar->ctx->conf, &c,
-	    ar->actor, ar->addr, outcome, ar->now);
-	store_caserow_free(&c);
-	if (r == -1) {
-		api_error(ar, 500, "database error");
-		return;
-	}
-	if (ar->ctx->outbox != NULL)
-		outbox_kick(ar->ctx->outbox);
-	log_info("api case=%s closed by=%s%s", c.code, ar->actor,
-	    r == 0 ? " (already)" : "");
-	api_case_answer(ar, code);
-}
-
-/* ------------------------------------------------------ the statistics */
-
-/*
- * GET /api/v1/stats?from=&to=&by=&suppress=: counts of cases created in
- * those local days, as `tinbao stats --format json` (stats.c).  Small
- * counts are hidden unless suppress=0 is asked for explicitly, since a
- * script's output tends to travel further than the dashboard.
- */
-static void
-api_stats(struct apireq *ar, const char *code)
-{
-	static const char *const allowed[] = { "from", "to", "by",
-	    "suppress", NULL };
-	struct stats_set	 set;
-	const char		*from_s, *to_s, *v;
-	int64_t			 from, from_end, to_start, to;
-	int			 i;
-	json_t			*o, *keys, *doc;
-
-	(void)code;
-	if (api_query_check(ar, allowed) == -1)
-		return;
-	stats_init(&set);
-	set.suppress = API_SUPPRESS_DEFAULT;
-	from_s = evhttp_find_header(&ar->query, "from");
-	to_s = evhttp_find_header(&ar->query, "to");
-	if (from_s == NULL || to_s == NULL) {
-		api_error(ar, 400, "from and to are required (YYYY-MM-DD)");
-		return;
-	}
-	if (stats_parse_day(from_s, &from, &from_end) == -1) {
-		api_error(ar, 400, "from: a date YYYY-MM-DD");
-		return;
-	}
-	if (stats_parse_day(to_s, &to_start, &to) == -1) {
-		api_error(ar, 400, "to: a date YYYY-MM-DD");
-		return;
-	}
-	if (from > to_start) {
-		api_error(ar, 400, "from is after to");
-		return;
-	}
-	if ((v = evhttp_find_header(&ar->query, "by")) != NULL &&
-	    stats_parse_by(v, &set) == -1) {
-		api_error(ar, 400, "by: a list of school, category and month, "
-		    "each once");
-		return;
-	}
-	if ((v = evhttp_find_header(&ar->query, "suppress")) != NULL &&
-	    stats_parse_suppress(v, &set.suppress) == -1) {
-		api_error(ar, 400, "suppress: 0 to %d", API_SUPPRESS_MAX);
-		return;
-	}
-	if (stats_load(&set, ar->ctx->store, from, to) == -1) {
-		stats_free(&set);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	keys = json_array();
-	for (i = 0; i < set.nkeys; i++)
-		json_array_append_new(keys, json_string(set.keys[i]->name));
-	o = json_object();
-	json_object_set_new(o, "from", json_string(from_s));
-	json_object_set_new(o, "to", json_string(to_s));
-	json_object_set_new(o, "by", keys);
-	json_object_set_new(o, "suppress", json_integer(set.suppress));
-	doc = stats_json(&set);
-	json_object_update(o, doc);
-	json_decref(doc);
-	stats_free(&set);
-	api_reply(ar, 200, o);
-}
-
-/* ------------------------------------------------------ the directory */
-
-static json_t *
-api_school_json(const struct school *sc)
-{
-	return (json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", sc->code,
-	    "name", sc->name, "commune", sc->commune, "level", sc->level,
-	    "aliases", sc->aliases));
-}
-
-static int
-api_schools_cb(const struct school *sc, void *arg)
-{
-	json_array_append_new(arg, api_school_json(sc));
-	return (0);
-}
-
-/* GET /api/v1/schools */
-static void
-api_schools(struct apireq *ar, const char *code)
-{
-	static const char *const allowed[] = { NULL };
-	json_t	*a;
-
-	(void)code;
-	if (api_query_check(ar, allowed) == -1)
-		return;
-	a = json_array();
-	if (store_school_list(ar->ctx->store, api_schools_cb, a) == -1) {
-		json_decref(a);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	api_reply(ar, 200, json_pack("{s:o}", "schools", a));
-}
-
-/* A staff member: their number is not secret (SPEC section 6). */
-static json_t *
-api_contact_json(const struct contact *c)
-{
-	json_t	*o = json_object();
-
-	json_object_set_new(o, "name", json_string(c->name));
-	json_object_set_new(o, "role", json_string(c->role));
-	json_object_set_new(o, "school", c->school[0] ?
-	    json_string(c->school) : json_null());
-	json_object_set_new(o, "commune", json_string(c->commune));
-	json_object_set_new(o, "level", json_integer(c->level));
-	json_object_set_new(o, "phone", json_string(c->phone));
-	json_object_set_new(o, "has_pin", json_boolean(c->has_pin));
-	return (o);
-}
-
-static int
-api_contacts_cb(const struct contact *c, void *arg)
-{
-	json_array_append_new(arg, api_contact_json(c));
-	return (0);
-}
-
-/* GET /api/v1/contacts */
-static void
-api_contacts(struct apireq *ar, const char *code)
-{
-	static const char *const allowed[] = { NULL };
-	json_t	*a;
-
-	(void)code;
-	if (api_query_check(ar, allowed) == -1)
-		return;
-	a = json_array();
-	if (store_contact_list(ar->ctx->store, api_contacts_cb, a) == -1) {
-		json_decref(a);
-		api_error(ar, 500, "database error");
-		return;
-	}
-	api_reply(ar, 200, json_pack("{s:o}", "contacts", a));
-}
-
-/*
- * Copies the body's members named in keys into fields (xstrdup'd; an
- * absent or null member is ""), refusing (400) unknown members and
- * values that are not strings; a member listed in numeric may also be a
- * whole number.
- */
-static int
-api_body_fields(struct apireq *ar, const char *const *keys, size_t nkeys,
-    const char *numeric, char **fields)
-{
-	const char	*k;
-	json_t		*v;
-	size_t		 i;
-
-	json_object_foreach(ar->body, k, v) {
-		for (i = 0; i < nkeys; i++)
-			if (strcmp(k, keys[i]) == 0)
-				break;
-		if (i == nkeys) {
-			api_error(ar, 400, "unknown member '%.64s'", k);
-			return (-1);
-		}
-	}
-	for (i = 0; i < nkeys; i++) {
-		v = json_object_get(ar->body, keys[i]);
-		if (v == NULL || json_is_null(v))
-			fields[i] = xstrdup("");
-		else if (json_is_string(v))
-			fields[i] = xstrdup(json_string_value(v));
-		else if (json_is_integer(v) && numeric != NULL &&
-		    strcmp(keys[i], numeric) == 0)
-			(void)xasprintf(&fields[i], "%lld",
-			    (long long)json_integer_value(v));
-		else {
-			while (i-- > 0)
-				free(fields[i]);
-			api_error(ar, 400, "%s: a string is required",
-			    keys[i]);
-			return (-1);
-		}
-	}
-	return (0);
-}
-
-/*
- * Writes one directory row checked by the CSV import's own rules, with
- * its audit row, in one transaction.  Returns 0, or -1 after answering.
- */
-static int
-api_directory_put(struct apireq *ar, int contact, char **fields,
-    const char *action, const char *detail)
-{
-	struct store	*st = ar->ctx->store;
-	char		 err[512];
-	int		 r;
-
-	if (store_begin(st) == -1) {
-		api_error(ar, 500, "database error");
-		return (-1);
-	}
-	r = contact ? import_contact_row(st, ar->ctx->secret, fields, err,
-	    sizeof(err)) : import_school_row(st, fields, err, sizeof(err));
-	if (r == 0)
-		r = store_audit(st, ar->actor, action, 0, detail, ar->addr);
-	if (r == -1 || store_commit(st) == -1) {
-		store_rollback(st);
-		if (r == -1 && err[0] != '\0')
-			api_error(ar, 400, "%s", err);
-		else
-			api_error(ar, 500, "database error");
-		return (-1);
-	}
-	return (0);
-}
-
-/* POST /api/v1/schools: upserts one school by code (admin). */
-static void
-api_school_put(struct apireq *ar, const char *code)
-{
-	static const char *const keys[IMPORT_SCHOOL_FIELDS] = { "code",
-	    "name", "commune", "level", "aliases" };
-	char		*f[IMPORT_SCHOOL_FIELDS], detail[64], key[16];
-	struct school	 sc;
-	size_t		 i;
-	int		 r;
-
-	(void)code;
-	if (api_body_fields(ar, keys, IMPORT_SCHOOL_FIELDS, NULL, f) == -1)
-		return;
-	(void)snprintf(detail, sizeof(detail), "code=%.40s", f[0]);
-	(void)strlcpy_checked(key, f[0], sizeof(key));
-	r = api_directory_put(ar, 0, f, "school.upsert", detail);
-	for (i = 0; i < IMPORT_SCHOOL_FIELDS; i++)
-		free(f[i]);
-	if (r == -1)
-		return;
-	log_info("api school=%s upserted by=%s", key, ar->actor);
-	if (store_school_get(ar->ctx->store, key, &sc) != 1) {
-		api_error(ar, 500, "database error");
-		return;
-	}
-	api_reply(ar, 200, api_school_json(&sc));
-}
-
-/* POST /api/v1/contacts: upserts one contact by phone (admin). */
-static void
-api_contact_put(struct apireq *ar, const char *code)
-{
-	static const char *const keys[IMPORT_CONTACT_FIELDS] = { "name",
-	    "phone", "role", "school", "commune", "level", "pin" };
-	char		*f[IMPORT_CONTACT_FIELDS], detail[96];
-	char		 phone[NUMBER_MAX];
-	struct contact	 c;
-	size_t		 i;
-	int		 r;
-
-	(void)code;
-	if (api_body_fields(ar, keys, IMPORT_CONTACT_FIELDS, "level",
-	    f) == -1)
-		return;
-	if (phone_normalize(f[1], phone, sizeof(phone)) == -1)
-		phone[0] = '\0';	/* the import's check says why */
-	(void)snprintf(detail, sizeof(detail), "phone=%s", phone);
-	r = api_directory_put(ar, 1, f, "contact.upsert", detail);
-	for (i = 0; i < IMPORT_CONTACT_FIELDS; i++) {
-		explicit_bzero(f[i], strlen(f[i]));	/* the PIN */
-		free(f[i]);
-	}
-	if (r == -1)
-		return;
-	log_info("api contact=%s upserted by=%s", phone, ar->actor);
-	if (store_contact_by_phone(ar->ctx->store, phone, &c) != 1) {
-		api_error(ar, 500, "database error");
-		return;
-	}
-	api_reply(ar, 200, api_contact_json(&c));
 }
 
 /* --------------------------------------------------------- the module */
@@ -1130,6 +438,35 @@ api_free(struct api *api)
 }
 
 /*
+ * Returns the route for the path's segments (seg[0], the code seg[1] when
+ * nseg >= 2, the action seg[2] when nseg == 3) and method, or NULL; allow
+ * gets the methods the path takes, "" when it takes none.
+ */
+static const struct api_route *
+api_route_find(char **seg, int nseg, int method, char *allow, size_t allowsz)
+{
+	const struct api_route	*rt, *shape = NULL;
+	size_t			 i, n;
+
+	allow[0] = '\0';
+	for (i = 0; i < sizeof(api_routes) / sizeof(api_routes[0]); i++) {
+		rt = &api_routes[i];
+		if (strcmp(rt->name, seg[0]) != 0 ||
+		    rt->has_code != (nseg >= 2) ||
+		    (nseg == 3) != (rt->action != NULL) ||
+		    (nseg == 3 && strcmp(rt->action, seg[2]) != 0))
+			continue;
+		n = strlen(allow);
+		(void)snprintf(allow + n, allowsz - n, "%s%s",
+		    n > 0 ? ", " : "", rt->method == EVHTTP_REQ_GET ? "GET" :
+		    "POST");
+		if (rt->method == method)
+			shape = rt;
+	}
+	return (shape);
+}
+
+/*
  * Answers one request under /api/v1/: the token first (so an unknown
  * path tells nothing to someone without one), then the route, the
  * method, the role and the body.
@@ -1140,14 +477,14 @@ api_serve(void *arg, struct evhttp_request *req)
 	struct api			*api = arg;
 	struct apireq			 ar;
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
-	const struct api_route		*rt, *shape = NULL;
+	const struct api_route		*shape;
 	struct evhttp_connection	*conn;
 	const char			*path, *q;
 	char				*peer = NULL, *seg[4], *p, *dup;
 	char				 allow[32];
 	ev_uint16_t			 port;
-	int				 nseg = 0, method, has_code;
-	size_t				 i, n;
+	int				 nseg = 0, method;
+	size_t				 i;
 
 	memset(&ar, 0, sizeof(ar));
 	ar.api = api;
@@ -1179,26 +516,11 @@ api_serve(void *arg, struct evhttp_request *req)
 		api_error(&ar, 404, "no such endpoint");
 		goto out;
 	}
-	has_code = nseg >= 2;
 	method = evhttp_request_get_command(req);
 	if (method == EVHTTP_REQ_HEAD)
 		method = EVHTTP_REQ_GET;
-	allow[0] = '\0';
-	for (i = 0; i < sizeof(api_routes) / sizeof(api_routes[0]); i++) {
-		rt = &api_routes[i];
-		if (strcmp(rt->name, seg[0]) != 0 ||
-		    rt->has_code != has_code ||
-		    (nseg == 3) != (rt->action != NULL) ||
-		    (nseg == 3 && strcmp(rt->action, seg[2]) != 0))
-			continue;
-		n = strlen(allow);
-		(void)snprintf(allow + n, sizeof(allow) - n, "%s%s",
-		    n > 0 ? ", " : "", rt->method == EVHTTP_REQ_GET ? "GET" :
-		    "POST");
-		if (rt->method == method)
-			shape = rt;
-	}
-	if (shape == NULL) {
+	if ((shape = api_route_find(seg, nseg, method, allow,
+	    sizeof(allow))) == NULL) {
 		if (allow[0] != '\0') {
 			evhttp_add_header(evhttp_request_get_output_headers(
 			    req), "Allow", allow);
@@ -1219,7 +541,8 @@ api_serve(void *arg, struct evhttp_request *req)
 	}
 	if (shape->needs_body && api_read_body(&ar) == -1)
 		goto out;
-	shape->serve(&ar, has_code ? seg[1] : NULL);
+	ar.action = shape->action;
+	shape->serve(&ar, nseg >= 2 ? seg[1] : NULL);
 out:
 	free(dup);
 	json_decref(ar.body);

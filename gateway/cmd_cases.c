@@ -23,22 +23,6 @@ struct list_arg {
 
 static int	parse_date(const char *, int64_t *);
 
-/* Formats t as ISO 8601 in local time with the zone's offset. */
-void
-time_iso8601(int64_t t, char *buf, size_t bufsz)
-{
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-	char		 z[8];
-	size_t		 n;
-
-	localtime_r(&tt, &tm);
-	n = strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(z, sizeof(z), "%z", &tm);		/* +0700 */
-	if (n > 0 && strlen(z) == 5)
-		(void)snprintf(buf + n, bufsz - n, "%.3s:%s", z, z + 3);
-}
-
 /* Parses YYYY-MM-DD (local midnight) or YYYY-MM-DDTHH:MM[:SS]. */
 static int
 parse_date(const char *s, int64_t *t)

@@ -1,13 +1,15 @@
 /*
- * tinbao: UTF-8 helpers.
+ * tinbao: UTF-8 helpers, and ISO 8601 times for the JSON outputs.
  *
  * Text from a modem, an HTTP form or a file is never trusted to be valid
  * UTF-8: a lone UTF-16 surrogate from a bad phone, an 8-bit message or plain
  * garbage must still be stored (nothing is lost) without breaking JSON, HTML
  * or SQLite's text functions later.  Invalid sequences become U+FFFD.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <utf8proc.h>
 
@@ -197,4 +199,20 @@ text_gsm7_safe(char *s)
 	for (; *s != '\0'; s++)
 		if (strchr("[]{}\\^~|`", *s) != NULL)
 			*s = ' ';
+}
+
+/* Formats t as ISO 8601 in local time with the zone's offset. */
+void
+time_iso8601(int64_t t, char *buf, size_t bufsz)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+	char		 z[8];
+	size_t		 n;
+
+	localtime_r(&tt, &tm);
+	n = strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(z, sizeof(z), "%z", &tm);		/* +0700 */
+	if (n > 0 && strlen(z) == 5)
+		(void)snprintf(buf + n, bufsz - n, "%.3s:%s", z, z + 3);
 }

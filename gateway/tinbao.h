@@ -577,6 +577,7 @@ size_t	 utf8_to_utf16be(const char *, unsigned char *, size_t);
 int	 text_is_blank(const char *);
 size_t	 text_unaccent(const char *, char *, size_t, int);
 void	 text_gsm7_safe(char *);
+void	 time_iso8601(int64_t, char *, size_t);
 
 /* ipc.c */
 void	 ibuf_init(struct ibuf *);
@@ -747,7 +748,6 @@ void	 sdnotify_close(struct sdnotify *);
 int	 cmd_db(struct config *, int, char **);
 int	 cmd_reports(struct config *, int, char **);
 int	 cmd_show(struct config *, int, char **);
-void	 time_iso8601(int64_t, char *, size_t);
 int	 cmd_send(struct config *, int, char **);
 int	 cmd_inject(struct config *, int, char **);
 int	 cmd_import(struct config *, int, char **);
@@ -1031,17 +1031,64 @@ struct httpctx {
 	struct status		*status;
 };
 
-/* cases.c: the Bureau's actions on a case (dashboard and API), its JSON */
+/* cases.c: a case as JSON (the CLI's --json and the API) */
 struct json_t *case_json(const struct store_caserow *);
 struct json_t *json_text(const char *);
-int	 case_ack(struct store *, const struct store_caserow *, const char *,
-	    const char *, int64_t);
-int	 case_reply(struct store *, const struct secret *,
-	    const struct config *, const struct store_caserow *, const char *,
-	    const char *, const char *, int64_t);
-int	 case_close(struct store *, const struct secret *,
-	    const struct config *, const struct store_caserow *, const char *,
-	    const char *, const char *, int64_t);
+
+/* caseact.c: the actions on a case, one rule each, for SMS, dashboard, API */
+enum caseact_type {
+	CASEACT_ACK,
+	CASEACT_REPLY,
+	CASEACT_CLOSE,
+	CASEACT_NTYPES
+};
+/* What became of an action; each door maps it to its own answer. */
+enum caseact_result {
+	CASEACT_ERROR = -1,	/* store error: nothing done */
+	CASEACT_DONE = 0,
+	CASEACT_ALREADY,	/* ack of an acknowledged case: recorded */
+	CASEACT_CLOSED,		/* refused: the case is closed */
+	CASEACT_NO_TEXT,	/* refused: no text (reply) or outcome (close) */
+	CASEACT_BAD_TEXT,	/* refused: not UTF-8 */
+	CASEACT_TOO_LONG,	/* refused: over the action's limits */
+	CASEACT_NOBODY,		/* refused: a reply with nobody to answer */
+};
+#define CASEACT_REPLY_CHARS	500
+#define CASEACT_REPLY_BYTES	1500	/* 500 characters of 3 bytes */
+#define CASEACT_OUTCOME_CHARS	200
+#define CASEACT_OUTCOME_BYTES	255	/* store_caserow.outcome */
+/* One action: who, through which door, with what text. */
+struct caseact {
+	struct store		*store;
+	const struct secret	*secret;
+	const struct config	*conf;
+	enum caseact_type	 type;
+	const char		*actor;		/* user:N, token:N, ROLE:ID */
+	int64_t			 contact_id;	/* an SMS command's; else 0 */
+	const char		*addr;		/* client address; "" by SMS */
+	const char		*text;		/* the reply, the outcome */
+	int64_t			 now;
+};
+int	 caseact_find(const char *);
+const char *caseact_name(enum caseact_type);
+const char *caseact_result_str(int);
+int	 caseact_check(enum caseact_type, const char *);
+int	 caseact_apply(const struct caseact *, const struct store_caserow *);
+int	 caseact_run(const struct caseact *, const struct store_caserow *);
+
+/* casefilter.c: the case list's filters, for the dashboard and the API */
+enum casefilter_bad {
+	CASEFILTER_OK = 0,
+	CASEFILTER_STATUS,
+	CASEFILTER_CATEGORY,
+	CASEFILTER_SCHOOL,
+	CASEFILTER_URGENT,
+	CASEFILTER_FROM,
+	CASEFILTER_TO,
+	CASEFILTER_RANGE,	/* from is after to */
+};
+int	 casefilter_parse(struct case_filter *,
+	    const char *(*)(void *, const char *), void *);
 
 /* store_web.c: the audit log, dashboard users and sessions */
 int	 store_audit(struct store *, const char *, const char *, int64_t,
@@ -1112,7 +1159,6 @@ int	 api_name_is_valid(const char *);
 size_t	 api_b64url(const unsigned char *, size_t, char *, size_t);
 const char *api_bearer(const char *);
 int	 api_json_depth(const char *, size_t);
-long	 api_utf8_chars(const char *);
 
 /* cmd_token.c */
 int	 cmd_token(struct config *, int, char **);

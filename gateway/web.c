@@ -220,22 +220,6 @@ web_time(int64_t t, char *buf, size_t bufsz)
 		(void)strlcpy_checked(buf, "-", bufsz);
 }
 
-/* Parses YYYY-MM-DD as local midnight; 0 or -1. */
-int
-web_date(const char *s, int64_t *t)
-{
-	struct tm	 tm;
-	char		*end;
-
-	memset(&tm, 0, sizeof(tm));
-	if (s == NULL || strlen(s) != 10 ||
-	    (end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
-		return (-1);
-	tm.tm_isdst = -1;
-	*t = (int64_t)mktime(&tm);
-	return (*t == -1 ? -1 : 0);
-}
-
 /* Returns a query-string parameter, or NULL. */
 const char *
 web_param(struct web_req *r, const char *key)

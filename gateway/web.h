@@ -55,7 +55,6 @@ const char *web_param(struct web_req *, const char *);
 const char *web_field(struct web_req *, const char *);
 void	 web_time(int64_t, char *, size_t);
 int	 web_cookie_get(const char *, const char *, char *, size_t);
-int	 web_date(const char *, int64_t *);
 const char *web_category_vi(const char *);
 const char *web_status_vi(const char *);
 /* The category codes for filters and forms, NULL-terminated. */

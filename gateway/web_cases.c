@@ -1,12 +1,14 @@
 /*
- * tinbao: the dashboard's cases: the list with filters and paging, one
- * case with its whole timeline, and the actions acknowledge, reply to the
- * reporter and close.
+ * tinbao: the dashboard's cases: the list with filters (casefilter.c, the
+ * API's parser) and paging, one case with its whole timeline, and the
+ * actions acknowledge, reply to the reporter and close (caseact.c, the
+ * rules the SMS commands and the API follow too).
  *
  * Reporters appear as their alias only.  Opening a case and every action
  * is written to the audit log.  Actions are POSTs (the CSRF check is done
  * by web.c) answered with a redirect back to the case, so a reload never
- * sends a reply twice.
+ * sends a reply twice; a refused action is answered with its status (400,
+ * 409) and a page that says why.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,6 @@
 #include "web.h"
 
 #define CASES_PAGE	25
-#define REPLY_MAX	480		/* characters of a reply */
-#define OUTCOME_MAX	200
 
 static void	web_cases(struct web_req *);
 static void	web_case(struct web_req *);
@@ -45,18 +45,11 @@ struct cases_list {
 	int		 rows;
 };
 
-/* Returns v when it is one of the allowed values, else NULL. */
+/* The getter casefilter_parse reads the query through. */
 static const char *
-web_one_of(const char *v, const char *const *allowed)
+web_cases_param(void *arg, const char *key)
 {
-	size_t	 i;
-
-	if (v == NULL || *v == '\0')
-		return (NULL);
-	for (i = 0; allowed[i] != NULL; i++)
-		if (strcmp(v, allowed[i]) == 0)
-			return (allowed[i]);
-	return (NULL);
+	return (web_param(arg, key));
 }
 
 /* Writes the filters as a query string, for the paging links. */
@@ -136,19 +129,105 @@ web_cases_row_cb(const struct store_caserow *c, void *arg)
 	return (0);
 }
 
+/* The dashboard's words for a filter casefilter_parse refused. */
+static const char *
+web_cases_bad(int bad)
+{
+	switch (bad) {
+	case CASEFILTER_STATUS:
+		return ("Trạng thái không hợp lệ.");
+	case CASEFILTER_CATEGORY:
+		return ("Loại không hợp lệ.");
+	case CASEFILTER_SCHOOL:
+		return ("Mã trường không hợp lệ.");
+	case CASEFILTER_URGENT:
+		return ("Mức khẩn cấp không hợp lệ.");
+	case CASEFILTER_FROM:
+		return ("Ngày bắt đầu phải là một ngày có thật, dạng "
+		    "NNNN-TT-NN.");
+	case CASEFILTER_TO:
+		return ("Ngày kết thúc phải là một ngày có thật, dạng "
+		    "NNNN-TT-NN.");
+	default:
+		return ("Ngày bắt đầu sau ngày kết thúc.");
+	}
+}
+
+/* Writes the filter form, with the choices made so far selected. */
+static void
+web_cases_form(struct web_req *r, const struct cases_args *a)
+{
+	static const char *const statuses[] = { "open", "acknowledged",
+	    "closed", NULL };
+	size_t	 i;
+
+	evbuffer_add_printf(r->out, "<h1>Hồ sơ</h1><form class=\"filters\" "
+	    "method=\"get\" action=\"/cases\"><label>Trạng thái<select "
+	    "name=\"status\">");
+	web_option(r->out, "", "Tất cả", a->status);
+	for (i = 0; statuses[i] != NULL; i++)
+		web_option(r->out, statuses[i], web_status_vi(statuses[i]),
+		    a->status);
+	evbuffer_add_printf(r->out, "</select></label><label>Loại<select "
+	    "name=\"category\">");
+	web_option(r->out, "", "Tất cả", a->category);
+	for (i = 0; web_categories[i] != NULL; i++)
+		web_option(r->out, web_categories[i],
+		    web_category_vi(web_categories[i]), a->category);
+	evbuffer_add_printf(r->out, "</select></label><label>Trường<select "
+	    "name=\"school\">");
+	web_option(r->out, "", "Tất cả", a->school);
+	web_option(r->out, "none", "Chưa rõ trường", a->school);
+	(void)store_school_list(r->ctx->store, web_school_option_cb, r);
+	evbuffer_add_printf(r->out, "</select></label><label>Khẩn cấp<select "
+	    "name=\"urgent\">");
+	web_option(r->out, "", "Tất cả", a->urgent);
+	web_option(r->out, "1", "Khẩn", a->urgent);
+	web_option(r->out, "0", "Không khẩn", a->urgent);
+	evbuffer_add_printf(r->out, "</select></label><label>Từ ngày<input "
+	    "type=\"date\" name=\"from\" value=\"");
+	web_esc(r->out, a->from);
+	evbuffer_add_printf(r->out, "\"></label><label>Đến ngày<input "
+	    "type=\"date\" name=\"to\" value=\"");
+	web_esc(r->out, a->to);
+	evbuffer_add_printf(r->out, "\"></label><button type=\"submit\">Lọc"
+	    "</button></form>");
+}
+
+/* Writes the paging line and its links. */
+static void
+web_cases_paging(struct web_req *r, const struct cases_args *a,
+    int64_t total)
+{
+	int	 pages;
+
+	pages = (int)((total + CASES_PAGE - 1) / CASES_PAGE);
+	evbuffer_add_printf(r->out, "</tbody></table><div class=\"paging\">"
+	    "<span>%lld hồ sơ · trang %d/%d</span>", (long long)total, a->page,
+	    pages > 0 ? pages : 1);
+	if (a->page > 1) {
+		evbuffer_add_printf(r->out, "<a rel=\"prev\" href=\"");
+		web_cases_query(r->out, a, a->page - 1);
+		evbuffer_add_printf(r->out, "\">← Trang trước</a>");
+	}
+	if (a->page < pages) {
+		evbuffer_add_printf(r->out, "<a rel=\"next\" href=\"");
+		web_cases_query(r->out, a, a->page + 1);
+		evbuffer_add_printf(r->out, "\">Trang sau →</a>");
+	}
+	evbuffer_add_printf(r->out, "</div>");
+}
+
 /* GET /cases: the filters, one page of cases, the paging. */
 static void
 web_cases(struct web_req *r)
 {
-	static const char *const statuses[] = { "open", "acknowledged",
-	    "closed", NULL };
 	struct cases_args	 a;
 	struct case_filter	 f;
 	struct cases_list	 l;
 	const char		*p;
-	int64_t			 total = 0, t;
-	size_t			 i;
-	int			 pages;
+	int64_t			 total = 0;
+	int			 bad;
 
 	memset(&a, 0, sizeof(a));
 	memset(&f, 0, sizeof(f));
@@ -162,62 +241,16 @@ web_cases(struct web_req *r)
 	a.page = p != NULL ? atoi(p) : 1;
 	if (a.page < 1 || a.page > 100000)
 		a.page = 1;
-	f.status = web_one_of(a.status, statuses);
-	f.category = web_one_of(a.category, web_categories);
-	f.school = a.school != NULL && *a.school != '\0' ? a.school : NULL;
-	f.urgent = a.urgent == NULL || *a.urgent == '\0' ? -1 :
-	    strcmp(a.urgent, "1") == 0;
-	if (a.from != NULL && *a.from != '\0') {
-		if (web_date(a.from, &t) == -1) {
-			web_fail(r, 400, "Ngày bắt đầu phải có dạng "
-			    "NNNN-TT-NN.");
-			return;
-		}
-		f.from = t;
-	}
-	if (a.to != NULL && *a.to != '\0') {
-		if (web_date(a.to, &t) == -1) {
-			web_fail(r, 400, "Ngày kết thúc phải có dạng "
-			    "NNNN-TT-NN.");
-			return;
-		}
-		f.to = t + 86400;	/* the whole last day */
+	if ((bad = casefilter_parse(&f, web_cases_param, r)) !=
+	    CASEFILTER_OK) {
+		web_fail(r, 400, web_cases_bad(bad));
+		return;
 	}
 	f.limit = CASES_PAGE;
 	f.offset = (a.page - 1) * CASES_PAGE;
 
 	web_begin(r, "Hồ sơ", "/cases");
-	evbuffer_add_printf(r->out, "<h1>Hồ sơ</h1><form class=\"filters\" "
-	    "method=\"get\" action=\"/cases\"><label>Trạng thái<select "
-	    "name=\"status\">");
-	web_option(r->out, "", "Tất cả", a.status);
-	for (i = 0; statuses[i] != NULL; i++)
-		web_option(r->out, statuses[i], web_status_vi(statuses[i]),
-		    a.status);
-	evbuffer_add_printf(r->out, "</select></label><label>Loại<select "
-	    "name=\"category\">");
-	web_option(r->out, "", "Tất cả", a.category);
-	for (i = 0; web_categories[i] != NULL; i++)
-		web_option(r->out, web_categories[i],
-		    web_category_vi(web_categories[i]), a.category);
-	evbuffer_add_printf(r->out, "</select></label><label>Trường<select "
-	    "name=\"school\">");
-	web_option(r->out, "", "Tất cả", a.school);
-	(void)store_school_list(r->ctx->store, web_school_option_cb, r);
-	evbuffer_add_printf(r->out, "</select></label><label>Khẩn cấp<select "
-	    "name=\"urgent\">");
-	web_option(r->out, "", "Tất cả", a.urgent);
-	web_option(r->out, "1", "Khẩn", a.urgent);
-	web_option(r->out, "0", "Không khẩn", a.urgent);
-	evbuffer_add_printf(r->out, "</select></label><label>Từ ngày<input "
-	    "type=\"date\" name=\"from\" value=\"");
-	web_esc(r->out, a.from);
-	evbuffer_add_printf(r->out, "\"></label><label>Đến ngày<input "
-	    "type=\"date\" name=\"to\" value=\"");
-	web_esc(r->out, a.to);
-	evbuffer_add_printf(r->out, "\"></label><button type=\"submit\">Lọc"
-	    "</button></form>");
-
+	web_cases_form(r, &a);
 	memset(&l, 0, sizeof(l));
 	l.r = r;
 	evbuffer_add_printf(r->out, "<table id=\"cases\"><thead><tr><th>Mã</th>"
@@ -231,21 +264,7 @@ web_cases(struct web_req *r)
 	if (l.rows == 0)
 		evbuffer_add_printf(r->out, "<tr><td colspan=\"7\">Không có hồ "
 		    "sơ nào.</td></tr>");
-	pages = (int)((total + CASES_PAGE - 1) / CASES_PAGE);
-	evbuffer_add_printf(r->out, "</tbody></table><div class=\"paging\">"
-	    "<span>%lld hồ sơ · trang %d/%d</span>", (long long)total, a.page,
-	    pages > 0 ? pages : 1);
-	if (a.page > 1) {
-		evbuffer_add_printf(r->out, "<a rel=\"prev\" href=\"");
-		web_cases_query(r->out, &a, a.page - 1);
-		evbuffer_add_printf(r->out, "\">← Trang trước</a>");
-	}
-	if (a.page < pages) {
-		evbuffer_add_printf(r->out, "<a rel=\"next\" href=\"");
-		web_cases_query(r->out, &a, a.page + 1);
-		evbuffer_add_printf(r->out, "\">Trang sau →</a>");
-	}
-	evbuffer_add_printf(r->out, "</div>");
+	web_cases_paging(r, &a, total);
 	web_end(r);
 	web_send(r, 200);
 }
@@ -340,9 +359,10 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 	if (done != NULL)
 		evbuffer_add_printf(r->out, "<p class=\"msg\" id=\"done\">%s"
 		    "</p>", strcmp(done, "ack") == 0 ? "Đã nhận xử lý hồ sơ." :
-		    strcmp(done, "reply") == 0 ? "Đã xếp hàng gửi tin trả lời "
-		    "cho người báo." : strcmp(done, "close") == 0 ?
-		    "Đã đóng hồ sơ." : "Đã lưu.");
+		    strcmp(done, "already") == 0 ? "Hồ sơ đã được nhận xử lý "
+		    "trước đó; đã ghi thêm bạn." : strcmp(done, "reply") == 0 ?
+		    "Đã xếp hàng gửi tin trả lời cho người báo." :
+		    strcmp(done, "close") == 0 ? "Đã đóng hồ sơ." : "Đã lưu.");
 	evbuffer_add_printf(r->out, "<div class=\"box\"><dl><dt>Trạng thái"
 	    "</dt><dd id=\"status\" class=\"st-%s\">%s</dd><dt>Loại</dt><dd>%s"
 	    "</dd><dt>Trường</dt><dd>", c->status, web_status_vi(c->status),
@@ -395,7 +415,7 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 			    "id=\"reply-text\" required maxlength=\"%d\">"
 			    "</textarea></label><button id=\"reply\" "
 			    "type=\"submit\">Gửi trả lời</button></form>",
-			    REPLY_MAX);
+			    CASEACT_REPLY_CHARS);
 		}
 		evbuffer_add_printf(r->out, "<form class=\"box\" method=\"post\""
 		    " action=\"/cases/");
@@ -405,7 +425,7 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 		evbuffer_add_printf(r->out, "<label>Kết quả xử lý<input name=\""
 		    "outcome\" id=\"outcome\" required maxlength=\"%d\"></label>"
 		    "<button id=\"close\" type=\"submit\">Đóng hồ sơ</button>"
-		    "</form></div>", OUTCOME_MAX);
+		    "</form></div>", CASEACT_OUTCOME_CHARS);
 	}
 	evbuffer_add_printf(r->out, "<h2>Diễn biến</h2><table id=\"timeline\">"
 	    "<thead><tr><th>Thời gian</th><th>Sự việc</th><th>Ai</th><th>Chi "
@@ -419,18 +439,71 @@ web_case_page(struct web_req *r, const struct store_caserow *c,
 	web_send(r, 200);
 }
 
-/* Checks a text typed into a form: not blank, at most max characters. */
+/* The dashboard's words for an action caseact.c refused; its status. */
 static int
-web_text_ok(const char *s, size_t max)
+web_case_refusal(int r, enum caseact_type type, char *msg, size_t sz)
 {
-	size_t	 chars = 0;
+	switch (r) {
+	case CASEACT_CLOSED:
+		(void)snprintf(msg, sz, "Hồ sơ đã đóng: %s.",
+		    type == CASEACT_ACK ? "không cần nhận xử lý nữa" :
+		    type == CASEACT_REPLY ? "không gửi trả lời được nữa" :
+		    "kết quả đã ghi không thay đổi");
+		return (409);
+	case CASEACT_NOBODY:
+		(void)snprintf(msg, sz, "Hồ sơ này không có người báo để trả "
+		    "lời.");
+		return (409);
+	case CASEACT_ERROR:
+		(void)snprintf(msg, sz, "Không lưu được. Hãy thử lại.");
+		return (500);
+	default:	/* the text */
+		if (type == CASEACT_REPLY)
+			(void)snprintf(msg, sz, "Tin trả lời phải có nội dung "
+			    "và không quá %d ký tự.", CASEACT_REPLY_CHARS);
+		else
+			(void)snprintf(msg, sz, "Hãy ghi kết quả xử lý (không "
+			    "quá %d ký tự, %d byte).", CASEACT_OUTCOME_CHARS,
+			    CASEACT_OUTCOME_BYTES);
+		return (400);
+	}
+}
 
-	if (s == NULL || text_is_blank(s))
-		return (0);
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			chars++;
-	return (chars <= max);
+/* POST /cases/CODE/ACTION: runs the action, redirects back to the case. */
+static void
+web_case_act(struct web_req *r, const struct store_caserow *c,
+    const char *action)
+{
+	struct caseact	 a;
+	char		 loc[64], msg[160];
+	int		 t, rc;
+
+	if ((t = caseact_find(action)) == -1) {
+		web_fail(r, 404, "Không có thao tác này.");
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.store = r->ctx->store;
+	a.secret = r->ctx->secret;
+	a.conf = r->ctx->conf;
+	a.type = (enum caseact_type)t;
+	a.actor = r->actor;
+	a.addr = r->addr;
+	a.text = a.type == CASEACT_REPLY ? web_field(r, "text") :
+	    a.type == CASEACT_CLOSE ? web_field(r, "outcome") : NULL;
+	a.now = r->now;
+	rc = caseact_run(&a, c);
+	log_info("web: case=%s action=%s by=%s result=%s", c->code, action,
+	    r->actor, caseact_result_str(rc));
+	if (rc != CASEACT_DONE && rc != CASEACT_ALREADY) {
+		web_fail(r, web_case_refusal(rc, a.type, msg, sizeof(msg)), msg);
+		return;
+	}
+	if (r->ctx->outbox != NULL)
+		outbox_kick(r->ctx->outbox);
+	(void)snprintf(loc, sizeof(loc), "/cases/%s?done=%s", c->code,
+	    rc == CASEACT_ALREADY ? "already" : action);
+	web_redirect(r, loc);
 }
 
 /* /cases/CODE (GET) and /cases/CODE/ack|reply|close (POST). */
@@ -438,8 +511,8 @@ static void
 web_case(struct web_req *r)
 {
 	struct store_caserow	 c;
-	char			 code[16], loc[64];
-	const char		*action = NULL, *slash, *text;
+	char			 code[16];
+	const char		*action = NULL, *slash;
 	size_t			 n;
 	int			 rc;
 
@@ -466,50 +539,7 @@ web_case(struct web_req *r)
 		(void)store_audit(r->ctx->store, r->actor, "case.view", c.id,
 		    "", r->addr);
 		web_case_page(r, &c, web_param(r, "done"));
-		store_caserow_free(&c);
-		return;
-	}
-	if (strcmp(action, "ack") == 0)
-		rc = case_ack(r->ctx->store, &c, r->actor, r->addr, r->now);
-	else if (strcmp(action, "reply") == 0) {
-		text = web_field(r, "text");
-		if (!web_text_ok(text, REPLY_MAX)) {
-			store_caserow_free(&c);
-			web_fail(r, 400, "Tin trả lời phải có nội dung và không "
-			    "quá 480 ký tự.");
-			return;
-		}
-		rc = case_reply(r->ctx->store, r->ctx->secret, r->ctx->conf,
-		    &c, r->actor, r->addr, text, r->now);
-	} else if (strcmp(action, "close") == 0) {
-		text = web_field(r, "outcome");
-		if (!web_text_ok(text, OUTCOME_MAX)) {
-			store_caserow_free(&c);
-			web_fail(r, 400, "Hãy ghi kết quả xử lý (không quá 200 "
-			    "ký tự).");
-			return;
-		}
-		rc = case_close(r->ctx->store, r->ctx->secret, r->ctx->conf,
-		    &c, r->actor, r->addr, text, r->now);
-	} else {
-		store_caserow_free(&c);
-		web_fail(r, 404, "Không có thao tác này.");
-		return;
-	}
-	if (rc == -1) {
-		store_caserow_free(&c);
-		web_fail(r, 500, "Không lưu được. Hãy thử lại.");
-		return;
-	}
-	if (rc == 0 && strcmp(action, "reply") == 0) {
-		store_caserow_free(&c);
-		web_fail(r, 409, "Hồ sơ đã đóng: không gửi trả lời được nữa.");
-		return;
-	}
-	log_info("web: case=%s action=%s by=%s", c.code, action, r->actor);
-	if (r->ctx->outbox != NULL)
-		outbox_kick(r->ctx->outbox);
-	(void)snprintf(loc, sizeof(loc), "/cases/%s?done=%s", c.code, action);
+	} else
+		web_case_act(r, &c, action);
 	store_caserow_free(&c);
-	web_redirect(r, loc);
 }

@@ -2,8 +2,11 @@
  * tinbao: h_command, the responders' commands (SPEC section 4).
  *
  * NHAN <CASE> acknowledges (and stops escalation), TL <CASE> <text> relays
- * a reply to the reporter through the sealed number, XONG <CASE> [outcome]
- * closes, TT <CASE> sends the case's summary.  Responders are the police,
+ * a reply to the reporter through the sealed number, XONG <CASE> <outcome>
+ * closes, TT <CASE> sends the case's summary.  NHAN, TL and XONG are the
+ * actions of caseact.c, with the dashboard's and the API's rules (a closed
+ * case refuses them all); this file is their SMS door: it checks who
+ * sends, parses the words and answers the phone.  Responders are the police,
  * Bureau and admin contacts.  A contact with a PIN must give it after the
  * case code; a wrong or missing PIN is refused and logged.  The same words
  * from any other number are never executed: the message is kept, the
@@ -54,13 +57,118 @@ command_refuse(struct msgctx *ctx, int64_t case_id, const char *why)
 	    "command_refused", detail));
 }
 
+/* Words the result of an action for the contact's phone (unaccented). */
+static void
+command_answer(struct msgctx *ctx, const struct store_caserow *c, int r,
+    char *reply, size_t sz)
+{
+	struct contact	 who;
+	const char	*code = c->code;
+
+	switch (r) {
+	case CASEACT_CLOSED:
+		(void)snprintf(reply, sz, "Ho so %s da dong, lenh %s khong "
+		    "duoc thuc hien.", code, command_names[ctx->cmd.type]);
+		break;
+	case CASEACT_NO_TEXT:
+	case CASEACT_BAD_TEXT:
+		(void)snprintf(reply, sz, "Cu phap: %s %s <%s>",
+		    command_names[ctx->cmd.type], code,
+		    ctx->cmd.type == SMSCMD_TL ? "noi dung" : "ket qua");
+		break;
+	case CASEACT_TOO_LONG:
+		(void)snprintf(reply, sz, "Tin qua dai: %s toi da %d ky tu.",
+		    ctx->cmd.type == SMSCMD_TL ? "tra loi" : "ket qua",
+		    ctx->cmd.type == SMSCMD_TL ? CASEACT_REPLY_CHARS :
+		    CASEACT_OUTCOME_CHARS);
+		break;
+	case CASEACT_NOBODY:
+		(void)snprintf(reply, sz, "Ho so %s khong co nguoi bao de tra "
+		    "loi.", code);
+		break;
+	case CASEACT_ALREADY:
+		if (c->ack_contact_id > 0 &&
+		    c->ack_contact_id != ctx->contact.id &&
+		    store_contact_by_id(ctx->store, c->ack_contact_id,
+		    &who) == 1) {
+			(void)snprintf(reply, sz, "%s da duoc %s nhan truoc.",
+			    code, who.name);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		if (ctx->cmd.type == SMSCMD_NHAN)
+			(void)snprintf(reply, sz, "Da nhan %s. Tra loi nguoi "
+			    "bao: TL %s <noi dung>. Dong: XONG %s <ket qua>.",
+			    code, code, code);
+		else if (ctx->cmd.type == SMSCMD_TL)
+			(void)snprintf(reply, sz, "Da chuyen tra loi cho nguoi "
+			    "bao ho so %s.", code);
+		else
+			(void)snprintf(reply, sz, "Da dong ho so %s.", code);
+		break;
+	}
+}
+
+/*
+ * Runs NHAN, TL or XONG through caseact.c in the router's transaction and
+ * answers the contact.  A refused action is answered without the case's
+ * id, so that it leaves nothing on the case's timeline.
+ */
+static int
+command_act(struct msgctx *ctx, const struct store_caserow *c)
+{
+	struct caseact	 a;
+	char		 reply[400];
+	int		 r;
+
+	memset(&a, 0, sizeof(a));
+	a.store = ctx->store;
+	a.secret = ctx->secret;
+	a.conf = ctx->conf;
+	a.type = ctx->cmd.type == SMSCMD_NHAN ? CASEACT_ACK :
+	    ctx->cmd.type == SMSCMD_TL ? CASEACT_REPLY : CASEACT_CLOSE;
+	a.actor = ctx->alias;
+	a.contact_id = ctx->contact.id;
+	a.addr = "";
+	a.text = ctx->contact.has_pin ? ctx->cmd.rest_after_pin :
+	    ctx->cmd.rest;
+	a.now = ctx->now;
+	if ((r = caseact_apply(&a, c)) == CASEACT_ERROR)
+		return (-1);
+	command_answer(ctx, c, r, reply, sizeof(reply));
+	log_info("command=%s case=%s by=%s result=%s",
+	    command_names[ctx->cmd.type], c->code, ctx->alias,
+	    caseact_result_str(r));
+	return (handler_reply(ctx, r == CASEACT_DONE || r == CASEACT_ALREADY ?
+	    c->id : 0, "command", PRIO_REPLY, reply));
+}
+
+/* TT: the case's summary, folded to one SMS. */
+static int
+command_summary(struct msgctx *ctx, const struct store_caserow *c)
+{
+	char	 reply[400], detail[300];
+
+	(void)snprintf(detail, sizeof(detail), "by=%s", ctx->alias);
+	if (store_event_add(ctx->store, c->id, ctx->now, "summary_sent",
+	    detail) == -1)
+		return (-1);
+	(void)snprintf(detail, sizeof(detail), "%s %s%s, %s, %s: ",
+	    c->code, c->urgent ? "KHAN " : "", category_name_ascii(c->category),
+	    c->school[0] ? c->school : "chua ro truong",
+	    strcmp(c->status, "open") == 0 ? "chua nhan" :
+	    strcmp(c->status, "acknowledged") == 0 ? "da nhan" : "da dong");
+	(void)handler_fit(reply, sizeof(reply), detail, c->text, "", 160);
+	log_info("command=TT case=%s by=%s", c->code, ctx->alias);
+	return (handler_reply(ctx, c->id, "command", PRIO_REPLY, reply));
+}
+
 static int
 command_handle(struct msgctx *ctx)
 {
 	struct store_caserow	 c;
-	struct contact		 who;
-	const char		*text;
-	char			 reply[400], detail[300];
+	char			 reply[400];
 	int			 r, found, ret = -1;
 
 	if ((found = r = store_case_get(ctx->store, ctx->cmd.code, &c)) == -1)
@@ -93,104 +201,10 @@ command_handle(struct msgctx *ctx)
 	}
 	if (store_message_set_case(ctx->store, ctx->message_id, c.id) == -1)
 		goto out;
-	text = ctx->contact.has_pin ? ctx->cmd.rest_after_pin : ctx->cmd.rest;
-	(void)snprintf(detail, sizeof(detail), "by=%s:%lld",
-	    ctx->contact.role, (long long)ctx->contact.id);
-
-	switch (ctx->cmd.type) {
-	case SMSCMD_NHAN:
-		if ((r = store_case_ack(ctx->store, c.id, ctx->contact.id,
-		    ctx->now)) == -1)
-			goto out;
-		if (store_event_add(ctx->store, c.id, ctx->now,
-		    r ? "acknowledged" : "acknowledged_again", detail) == -1)
-			goto out;
-		if (r == 0 && c.ack_contact_id > 0 &&
-		    c.ack_contact_id != ctx->contact.id &&
-		    store_contact_by_id(ctx->store, c.ack_contact_id,
-		    &who) == 1)
-			(void)snprintf(reply, sizeof(reply), "%s da duoc %s "
-			    "nhan truoc.", c.code, who.name);
-		else
-			(void)snprintf(reply, sizeof(reply), "Da nhan %s. Tra "
-			    "loi nguoi bao: TL %s <noi dung>. Dong: XONG %s "
-			    "<ket qua>.", c.code, c.code, c.code);
-		break;
-	case SMSCMD_TL:
-		if (text_is_blank(text)) {
-			(void)snprintf(reply, sizeof(reply), "Cu phap: TL %s "
-			    "<noi dung>", c.code);
-			break;
-		}
-		/* Answering is acknowledging. */
-		if ((r = store_case_ack(ctx->store, c.id, ctx->contact.id,
-		    ctx->now)) == -1)
-			goto out;
-		if (r == 1 && store_event_add(ctx->store, c.id, ctx->now,
-		    "acknowledged", detail) == -1)
-			goto out;
-		(void)snprintf(detail, sizeof(detail), "by=%s:%lld text=%s",
-		    ctx->contact.role, (long long)ctx->contact.id, text);
-		if (store_event_add(ctx->store, c.id, ctx->now,
-		    "relay_to_reporter", detail) == -1)
-			goto out;
-		(void)snprintf(reply, sizeof(reply), "Hồ sơ %s - cán bộ trả "
-		    "lời: %s", c.code, text);
-		if (c.reporter_id > 0) {
-			if (handler_to_reporter(ctx, c.reporter_id, c.id,
-			    "relay", PRIO_REPLY, reply) == -1)
-				goto out;
-		} else if (c.contact_id > 0 && store_contact_by_id(ctx->store,
-		    c.contact_id, &who) == 1) {
-			(void)handler_fit(reply, sizeof(reply), "", text, "",
-			    150);
-			if (handler_to_contact(ctx, &who, c.id, "relay",
-			    PRIO_REPLY, reply) == -1)
-				goto out;
-		}
-		(void)snprintf(reply, sizeof(reply), "Da chuyen tra loi cho "
-		    "nguoi bao ho so %s.", c.code);
-		break;
-	case SMSCMD_XONG:
-		if ((r = store_case_close(ctx->store, c.id, text,
-		    ctx->contact.id, ctx->now)) == -1)
-			goto out;
-		(void)snprintf(detail, sizeof(detail), "by=%s:%lld outcome=%s",
-		    ctx->contact.role, (long long)ctx->contact.id, text);
-		if (store_event_add(ctx->store, c.id, ctx->now,
-		    r ? "closed" : "closed_again", detail) == -1)
-			goto out;
-		if (r == 1 && c.reporter_id > 0) {
-			(void)snprintf(reply, sizeof(reply),
-			    category_is_111_first(c.category) ?
-			    REPLY_CLOSED_111 : REPLY_CLOSED, c.code);
-			if (handler_to_reporter(ctx, c.reporter_id, c.id,
-			    "closed", PRIO_REPLY, reply) == -1)
-				goto out;
-		}
-		(void)snprintf(reply, sizeof(reply), "Da dong ho so %s.",
-		    c.code);
-		break;
-	case SMSCMD_TT:
-		if (store_event_add(ctx->store, c.id, ctx->now, "summary_sent",
-		    detail) == -1)
-			goto out;
-		(void)snprintf(detail, sizeof(detail), "%s %s%s, %s, %s: ",
-		    c.code, c.urgent ? "KHAN " : "",
-		    category_name_ascii(c.category),
-		    c.school[0] ? c.school : "chua ro truong",
-		    strcmp(c.status, "open") == 0 ? "chua nhan" :
-		    strcmp(c.status, "acknowledged") == 0 ? "da nhan" :
-		    "da dong");
-		(void)handler_fit(reply, sizeof(reply), detail, c.text, "",
-		    160);
-		break;
-	default:
-		goto out;
-	}
-	ret = handler_reply(ctx, c.id, "command", PRIO_REPLY, reply);
-	log_info("command=%s case=%s by=%s:%lld", command_names[ctx->cmd.type],
-	    c.code, ctx->contact.role, (long long)ctx->contact.id);
+	if (ctx->cmd.type == SMSCMD_TT)
+		ret = command_summary(ctx, &c);
+	else
+		ret = command_act(ctx, &c);
 out:
 	if (found == 1)
 		store_caserow_free(&c);

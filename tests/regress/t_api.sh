@@ -176,7 +176,9 @@ eq "close" "$(api "$BUR" POST "/api/v1/cases/$code/close" '{"outcome": "Đã x�
 eq "closed" "$(body '[.status, .outcome] | join("|")')" "closed|Đã xử lý, các em an toàn"
 wait_count "the reporter is told" "SELECT 1 FROM outbox o JOIN cases c ON c.id=o.case_id WHERE c.code='$code' AND o.kind='closed' AND o.reporter_id IS NOT NULL" 1
 eq "reply to a closed case" "$(api "$BUR" POST "/api/v1/cases/$code/reply" '{"text": "còn đó không?"}')" "409"
-eq "close again" "$(api "$BUR" POST "/api/v1/cases/$code/close" '{"outcome": "lại"}')" "200"
+eq "close again: a closed case is final" "$(api "$BUR" POST "/api/v1/cases/$code/close" '{"outcome": "lại"}')" "409"
+eq "the outcome is kept" "$(sql "SELECT outcome FROM cases WHERE code='$code'")" "Đã xử lý, các em an toàn"
+eq "ack of a closed case" "$(api "$BUR" POST "/api/v1/cases/$code/ack")" "409"
 eq "one thank-you only" "$(count "SELECT 1 FROM outbox o JOIN cases c ON c.id=o.case_id WHERE c.code='$code' AND o.kind='closed'")" "1"
 
 # A reply of 500 three-byte characters by a token with a 63-character name:

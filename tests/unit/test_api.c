@@ -6,7 +6,8 @@
  * the same text); the Authorization header's parsing; token names; the
  * query dates, in a fixed zone and on a daylight-saving day, with the
  * dates that do not exist; the depth scan that runs before the JSON
- * parser; and the character count behind the reply's length limit.
+ * parser; and the text checks behind the reply's and the outcome's limits
+ * (caseact.c, which the API shares with the dashboard and the SMS door).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -191,16 +192,71 @@ test_json_depth(void **state)
 		    v[i].depth);
 }
 
-static void
-test_utf8_chars(void **state)
+/* Fills buf with n copies of the UTF-8 character ch. */
+static char *
+repeat(const char *ch, size_t n)
 {
+	size_t	 len = strlen(ch), i;
+	char	*buf = xcalloc(n * len + 1, 1);
+
+	for (i = 0; i < n; i++)
+		memcpy(buf + i * len, ch, len);
+	return (buf);
+}
+
+/*
+ * The texts behind the reply's and the outcome's limits (caseact_check,
+ * what the API, the dashboard and the SMS commands all apply): characters
+ * are counted, not bytes; bytes are capped too; blank and invalid UTF-8
+ * are refused; an acknowledgement needs no text.
+ */
+static void
+test_caseact_check(void **state)
+{
+	char	*s;
+
 	(void)state;
-	assert_int_equal(api_utf8_chars(""), 0);
-	assert_int_equal(api_utf8_chars("abc"), 3);
-	assert_int_equal(api_utf8_chars("Việt Nam"), 8);
-	assert_int_equal(api_utf8_chars("công an đang tới"), 16);
-	assert_int_equal(api_utf8_chars("\xff"), -1);
-	assert_int_equal(api_utf8_chars("a\xc3"), -1);
+	assert_int_equal(caseact_check(CASEACT_ACK, NULL), CASEACT_DONE);
+	assert_int_equal(caseact_check(CASEACT_REPLY, NULL), CASEACT_NO_TEXT);
+	assert_int_equal(caseact_check(CASEACT_REPLY, ""), CASEACT_NO_TEXT);
+	assert_int_equal(caseact_check(CASEACT_REPLY, " \t\n"),
+	    CASEACT_NO_TEXT);
+	/* The outcome is optional (XONG <CASE> [outcome]), the reply not. */
+	assert_int_equal(caseact_check(CASEACT_CLOSE, "  "), CASEACT_DONE);
+	assert_int_equal(caseact_check(CASEACT_CLOSE, NULL), CASEACT_DONE);
+	assert_int_equal(caseact_check(CASEACT_REPLY, "  "), CASEACT_NO_TEXT);
+	assert_int_equal(caseact_check(CASEACT_REPLY, "công an đang tới"),
+	    CASEACT_DONE);
+	assert_int_equal(caseact_check(CASEACT_REPLY, "\xff"),
+	    CASEACT_BAD_TEXT);
+	assert_int_equal(caseact_check(CASEACT_REPLY, "a\xc3"),
+	    CASEACT_BAD_TEXT);
+	/* 500 three-byte characters are one reply; 501 are not. */
+	s = repeat("ạ", CASEACT_REPLY_CHARS);
+	assert_int_equal(caseact_check(CASEACT_REPLY, s), CASEACT_DONE);
+	free(s);
+	s = repeat("ạ", CASEACT_REPLY_CHARS + 1);
+	assert_int_equal(caseact_check(CASEACT_REPLY, s), CASEACT_TOO_LONG);
+	free(s);
+	/* An outcome: 200 characters, but no more than 255 bytes. */
+	s = repeat("a", CASEACT_OUTCOME_CHARS);
+	assert_int_equal(caseact_check(CASEACT_CLOSE, s), CASEACT_DONE);
+	free(s);
+	s = repeat("a", CASEACT_OUTCOME_CHARS + 1);
+	assert_int_equal(caseact_check(CASEACT_CLOSE, s), CASEACT_TOO_LONG);
+	free(s);
+	s = repeat("ạ", 86);		/* 258 bytes */
+	assert_int_equal(caseact_check(CASEACT_CLOSE, s), CASEACT_TOO_LONG);
+	free(s);
+	s = repeat("ạ", 85);		/* 255 bytes */
+	assert_int_equal(caseact_check(CASEACT_CLOSE, s), CASEACT_DONE);
+	free(s);
+	/* The actions by the names the URLs use. */
+	assert_int_equal(caseact_find("ack"), CASEACT_ACK);
+	assert_int_equal(caseact_find("reply"), CASEACT_REPLY);
+	assert_int_equal(caseact_find("close"), CASEACT_CLOSE);
+	assert_int_equal(caseact_find("reopen"), -1);
+	assert_string_equal(caseact_name(CASEACT_CLOSE), "close");
 }
 
 int
@@ -214,7 +270,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_parse_day),
 		cmocka_unit_test(test_json_depth),
-		cmocka_unit_test(test_utf8_chars),
+		cmocka_unit_test(test_caseact_check),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

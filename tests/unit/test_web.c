@@ -62,22 +62,6 @@ test_escape(void **state)
 }
 
 static void
-test_date(void **state)
-{
-	int64_t	 a, b;
-
-	(void)state;
-	assert_int_equal(web_date("2026-11-28", &a), 0);
-	assert_int_equal(web_date("2026-11-29", &b), 0);
-	assert_true(b - a >= 23 * 3600 && b - a <= 25 * 3600);
-	assert_int_equal(web_date("2026-11-28x", &a), -1);
-	assert_int_equal(web_date("28/11/2026", &a), -1);
-	assert_int_equal(web_date("", &a), -1);
-	assert_int_equal(web_date(NULL, &a), -1);
-	assert_int_equal(web_date("2026-13-01", &a), -1);
-}
-
-static void
 test_names(void **state)
 {
 	size_t	 i;
@@ -97,7 +81,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_names),
 	};
 
