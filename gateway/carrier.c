@@ -24,7 +24,8 @@
 
 #include "tinbao.h"
 
-#define CARRIER_PREFIX_MAX	8	/* national digits, without the 0 */
+#define CARRIER_PREFIX_MAX	10	/* national digits, without the 0: a
+					   whole number too (one ported) */
 
 struct carrier_entry {
 	char		 prefix[CARRIER_PREFIX_MAX + 1];

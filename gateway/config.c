@@ -330,6 +330,15 @@ static const struct option options[] = {
 	  .type = OPT_DURATION, .min = 1, .max = 7 * DAY, .def = "10m",
 	  .off = CONF(ack_timeout),
 	  .help = "time before an unacknowledged alert goes up a level" },
+	{ .section = "escalation", .name = "incident_window",
+	  .type = OPT_DURATION, .min = 0, .max = DAY, .def = "10m",
+	  .off = CONF(incident_window),
+	  .help = "urgent reports of one school and category this close join "
+	      "the first one's incident (0s: never)" },
+	{ .section = "escalation", .name = "incident_update",
+	  .type = OPT_DURATION, .min = 1, .max = DAY, .def = "3m",
+	  .off = CONF(incident_update),
+	  .help = "least time between two \"+N tin bao nua\" updates" },
 
 	/* [modem], [modem1], ...: tinbao's settings for [gammu], [gammu1] */
 	{ .section = "modem", .name = "carrier", .type = OPT_ENUM,

@@ -413,6 +413,9 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Every second: escalations that have come due, then retries. */
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
+	/* Responders told of the reports joined to their incident. */
+	if (incident_updates(sv->store, sv->conf, time(NULL)) > 0)
+		outbox_kick(sv->outbox);
 	if (sv->kannel != NULL && !sv->stopping &&
 	    sv->ticks % SERVER_PROBE_EVERY == 0)
 		kannel_probe(sv->kannel);

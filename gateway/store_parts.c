@@ -1,6 +1,6 @@
 /*
  * tinbao: the parts of outgoing SMS and their delivery reports
- * (table outbox_parts, sql/008_parts.sql).
+ * (table outbox_parts, sql/008_pool.sql).
  *
  * A modem gives one message reference per part sent; the delivery report
  * of a part names that reference and nothing else.  References are per

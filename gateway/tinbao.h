@@ -127,6 +127,8 @@ struct config {
 
 	/* [escalation] */
 	int		 ack_timeout;		/* seconds */
+	int		 incident_window;	/* seconds; 0: no incidents */
+	int		 incident_update;	/* seconds between updates */
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -939,6 +941,25 @@ int	 handler_is_responder(const struct msgctx *);
 int	 handler_fit(char *, size_t, const char *, const char *, const char *,
 	    size_t);
 int	 handler_sms_parts(const char *);
+
+/* handlers/incident.c: one incident, one alert */
+int	 incident_join(struct store *, const struct config *, int64_t,
+	    const char *, const char *, int64_t);
+int	 incident_updates(struct store *, const struct config *, int64_t);
+int	 incident_split(struct store *, const struct config *, int64_t,
+	    int64_t);
+
+/* gateway/store_incident.c, gateway/cmd_incident.c */
+int64_t	 store_incident_find(struct store *, const char *, const char *,
+	    int64_t, int64_t);
+int	 store_incident_join(struct store *, int64_t, int64_t);
+int	 store_incident_split(struct store *, int64_t, int64_t *);
+int	 store_incident_due(struct store *, int64_t,
+	    int (*)(int64_t, int, void *), void *);
+int	 store_incident_told(struct store *, int64_t, int64_t);
+int	 store_incident_alerted(struct store *, int64_t,
+	    int (*)(const struct contact *, void *), void *);
+int	 cmd_incident(struct config *, int, char **);
 
 /* handlers/route.c */
 int	 route_alert(struct store *, const struct config *, int64_t, int,

@@ -487,7 +487,7 @@ test_outbox_order(void **state)
 }
 
 /*
- * Delivery reports per part (sql/008_parts.sql): a reference matches the
+ * Delivery reports per part (sql/008_pool.sql): a reference matches the
  * newest part with it on its own modem, never an older message whose
  * reference wrapped nor another modem's; a message is settled when every
  * part is delivered, or one failed.
