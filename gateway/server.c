@@ -345,8 +345,9 @@ server_modem_alarm(struct server_modem *sm)
 }
 
 /*
- * Reloads the keyword tables and the school directory.  The new classifier
- * replaces the old one only when it built; a broken row keeps the old one.
+ * Reloads the keyword tables, the school directory and the carrier
+ * prefixes.  The new classifier replaces the old one only when it built; a
+ * broken row keeps the old one.
  */
 static void
 server_reload(struct server *sv)
@@ -361,6 +362,22 @@ server_reload(struct server *sv)
 	sv->classifier = c;
 	sv->router.classifier = c;
 	log_info("reload: keyword tables and schools loaded");
+	/* The carrier prefixes too: a file with errors keeps the old table. */
+	if (sv->conf->carriers != NULL) {
+		struct carrier_table	*t;
+
+		if ((t = carrier_table_load(sv->conf->carriers, stderr)) ==
+		    NULL) {
+			log_warnx("reload: %s has errors, keeping the previous "
+			    "carrier prefixes", sv->conf->carriers);
+			return;
+		}
+		outbox_set_carriers(sv->outbox, t);
+		carrier_table_free(sv->carriers);
+		sv->carriers = t;
+		log_info("reload: carrier prefixes loaded from %s",
+		    sv->conf->carriers);
+	}
 }
 
 static void
