@@ -6,7 +6,7 @@
 #   make run          start the gateway on the simulated phone with a sample report
 #   make deps         install every Debian package the build and tests need
 #                     (`make deps run`: only what the build and the demo need)
-#   make WERROR=0     the same without -Werror (on by default, for development
+#   make WERROR=0     any goal without -Werror (on by default, for development
 #                     and CI; a newer compiler's new warnings need not stop you)
 #   make test-fresh   the README's commands in a clean Debian 12 root
 #                     (tests/tools/fresh-clone.sh; root, debootstrap)
@@ -68,6 +68,7 @@ SRCS	:= $(wildcard gateway/*.c handlers/*.c)
 MAINSRC	:= gateway/tinbao.c
 LIBSRCS	:= $(filter-out $(MAINSRC),$(SRCS))
 LIBOBJS	:= $(LIBSRCS:%.c=$(O)/%.o) $(O)/sqlgen.o $(O)/keywords.o
+LIBOBJS	+= $(O)/model_table.o	# the classifier's model (below)
 MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -101,6 +102,25 @@ $(O)/keywords.c: handlers/keywords.txt tests/tools/kw2c.sh
 	sh tests/tools/kw2c.sh handlers/keywords.txt > $@.tmp && mv $@.tmp $@
 
 $(O)/keywords.o: $(O)/keywords.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# And the classifier's model (handlers/model.h), trained at build time from
+# the tuning data only (never tests/data/heldout/) by tests/tools/nbtrain.c
+# into a deterministic C table.  The trainer is built without sanitizers.
+MODEL_DATA := $(sort $(wildcard tests/data/tune/*.jsonl)) \
+	      tests/data/eval.jsonl tests/data/dev.jsonl
+NBTRAIN_SRCS = tests/tools/nbtrain.c handlers/model.c handlers/normalize.c \
+	      handlers/category.c gateway/xmalloc.c gateway/log.c
+
+$(O)/nbtrain: $(NBTRAIN_SRCS) handlers/model.h handlers/normalize.h
+	@mkdir -p $(O)
+	$(CC) $(CPPFLAGS) -std=c11 -O2 $(WARN) $(PKG_CFLAGS) -o $@ \
+	    $(NBTRAIN_SRCS) $(PKG_LIBS) -lm
+
+$(O)/model_table.c: $(O)/nbtrain $(MODEL_DATA)
+	$(O)/nbtrain $(MODEL_DATA) > $@.tmp && mv $@.tmp $@
+
+$(O)/model_table.o: $(O)/model_table.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(LIBOBJS)
@@ -214,7 +234,8 @@ clean:
 
 # The README's commands as a new user runs them: a clean Debian 12 root,
 # git and make, a clone with nothing beside it, `make deps run`; then
-# `make test` in a clone with nothing beside it (tests/tools/fresh-clone.sh).
+# `make deps test` in a clone with nothing beside it (on the host, or in the
+# root with FRESH_TEST=root; tests/tools/fresh-clone.sh).
 test-fresh:
 	sh tests/tools/fresh-clone.sh
 

@@ -38,6 +38,10 @@
  * every token has the phrase's accents, PLAIN when the differing tokens were
  * written without accents (or came from teen spelling or squeezing), and it
  * is dropped when the writer used accents that differ ("đám" is not "đâm").
+ * In a text written with diacritics (half its words or more carry a mark,
+ * cls_accented()) every word is read as written: an unaccented word there
+ * only matches the same unaccented word, so "dang" is not "đang"; folded
+ * matching is for unaccented texts.
  *
  * Decision, in order:
  *  1. negative rows, then negation rows, cancel matches as above;
@@ -61,7 +65,23 @@
  *     folds to "dang ...").  "đang" is everywhere ("em đang học lớp 7"),
  *     so it only counts next to an incident word, and the tables cancel its
  *     usual harmless uses ("đang học"); "giúp em với" is a now word for the
- *     same reason (homework).
+ *     same reason (homework).  A count of 2 or more right before a word for
+ *     pupils ("12 cháu", "5-6 em", not "lớp 8 em") is a many match too;
+ *  5. the learned second opinion (model.h), unless a negative or negation
+ *     row dismissed a match (the rules have read the text then): where the
+ *     rules found no category and the text has CLS_MODEL_MINTOK words or
+ *     more, the model's most likely category (not `other`) is taken at a
+ *     probability of model_cat; where the rules' score is under CLS_WEAK,
+ *     it replaces theirs at model_override; a category taken so brings its
+ *     own urgency (step 4's table rules); and a report with a category that
+ *     is still not urgent becomes urgent ("model") when the model's
+ *     urgency is at least model_urgent, except a category whose urgency
+ *     the table ties to several pupils or now (health: one pupil with a
+ *     fever is not urgent).  `matched` lists only the rules'
+ *     phrases.  The confidence is the model's probability p of the final
+ *     category, raised by the rules' strength s = 1 - exp(-score) when
+ *     they chose it: 1 - (1 - p)(1 - s); without a model, s (or
+ *     CLS_OTHER_CONFIDENCE for `other`).
  *
  * Schools.  classifier_compile() strips "Trường" and the level words from
  * each school's name and aliases; what is left is a place ("Mỹ Phú"), and a
@@ -93,6 +113,7 @@
 #include "normalize.h"
 #include "classify.h"
 #include "category.h"
+#include "model.h"
 
 #define CLS_PHRASE_MAXTOK	8
 #define CLS_RING		16	/* > CLS_PHRASE_MAXTOK, power of 2 */
@@ -103,6 +124,9 @@
 #define CLS_NOW_BEFORE		3
 #define CLS_NOW_WEIGHT		0.5	/* weaker words are context, not incidents */
 #define CLS_VARIANTS		3
+#define CLS_WEAK		2.5	/* a rules score the model may overrule */
+#define CLS_OTHER_CONFIDENCE	0.5	/* `other` by the rules alone */
+#define CLS_MODEL_MINTOK	4	/* fewer words: too little to learn from */
 
 enum cls_kind {
 	KIND_KEYWORD = 0,
@@ -231,6 +255,13 @@ struct classifier {
 	size_t			 nnodes;
 	struct cls_edge		*edges;
 	uint32_t		*outs;
+
+	/* the learned second opinion (model.h); NULL when off */
+	const struct model	*model;
+	double			 model_cat;	/* see classifier_set_model */
+	double			 model_override;
+	double			 model_weak;
+	double			 model_urgent;
 };
 
 struct cls_match {
@@ -266,8 +297,11 @@ static void	 cls_build_schools(struct classifier *);
 static void	 cls_build_automaton(struct classifier *);
 static uint32_t	 cls_goto(const struct classifier *, uint32_t, uint32_t);
 static int	 cls_grade(const char *, size_t);
+static int	 cls_number(const char *, size_t);
+static int	 cls_count(int, const struct norm_token *);
 static int	 cls_quality(const struct cls_phrase *, const struct cls_ring *,
-		    uint32_t);
+		    uint32_t, int);
+static int	 cls_accented(const char *, size_t);
 static void	 cls_cancel(const struct classifier *, struct cls_match *,
 		    size_t);
 static void	 cls_decide(const struct classifier *, struct cls_match *,
@@ -276,6 +310,9 @@ static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
 		    size_t, uint32_t, int);
 static void	 cls_school(const struct classifier *, const struct cls_match *,
 		    size_t, int, struct classify_result *);
+static void	 cls_second_opinion(const struct classifier *,
+		    const struct cls_match *, size_t, const struct model_feats *,
+		    struct classify_result *);
 static int	 cls_json_str(char **, size_t *, const char *);
 
 /* Returns an empty classifier; load or add rows, then compile it. */
@@ -284,10 +321,47 @@ classifier_new(void)
 {
 	struct classifier	*c;
 
+	const char		*e;
+
 	c = xcalloc(1, sizeof(*c));
 	c->nslots = 1024;
 	c->slots = xcalloc(c->nslots, sizeof(*c->slots));
+	/* TINBAO_MODEL=0: the rules alone, for comparisons. */
+	e = getenv("TINBAO_MODEL");
+	classifier_set_model(c, e != NULL && strcmp(e, "0") == 0 ? NULL :
+	    &model_builtin, CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
+	    CLASSIFY_MODEL_URGENT);
 	return (c);
+}
+
+/*
+ * Sets the rules' score under which the model may replace their category
+ * (CLS_WEAK by default); for the evaluation tool.
+ */
+void
+classifier_set_model_weak(struct classifier *c, double weak)
+{
+	c->model_weak = weak;
+}
+
+/*
+ * Sets the learned second opinion (NULL: the rules alone) and how sure it
+ * must be: cat, the probability at which it names the category of a
+ * report the rules found nothing in; override, the one at which it
+ * replaces a category the rules found little evidence for (a score under
+ * CLS_WEAK, or classifier_set_model_weak()); urgent, the one at which it
+ * makes a report urgent.  The model must outlive the classifier.
+ */
+void
+classifier_set_model(struct classifier *c, const struct model *m,
+    double cat, double override, double urgent)
+{
+	c->model = m;
+	c->model_cat = cat;
+	c->model_override = override;
+	if (c->model_weak == 0)
+		c->model_weak = CLS_WEAK;
+	c->model_urgent = urgent;
 }
 
 /* Frees the classifier and everything it owns. */
@@ -927,7 +1001,7 @@ classifier_compile(struct classifier *c)
 /* Grades a match ending at token pos against the ring of recent tokens. */
 static int
 cls_quality(const struct cls_phrase *p, const struct cls_ring *ring,
-    uint32_t pos)
+    uint32_t pos, int accented)
 {
 	const struct cls_ring	*r;
 	uint32_t		 start = pos + 1 - (uint32_t)p->ntok;
@@ -942,12 +1016,83 @@ cls_quality(const struct cls_phrase *p, const struct cls_ring *ring,
 			q = QUAL_PLAIN;
 		else if (r->acc == p->acc[i])
 			continue;
-		else if (r->flags & NORM_F_MARKS)
+		else if ((r->flags & NORM_F_MARKS) || accented)
 			return (QUAL_MISMATCH);
 		else
 			q = QUAL_PLAIN;
 	}
 	return (q);
+}
+
+/*
+ * Returns 1 when the text is written with diacritics: at least two words,
+ * and half of them, carry a Vietnamese letter or mark (U+00C0-U+01BF,
+ * the combining marks, U+1E80-U+1EFF).  A word of such a text is read as
+ * written: "dang" there is not "đang".  A plain byte scan, before the
+ * tokenizer, so classify() still reads the text once.
+ */
+static int
+cls_accented(const char *text, size_t len)
+{
+	const unsigned char	*t = (const unsigned char *)text;
+	size_t			 i, words = 0, marked = 0;
+	int			 inword = 0, mark = 0, letter;
+
+	for (i = 0; i < len; i++) {
+		letter = (t[i] >= 'a' && t[i] <= 'z') ||
+		    (t[i] >= 'A' && t[i] <= 'Z') || t[i] >= 0x80;
+		if (!letter) {
+			marked += inword && mark;
+			inword = 0;
+			continue;
+		}
+		if (!inword) {
+			inword = 1;
+			mark = 0;
+			words++;
+		}
+		if ((t[i] >= 0xc3 && t[i] <= 0xc6) || t[i] == 0xcc ||
+		    t[i] == 0xcd || (t[i] == 0xe1 && i + 1 < len &&
+		    (t[i + 1] == 0xba || t[i + 1] == 0xbb)))
+			mark = 1;
+	}
+	marked += inword && mark;
+	return (marked >= 2 && marked * 2 >= words);
+}
+
+/* Returns the number a digit token spells (at most 1000), or 0. */
+static int
+cls_number(const char *fold, size_t len)
+{
+	int	 n = 0;
+	size_t	 i;
+
+	for (i = 0; i < len && fold[i] >= '0' && fold[i] <= '9'; i++)
+		if ((n = n * 10 + fold[i] - '0') > 1000)
+			return (0);
+	return (n);
+}
+
+/*
+ * Returns 1 when a count of 2 or more (num, the number just before, not a
+ * grade) stands before a word for pupils: "12 cháu", "5-6 em", "8 HS".
+ * Several pupils affected make a health report urgent (the many kind).
+ */
+static int
+cls_count(int num, const struct norm_token *t)
+{
+	static const char *const pupils[] = {
+		"em", "chau", "ban", "dua", "be", "hoc", "nguoi", "hs",
+	};
+	size_t	 i;
+
+	if (num < 2)
+		return (0);
+	for (i = 0; i < sizeof(pupils) / sizeof(pupils[0]); i++)
+		if (strlen(pupils[i]) == t->foldlen &&
+		    memcmp(pupils[i], t->fold, t->foldlen) == 0)
+			return (1);
+	return (0);
 }
 
 /* Returns the school level the text's "lớp N" / "khối N" points to. */
@@ -1149,7 +1294,7 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 	k = &category_table[cls_pick(score, &best)];
 	res->category = k->code;
 	res->score = best;
-	res->many = many != NULL;
+	res->many |= many != NULL;
 	if (k->flags & CATEGORY_F_URGENT)
 		res->urgent_reason = "category";
 	else if (weapon)
@@ -1160,7 +1305,8 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 		res->urgent_reason = "now";
 	else if (category_is_urgent(k, res->many, now)) {
 		res->urgent_reason = "many";
-		cls_matched(res, many);
+		if (many != NULL)
+			cls_matched(res, many);
 	}
 	res->urgent = res->urgent_reason != NULL;
 }
@@ -1272,6 +1418,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	struct norm_token	 t;
 	struct cls_ring		 ring[CLS_RING];
 	struct cls_match	 m[CLS_MATCH_MAX];
+	struct model_feats	 mf;
 	int			 late_urgent = 0;
 	const struct cls_node	*nd;
 	const struct cls_phrase	*p;
@@ -1279,11 +1426,15 @@ classify(const struct classifier *c, const char *text, size_t len,
 	size_t			 n = 0;
 	uint32_t		 pos = 0, clause = 0, node = 0, id, x, o, k;
 	int			 grade = LEVEL_NONE, after_lop = 0, v, q;
+	int			 accented, num = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->category = category_table[CATEGORY_OTHER].code;
 	if (c == NULL || !c->compiled)
 		return (-1);
+	accented = cls_accented(text, len);
+	if (c->model != NULL)
+		model_feats_init(&mf, c->model->nbuckets);
 	normalize_init(&nz, text, len);
 	while (normalize_next(&nz, &t) == 1) {
 		if (t.flags & NORM_F_CLAUSE) {
@@ -1308,6 +1459,11 @@ classify(const struct classifier *c, const char *text, size_t len,
 		if (after_lop && (t.flags & NORM_F_DIGIT) &&
 		    grade == LEVEL_NONE)
 			grade = cls_grade(t.fold, t.foldlen);
+		if (c->model != NULL)
+			model_token(&mf, &t);
+		res->many |= cls_count(num, &t);
+		num = (t.flags & NORM_F_DIGIT) && !after_lop ?
+		    cls_number(t.fold, t.foldlen) : 0;
 		after_lop = (t.foldlen == 3 && memcmp(t.fold, "lop", 3) == 0) ||
 		    (t.foldlen == 4 && memcmp(t.fold, "khoi", 4) == 0);
 
@@ -1323,7 +1479,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 			nd = &c->nodes[o];
 			for (k = 0; k < nd->nout; k++) {
 				p = &c->phrases[c->outs[nd->out0 + k]];
-				q = cls_quality(p, ring, pos);
+				q = cls_quality(p, ring, pos, accented);
 				if (q == QUAL_MISMATCH)
 					continue;
 				/*
@@ -1359,8 +1515,71 @@ classify(const struct classifier *c, const char *text, size_t len,
 		res->urgent_reason = late_urgent == KIND_WEAPON ? "weapon" :
 		    "help";
 	}
+	cls_second_opinion(c, m, n, &mf, res);
 	cls_school(c, m, n, grade, res);
 	return (0);
+}
+
+/*
+ * Lets the model raise the category or the urgency where the rules found
+ * nothing or little, then sets the confidence (the header comment).  Where
+ * a negative or negation row dismissed a match, the rules have read the
+ * text and the model does not overrule them.
+ */
+static void
+cls_second_opinion(const struct classifier *c, const struct cls_match *m,
+    size_t n, const struct model_feats *mf, struct classify_result *res)
+{
+	const struct category	*k = category_get(res->category), *mk;
+	double			 pcat[CATEGORY_N], purg, s, p;
+	size_t			 j;
+	int			 i, best = CATEGORY_OTHER, ruled, kind;
+
+	/* The rules' own strength: 0.59 at the threshold, 0.86 at 2. */
+	s = res->score > 0 ? 1.0 - exp(-res->score) : 0;
+	ruled = k->id != CATEGORY_OTHER;
+	if (c->model == NULL) {
+		res->confidence = ruled ? s : CLS_OTHER_CONFIDENCE;
+		return;
+	}
+	model_score(c->model, mf, pcat, &purg);
+	for (j = 0; j < n; j++) {
+		kind = c->phrases[m[j].ph].kind;
+		if (m[j].dead && (kind == KIND_KEYWORD || kind == KIND_WEAPON ||
+		    kind == KIND_HELP || kind == KIND_NOW))
+			break;
+	}
+	if (j < n) {
+		res->confidence = ruled ? 1.0 - (1.0 - pcat[k->id]) *
+		    (1.0 - s) : pcat[k->id];
+		return;
+	}
+	for (i = 0; i < CATEGORY_N; i++)
+		if (pcat[i] > pcat[best])
+			best = i;
+	mk = &category_table[best];
+	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
+	    res->ntokens >= CLS_MODEL_MINTOK && ((!ruled &&
+	    pcat[best] >= c->model_cat) || (ruled &&
+	    res->score < c->model_weak && pcat[best] >= c->model_override))) {
+		k = mk;
+		res->category = k->code;
+		res->model = 1;
+		ruled = 0;
+		if (!res->urgent && category_is_urgent(k, res->many, 0)) {
+			res->urgent = 1;
+			res->urgent_reason = (k->flags & CATEGORY_F_URGENT) ?
+			    "category" : "many";
+		}
+	}
+	if (!res->urgent && k->id != CATEGORY_OTHER &&
+	    !(k->flags & CATEGORY_F_URGENT_MANY) && purg >= c->model_urgent) {
+		res->urgent = 1;
+		res->urgent_reason = "model";
+		res->model = 1;
+	}
+	p = pcat[k->id];
+	res->confidence = ruled ? 1.0 - (1.0 - p) * (1.0 - s) : p;
 }
 
 /* Appends s to the buffer as a JSON string; returns -1 when it is full. */
@@ -1444,7 +1663,7 @@ classify_result_json(const struct classify_result *res, char *buf,
 		if (cls_json_str(&b, &l, res->matched[i]) == -1)
 			return (-1);
 	}
-	CLS_PUT("]");
+	CLS_PUT("],\"confidence\":%.2f", res->confidence);
 	if (res->urgent_reason != NULL) {
 		CLS_PUT(",\"urgent_reason\":");
 		if (cls_json_str(&b, &l, res->urgent_reason) == -1)

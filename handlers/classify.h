@@ -37,6 +37,10 @@ struct classify_result {
 					   "now", "many", or NULL when not
 					   urgent */
 	int		 many;		/* several pupils are affected */
+	int		 model;		/* the model raised the category or
+					   the urgency (urgent_reason
+					   "model") */
+	double		 confidence;	/* 0..1: how sure the category is */
 	double		 score;		/* the winning category's score */
 	char		 school[16];	/* school code, "" when none */
 	int		 school_ambiguous; /* a place named several schools */
@@ -48,7 +52,17 @@ struct classify_result {
 /* The keyword table embedded from handlers/keywords.txt (build/keywords.c). */
 extern const char classifier_builtin_keywords[];
 
+/* The model's default thresholds (classifier_set_model). */
+#define CLASSIFY_MODEL_CAT	0.25
+#define CLASSIFY_MODEL_OVERRIDE	0.60
+#define CLASSIFY_MODEL_URGENT	0.60
+
+struct model;
+
 struct classifier *classifier_new(void);
+void	 classifier_set_model(struct classifier *, const struct model *,
+	    double, double, double);
+void	 classifier_set_model_weak(struct classifier *, double);
 int	 classifier_load_builtin(struct classifier *);
 int	 classifier_load_keywords(struct classifier *, const char *,
 	    const char *);

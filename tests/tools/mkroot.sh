@@ -4,15 +4,19 @@
 #
 #   mkroot.sh create DIR     debootstrap --variant=minbase bookworm DIR from
 #                            the mirror the host's apt uses, with the host's
-#                            apt sources, its resolv.conf, and a policy-rc.d
-#                            that keeps packages from starting daemons
+#                            apt sources, its resolv.conf and local CA
+#                            certificates, and a policy-rc.d that keeps
+#                            packages from starting daemons
 #   mkroot.sh mount DIR      proc, a small tmpfs /dev (null zero full random
 #                            urandom tty, ptmx -> pts/ptmx, shm) and a
 #                            private devpts (newinstance); never the host's /dev
 #   mkroot.sh run DIR CMD..  CMD in DIR as root with a clean environment
 #                            (DEBIAN_FRONTEND=noninteractive, and any
-#                            MKROOT_ENV="A=1 B=2"), in its own PID namespace:
-#                            whatever CMD leaves running dies with it
+#                            MKROOT_ENV="A=1 B=2"), in its own PID namespace
+#                            (whatever CMD leaves running dies with it) and
+#                            mount namespace (its own /proc, so that /proc/PID
+#                            matches the PIDs it sees; what it mounts goes
+#                            away with it)
 #   mkroot.sh umount DIR     every mount under DIR, deepest first; succeeds
 #                            when nothing is mounted there
 #   mkroot.sh destroy DIR    umount, then rm -rf (refuses while mounted)
@@ -83,6 +87,13 @@ cmd_create() {
 	rm -f "$d.debootstrap.log"
 	copy_sources "$d"
 	cp /etc/resolv.conf "$d/etc/resolv.conf" 2>/dev/null || true
+	# The machine's local CAs (a proxy's, say), which the root's
+	# ca-certificates takes in when a package installs it: HTTPS from the
+	# root (npm) goes through the same network as the host's.
+	if ls /usr/local/share/ca-certificates/*.crt > /dev/null 2>&1; then
+		mkdir -p "$d/usr/local/share/ca-certificates"
+		cp /usr/local/share/ca-certificates/*.crt "$d/usr/local/share/ca-certificates/"
+	fi
 	# A package's postinst must not start its daemon in a build root.
 	printf '#!/bin/sh\nexit 101\n' > "$d/usr/sbin/policy-rc.d"
 	chmod 0755 "$d/usr/sbin/policy-rc.d"
@@ -134,7 +145,8 @@ cmd_run() {
 	d=$1; shift
 	[ -d "$d/proc/self" ] || die "$d is not mounted (mkroot.sh mount $d)"
 	# shellcheck disable=SC2086
-	exec unshare --pid --fork --kill-child chroot "$d" /usr/bin/env -i \
+	exec unshare --pid --fork --kill-child --mount-proc="$d/proc" \
+	    chroot "$d" /usr/bin/env -i \
 	    HOME=/root TERM=dumb LANG=C.UTF-8 \
 	    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	    DEBIAN_FRONTEND=noninteractive ${MKROOT_ENV:-} "$@"

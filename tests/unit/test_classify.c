@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <cmocka.h>
 
 #include "../eval/evalset.h"
+#include "model.h"
 
 struct fixture {
 	struct classifier	*c;
@@ -168,6 +170,88 @@ test_accent_mismatch(void **state)
 	expect(state, "nha kho bi chay", "fire", 1, "");
 }
 
+/*
+ * Issue 14: in a message written with diacritics a word is read as
+ * written; accent-folded matching is for unaccented text.  The rules
+ * alone, so that the model's training data cannot change the answer.
+ */
+static void
+test_diacritics_as_written(void **state)
+{
+	struct fixture	*f = *state;
+
+	classifier_set_model(f->c, NULL, 0, 0, 0);
+	/* "đăng" (posted) is not "đang" (happening now) */
+	expect(state, "Bạn em đăng lên nhóm zalo clip đánh nhau", "violence",
+	    0, "");
+	/* nor is an unaccented "dang" among accented words */
+	expect(state, "Thầy ơi bạn Nam dang clip đánh nhau lên nhóm lớp",
+	    "violence", 0, "");
+	/* the same words without any accent: folded, so "đang" */
+	expect(state, "ban nam dang danh nhau o san truong", "violence", 1,
+	    "");
+	expect(state, "Bạn Nam đang đánh nhau ở sân trường", "violence", 1,
+	    "");
+	/* a lone unaccented word is not enough to call a text accented */
+	expect(state, "tui no dang danh nhau ở cổng", "violence", 1, "");
+	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
+}
+
+/* Issue 14: health and the indirect language of the other categories. */
+static void
+test_indirect(void **state)
+{
+	struct fixture	*f = *state;
+
+	classifier_set_model(f->c, NULL, 0, 0, 0);
+	expect(state, "sau bữa trưa bán trú nhiều bạn bị ói mửa", "health",
+	    1, "");
+	expect(state, "em bị đau bụng xin nghỉ", "other", 0, "");
+	expect(state, "chú hàng xóm bảo em qua nhà lúc không có ai, cho "
+	    "em tiền, nói đừng kể", "sexual_abuse", 1, "");
+	expect(state, "thầy làm chuyện không hay với bạn em", "sexual_abuse",
+	    1, "");
+	expect(state, "ổ cắm trong lớp xẹt điện có tia lửa", "fire", 1, "");
+	expect(state, "chiều nay tụi nó hẹn ra bãi đất trống giải quyết, "
+	    "mang gậy", "violence", 1, "");
+	expect(state, "tụi lớp em chơi trò nín thở trên mạng", "self_harm", 1,
+	    "");
+	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
+}
+
+/* The model: a confidence in 0..1, and off with a NULL model. */
+static void
+test_model(void **state)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+	double			 pcat[CATEGORY_N], pu, sum = 0;
+	const char		*t = "bạn em bị đánh chảy máu ở sân trường";
+	int			 i;
+
+	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
+	assert_true(res.confidence > 0.5 && res.confidence <= 1.0);
+	model_predict(&model_builtin, t, strlen(t), pcat, &pu);
+	for (i = 0; i < CATEGORY_N; i++) {
+		assert_true(pcat[i] >= 0 && pcat[i] <= 1);
+		sum += pcat[i];
+	}
+	assert_true(sum > 0.999 && sum < 1.001);
+	assert_true(pu >= 0 && pu <= 1);
+	/* health is urgent by its table rule only: the model does not make
+	 * one pupil's fever urgent */
+	t = "lớp em có một bạn bị sốt";
+	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
+	assert_int_equal(res.urgent, 0);
+	/* nothing at all: other, and the model stays quiet */
+	assert_int_equal(classify(f->c, "", 0, &res), 0);
+	assert_string_equal(res.category, "other");
+	assert_int_equal(res.urgent, 0);
+	assert_true(res.confidence >= 0 && res.confidence <= 1);
+}
+
 static void
 test_urgency(void **state)
 {
@@ -279,6 +363,25 @@ test_hostile(void **state)
 	free(big);
 }
 
+/*
+ * Checks a JSON line: head, then a confidence in 0..1 written with two
+ * decimals (its value follows the trained model), then tail.
+ */
+static void
+assert_json_fields(const char *got, const char *head, const char *tail)
+{
+	const char	*p;
+	char		*end;
+	double		 conf;
+
+	assert_int_equal(strncmp(got, head, strlen(head)), 0);
+	p = got + strlen(head);
+	conf = strtod(p, &end);
+	assert_true(end == p + 4);
+	assert_true(conf >= 0 && conf <= 1);
+	assert_string_equal(end, tail);
+}
+
 static void
 test_json(void **state)
 {
@@ -289,15 +392,15 @@ test_json(void **state)
 
 	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
 	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "{\"category\":\"violence\",\"urgent\":true,"
-	    "\"school\":\"ML2\",\"matched\":[\"dao bam\"],"
-	    "\"urgent_reason\":\"weapon\"}");
+	assert_json_fields(buf, "{\"category\":\"violence\",\"urgent\":true,"
+	    "\"school\":\"ML2\",\"matched\":[\"dao bam\"],\"confidence\":",
+	    ",\"urgent_reason\":\"weapon\"}");
 	assert_int_equal(classify_result_json(&res, buf, 20), -1);
 	assert_int_equal(classify_result_json(&res, buf, 0), -1);
 	assert_int_equal(classify(f->c, "xin chao", 8, &res), 0);
 	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "{\"category\":\"other\",\"urgent\":false,"
-	    "\"school\":null,\"matched\":[]}");
+	assert_json_fields(buf, "{\"category\":\"other\",\"urgent\":false,"
+	    "\"school\":null,\"matched\":[],\"confidence\":", "}");
 }
 
 static void
@@ -312,9 +415,9 @@ test_cli(void **state)
 	assert_non_null(fout);
 	assert_int_equal(classify_cli(f->c, 1, argv, NULL, fout), 0);
 	fclose(fout);
-	assert_string_equal(out, "{\"category\":\"fire\",\"urgent\":true,"
-	    "\"school\":null,\"matched\":[\"chay\"],"
-	    "\"urgent_reason\":\"category\"}\n");
+	assert_json_fields(out, "{\"category\":\"fire\",\"urgent\":true,"
+	    "\"school\":null,\"matched\":[\"chay\"],\"confidence\":",
+	    ",\"urgent_reason\":\"category\"}\n");
 
 	fin = fmemopen(in, strlen(in), "r");
 	fout = fmemopen(out, sizeof(out), "w");
@@ -435,6 +538,70 @@ test_operator_rows(void **state)
 	classifier_free(c);
 }
 
+/*
+ * The held-out part (tests/data/heldout/, README "Classification"): only
+ * its figures are read, never its lines.  Issue 14's targets are urgent
+ * recall >= 0.97 (1.0 on sexual_abuse, self_harm, fire), false urgent
+ * <= 0.10, category >= 0.92, school >= 0.95; where the classifier falls
+ * short, this asserts what it reached (minus a small margin) so that it
+ * cannot quietly get worse, and the README says which targets are missed.
+ */
+static void
+heldout_stats(struct classifier *c, struct evalstats *st)
+{
+	glob_t	 g;
+	size_t	 i;
+
+	memset(st, 0, sizeof(*st));
+	assert_int_equal(glob("tests/data/heldout/*.jsonl", 0, NULL, &g), 0);
+	for (i = 0; i < g.gl_pathc; i++)
+		assert_true(eval_run(c, g.gl_pathv[i], st, NULL) > 0);
+	globfree(&g);
+}
+
+static void
+test_heldout_targets(void **state)
+{
+	struct classifier	*c;
+	struct evalstats	 st, rules;
+	double			 recall, rrecall, fu;
+
+	(void)state;
+	c = classifier_new();
+	assert_int_equal(classifier_load_builtin(c), 0);
+	assert_int_equal(eval_load_schools(c, "deploy/sample/schools.csv"), 0);
+	assert_int_equal(classifier_compile(c), 0);
+	classifier_set_model(c, NULL, 0, 0, 0);
+	heldout_stats(c, &rules);
+	classifier_set_model(c, &model_builtin, CLASSIFY_MODEL_CAT,
+	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
+	heldout_stats(c, &st);
+	eval_summary(&rules, "held-out, rules alone", stderr);
+	eval_summary(&st, "held-out, rules + model", stderr);
+	assert_true(st.n >= 400);
+
+	/* The model is there on merit: more urgent reports found. */
+	recall = eval_frac(st.urgent_hit, st.urgent_gold);
+	rrecall = eval_frac(rules.urgent_hit, rules.urgent_gold);
+	fu = eval_frac(st.calm_urgent, st.calm_gold);
+	assert_true(recall > rrecall);
+
+	/* Missed targets: what was reached (0.856, 0.846, 0.757, 0.973,
+	 * 0.822), less a small margin. */
+	assert_true(recall >= 0.84);
+	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
+	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.82);
+	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SELF_HARM],
+	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.72);
+	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_FIRE],
+	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.94);
+	assert_true(eval_frac(st.correct, st.n) >= 0.81);
+	/* Met targets, as issue 14 gives them. */
+	assert_true(fu <= 0.10 + 1e-9);
+	assert_true(eval_frac(st.school_hit, st.school_gold) >= 0.95);
+	classifier_free(c);
+}
+
 static void
 test_eval_sets(void **state)
 {
@@ -467,6 +634,9 @@ main(void)
 		cmocka_unit_test(test_spelling),
 		cmocka_unit_test(test_traps),
 		cmocka_unit_test(test_accent_mismatch),
+		cmocka_unit_test(test_diacritics_as_written),
+		cmocka_unit_test(test_indirect),
+		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_urgency),
 		cmocka_unit_test(test_schools),
 		cmocka_unit_test(test_school_ambiguous),
@@ -477,6 +647,7 @@ main(void)
 		cmocka_unit_test(test_operator_rows),
 		cmocka_unit_test(test_many_matches_then_weapon),
 		cmocka_unit_test(test_eval_sets),
+		cmocka_unit_test(test_heldout_targets),
 	};
 
 	log_init(0, "test_classify");
