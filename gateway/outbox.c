@@ -505,7 +505,8 @@ outbox_hand(struct outbox_slot *sl, struct store_outmsg *o,
 /*
  * Takes due messages from the queue into the staging list, up to twice
  * the transports (at least 4): enough to find one for each free SIM's
- * carrier, few enough that an alert queued later is looked at soon.  The
+ * carrier; beyond that (up to OUTBOX_STAGE_MAX) only messages more
+ * urgent than the least urgent staged, so priority still comes first.  The
  * number is decrypted only to learn its carrier, then wiped.  During the
  * settle time only alerts are taken.  Returns how many are staged.
  */
@@ -514,15 +515,28 @@ outbox_stage(struct outbox *ob, int64_t now, int alerts_only)
 {
 	struct outbox_staged	 st;
 	char			 alias[24] = "", number[NUMBER_MAX];
-	int			 i, want;
+	int			 i, want, maxprio, worst;
 
 	want = ob->nslots * 2 < 4 ? 4 : ob->nslots * 2;
 	if (want > OUTBOX_STAGE_MAX)
 		want = OUTBOX_STAGE_MAX;
-	while (ob->nstaged < want) {
+	while (ob->nstaged < OUTBOX_STAGE_MAX) {
+		maxprio = alerts_only ? PRIO_ALERT : INT_MAX;
+		/*
+		 * Full: only what is more urgent than the least urgent one
+		 * staged, so that an alert queued behind a burst's
+		 * acknowledgements is looked at at once.
+		 */
+		if (ob->nstaged >= want) {
+			worst = ob->staged[ob->nstaged - 1].o.priority;
+			if (worst == INT_MIN)
+				break;
+			if (worst - 1 < maxprio)
+				maxprio = worst - 1;
+		}
 		memset(&st, 0, sizeof(st));
-		if (store_outbox_take_upto(ob->store, now, alerts_only ?
-		    PRIO_ALERT : INT_MAX, &st.o) <= 0)
+		if (store_outbox_take_upto(ob->store, now, maxprio,
+		    &st.o) <= 0)
 			break;
 		if (outbox_number(ob, &st.o, number, sizeof(number), alias,
 		    sizeof(alias), now) == -1) {
