@@ -22,8 +22,9 @@
  * priority comes first: an alert never waits behind an acknowledgement)
  * and given to a free transport, chosen in this order:
  *   1. the tier: modems in rotation; else a fallback transport (Kannel);
- *      else modems out of rotation (better late than never: a SIM said
- *      to be out of credit may still send);
+ *      else any transport up but out of rotation (better late than
+ *      never: a SIM said to be out of credit may still send, and a lone
+ *      transport that failed three times is still tried);
  *   2. the recipient's carrier (carrier.c): an on-net SIM first, then a
  *      SIM for any carrier, then the others;
  *   3. the least busy: the one whose last send is the oldest.
@@ -335,7 +336,8 @@ outbox_is_in(struct outbox_slot *sl, int64_t now)
 /*
  * Fills idx with the transports that may take messages now, the first
  * non-empty tier of: modems in rotation, fallbacks (Kannel) in rotation,
- * modems up but out of rotation.  Returns how many.
+ * any transport up but out of rotation (the last one is never locked
+ * out).  Returns how many.
  */
 static int
 outbox_tier(struct outbox *ob, int64_t now, int *idx)
@@ -350,8 +352,7 @@ outbox_tier(struct outbox *ob, int64_t now, int *idx)
 			if (tier < 2 && (sl->t->fallback != (tier == 1) ||
 			    !outbox_is_in(sl, now)))
 				continue;
-			if (tier == 2 && (sl->t->fallback ||
-			    !sl->t->is_ready(sl->arg)))
+			if (tier == 2 && !sl->t->is_ready(sl->arg))
 				continue;
 			idx[n++] = i;
 		}

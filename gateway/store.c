@@ -384,8 +384,18 @@ store_exec(struct store *st, const char *sql)
 	char	*err = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_warnx("database=%s: %s: %s", st->path, sql,
-		    err ? err : sqlite3_errmsg(st->db));
+		/*
+		 * A damaged page of the schema itself fails the first
+		 * statement, before the start-up quick_check: say it as
+		 * that check would (store_fault.c).
+		 */
+		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CORRUPT)
+			log_warnx("database=%s is damaged (%s): stop here, keep "
+			    "the file, restore the last 'tinbao backup' copy",
+			    st->path, err ? err : sqlite3_errmsg(st->db));
+		else
+			log_warnx("database=%s: %s: %s", st->path, sql,
+			    err ? err : sqlite3_errmsg(st->db));
 		sqlite3_free(err);
 		return (-1);
 	}

@@ -1,6 +1,7 @@
 # A SIM pool of three fake AT modems: [gammu] Viettel, [gammu1] VinaPhone
 # whose SIM reports low credit, [gammu2] a SIM for any carrier.  The low
-# SIM is taken out of rotation (log, /metrics, /healthz) and sends
+# SIM is taken out of rotation (log, /metrics, /healthz, tinbao status,
+# the dashboard's gateway page) and sends
 # nothing: the alerts to VinaPhone numbers go through the others, the SIM
 # for any carrier first.  Delivery reports of a 3-part message match each
 # part by its own reference on its own modem: the reports of parts 2 and
@@ -63,6 +64,16 @@ h=$(curl -s "http://$addr/healthz")
 check "healthz says why ($h)" sh -c "printf '%s\n' \"\$1\" | grep -q '^modem1 up carrier=vinaphone rotation=out (credit 2000 VND below 20000)'" _ "$h"
 sed -i "s|^listen = .*|listen = $addr|" "$CONF"
 check "tinbao status shows each modem" sh -c "\"$TINBAO\" -c '$CONF' status | grep -q '^modem2 up carrier=any rotation=in'"
+# The dashboard's gateway page: one row per modem, and why one is out.
+printf 'mat-khau-bureau-1\n' > "$OUT/pw"
+tb user add lan --role bureau --password-file "$OUT/pw" > /dev/null || fail "user add"
+base=http://$addr
+t=$(curl -s -c "$OUT/jar" -b "$OUT/jar" "$base/login" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
+curl -s -o /dev/null -c "$OUT/jar" -b "$OUT/jar" --data-urlencode "csrf=$t" \
+    --data-urlencode "name=lan" --data-urlencode "password=mat-khau-bureau-1" "$base/login"
+page=$(curl -s -b "$OUT/jar" "$base/gateway")
+check "gateway page lists the pool" sh -c "printf '%s' \"\$1\" | grep -q 'id=\"pool\"'" _ "$page"
+check "gateway page: modem1 out for its credit" sh -c "printf '%s' \"\$1\" | grep -q '<td>modem1</td><td>vinaphone</td><td>up</td><td>không: credit 2000 VND below 20000</td>'" _ "$page"
 
 f vt SMSTEXT +84987800001 "Có người cầm dao đánh nhau ở cổng trường THCS Mỹ Phú, cứu" > /dev/null
 WAIT=30 wait_for "case" sh -c "[ \$(\"$TINBAO\" -c \"$CONF\" reports --json | wc -l) -eq 1 ]"
