@@ -71,6 +71,8 @@ static const struct api_route api_routes[] = {
 	  .method = EVHTTP_REQ_POST, .needs_body = 1, .serve = api_cases_act },
 	{ .name = "cases", .has_code = 1, .action = "close",
 	  .method = EVHTTP_REQ_POST, .needs_body = 1, .serve = api_cases_act },
+	{ .name = "cases", .has_code = 1, .action = "triage",
+	  .method = EVHTTP_REQ_POST, .needs_body = 1, .serve = api_triage_act },
 	{ .name = "stats", .method = EVHTTP_REQ_GET, .serve = api_stats_get },
 	{ .name = "schools", .method = EVHTTP_REQ_GET,
 	  .serve = api_directory_schools },

@@ -43,6 +43,9 @@ void	 api_cases_list(struct apireq *, const char *);
 void	 api_cases_show(struct apireq *, const char *);
 void	 api_cases_act(struct apireq *, const char *);
 
+/* api_triage.c: POST /api/v1/cases/CODE/triage (triage.c) */
+void	 api_triage_act(struct apireq *, const char *);
+
 /* api_stats.c */
 void	 api_stats_get(struct apireq *, const char *);
 

@@ -151,6 +151,7 @@ static const struct section sections[] = {
 	{ .name = "ussd" },
 	{ .name = "escalation" },
 	{ .name = "modem" },
+	{ .name = "triage" },
 };
 
 static const struct opt_enum charset_enums[] = {
@@ -355,6 +356,20 @@ static const struct option options[] = {
 	  .flags = OPT_F_MODEM, .check = check_ussd,
 	  .moff = MCONF(balance_ussd),
 	  .help = "USSD code that returns this SIM's credit" },
+
+	/* [triage]: nothing waits unseen (triage.c) */
+	{ .section = "triage", .name = "notify_interval",
+	  .type = OPT_DURATION, .min = 1, .max = DAY, .def = "15m",
+	  .off = CONF(notify_interval),
+	  .help = "least time between two notices of untriaged cases" },
+	{ .section = "triage", .name = "office_hours", .type = OPT_STRING,
+	  .def = "07:00-17:00 Mon-Sat", .check = triage_check_hours,
+	  .off = CONF(office_hours),
+	  .help = "the Bureau's hours: HH:MM-HH:MM [days]" },
+	{ .section = "triage", .name = "untriaged_timeout",
+	  .type = OPT_DURATION, .min = 1, .max = 30 * DAY, .def = "4h",
+	  .off = CONF(untriaged_timeout),
+	  .help = "office time before an untriaged case is escalated" },
 };
 
 /* Returns $TINBAO_CONF when set and not empty, else the system file. */

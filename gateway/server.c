@@ -433,6 +433,9 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Responders told of the reports joined to their incident. */
 	if (incident_updates(sv->store, sv->conf, time(NULL)) > 0)
 		outbox_kick(sv->outbox);
+	/* The triage net: staff accused?  Untriaged too long?  Notices. */
+	if ((n = triage_tick(sv->store, sv->conf, time(NULL))) > 0)
+		sv->status.escalations += n;
 	if (sv->kannel != NULL && !sv->stopping &&
 	    sv->ticks % SERVER_PROBE_EVERY == 0)
 		kannel_probe(sv->kannel);
@@ -649,10 +652,8 @@ server_start_http(struct server *sv)
 		http_mount(sv->http, "/api/v1/", 0, api_serve, sv->api);
 	}
 	if (conf->ussd_secret_file != NULL && sv->http != NULL) {
-		if ((sv->ussd = ussd_new(conf, &sv->router,
-		    &sv->status)) == NULL)
+		if ((sv->ussd = ussd_new(conf, &sv->router)) == NULL)
 			fatalx("cannot set up the USSD menu");
-		ussd_set_outbox(sv->ussd, sv->outbox);
 		http_mount(sv->http, "/ussd", EVHTTP_REQ_GET | EVHTTP_REQ_POST,
 		    ussd_serve, sv->ussd);
 	} else if (conf->ussd_secret_file != NULL)

@@ -2033,7 +2033,9 @@ store_digest_cases(struct store *st, int64_t since, const char *school,
 
 	if ((s = store_prepare(st, "SELECT code, category FROM cases"
 	    " WHERE urgent = 0 AND created_at >= ?1 AND (?2 IS NULL OR"
-	    " school = ?2) ORDER BY created_at, id")) == NULL)
+	    " (school = ?2 AND id NOT IN (SELECT case_id FROM triage"
+	    " WHERE staff_accused IS NOT NULL)))"	/* staff: not the principal */
+	    " ORDER BY created_at, id")) == NULL)
 		return (-1);
 	sqlite3_bind_int64(s, 1, since);
 	if (school != NULL)

@@ -41,6 +41,8 @@ static const struct cmd_entry cmd_table[] = {
 	  "[--json]", .flags = CMD_F_CONFIG, .exec = cmd_reports },
 	{ .name = "show", .usage = "show CASE [--json]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_show },
+	{ .name = "triage", .usage = "triage [CASE [--category C] "
+	  "[--urgent yes|no]]", .flags = CMD_F_CONFIG, .exec = cmd_triage },
 	{ .name = "send", .usage = "send NUMBER TEXT", .flags = CMD_F_CONFIG,
 	  .exec = cmd_send },
 	{ .name = "inject", .usage = "inject [--from N] [--parts N] "

@@ -104,7 +104,6 @@ struct config {
 	int		 modem_alarm_after;	/* seconds down before alarm */
 	int		 retention;		/* seconds; purge of numbers */
 	int		 log_verbose;		/* 0 info, 1 debug */
-
 	char		*carriers;		/* prefix file, or NULL */
 
 	/* The modems, [gammu] first, in the order of N; nmodems 0: none. */
@@ -129,6 +128,11 @@ struct config {
 	int		 ack_timeout;		/* seconds */
 	int		 incident_window;	/* seconds; 0: no incidents */
 	int		 incident_update;	/* seconds between updates */
+
+	/* [triage] (triage.c) */
+	int		 notify_interval;	/* seconds between two notices */
+	char		*office_hours;		/* "07:00-17:00 Mon-Sat" */
+	int		 untriaged_timeout;	/* seconds of office time */
 };
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
@@ -231,9 +235,10 @@ struct classification {
 #define REPLY_ACK_111	"Da nhan tin bao. Ma ho so: %s. So cua em duoc " \
 	"giu bi mat. Goi ngay 111 (bao ve tre em, mien phi) hoac 113 (cong " \
 	"an). Nhan them: %s <noi dung>."
-#define REPLY_HELP	"Duong day an toan truong hoc: nhan noi dung su " \
-	"viec de bao, khong can ghi ten, so cua em duoc giu bi mat. Khan cap " \
-	"goi 113 (cong an), 111 (bao ve tre em)."
+/* HD also tells pupils that KC <CASE> makes their report urgent (triage). */
+#define REPLY_HELP	"Duong day an toan truong hoc: nhan su viec de bao, " \
+	"khong can ghi ten, so duoc giu bi mat. Can gap: nhan KC <ma ho so>. " \
+	"Khan cap goi 113 (cong an), 111 (tre em)."
 
 /* An SMS command (handlers/smscmd.c, SPEC section 4). */
 enum smscmd_type {
@@ -247,6 +252,7 @@ enum smscmd_type {
 	SMSCMD_HELP,
 	SMSCMD_FOLLOWUP,	/* <CASE> text */
 	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+	SMSCMD_KC,		/* reporter: KC <CASE> / GAP <CASE> */
 };
 
 struct smscmd {
@@ -285,10 +291,10 @@ struct smscmd {
 	"113 (cong an)."
 
 /*
- * One way out for SMS (outbox.c): the modem, Kannel, later each modem of
- * a SIM pool.  The outbox hands a message to the first registered
- * transport whose is_ready says 1; the transport reports the outcome, at
- * once or later, with outbox_sent.
+ * One way out for SMS (outbox.c): each modem of a SIM pool, Kannel.  The
+ * outbox hands a message to a transport whose is_ready says 1 (outbox.c
+ * says which); the transport reports the outcome, at once or later, with
+ * outbox_sent.
  */
 struct transport {
 	const char	*name;
@@ -511,75 +517,296 @@ struct store_outmsg {
 	char		 kindbuf[16];
 };
 
-/* ---------------------------------------------------------- prototypes */
+/* modem.c: the only user of libGammu */
+struct modem;
+struct modem_cb {
+	void	(*recv)(struct sms_in *, void *);
+	void	(*sent)(int64_t, int, int, int, const char *, void *);
+	void	(*parts)(int64_t, const int *, int, void *);	/* refs */
+	void	(*state)(enum modem_state, const char *, void *);
+	void	(*dlr)(int, int, void *);
+	void	(*health)(int, int, int, const char *, void *);
+	void	(*ussd)(const char *, void *);
+	void	*arg;
+};
 
-/* build/sqlgen.c (generated from sql/) */
-extern const struct migration migrations[];
-extern const size_t nmigrations;
+/* kannel.c: the only file that knows Kannel's protocol */
+struct kannel;
 
-/* log.c */
-void	log_init(int, const char *);
-void	log_setverbose(int);
-void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	fatal(const char *, ...) __attribute__((format(printf, 1, 2),
-	    noreturn));
-void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2),
-	    noreturn));
+/* ussd.c: the USSD menu (SPEC section 9) */
+#define USSD_SCREEN_MAX	182	/* characters on a USSD screen, with prefix */
+#define USSD_DESC_MAX	480	/* bytes of a description */
+enum ussd_kind {
+	USSD_K_SCREEN = 0,	/* screen holds the next "CON "/"END " */
+	USSD_K_REPORT,		/* complete: category, school, text, now */
+	USSD_K_LOOKUP,		/* complete: code */
+};
+struct ussd_reply {
+	enum ussd_kind	 kind;
+	char		 screen[USSD_SCREEN_MAX * 2];
+	const char	*category;
+	char		 school[16];
+	char		 description[USSD_DESC_MAX + 1];
+	int		 now;
+	char		 code[8];
+};
+struct ussd_sessions;
 
-/* xmalloc.c */
-void	*xmalloc(size_t);
-void	*xcalloc(size_t, size_t);
-void	*xreallocarray(void *, size_t, size_t);
-char	*xstrdup(const char *);
-char	*xstrndup(const char *, size_t);
-int	 xasprintf(char **, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-size_t	 strlcpy_checked(char *, const char *, size_t);
+/* http.c: the only user of evhttp */
+struct http;
+struct ussd;
+struct evhttp_request;
+struct evbuffer;
+typedef void (*http_handler)(void *, struct evhttp_request *);
 
-/* config.c */
-int	 config_load(const char *, struct config *, FILE *);
-void	 config_free(struct config *);
-int	 config_parse_duration(const char *, int *);
-const char *config_default_path(void);
+/* form.c: x-www-form-urlencoded bodies and query strings */
+#define FORM_F_UTF8	0x01	/* every key and value valid UTF-8, no NUL */
+struct form_field {
+	char		*key;
+	char		*value;		/* NUL-terminated, may hold NULs */
+	size_t		 len;		/* of value */
+};
+struct form {
+	struct form_field *fields;
+	size_t		 n;
+};
 
-/* crypto.c */
-int	 secret_init(void);
-int	 secret_create(const char *);
-int	 secret_load(const char *, struct secret *);
-int	 number_seal(const struct secret *, const char *, unsigned char **,
-	    size_t *);
-int	 number_open(const struct secret *, const unsigned char *, size_t,
-	    char *, size_t);
-void	 number_hash(const struct secret *, const char *, unsigned char[32]);
-void	 number_alias(const unsigned char[32], char *, size_t);
-void	 secret_mac(const struct secret *, const void *, size_t,
-	    unsigned char[32]);
-void	 pin_mac(const struct secret *, const char *, const char *,
-	    unsigned char[32]);
-int	 pin_check(const struct secret *, const char *, const char *,
-	    const unsigned char[32]);
+/*
+ * h_selfesc.c's replies to KC <CASE>.  Each is ONE SMS of GSM-7 (unaccented, at most 160 characters with a
+ * 6-character code), names 113 and 111 and says the number is kept secret,
+ * like the other replies to pupils (REPLY_*, tests/unit/test_triage.c).
+ */
+#define REPLY_KC_DONE	"Ho so %s da chuyen thanh KHAN CAP, can bo duoc bao " \
+	"ngay. So cua em duoc giu bi mat. Nguy hiem ngay: goi 113 (cong an), " \
+	"111 (bao ve tre em)."
+#define REPLY_KC_ALREADY	"Ho so %s da la khan cap, can bo dang xu ly. So cua " \
+	"em duoc giu bi mat. Nguy hiem ngay: goi 113 (cong an), 111 (bao ve " \
+	"tre em)."
+#define REPLY_KC_CLOSED	"Ho so %s da dong. Neu van con chuyen, hay nhan tin " \
+	"bao moi. So cua em duoc giu bi mat. Goi 113 (cong an), 111 (bao ve " \
+	"tre em)."
+#define REPLY_KC_REFUSED	"Chi so da gui tin bao %s moi yeu cau khan cap " \
+	"duoc. So cua em duoc giu bi mat. Nguy hiem ngay: goi 113 (cong an), " \
+	"111."
 
-/* phone.c */
-int	 phone_normalize(const char *, char *, size_t);
-int	 phone_is_number(const char *);
+/* triage.c: the triage net (SPEC section 7: nothing waits unseen) */
+#define TRIAGE_NOTICE_MAX	160	/* one SMS of GSM-7 */
+struct triage_item {
+	char		 code[8];
+	char		 category[24];
+};
+
+/* office.c: office hours, pure (SPEC section 3 [triage]) */
+struct office_hours {
+	int		 start;		/* minutes after local midnight */
+	int		 end;		/* 1..1440; before start: over midnight */
+	unsigned	 days;		/* bit n: struct tm's wday n */
+};
+
+/* caseact.c: the actions on a case, one rule each, for SMS, dashboard, API */
+enum caseact_type {
+	CASEACT_ACK,
+	CASEACT_REPLY,
+	CASEACT_CLOSE,
+	CASEACT_NTYPES
+};
+/* What became of an action; each door maps it to its own answer. */
+enum caseact_result {
+	CASEACT_ERROR = -1,	/* store error: nothing done */
+	CASEACT_DONE = 0,
+	CASEACT_ALREADY,	/* ack of an acknowledged case: recorded */
+	CASEACT_CLOSED,		/* refused: the case is closed */
+	CASEACT_NO_TEXT,	/* refused: no text (reply) or outcome (close) */
+	CASEACT_BAD_TEXT,	/* refused: not UTF-8 */
+	CASEACT_TOO_LONG,	/* refused: over the action's limits */
+	CASEACT_NOBODY,		/* refused: a reply with nobody to answer */
+};
+#define CASEACT_REPLY_CHARS	500
+#define CASEACT_REPLY_BYTES	1500	/* 500 characters of 3 bytes */
+#define CASEACT_OUTCOME_CHARS	200
+#define CASEACT_OUTCOME_BYTES	255	/* store_caserow.outcome */
+/* One action: who, through which door, with what text. */
+struct caseact {
+	struct store		*store;
+	const struct secret	*secret;
+	const struct config	*conf;
+	enum caseact_type	 type;
+	const char		*actor;		/* user:N, token:N, ROLE:ID */
+	int64_t			 contact_id;	/* an SMS command's; else 0 */
+	const char		*addr;		/* client address; "" by SMS */
+	const char		*text;		/* the reply, the outcome */
+	int64_t			 now;
+};
+
+/* store.c */
+/* Which cases a list shows; NULL or -1 or 0: any. */
+struct case_filter {
+	const char	*status;
+	const char	*category;
+	const char	*school;	/* "": cases with no school */
+	int		 urgent;	/* -1 any, 0, 1 */
+	int64_t		 from;		/* created_at >= from */
+	int64_t		 to;		/* created_at < to; 0: no bound */
+	int		 offset;
+	int		 limit;		/* 0: 50; -1: all */
+	int		 oldest_first;
+};
+/* One line of a case's timeline (store_case_timeline). */
+struct timeline_item {
+	int64_t		 at;
+	const char	*source;	/* event, in, out */
+	const char	*type;		/* event type, transport or SMS kind */
+	const char	*detail;	/* event detail or message text */
+	const char	*status;	/* an SMS's state; "" for events */
+	const char	*who;		/* sender or recipient; "" for events */
+};
+
+/* store_web.c */
+struct web_user {
+	int64_t		 id;
+	char		 name[64];
+	char		 role[16];	/* bureau, admin */
+	char		 pw_hash[128];	/* crypto_pwhash_STRBYTES */
+	int		 disabled;
+};
+
+/* store_api.c: API tokens and the whole directory */
+struct api_token {
+	int64_t		 id;
+	char		 name[64];
+	char		 role[16];	/* bureau, admin */
+	int64_t		 created_at;
+	int64_t		 used_at;	/* 0: never */
+	int		 revoked;
+};
+
+/* store_triage.c: the triage table (sql/005_triage.sql) */
+struct triage_row {
+	int64_t		 case_id;
+	char		 state[16];	/* untriaged, triaged */
+	int64_t		 since;
+	int64_t		 due_at;	/* 0: none */
+	int64_t		 notified_at;	/* 0: not yet */
+	char		 staff_accused[96];	/* "" no */
+	char		 triaged_by[64];
+	int64_t		 triaged_at;
+	char		 how[16];
+};
+
+/* store_stats.c: counts for `tinbao stats` (no message text) */
+#define STATS_BY_SCHOOL		0x01
+#define STATS_BY_CATEGORY	0x02
+#define STATS_BY_MONTH		0x04
+struct stats_row {
+	char		 school[16];	/* "" when none or not asked for */
+	char		 category[64];	/* longer ones are cut */
+	char		 month[8];	/* YYYY-MM, local time */
+	int		 has_school;
+	int		 has_category;
+	int		 has_month;
+	int64_t		 cases;
+	int64_t		 urgent;
+};
+
+/* outbox.c */
+struct outbox;
+
+/*
+ * What the dashboard (web*.c) and the API (api*.c) work with; server.c
+ * fills it once and both keep a pointer.
+ */
+struct httpctx {
+	struct event_base	*base;
+	struct store		*store;
+	const struct config	*conf;
+	const struct secret	*secret;
+	struct outbox		*outbox;	/* kick it after queueing */
+	struct status		*status;
+};
+
+/* web.c: the Bureau's dashboard */
+struct web;
+
+/* api.c: the JSON API at /api/v1/ (SPEC section 9) */
+#define API_TOKEN_PREFIX	"tb_"
+#define API_TOKEN_LEN		(3 + 43)	/* prefix, 32 bytes base64url */
+#define API_NAME_MAX		63
+struct api;
+
+/* casefilter.c: the case list's filters, for the dashboard and the API */
+enum casefilter_bad {
+	CASEFILTER_OK = 0,
+	CASEFILTER_STATUS,
+	CASEFILTER_CATEGORY,
+	CASEFILTER_SCHOOL,
+	CASEFILTER_URGENT,
+	CASEFILTER_FROM,
+	CASEFILTER_TO,
+	CASEFILTER_RANGE,	/* from is after to */
+};
+
+/* stats.c: the counts behind `tinbao stats`, the dashboard and the API */
+#define STATS_NKEYS		3
+#define STATS_HIDDEN		"x"	/* a hidden count */
+struct stats_key {
+	const char	*name;
+	int		 bit;		/* STATS_BY_* */
+};
+/* The groups read from the store, sorted by the keys in the order asked. */
+struct stats_set {
+	struct stats_row	*rows;
+	size_t			 n;
+	size_t			 cap;
+	int64_t			 total;
+	const struct stats_key	*keys[STATS_NKEYS];
+	int			 nkeys;
+	int			 by;		/* STATS_BY_* of the keys */
+	int64_t			 suppress;	/* hide counts below; 0 none */
+	unsigned char		*hide;		/* 2 per row: cases, urgent */
+	int			 mask;		/* keys compared by stats_cmp */
+};
+struct json_t;
+
+/* directory.c: schools and contacts, parsed, checked and written */
+enum import_kind {
+	IMPORT_SCHOOLS,
+	IMPORT_CONTACTS,
+};
+struct import_entry {
+	int		 line;		/* where its row began */
+	struct school	 school;	/* IMPORT_SCHOOLS */
+	struct contact	 contact;	/* IMPORT_CONTACTS: no pin_mac yet */
+	char		 pin[9];	/* in clear until written, "" none */
+};
+struct import_file {
+	enum import_kind	 kind;
+	struct import_entry	*entries;	/* the valid rows */
+	size_t			 n;
+	int			 errors;
+};
+/* One directory row, checked as the CSV import checks it. */
+#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
+#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
+					   level, pin */
 
 /* casecode.c */
 #define CASECODE_ALPHABET	"ACDEFGHJKMNPQRTUVWXY34679"
-int	 casecode_generate(char *, size_t, int);
-int	 casecode_is_valid(const char *);
-int	 casecode_normalize(const char *, char *, size_t);
 
-/* text.c */
-char	*utf8_sanitize(const char *, size_t);
-int	 utf8_is_valid(const char *, size_t);
-size_t	 utf8_to_utf16be(const char *, unsigned char *, size_t);
-int	 text_is_blank(const char *);
-size_t	 text_unaccent(const char *, char *, size_t, int);
-void	 text_gsm7_safe(char *);
-void	 time_iso8601(int64_t, char *, size_t);
+/* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
+struct sdnotify;
+
+/* ---------------------------------------------------------- prototypes */
+
+/* modem.c */
+extern const struct transport modem_transport;
+struct modem *modem_start(struct event_base *, const struct config *,
+	    const struct modem_conf *, const struct modem_cb *);
+const char *modem_name(const struct modem *);
+void	 modem_confirm(struct modem *, uint64_t, int);
+void	 modem_request_stop(struct modem *);
+void	 modem_free(struct modem *, int);
+int	 modem_watchdog(struct modem *);
+const char *modem_state_name(enum modem_state);
 
 /* ipc.c */
 void	 ibuf_init(struct ibuf *);
@@ -599,73 +826,7 @@ int	 ipc_unpack_sms(struct ibuf *, struct sms_in *);
 void	 sms_in_free(struct sms_in *);
 char	*sms_in_text(const struct sms_in *);
 
-/* modem.c: the only user of libGammu */
-struct modem;
-struct modem_cb {
-	void	(*recv)(struct sms_in *, void *);
-	void	(*sent)(int64_t, int, int, int, const char *, void *);
-	void	(*parts)(int64_t, const int *, int, void *);	/* refs */
-	void	(*state)(enum modem_state, const char *, void *);
-	void	(*dlr)(int, int, void *);
-	void	(*health)(int, int, int, const char *, void *);
-	void	(*ussd)(const char *, void *);
-	void	*arg;
-};
-extern const struct transport modem_transport;
-struct modem *modem_start(struct event_base *, const struct config *,
-	    const struct modem_conf *, const struct modem_cb *);
-const char *modem_name(const struct modem *);
-void	 modem_confirm(struct modem *, uint64_t, int);
-void	 modem_request_stop(struct modem *);
-void	 modem_free(struct modem *, int);
-int	 modem_watchdog(struct modem *);
-const char *modem_state_name(enum modem_state);
-
-/* router.c */
-void	 router_init(struct router *, struct store *, const struct secret *,
-	    const struct config *);
-int	 router_receive(struct router *, const struct sms_in *, int64_t,
-	    struct router_result *);
-void	 router_tally(struct router *, const char *, int, int, int);
-
-/* outbox.c */
-struct outbox;
-struct outbox *outbox_new(struct event_base *, struct store *,
-	    const struct secret *, int);
-void	 outbox_delivery(struct outbox *, int, int);
-void	 outbox_delivery_on(struct outbox *, const char *, int, int);
-void	 outbox_parts(struct outbox *, int64_t, const char *, const int *,
-	    int);
-void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
-void	 outbox_free(struct outbox *);
-int	 outbox_add_transport(struct outbox *, const struct transport *,
-	    void *);
-void	 outbox_set_label(struct outbox *, int, const char *, int);
-void	 outbox_set_carriers(struct outbox *, const struct carrier_table *);
-void	 outbox_hold(struct outbox *, int, const char *);
-int	 outbox_ntransports(const struct outbox *);
-int	 outbox_tstat(struct outbox *, int, struct outbox_tstat *);
-void	 outbox_stop(struct outbox *);
-int64_t	 outbox_inflight(const struct outbox *);
-int	 outbox_recover(struct outbox *);
-void	 outbox_kick(struct outbox *);
-void	 outbox_received(struct outbox *);
-void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
-
-/* http.c: the only user of evhttp */
-struct http;
-struct ussd;
-struct evhttp_request;
-struct evbuffer;
-struct http *http_start(struct event_base *, const char *, struct status *);
-typedef void (*http_handler)(void *, struct evhttp_request *);
-void	 http_mount(struct http *, const char *, int, http_handler, void *);
-void	 http_free(struct http *);
-void	 http_reply_text(struct evhttp_request *, int, const char *,
-	    struct evbuffer *);
-
-/* kannel.c: the only file that knows Kannel's protocol */
-struct kannel;
+/* kannel.c */
 extern const struct transport kannel_transport;
 struct kannel *kannel_new(struct event_base *, const struct config *,
 	    struct router *, struct status *);
@@ -676,17 +837,28 @@ int	 kannel_parse_mo(const char *, const unsigned char *, size_t,
 	    struct sms_in *, const char **);
 void	 kannel_serve(void *, struct evhttp_request *);
 
-/* form.c: x-www-form-urlencoded bodies and query strings */
-#define FORM_F_UTF8	0x01	/* every key and value valid UTF-8, no NUL */
-struct form_field {
-	char		*key;
-	char		*value;		/* NUL-terminated, may hold NULs */
-	size_t		 len;		/* of value */
-};
-struct form {
-	struct form_field *fields;
-	size_t		 n;
-};
+/* ussd.c */
+int	 ussd_step(const char *, int (*)(const char *, void *), void *,
+	    struct ussd_reply *);
+int	 ussd_format_done(char *, size_t, const char *, const char *);
+struct ussd_sessions *ussd_sessions_new(void);
+void	 ussd_sessions_free(struct ussd_sessions *);
+int	 ussd_request(struct ussd_sessions *, const char *, const char *,
+	    time_t, int (*)(const char *, void *), void *,
+	    struct ussd_reply *);
+void	 ussd_session_done(struct ussd_sessions *, const char *, const char *);
+struct ussd *ussd_new(const struct config *, struct router *);
+void	 ussd_free(struct ussd *);
+void	 ussd_serve(void *, struct evhttp_request *);
+
+/* http.c */
+struct http *http_start(struct event_base *, const char *, struct status *);
+void	 http_mount(struct http *, const char *, int, http_handler, void *);
+void	 http_free(struct http *);
+void	 http_reply_text(struct evhttp_request *, int, const char *,
+	    struct evbuffer *);
+
+/* form.c */
 int	 form_parse(struct form *, const char *, size_t, size_t, size_t, int,
 	    const char **);
 int	 form_parse_str(struct form *, const char *, size_t, size_t, int,
@@ -697,105 +869,10 @@ int	 form_copy(const struct form *, const char *, char *, size_t);
 void	 form_free(struct form *);
 char	*form_utf16be_decode(const unsigned char *, size_t);
 
-/* ussd.c: the USSD menu (SPEC section 9) */
-#define USSD_SCREEN_MAX	182	/* characters on a USSD screen, with prefix */
-#define USSD_DESC_MAX	480	/* bytes of a description */
-enum ussd_kind {
-	USSD_K_SCREEN = 0,	/* screen holds the next "CON "/"END " */
-	USSD_K_REPORT,		/* complete: category, school, text, now */
-	USSD_K_LOOKUP,		/* complete: code */
-};
-struct ussd_reply {
-	enum ussd_kind	 kind;
-	char		 screen[USSD_SCREEN_MAX * 2];
-	const char	*category;
-	char		 school[16];
-	char		 description[USSD_DESC_MAX + 1];
-	int		 now;
-	char		 code[8];
-};
-struct ussd;
-int	 ussd_step(const char *, int (*)(const char *, void *), void *,
-	    struct ussd_reply *);
-int	 ussd_format_done(char *, size_t, const char *, const char *);
-struct ussd_sessions;
-struct ussd_sessions *ussd_sessions_new(void);
-void	 ussd_sessions_free(struct ussd_sessions *);
-int	 ussd_request(struct ussd_sessions *, const char *, const char *,
-	    time_t, int (*)(const char *, void *), void *,
-	    struct ussd_reply *);
-void	 ussd_session_done(struct ussd_sessions *, const char *, const char *);
-struct ussd *ussd_new(const struct config *, struct router *,
-	    struct status *);
-void	 ussd_set_outbox(struct ussd *, struct outbox *);
-void	 ussd_free(struct ussd *);
-void	 ussd_serve(void *, struct evhttp_request *);
-
-/* server.c */
-int	 server_run(struct config *);
-
-/* pool.c: the SIM pool, modem by modem, for /healthz, /metrics, the page */
-void	 pool_health(const struct status *, struct evbuffer *);
-void	 pool_metrics(const struct status *, struct evbuffer *);
-int	 pool_modem_stat(const struct status *, int, struct outbox_tstat *);
-
-/* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
-struct sdnotify;
-struct sdnotify *sdnotify_open(void);
-int	 sdnotify_send(struct sdnotify *, const char *);
-unsigned long long sdnotify_watchdog_usec(void);
-void	 sdnotify_close(struct sdnotify *);
-
-/* cmd_db.c, cmd_cases.c, cmd_inject.c: subcommands */
-int	 cmd_db(struct config *, int, char **);
-int	 cmd_reports(struct config *, int, char **);
-int	 cmd_show(struct config *, int, char **);
-int	 cmd_send(struct config *, int, char **);
-int	 cmd_inject(struct config *, int, char **);
-int	 cmd_import(struct config *, int, char **);
-
-/* directory.c: schools and contacts, parsed, checked and written */
-enum import_kind {
-	IMPORT_SCHOOLS,
-	IMPORT_CONTACTS,
-};
-struct import_entry {
-	int		 line;		/* where its row began */
-	struct school	 school;	/* IMPORT_SCHOOLS */
-	struct contact	 contact;	/* IMPORT_CONTACTS: no pin_mac yet */
-	char		 pin[9];	/* in clear until written, "" none */
-};
-struct import_file {
-	enum import_kind	 kind;
-	struct import_entry	*entries;	/* the valid rows */
-	size_t			 n;
-	int			 errors;
-};
-int	 import_parse(enum import_kind, const char *, size_t,
-	    void (*)(void *, int, const char *), void *, struct import_file *);
-void	 import_file_free(struct import_file *);
-int	 import_store(struct store *, const struct secret *,
-	    struct import_file *, int, void (*)(void *, int, const char *),
-	    void *);
-/* One directory row, checked as the CSV import checks it. */
-#define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
-#define IMPORT_CONTACT_FIELDS	7	/* name, phone, role, school, commune,
-					   level, pin */
-int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
-	    char *, size_t);
-int	 import_contact_row(struct store *, const struct secret *,
-	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
-
-/* cmd_db.c, cmd_status.c */
-int	 cmd_purge(struct config *, int, char **);
-int	 cmd_status(struct config *, int, char **);
-int	 cmd_backup(struct config *, int, char **);
-
 /* credit.c */
 int	 credit_parse(const char *, long long *, char *, size_t);
 
 /* carrier.c: Vietnamese prefixes -> carrier */
-struct carrier_table;
 const char *carrier_name(int);
 int	 carrier_from_name(const char *);
 const struct carrier_table *carrier_table_default(void);
@@ -803,8 +880,83 @@ struct carrier_table *carrier_table_load(const char *, FILE *);
 void	 carrier_table_free(struct carrier_table *);
 int	 carrier_of(const struct carrier_table *, const char *);
 
-/* crashpoint.c */
-void	 crashpoint(const char *);
+/* router.c */
+void	 router_init(struct router *, struct store *, const struct secret *,
+	    const struct config *);
+int	 router_receive(struct router *, const struct sms_in *, int64_t,
+	    struct router_result *);
+void	 router_tally(struct router *, const char *, int, int, int);
+
+/* handlers/handlers.c */
+extern const struct handler *handlers[];
+const struct handler *handler_find(const struct msgctx *);
+int	 handler_reply(struct msgctx *, int64_t, const char *, int,
+	    const char *);
+int	 handler_to_reporter(struct msgctx *, int64_t, int64_t, const char *,
+	    int, const char *);
+int	 handler_to_contact(struct msgctx *, const struct contact *, int64_t,
+	    const char *, int, const char *);
+int	 handler_is_responder(const struct msgctx *);
+int	 handler_fit(char *, size_t, const char *, const char *, const char *,
+	    size_t);
+int	 handler_sms_parts(const char *);
+
+/* handlers/smscmd.c */
+enum smscmd_type smscmd_parse(const char *, struct smscmd *);
+
+/* handlers/h_report.c */
+extern const struct handler handler_report;
+
+/* handlers/classification.c */
+void	 report_classify(const struct msgctx *, struct classification *);
+struct classifier *classification_load(struct store *);
+void	 classification_free(struct classifier *);
+int	 cmd_classify(struct config *, int, char **);
+
+/* handlers/accused.c: does a report name school staff as the one who hurts */
+int	 accused_is_staff(const char *, char *, size_t);
+
+/* handlers/incident.c: one incident, one alert */
+int	 incident_join(struct store *, const struct config *, int64_t,
+	    const char *, const char *, int64_t);
+int	 incident_updates(struct store *, const struct config *, int64_t);
+int	 incident_split(struct store *, const struct config *, int64_t,
+	    int64_t);
+
+/* handlers/route.c */
+int	 route_alert(struct store *, const struct config *, int64_t, int,
+	    int64_t);
+int	 route_escalate(struct store *, const struct config *, int64_t);
+int	 route_alarm(struct store *, const char *, int64_t);
+int	 route_format_alert(char *, size_t, const struct store_caserow *,
+	    const char *, const char *, int, int);
+
+/* handlers/digest.c */
+int	 route_digest(struct store *, const struct config *, int64_t);
+
+/* triage.c */
+int	 triage_check_hours(const char *, char *, size_t);
+int	 triage_tick(struct store *, const struct config *, int64_t);
+int	 triage_format_notice(char *, size_t, const struct triage_item *,
+	    size_t, size_t);
+int	 triage_make_urgent(struct store *, const struct config *,
+	    const struct store_caserow *, const char *, int64_t);
+int	 triage_case(struct store *, const struct config *,
+	    const struct store_caserow *, const char *, int, const char *,
+	    int64_t);
+
+/* office.c */
+int	 office_parse(const char *, struct office_hours *, char *, size_t);
+int	 office_is_open(const struct office_hours *, int64_t);
+int64_t	 office_add(const struct office_hours *, int64_t, int64_t);
+
+/* caseact.c */
+int	 caseact_find(const char *);
+const char *caseact_name(enum caseact_type);
+const char *caseact_result_str(int);
+int	 caseact_check(enum caseact_type, const char *);
+int	 caseact_apply(const struct caseact *, const struct store_caserow *);
+int	 caseact_run(const struct caseact *, const struct store_caserow *);
 
 /*
  * store.c: owns the SQLite connection (store*.c are the only SQLite users;
@@ -853,10 +1005,23 @@ int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
 int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_recover(struct store *, int64_t);
 int	 store_outbox_recover_set(struct store *, const int64_t *, int);
+
+/* store_parts.c: each part's reference, delivery reports per part */
 int	 store_outbox_parts_add(struct store *, int64_t, const char *,
 	    const int *, int, int64_t);
 int	 store_outbox_part_delivery(struct store *, const char *, int, int,
 	    int64_t *, int *, int *);
+
+/* store_incident.c: incidents (sql/008_pool.sql) */
+int64_t	 store_incident_find(struct store *, const char *, const char *,
+	    int64_t, int64_t);
+int	 store_incident_join(struct store *, int64_t, int64_t);
+int	 store_incident_split(struct store *, int64_t, int64_t *);
+int	 store_incident_due(struct store *, int64_t,
+	    int (*)(int64_t, int, void *), void *);
+int	 store_incident_told(struct store *, int64_t, int64_t);
+int	 store_incident_alerted(struct store *, int64_t,
+	    int (*)(const struct contact *, void *), void *);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
@@ -899,27 +1064,6 @@ int	 store_school_list(struct store *,
 void	 store_caserow_free(struct store_caserow *);
 int	 store_case_list(struct store *, const char *, int64_t,
 	    int (*)(const struct store_caserow *, void *), void *);
-/* Which cases a list shows; NULL or -1 or 0: any. */
-struct case_filter {
-	const char	*status;
-	const char	*category;
-	const char	*school;	/* "": cases with no school */
-	int		 urgent;	/* -1 any, 0, 1 */
-	int64_t		 from;		/* created_at >= from */
-	int64_t		 to;		/* created_at < to; 0: no bound */
-	int		 offset;
-	int		 limit;		/* 0: 50; -1: all */
-	int		 oldest_first;
-};
-/* One line of a case's timeline (store_case_timeline). */
-struct timeline_item {
-	int64_t		 at;
-	const char	*source;	/* event, in, out */
-	const char	*type;		/* event type, transport or SMS kind */
-	const char	*detail;	/* event detail or message text */
-	const char	*status;	/* an SMS's state; "" for events */
-	const char	*who;		/* sender or recipient; "" for events */
-};
 int	 store_case_search(struct store *, const struct case_filter *,
 	    int (*)(const struct store_caserow *, void *), void *, int64_t *);
 int	 store_case_timeline(struct store *, int64_t,
@@ -927,200 +1071,13 @@ int	 store_case_timeline(struct store *, int64_t,
 int	 store_event_list(struct store *, int64_t,
 	    int (*)(int64_t, const char *, const char *, void *), void *);
 
-/* handlers/handlers.c */
-extern const struct handler *handlers[];
-extern const struct handler handler_report;
-const struct handler *handler_find(const struct msgctx *);
-int	 handler_reply(struct msgctx *, int64_t, const char *, int,
-	    const char *);
-int	 handler_to_reporter(struct msgctx *, int64_t, int64_t, const char *,
-	    int, const char *);
-int	 handler_to_contact(struct msgctx *, const struct contact *, int64_t,
-	    const char *, int, const char *);
-int	 handler_is_responder(const struct msgctx *);
-int	 handler_fit(char *, size_t, const char *, const char *, const char *,
-	    size_t);
-int	 handler_sms_parts(const char *);
-
-/* handlers/incident.c: one incident, one alert */
-int	 incident_join(struct store *, const struct config *, int64_t,
-	    const char *, const char *, int64_t);
-int	 incident_updates(struct store *, const struct config *, int64_t);
-int	 incident_split(struct store *, const struct config *, int64_t,
-	    int64_t);
-
-/* gateway/store_incident.c, gateway/cmd_incident.c */
-int64_t	 store_incident_find(struct store *, const char *, const char *,
-	    int64_t, int64_t);
-int	 store_incident_join(struct store *, int64_t, int64_t);
-int	 store_incident_split(struct store *, int64_t, int64_t *);
-int	 store_incident_due(struct store *, int64_t,
-	    int (*)(int64_t, int, void *), void *);
-int	 store_incident_told(struct store *, int64_t, int64_t);
-int	 store_incident_alerted(struct store *, int64_t,
-	    int (*)(const struct contact *, void *), void *);
-int	 cmd_incident(struct config *, int, char **);
-
-/* handlers/route.c */
-int	 route_alert(struct store *, const struct config *, int64_t, int,
-	    int64_t);
-int	 route_escalate(struct store *, const struct config *, int64_t);
-int	 route_digest(struct store *, const struct config *, int64_t);
-int	 route_alarm(struct store *, const char *, int64_t);
-int	 route_format_alert(char *, size_t, const struct store_caserow *,
-	    const char *, const char *, int, int);
-
-/* handlers/smscmd.c */
-enum smscmd_type smscmd_parse(const char *, struct smscmd *);
-
-/* handlers/classification.c */
-void	 report_classify(const struct msgctx *, struct classification *);
-struct classifier *classification_load(struct store *);
-void	 classification_free(struct classifier *);
-int	 cmd_classify(struct config *, int, char **);
-
 /* store_fault.c: the start-up check, retry now after an outage */
 int	 store_check_start(struct store *, const char *);
 int	 store_outbox_retry_now(struct store *, int64_t);
 
-/* store_stats.c: counts for `tinbao stats` (no message text) */
-#define STATS_BY_SCHOOL		0x01
-#define STATS_BY_CATEGORY	0x02
-#define STATS_BY_MONTH		0x04
-struct stats_row {
-	char		 school[16];	/* "" when none or not asked for */
-	char		 category[64];	/* longer ones are cut */
-	char		 month[8];	/* YYYY-MM, local time */
-	int		 has_school;
-	int		 has_category;
-	int		 has_month;
-	int64_t		 cases;
-	int64_t		 urgent;
-};
-int	 store_stats_groups(struct store *, int64_t, int64_t, int,
-	    int (*)(const struct stats_row *, void *), void *);
-
-/* stats.c: the counts behind `tinbao stats`, the dashboard and the API */
-#define STATS_NKEYS		3
-#define STATS_HIDDEN		"x"	/* a hidden count */
-struct stats_key {
-	const char	*name;
-	int		 bit;		/* STATS_BY_* */
-};
-extern const struct stats_key stats_keys[STATS_NKEYS];
-/* The groups read from the store, sorted by the keys in the order asked. */
-struct stats_set {
-	struct stats_row	*rows;
-	size_t			 n;
-	size_t			 cap;
-	int64_t			 total;
-	const struct stats_key	*keys[STATS_NKEYS];
-	int			 nkeys;
-	int			 by;		/* STATS_BY_* of the keys */
-	int64_t			 suppress;	/* hide counts below; 0 none */
-	unsigned char		*hide;		/* 2 per row: cases, urgent */
-	int			 mask;		/* keys compared by stats_cmp */
-};
-struct json_t;
-int	 stats_parse_day(const char *, int64_t *, int64_t *);
-int	 stats_parse_by(const char *, struct stats_set *);
-int	 stats_parse_suppress(const char *, int64_t *);
-void	 stats_init(struct stats_set *);
-int	 stats_load(struct stats_set *, struct store *, int64_t, int64_t);
-void	 stats_free(struct stats_set *);
-const char *stats_value(const struct stats_row *, const struct stats_key *);
-int64_t	 stats_cell(const struct stats_set *, size_t, int);
-int	 stats_is_hidden(const struct stats_set *, size_t, int);
-void	 stats_count(const struct stats_set *, size_t, int, char *, size_t);
-size_t	 stats_width(const char *);
-void	 stats_write_csv(const struct stats_set *, FILE *);
-struct json_t *stats_json(const struct stats_set *);
-
-/* cmd_stats.c */
-int	 cmd_stats(struct config *, int, char **);
-
-/*
- * What the dashboard (web*.c) and the API (api*.c) work with; server.c
- * fills it once and both keep a pointer.
- */
-struct httpctx {
-	struct event_base	*base;
-	struct store		*store;
-	const struct config	*conf;
-	const struct secret	*secret;
-	struct outbox		*outbox;	/* kick it after queueing */
-	struct status		*status;
-};
-
-/* cases.c: a case as JSON (the CLI's --json and the API) */
-struct json_t *case_json(const struct store_caserow *);
-struct json_t *json_text(const char *);
-
-/* caseact.c: the actions on a case, one rule each, for SMS, dashboard, API */
-enum caseact_type {
-	CASEACT_ACK,
-	CASEACT_REPLY,
-	CASEACT_CLOSE,
-	CASEACT_NTYPES
-};
-/* What became of an action; each door maps it to its own answer. */
-enum caseact_result {
-	CASEACT_ERROR = -1,	/* store error: nothing done */
-	CASEACT_DONE = 0,
-	CASEACT_ALREADY,	/* ack of an acknowledged case: recorded */
-	CASEACT_CLOSED,		/* refused: the case is closed */
-	CASEACT_NO_TEXT,	/* refused: no text (reply) or outcome (close) */
-	CASEACT_BAD_TEXT,	/* refused: not UTF-8 */
-	CASEACT_TOO_LONG,	/* refused: over the action's limits */
-	CASEACT_NOBODY,		/* refused: a reply with nobody to answer */
-};
-#define CASEACT_REPLY_CHARS	500
-#define CASEACT_REPLY_BYTES	1500	/* 500 characters of 3 bytes */
-#define CASEACT_OUTCOME_CHARS	200
-#define CASEACT_OUTCOME_BYTES	255	/* store_caserow.outcome */
-/* One action: who, through which door, with what text. */
-struct caseact {
-	struct store		*store;
-	const struct secret	*secret;
-	const struct config	*conf;
-	enum caseact_type	 type;
-	const char		*actor;		/* user:N, token:N, ROLE:ID */
-	int64_t			 contact_id;	/* an SMS command's; else 0 */
-	const char		*addr;		/* client address; "" by SMS */
-	const char		*text;		/* the reply, the outcome */
-	int64_t			 now;
-};
-int	 caseact_find(const char *);
-const char *caseact_name(enum caseact_type);
-const char *caseact_result_str(int);
-int	 caseact_check(enum caseact_type, const char *);
-int	 caseact_apply(const struct caseact *, const struct store_caserow *);
-int	 caseact_run(const struct caseact *, const struct store_caserow *);
-
-/* casefilter.c: the case list's filters, for the dashboard and the API */
-enum casefilter_bad {
-	CASEFILTER_OK = 0,
-	CASEFILTER_STATUS,
-	CASEFILTER_CATEGORY,
-	CASEFILTER_SCHOOL,
-	CASEFILTER_URGENT,
-	CASEFILTER_FROM,
-	CASEFILTER_TO,
-	CASEFILTER_RANGE,	/* from is after to */
-};
-int	 casefilter_parse(struct case_filter *,
-	    const char *(*)(void *, const char *), void *);
-
 /* store_web.c: the audit log, dashboard users and sessions */
 int	 store_audit(struct store *, const char *, const char *, int64_t,
 	    const char *, const char *);
-struct web_user {
-	int64_t		 id;
-	char		 name[64];
-	char		 role[16];	/* bureau, admin */
-	char		 pw_hash[128];	/* crypto_pwhash_STRBYTES */
-	int		 disabled;
-};
 int	 store_user_put(struct store *, const char *, const char *,
 	    const char *, int, int64_t);
 int	 store_user_get(struct store *, const char *, struct web_user *);
@@ -1135,25 +1092,7 @@ int	 store_audit_list(struct store *, int, int, int (*)(int64_t,
 	    const char *, const char *, const char *, const char *,
 	    const char *, void *), void *);
 
-/* cmd_user.c */
-int	 cmd_user(struct config *, int, char **);
-int	 user_password_ok(const char *);
-
-/* web.c: the Bureau's dashboard */
-struct web;
-struct web *web_new(struct httpctx *);
-void	 web_serve(void *, struct evhttp_request *);
-void	 web_free(struct web *);
-
-/* store_api.c: API tokens and the whole directory */
-struct api_token {
-	int64_t		 id;
-	char		 name[64];
-	char		 role[16];	/* bureau, admin */
-	int64_t		 created_at;
-	int64_t		 used_at;	/* 0: never */
-	int		 revoked;
-};
+/* store_api.c */
 int	 store_token_add(struct store *, const char *, const char *,
 	    const unsigned char[32], int64_t);
 int	 store_token_find(struct store *, const unsigned char[32],
@@ -1165,11 +1104,58 @@ int	 store_token_list(struct store *,
 int	 store_contact_list(struct store *,
 	    int (*)(const struct contact *, void *), void *);
 
-/* api.c: the JSON API at /api/v1/ (SPEC section 9) */
-#define API_TOKEN_PREFIX	"tb_"
-#define API_TOKEN_LEN		(3 + 43)	/* prefix, 32 bytes base64url */
-#define API_NAME_MAX		63
-struct api;
+/* store_triage.c */
+int	 store_triage_get(struct store *, int64_t, struct triage_row *);
+int	 store_triage_unchecked(struct store *, int64_t *, int);
+int	 store_triage_set_checked(struct store *, int64_t, const char *,
+	    int64_t);
+int	 store_triage_due(struct store *, int64_t, int64_t *, int);
+int	 store_triage_clear_due(struct store *, int64_t);
+int	 store_triage_pending(struct store *, struct triage_item *, int,
+	    int *);
+int	 store_triage_set_notified(struct store *, const char *, int64_t);
+int	 store_triage_set(struct store *, int64_t, const char *, const char *,
+	    const struct store_caserow *, const char *, int, int64_t);
+int	 store_triage_queue(struct store *, int (*)(const struct
+	    store_caserow *, const struct triage_row *, void *), void *);
+
+/* store_stats.c */
+int	 store_stats_groups(struct store *, int64_t, int64_t, int,
+	    int (*)(const struct stats_row *, void *), void *);
+
+/* build/sqlgen.c (generated from sql/) */
+extern const struct migration migrations[];
+extern const size_t nmigrations;
+
+/* outbox.c */
+struct outbox *outbox_new(struct event_base *, struct store *,
+	    const struct secret *, int);
+void	 outbox_delivery(struct outbox *, int, int);
+void	 outbox_delivery_on(struct outbox *, const char *, int, int);
+void	 outbox_parts(struct outbox *, int64_t, const char *, const int *,
+	    int);
+void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
+void	 outbox_free(struct outbox *);
+int	 outbox_add_transport(struct outbox *, const struct transport *,
+	    void *);
+void	 outbox_set_label(struct outbox *, int, const char *, int);
+void	 outbox_set_carriers(struct outbox *, const struct carrier_table *);
+void	 outbox_hold(struct outbox *, int, const char *);
+int	 outbox_ntransports(const struct outbox *);
+int	 outbox_tstat(struct outbox *, int, struct outbox_tstat *);
+void	 outbox_stop(struct outbox *);
+int64_t	 outbox_inflight(const struct outbox *);
+int	 outbox_recover(struct outbox *);
+void	 outbox_kick(struct outbox *);
+void	 outbox_received(struct outbox *);
+void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
+
+/* web.c */
+struct web *web_new(struct httpctx *);
+void	 web_serve(void *, struct evhttp_request *);
+void	 web_free(struct web *);
+
+/* api.c */
 struct api *api_new(struct httpctx *);
 void	 api_serve(void *, struct evhttp_request *);
 void	 api_free(struct api *);
@@ -1181,10 +1167,158 @@ size_t	 api_b64url(const unsigned char *, size_t, char *, size_t);
 const char *api_bearer(const char *);
 int	 api_json_depth(const char *, size_t);
 
-/* cmd_token.c */
-int	 cmd_token(struct config *, int, char **);
+/* cases.c: a case as JSON (the CLI's --json and the API) */
+struct json_t *case_json(const struct store_caserow *);
+struct json_t *json_text(const char *);
+
+/* casefilter.c */
+int	 casefilter_parse(struct case_filter *,
+	    const char *(*)(void *, const char *), void *);
+
+/* stats.c */
+extern const struct stats_key stats_keys[STATS_NKEYS];
+int	 stats_parse_day(const char *, int64_t *, int64_t *);
+int	 stats_parse_by(const char *, struct stats_set *);
+int	 stats_parse_suppress(const char *, int64_t *);
+void	 stats_init(struct stats_set *);
+int	 stats_load(struct stats_set *, struct store *, int64_t, int64_t);
+void	 stats_free(struct stats_set *);
+const char *stats_value(const struct stats_row *, const struct stats_key *);
+int64_t	 stats_cell(const struct stats_set *, size_t, int);
+int	 stats_is_hidden(const struct stats_set *, size_t, int);
+void	 stats_count(const struct stats_set *, size_t, int, char *, size_t);
+size_t	 stats_width(const char *);
+void	 stats_write_csv(const struct stats_set *, FILE *);
+struct json_t *stats_json(const struct stats_set *);
+
+/* directory.c */
+int	 import_parse(enum import_kind, const char *, size_t,
+	    void (*)(void *, int, const char *), void *, struct import_file *);
+void	 import_file_free(struct import_file *);
+int	 import_store(struct store *, const struct secret *,
+	    struct import_file *, int, void (*)(void *, int, const char *),
+	    void *);
+int	 import_school_row(struct store *, char *[IMPORT_SCHOOL_FIELDS],
+	    char *, size_t);
+int	 import_contact_row(struct store *, const struct secret *,
+	    char *[IMPORT_CONTACT_FIELDS], char *, size_t);
+
+/* server.c */
+int	 server_run(struct config *);
+
+/* pool.c: the SIM pool, modem by modem, for /healthz, /metrics, the page */
+void	 pool_health(const struct status *, struct evbuffer *);
+void	 pool_metrics(const struct status *, struct evbuffer *);
+int	 pool_modem_stat(const struct status *, int, struct outbox_tstat *);
+
+/* cmd_db.c */
+int	 cmd_db(struct config *, int, char **);
+int	 cmd_purge(struct config *, int, char **);
+int	 cmd_backup(struct config *, int, char **);
+
+/* cmd_cases.c */
+int	 cmd_reports(struct config *, int, char **);
+int	 cmd_show(struct config *, int, char **);
+int	 cmd_send(struct config *, int, char **);
+
+/* cmd_inject.c */
+int	 cmd_inject(struct config *, int, char **);
+
+/* cmd_import.c */
+int	 cmd_import(struct config *, int, char **);
 
 /* cmd_setup.c */
 int	 cmd_setup(struct config *, int, char **);
+
+/* cmd_user.c */
+int	 cmd_user(struct config *, int, char **);
+int	 user_password_ok(const char *);
+
+/* cmd_token.c */
+int	 cmd_token(struct config *, int, char **);
+
+/* cmd_status.c */
+int	 cmd_status(struct config *, int, char **);
+
+/* cmd_stats.c */
+int	 cmd_stats(struct config *, int, char **);
+
+/* cmd_triage.c */
+int	 cmd_triage(struct config *, int, char **);
+
+/* cmd_incident.c */
+int	 cmd_incident(struct config *, int, char **);
+
+/* config.c */
+int	 config_load(const char *, struct config *, FILE *);
+void	 config_free(struct config *);
+int	 config_parse_duration(const char *, int *);
+const char *config_default_path(void);
+
+/* log.c */
+void	log_init(int, const char *);
+void	log_setverbose(int);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...) __attribute__((format(printf, 1, 2),
+	    noreturn));
+void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2),
+	    noreturn));
+
+/* xmalloc.c */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+size_t	 strlcpy_checked(char *, const char *, size_t);
+
+/* text.c */
+char	*utf8_sanitize(const char *, size_t);
+int	 utf8_is_valid(const char *, size_t);
+size_t	 utf8_to_utf16be(const char *, unsigned char *, size_t);
+int	 text_is_blank(const char *);
+size_t	 text_unaccent(const char *, char *, size_t, int);
+void	 text_gsm7_safe(char *);
+void	 time_iso8601(int64_t, char *, size_t);
+
+/* crypto.c */
+int	 secret_init(void);
+int	 secret_create(const char *);
+int	 secret_load(const char *, struct secret *);
+int	 number_seal(const struct secret *, const char *, unsigned char **,
+	    size_t *);
+int	 number_open(const struct secret *, const unsigned char *, size_t,
+	    char *, size_t);
+void	 number_hash(const struct secret *, const char *, unsigned char[32]);
+void	 number_alias(const unsigned char[32], char *, size_t);
+void	 secret_mac(const struct secret *, const void *, size_t,
+	    unsigned char[32]);
+void	 pin_mac(const struct secret *, const char *, const char *,
+	    unsigned char[32]);
+int	 pin_check(const struct secret *, const char *, const char *,
+	    const unsigned char[32]);
+
+/* phone.c */
+int	 phone_normalize(const char *, char *, size_t);
+int	 phone_is_number(const char *);
+
+/* casecode.c */
+int	 casecode_generate(char *, size_t, int);
+int	 casecode_is_valid(const char *);
+int	 casecode_normalize(const char *, char *, size_t);
+
+/* sdnotify.c */
+struct sdnotify *sdnotify_open(void);
+int	 sdnotify_send(struct sdnotify *, const char *);
+unsigned long long sdnotify_watchdog_usec(void);
+void	 sdnotify_close(struct sdnotify *);
+
+/* crashpoint.c */
+void	 crashpoint(const char *);
 
 #endif /* TINBAO_H */

@@ -123,8 +123,6 @@ struct ussd_sessions {
 struct ussd {
 	const struct config	*conf;
 	struct router		*router;
-	struct status		*status;
-	struct outbox		*outbox;
 	unsigned char		 token_mac[32];	/* keyed hash of the secret */
 	struct ussd_sessions	*sessions;
 	time_t			(*now)(time_t *);	/* time(3) */
@@ -397,8 +395,7 @@ ussd_format_done(char *buf, size_t size, const char *code,
  * logged, when the file cannot be read or is empty.
  */
 struct ussd *
-ussd_new(const struct config *conf, struct router *router,
-    struct status *status)
+ussd_new(const struct config *conf, struct router *router)
 {
 	struct ussd	*u;
 	FILE		*f;
@@ -420,19 +417,11 @@ ussd_new(const struct config *conf, struct router *router,
 	u = xcalloc(1, sizeof(*u));
 	u->conf = conf;
 	u->router = router;
-	u->status = status;
 	u->sessions = ussd_sessions_new();
 	u->now = time;
 	secret_mac(router->secret, buf, strlen(buf), u->token_mac);
 	explicit_bzero(buf, sizeof(buf));
 	return (u);
-}
-
-/* Attaches the outbox, kicked after a report (its alerts). */
-void
-ussd_set_outbox(struct ussd *u, struct outbox *ob)
-{
-	u->outbox = ob;
 }
 
 /* Frees the menu's state. */
@@ -608,27 +597,22 @@ ussd_report(struct ussd *u, struct evhttp_request *req,
 	(void)strlcpy_checked(sms.menu_school, r->school,
 	    sizeof(sms.menu_school));
 	if (router_receive(u->router, &sms, u->now(NULL), &res) == -1) {
-		u->status->store_errors++;
-		u->status->store_errors_recent++;
+		router_tally(u->router, "ussd", 0, 0, 1);
 		(void)snprintf(screen, sizeof(screen), "END %s", END_ERROR);
 		ussd_reply(req, 200, "OK", screen);
 		goto done;
 	}
-	u->status->store_errors_recent = 0;
-	crashpoint("ussd_after_commit");
+	router_tally(u->router, "ussd", !res.duplicate, res.duplicate, 0);
 	if (res.duplicate) {
 		/* The aggregator retried the last request: the same case. */
-		u->status->sms_dup++;
 		if (store_message_get(u->router->store, res.message_id,
 		    &case_id, &flags, &total) == 0 && case_id > 0 &&
 		    store_case_by_id(u->router->store, case_id, &c) == 1) {
 			(void)strlcpy_checked(code, c.code, sizeof(code));
 			store_caserow_free(&c);
 		}
-	} else {
-		u->status->ussd_in++;
+	} else
 		(void)strlcpy_checked(code, res.case_code, sizeof(code));
-	}
 	log_info("ussd report message=%lld case=%s%s",
 	    (long long)res.message_id, code[0] ? code : "-",
 	    res.duplicate ? " duplicate" : "");
@@ -637,8 +621,6 @@ ussd_report(struct ussd *u, struct evhttp_request *req,
 	if (ussd_format_done(screen, sizeof(screen), code, r->category) == -1)
 		(void)snprintf(screen, sizeof(screen), "END %s", END_NOCODE);
 	ussd_reply(req, 200, "OK", screen);
-	if (u->outbox != NULL)
-		outbox_kick(u->outbox);
 done:
 	free(part.text);
 }

@@ -7,6 +7,11 @@
  * No text of any report, only codes: the Bureau reads the rest on the
  * dashboard.  The date of the last digest is kept in the database, so a
  * restart neither skips nor repeats one.
+ *
+ * Not a returned plan (issue 13): the digest runs from the housekeeping
+ * timer in its own transaction, not from the router; it reads the
+ * recipients, the cases and the date of the last digest, and its writes (the
+ * digests queued, the date, the purge) are what it is for.
  */
 #include <stdio.h>
 #include <stdlib.h>

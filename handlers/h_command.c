@@ -11,6 +11,11 @@
  * case code; a wrong or missing PIN is refused and logged.  The same words
  * from any other number are never executed: the message is kept, the
  * refusal logged and put on the case's timeline, and nothing else changes.
+ *
+ * Not a returned plan (issue 13): the action itself, with its writes, is
+ * caseact.c's, shared with the dashboard and the API; what is left here is
+ * the SMS door: a case and a contact read to check who sends, the PIN check,
+ * and the answer queued with handler_reply, inside the router's transaction.
  */
 #include <stdio.h>
 #include <string.h>

@@ -6,6 +6,11 @@
  * (the one who acknowledged it, else the police who were alerted), without
  * the number.  From any other number it is not a follow-up: the router
  * falls through to h_report and it becomes a new report.
+ *
+ * Not a returned plan (issue 13): the handler decides on what it reads (the
+ * case, whether the sender opened it, who acknowledged or was alerted, the
+ * token bucket); its writes are few (the message put on the case, one event,
+ * the relays and one reply) and go in the router's transaction.
  */
 #include <stdio.h>
 #include <string.h>

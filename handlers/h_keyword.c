@@ -5,6 +5,10 @@
  * (the phone may be watched); START undoes it and is confirmed.  HD or
  * HELP answers with the short usage.  Each word counts only alone: "stop
  * bắt nạt em đi" is a report.
+ *
+ * Not a returned plan (issue 13): one write (the reporter's silent flag) and
+ * one reply, in the router's transaction; a plan struct would be longer than
+ * the handler.
  */
 #include <string.h>
 

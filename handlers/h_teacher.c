@@ -8,6 +8,12 @@
  * are affected) and a weapon or a cry for help in the details.  The alert
  * names the teacher.  A registered sender's message without a code is
  * classified like a pupil's (h_report).
+ *
+ * Not a returned plan (issue 13): the handler reads nothing it decides on
+ * beyond the message context (the category comes from smscmd.c, its urgency
+ * rule from category.c, both pure); its writes are the case, one event and
+ * the alert (route_alert, which reads the recipients), in the router's
+ * transaction.
  */
 #include <stdio.h>
 #include <string.h>

@@ -9,6 +9,17 @@
  * Messages to reporters are queued by reference to the reporter, never by
  * number; the outbox decrypts the number just before sending.  Messages to
  * registered contacts carry their (staff) number.
+ *
+ * Why handlers call the store rather than return a plan (issue 13): they run
+ * inside the router's one transaction, so what they write commits or rolls
+ * back with the message already; their store calls are mostly the reads they
+ * decide on (the case, the contact, the token bucket), and the writes are
+ * few and end in these helpers (handler_reply, handler_to_reporter,
+ * handler_to_contact, the events). A plan applied in one place would mostly
+ * carry those reads back and forth. The deciding code that is worth testing
+ * without a database is pure already: smscmd.c (the grammar), classify.c and
+ * normalize.c (the classifier), model.c, category.c (the table) and
+ * accused.c.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +30,7 @@
 
 extern const struct handler handler_command;
 extern const struct handler handler_keyword;
+extern const struct handler handler_selfesc;	/* triage: KC <CASE> */
 extern const struct handler handler_followup;
 extern const struct handler handler_teacher;
 extern const struct handler handler_report;
@@ -26,6 +38,7 @@ extern const struct handler handler_report;
 const struct handler *handlers[] = {
 	&handler_command,
 	&handler_keyword,
+	&handler_selfesc,
 	&handler_followup,
 	&handler_teacher,
 	&handler_report,

@@ -195,6 +195,7 @@ model_train_defaults(struct model_params *p)
 	p->rate = 2.0;
 	p->l2 = 1e-4;
 	p->urgent_weight = 2.0;
+	p->always_weight = 1.0;
 }
 
 /* Trains a model on n examples; free it with model_free(). */
@@ -205,7 +206,7 @@ model_train(const struct model_params *pp, const struct model_example *ex,
 	struct model	*m;
 	uint32_t	*feat, *nfeat, *order, seed = 12345, r, tmp;
 	double		*w, bias[MODEL_NOUT], z[MODEL_NOUT], g[MODEL_NOUT];
-	double		 x, lr, mx, u;
+	double		 x, lr, mx, u, cw;
 	int16_t		*w16;
 	float		*b;
 	size_t		 i, j, e, nb = pp->nbuckets, wn;
@@ -251,8 +252,10 @@ model_train(const struct model_params *pp, const struct model_example *ex,
 				z[k] = z[k] * x + bias[k];
 			u = 1.0 / (1.0 + exp(-z[MODEL_URGENT]));
 			model_softmax(z, CATEGORY_N);
+			cw = (category_table[ex[e].category].flags &
+			    CATEGORY_F_URGENT) ? pp->always_weight : 1.0;
 			for (k = 0; k < CATEGORY_N; k++)
-				g[k] = z[k] - (k == ex[e].category);
+				g[k] = (z[k] - (k == ex[e].category)) * cw;
 			if (ex[e].urgent < 0)
 				g[MODEL_URGENT] = 0;
 			else

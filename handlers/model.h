@@ -63,6 +63,8 @@ struct model_params {
 	double		 rate;
 	double		 l2;
 	double		 urgent_weight;	/* loss weight of urgent examples */
+	double		 always_weight;	/* category loss weight of examples
+					   of an always-urgent category */
 };
 
 extern const struct model model_builtin;

@@ -26,6 +26,9 @@ static const struct {
 	{ .word = "START", .type = SMSCMD_START },
 	{ .word = "HD", .type = SMSCMD_HELP },
 	{ .word = "HELP", .type = SMSCMD_HELP },
+	/* A reporter's self-escalation (h_selfesc.c): a case code must follow. */
+	{ .word = "KC", .type = SMSCMD_KC },
+	{ .word = "GAP", .type = SMSCMD_KC },
 };
 
 /*

@@ -19,7 +19,7 @@
  * (repeated): a model trained on these sets instead of the built-in one.
  * Both are for studying the rules and the model on data they never saw.
  *
- * -p BUCKETS,EPOCHS,RATE,L2,URGENT_WEIGHT: the trainer's settings for -k
+ * -p BUCKETS,EPOCHS,RATE,L2,URGENT_WEIGHT[,ALWAYS_WEIGHT]: the trainer's settings for -k
  * (model_params; the build uses model_train_defaults()).
  *
  * -k K: K-fold cross-validation of the model over the sets (held-out sets
@@ -28,7 +28,9 @@
  * the other folds (model_train, the build's trainer), and the figures of
  * all folds are printed with and without the model, and for the model
  * alone (a classifier without keyword rows: the model's category, urgent
- * at 0.5 or by category), which says how well it generalises.
+ * at 0.5 or by category), which says how well it generalises.  With -v,
+ * the lines the rules + model got wrong, each classified by a model that
+ * did not see it (the held-out part is refused, as always).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,7 +110,7 @@ eval_cv_load(int argc, char **argv, json_t ***lines,
 /* K-fold cross-validation; returns the exit status. */
 static int
 eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
-    char **argv)
+    char **argv, FILE *verbose)
 {
 	struct evalstats	 rules, both, alone;
 	struct model_params	 pp;
@@ -142,7 +144,7 @@ eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
 		classifier_set_model(bare, m, 0, 0, 0.5);
 		for (i = 0; i < n; i++)
 			if (fold[i] == f) {
-				eval_line(c, lines[i], &both, NULL);
+				eval_line(c, lines[i], &both, verbose);
 				eval_line(bare, lines[i], &alone, NULL);
 			}
 		eval_model(c, NULL);
@@ -214,9 +216,10 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			model_train_defaults(&eval_pp);
-			if (sscanf(optarg, "%u,%d,%lf,%lf,%lf",
+			if (sscanf(optarg, "%u,%d,%lf,%lf,%lf,%lf",
 			    &eval_pp.nbuckets, &eval_pp.epochs, &eval_pp.rate,
-			    &eval_pp.l2, &eval_pp.urgent_weight) != 5)
+			    &eval_pp.l2, &eval_pp.urgent_weight,
+			    &eval_pp.always_weight) < 5)
 				goto usage;
 			eval_pp_set = 1;
 			break;
@@ -282,7 +285,7 @@ main(int argc, char *argv[])
 		if (eval_load_schools(bare, argv[0]) == -1 ||
 		    classifier_compile(bare) == -1)
 			return (1);
-		status = eval_cv(c, bare, k, argc - 1, argv + 1);
+		status = eval_cv(c, bare, k, argc - 1, argv + 1, verbose);
 		classifier_free(bare);
 		classifier_free(c);
 		return (status);

@@ -44,6 +44,7 @@ check(const char *s, const struct smscmd *c, enum smscmd_type t)
 	case SMSCMD_TL:
 	case SMSCMD_XONG:
 	case SMSCMD_TT:
+	case SMSCMD_KC:
 		if (!casecode_is_valid(c->code) || c->rest_after_pin <
 		    c->rest || c->rest_after_pin > s + n)
 			abort();

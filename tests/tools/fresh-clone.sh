@@ -70,11 +70,13 @@ step() {
 	name=$1; shift
 	timeout "$TIMEOUT" "$@" > "$LOG/$name.log" 2>&1 &
 	STEP_PID=$!
-	if wait "$STEP_PID"; then STEP_PID=""; return 0; fi
-	rc=$?; STEP_PID=""
-	echo "fresh-clone: $name failed (status $rc); its last lines:" >&2
-	tail -n 40 "$LOG/$name.log" >&2
-	return $rc
+	wait "$STEP_PID" && rc=0 || rc=$?
+	STEP_PID=""
+	[ "$rc" -ne 0 ] || return 0
+	echo "fresh-clone: $name failed (status $rc); its failures and last lines:" >&2
+	grep -E "^FAIL" "$LOG/$name.log" | sort -u | head -n 20 >&2 || true
+	tail -n 30 "$LOG/$name.log" >&2
+	return "$rc"
 }
 
 now() { date +%s; }
