@@ -1038,8 +1038,8 @@ section_numbered(struct parse *p, const char *name, int lineno)
 	if (*digits != '\0') {
 		if (strspn(digits, "0123456789") != strlen(digits))
 			return (-1);
-		n = atoi(digits);
-		if (digits[0] == '0' || strlen(digits) > 2 || n >= MODEM_MAX) {
+		n = strlen(digits) > 2 ? MODEM_MAX : atoi(digits);
+		if (digits[0] == '0' || n >= MODEM_MAX) {
 			config_error(p, lineno, "section [%s]: modems are "
 			    "[%s], [%s1] .. [%s%d]", name, base, base, base,
 			    MODEM_MAX - 1);
