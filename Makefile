@@ -15,7 +15,8 @@
 # the pkg-config flags are computed when a recipe first needs them, after
 # `deps` has installed the packages, never when this file is parsed.
 
-PKGS	= gammu libevent libevent_pthreads sqlite3 libutf8proc libsodium jansson
+PKGS	= gammu libevent libevent_pthreads sqlite3 libutf8proc libsodium jansson \
+	  xlsxwriter
 
 CC	?= cc
 ifeq ($(CC),cc)
@@ -74,8 +75,8 @@ MIGRATIONS := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build install \
-	valgrind test-fresh
+.PHONY: all test unit regress run deps clean eval bench fuzz fuzz-build fuzz-long \
+	install valgrind test-fresh
 
 PREFIX	?= /usr/local
 DESTDIR	?=
@@ -224,6 +225,11 @@ fuzz:
 	@sh tests/tools/run-fuzz.sh $(FUZZ_TIME) $(FUZZ_BINS)
 
 fuzz-build: $(FUZZ_BINS)
+
+# Nightly-style, not in CI: every harness for a full minute.
+fuzz-long:
+	$(MAKE) FUZZ=1 fuzz-build
+	@sh tests/tools/run-fuzz.sh 60 $(FUZZ_BINS)
 
 build-fuzz/fuzz/%: tests/fuzz/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)

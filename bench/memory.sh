@@ -14,6 +14,7 @@ if want memory; then
 	PIDS="$PIDS $!"
 	waitc "test -s '$d/sink.port'" 10 || die "sink did not start"
 	echo bench > "$d/kannel.pass"
+	chmod 600 "$d/kannel.pass"
 	cat > "$d/tinbao.conf" <<EOC
 [tinbao]
 database = tinbao.db

@@ -327,9 +327,14 @@ api_auth(struct apireq *ar)
 		return (-1);
 	}
 	if (r == 0 || ar->tok.revoked) {
-		log_warnx("api addr=%s refused %s token%s%s", ar->addr,
-		    r == 0 ? "an unknown" : "a revoked",
-		    r == 0 ? "" : " name=", r == 0 ? "" : ar->tok.name);
+		/* Audited and logged, a flood of them aggregated (audit.c). */
+		if (audit_refusal(ar->api->audit, r == 0 ? "token:?" :
+		    "token:revoked", "token.refused", r == 0 ? "unknown" :
+		    ar->tok.name, ar->addr, ar->now) == 1)
+			log_warnx("api addr=%s refused %s token%s%s", ar->addr,
+			    r == 0 ? "an unknown" : "a revoked",
+			    r == 0 ? "" : " name=", r == 0 ? "" :
+			    ar->tok.name);
 		evhttp_add_header(h, "WWW-Authenticate",
 		    "Bearer realm=\"tinbao\", error=\"invalid_token\"");
 		api_error(ar, 401, r == 0 ? "unknown API token" :
@@ -430,12 +435,16 @@ api_new(struct httpctx *ctx)
 	struct api	*api = xcalloc(1, sizeof(*api));
 
 	api->ctx = ctx;
+	api->audit = audit_new(ctx->base, ctx->store);
 	return (api);
 }
 
 void
 api_free(struct api *api)
 {
+	if (api == NULL)
+		return;
+	audit_free(api->audit);
 	free(api);
 }
 
@@ -480,11 +489,9 @@ api_serve(void *arg, struct evhttp_request *req)
 	struct apireq			 ar;
 	const struct evhttp_uri		*uri = evhttp_request_get_evhttp_uri(req);
 	const struct api_route		*shape;
-	struct evhttp_connection	*conn;
 	const char			*path, *q;
-	char				*peer = NULL, *seg[4], *p, *dup;
+	char				*seg[4], *p, *dup;
 	char				 allow[32];
-	ev_uint16_t			 port;
 	int				 nseg = 0, method;
 	size_t				 i;
 
@@ -494,11 +501,8 @@ api_serve(void *arg, struct evhttp_request *req)
 	ar.req = req;
 	ar.now = time(NULL);
 	TAILQ_INIT(&ar.query);
-	if ((conn = evhttp_request_get_connection(req)) != NULL) {
-		evhttp_connection_get_peer(conn, &peer, &port);
-		if (peer != NULL)
-			(void)strlcpy_checked(ar.addr, peer, sizeof(ar.addr));
-	}
+	httpconn_client_addr(req, api->ctx->conf->http_trusted_proxy, ar.addr,
+	    sizeof(ar.addr));
 	if (api_auth(&ar) == -1)
 		return;
 

@@ -14,6 +14,7 @@
 
 struct api {
 	struct httpctx		*ctx;
+	struct audit		*audit;		/* refused tokens, aggregated */
 };
 
 /* One request being answered. */

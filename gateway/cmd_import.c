@@ -3,7 +3,10 @@
  *
  * The command's front end: it reads the file, has directory.c parse,
  * check and write it (all rows or none), and prints every problem as
- * FILE:LINE: message.
+ * FILE:LINE: message.  After a successful import it prints each gap the
+ * directory has (a commune with schools and no level-1 police, a school
+ * without a principal, one number in two roles) as FILE: warning: ...,
+ * and still exits 0.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,12 +19,72 @@
 #define IMPORT_FILE_MAX		(64 * 1024 * 1024)
 
 static void	import_cmd_error(void *, int, const char *);
+static int	import_cmd_gap(const struct dirgap *, void *);
+static int	import_cmd_count(const struct contact *, void *);
+static void	import_cmd_gaps(struct store *, const char *);
 
 /* import_parse's errors, as "FILE:LINE: message" on stderr. */
 static void
 import_cmd_error(void *arg, int line, const char *msg)
 {
 	fprintf(stderr, "%s:%d: %s\n", (const char *)arg, line, msg);
+}
+
+#define IMPORT_GAPS_SHOWN	10	/* of each kind; the dashboard has all */
+
+struct import_gaps {
+	const char	*path;
+	int		 n[DIRGAP_TWO_ROLES + 1];
+};
+
+/* A directory gap after the import, as "FILE: warning: ..." on stderr. */
+static int
+import_cmd_gap(const struct dirgap *g, void *arg)
+{
+	struct import_gaps	*ig = arg;
+	char			 line[512];
+
+	if (ig->n[g->kind]++ >= IMPORT_GAPS_SHOWN)
+		return (0);
+	dirgap_format(g, line, sizeof(line));
+	fprintf(stderr, "%s: warning: %s\n", ig->path, line);
+	return (0);
+}
+
+static int
+import_cmd_count(const struct contact *c, void *arg)
+{
+	(void)c;
+	(void)arg;
+	return (0);
+}
+
+/*
+ * Prints the directory's gaps after an import (at most IMPORT_GAPS_SHOWN
+ * of each kind); with no contact at all, one line says that every school
+ * is a gap until the contacts are imported.
+ */
+static void
+import_cmd_gaps(struct store *st, const char *path)
+{
+	struct import_gaps	 ig;
+	int			 k;
+
+	if (store_contact_list(st, import_cmd_count, NULL) == 0) {
+		fprintf(stderr, "%s: warning: no contacts yet: no school has a "
+		    "principal, no commune its police, until `tinbao import "
+		    "contacts`\n", path);
+		return;
+	}
+	memset(&ig, 0, sizeof(ig));
+	ig.path = path;
+	if (store_directory_gaps(st, import_cmd_gap, &ig) == -1)
+		return;
+	for (k = 0; k <= DIRGAP_TWO_ROLES; k++)
+		if (ig.n[k] > IMPORT_GAPS_SHOWN)
+			fprintf(stderr, "%s: warning: and %d more like the "
+			    "above (the dashboard's directory page lists all)\n",
+			    path, ig.n[k] - IMPORT_GAPS_SHOWN);
 }
 
 /* Runs `tinbao import schools|contacts FILE.csv`. */
@@ -39,9 +102,11 @@ cmd_import(struct config *conf, int argc, char **argv)
 
 	memset(&imf, 0, sizeof(imf));
 	memset(&sec, 0, sizeof(sec));
+	if (argc == 2 && strcmp(argv[0], "groups") == 0)
+		return (cmd_import_groups(conf, argv[1]));
 	if (argc != 2 || (strcmp(argv[0], "schools") != 0 &&
 	    strcmp(argv[0], "contacts") != 0)) {
-		fprintf(stderr, "usage: tinbao import schools|contacts "
+		fprintf(stderr, "usage: tinbao import schools|contacts|groups "
 		    "FILE.csv\n");
 		return (2);
 	}
@@ -82,6 +147,8 @@ cmd_import(struct config *conf, int argc, char **argv)
 		goto out;
 	printf("%s: %zu %s imported\n", path, imf.n, argv[0]);
 	ret = 0;
+	/* The gaps it leaves are warnings: the import is committed. */
+	import_cmd_gaps(st, path);
 out:
 	if (errors > 0)
 		fprintf(stderr, "%s: %d problem(s), nothing imported\n",

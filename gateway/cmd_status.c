@@ -17,13 +17,16 @@
 
 #include "tinbao.h"
 
-/* Fetches http://listen/healthz into buf; returns the HTTP code or -1. */
+/*
+ * Fetches http://listen/healthz into buf, with token (NULL: none) as a
+ * Bearer token for the detail; returns the HTTP code or -1.
+ */
 static int
-status_fetch(const char *listen, char *buf, size_t bufsz)
+status_fetch(const char *listen, const char *token, char *buf, size_t bufsz)
 {
 	struct addrinfo	 hints, *res = NULL;
 	struct timeval	 tv = { 5, 0 };
-	char		*host, *port, req[256];
+	char		*host, *port, req[512];
 	size_t		 off = 0;
 	ssize_t		 n;
 	int		 fd = -1, code = -1;
@@ -47,7 +50,8 @@ status_fetch(const char *listen, char *buf, size_t bufsz)
 	    connect(fd, res->ai_addr, res->ai_addrlen) == -1)
 		goto out;
 	(void)snprintf(req, sizeof(req), "GET /healthz HTTP/1.0\r\nHost: %s\r\n"
-	    "\r\n", host);
+	    "%s%s%s\r\n", host, token != NULL ? "Authorization: Bearer " : "",
+	    token != NULL ? token : "", token != NULL ? "\r\n" : "");
 	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req))
 		goto out;
 	while (off + 1 < bufsz && (n = read(fd, buf + off, bufsz - off - 1)) > 0)
@@ -77,7 +81,7 @@ int
 cmd_status(struct config *conf, int argc, char **argv)
 {
 	struct store	*st;
-	char		 buf[4096], ussd[256] = "", *body;
+	char		 buf[4096], ussd[256] = "", *body, tok[256] = "";
 	int		 code = -1, pending;
 
 	(void)argv;
@@ -85,10 +89,15 @@ cmd_status(struct config *conf, int argc, char **argv)
 		fprintf(stderr, "usage: tinbao status\n");
 		return (2);
 	}
+	/* With a metrics token, the detail needs it (http.c). */
+	if (conf->http_metrics_token_file != NULL &&
+	    secretfile_read(conf->http_metrics_token_file,
+	    "http: metrics_token_file", tok, sizeof(tok)) == -1)
+		tok[0] = '\0';
 	if (conf->http_listen == NULL)
 		printf("gateway: no [http] listen configured, state unknown\n");
-	else if ((code = status_fetch(conf->http_listen, buf,
-	    sizeof(buf))) == -1)
+	else if ((code = status_fetch(conf->http_listen, tok[0] != '\0' ?
+	    tok : NULL, buf, sizeof(buf))) == -1)
 		printf("gateway: not answering on %s\n", conf->http_listen);
 	else {
 		body = strstr(buf, "\r\n\r\n");

@@ -1,6 +1,9 @@
 /*
  * tinbao: `tinbao user add NAME --role bureau|admin [--password-file F]
- * [--replace]`, the dashboard's accounts.
+ * [--replace]`, `user disable|enable NAME` and `user list`, the
+ * dashboard's accounts.  A new password (--replace) and disabling end the
+ * user's sessions at once; a running gateway sees it at the next request,
+ * since sessions live in the database.
  *
  * The password comes from a file (its first line) or is asked for on the
  * terminal twice, without echo; from a pipe, the first line of stdin is
@@ -78,8 +81,81 @@ static int
 user_usage(void)
 {
 	fprintf(stderr, "usage: tinbao user add NAME --role bureau|admin "
-	    "[--password-file FILE] [--replace]\n");
+	    "[--password-file FILE] [--replace]\n"
+	    "       tinbao user disable|enable NAME\n"
+	    "       tinbao user list\n");
 	return (2);
+}
+
+/* Opens the store for a user command; NULL after a message. */
+static struct store *
+user_store(const struct config *conf)
+{
+	struct store	*st;
+
+	if ((st = store_open(conf->database, 0)) == NULL)
+		return (NULL);
+	if (store_check_version(st) == -1) {
+		store_close(st);
+		return (NULL);
+	}
+	return (st);
+}
+
+static int
+user_list_cb(const char *name, const char *role, int disabled,
+    int64_t created, int sessions, void *arg)
+{
+	char		 when[32];
+	time_t		 t = (time_t)created;
+	struct tm	 tm;
+
+	(void)arg;
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d", &tm) == 0)
+		(void)strlcpy_checked(when, "-", sizeof(when));
+	printf("%-20s %-7s %-9s %s sessions=%d\n", name, role, disabled ?
+	    "disabled" : "active", when, sessions);
+	return (0);
+}
+
+/* `tinbao user list`, `user disable NAME`, `user enable NAME`. */
+static int
+user_manage(struct config *conf, int argc, char **argv)
+{
+	struct store	*st;
+	int		 r, disable;
+
+	if (strcmp(argv[0], "list") == 0) {
+		if (argc != 1)
+			return (user_usage());
+		if ((st = user_store(conf)) == NULL)
+			return (1);
+		r = store_user_list(st, (int64_t)time(NULL), user_list_cb,
+		    NULL);
+		store_close(st);
+		return (r == -1 ? 1 : 0);
+	}
+	if (argc != 2)
+		return (user_usage());
+	disable = strcmp(argv[0], "disable") == 0;
+	if ((st = user_store(conf)) == NULL)
+		return (1);
+	r = store_user_set_disabled(st, argv[1], disable);
+	if (r == 1)
+		(void)store_audit(st, "cli", disable ? "user.disable" :
+		    "user.enable", 0, argv[1], "");
+	store_close(st);
+	if (r == 0) {
+		fprintf(stderr, "tinbao user %s: no user %s\n", argv[0],
+		    argv[1]);
+		return (1);
+	}
+	if (r == -1)
+		return (1);
+	printf("user %s %s%s\n", argv[1], disable ? "disabled" : "enabled",
+	    disable ? ", sessions ended" : "");
+	return (0);
 }
 
 /* Runs `tinbao user add`. */
@@ -92,6 +168,9 @@ cmd_user(struct config *conf, int argc, char **argv)
 	FILE		*f;
 	int		 i, replace = 0, r;
 
+	if (argc >= 1 && (strcmp(argv[0], "list") == 0 ||
+	    strcmp(argv[0], "disable") == 0 || strcmp(argv[0], "enable") == 0))
+		return (user_manage(conf, argc, argv));
 	if (argc < 2 || strcmp(argv[0], "add") != 0)
 		return (user_usage());
 	name = argv[1];
@@ -157,6 +236,9 @@ cmd_user(struct config *conf, int argc, char **argv)
 		return (1);
 	}
 	r = store_user_put(st, name, role, hash, replace, (int64_t)time(NULL));
+	/* A new password or role: whoever held the old one is logged out. */
+	if (r >= 0 && replace && store_user_sessions_end(st, name) == -1)
+		r = -1;
 	if (r >= 0 && (r == 1 || replace))
 		(void)store_audit(st, "cli", replace ? "user.put" : "user.add",
 		    0, name, "");

@@ -21,6 +21,10 @@
  * taken from the config file's folder), every duration is in seconds and
  * within its option's limits.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -130,6 +134,7 @@ static size_t	 option_canonical(size_t);
 static void	 option_hint(const char *, const char *, char *, size_t);
 static int	 check_listen(const char *, char *, size_t);
 static int	 check_http_url(const char *, char *, size_t);
+static int	 check_ip(const char *, char *, size_t);
 static int	 check_hhmm(const char *, char *, size_t);
 static int	 check_ussd(const char *, char *, size_t);
 static int	 is_comment_start(const char *, const char *);
@@ -152,6 +157,9 @@ static const struct section sections[] = {
 	{ .name = "escalation" },
 	{ .name = "modem" },
 	{ .name = "triage" },
+	{ .name = "report" },
+	{ .name = "broadcast" },
+	{ .name = "plans" },
 };
 
 static const struct opt_enum charset_enums[] = {
@@ -168,6 +176,13 @@ static const struct opt_enum carrier_enums[] = {
 	{ .name = "mobifone", .value = CARRIER_MOBIFONE },
 	{ .name = "vietnamobile", .value = CARRIER_VIETNAMOBILE },
 	{ .name = "gmobile", .value = CARRIER_GMOBILE },
+	{ .name = NULL }
+};
+
+static const struct opt_enum secure_enums[] = {
+	{ .name = "auto", .value = HTTP_SECURE_AUTO },
+	{ .name = "yes", .value = HTTP_SECURE_YES },
+	{ .name = "no", .value = HTTP_SECURE_NO },
 	{ .name = NULL }
 };
 
@@ -304,6 +319,17 @@ static const struct option options[] = {
 	{ .section = "http", .name = "listen", .type = OPT_STRING,
 	  .check = check_listen, .off = CONF(http_listen),
 	  .help = "host:port of the dashboard and callbacks" },
+	{ .section = "http", .name = "trusted_proxy", .type = OPT_STRING,
+	  .check = check_ip, .off = CONF(http_trusted_proxy),
+	  .help = "address of a reverse proxy whose X-Forwarded-For is "
+	  "believed" },
+	{ .section = "http", .name = "metrics_token_file", .type = OPT_PATH,
+	  .off = CONF(http_metrics_token_file),
+	  .help = "file holding the token for /metrics and /healthz's detail" },
+	{ .section = "http", .name = "secure_cookie", .type = OPT_ENUM,
+	  .enums = secure_enums, .def = "auto", .off = CONF(http_secure_cookie),
+	  .help = "Secure session cookies: auto (when the trusted proxy says "
+	  "https), yes or no" },
 
 	/* [kannel] */
 	{ .section = "kannel", .name = "sendsms_url", .type = OPT_STRING,
@@ -320,6 +346,9 @@ static const struct option options[] = {
 	{ .section = "kannel", .name = "dlr_url", .type = OPT_STRING,
 	  .check = check_http_url, .off = CONF(kannel_dlr_url),
 	  .help = "how Kannel reaches tinbao back" },
+	{ .section = "kannel", .name = "secret_file", .type = OPT_PATH,
+	  .off = CONF(kannel_secret_file),
+	  .help = "file holding the token Kannel's get-url and dlr-url carry" },
 
 	/* [ussd] */
 	{ .section = "ussd", .name = "secret_file", .type = OPT_PATH,
@@ -370,6 +399,38 @@ static const struct option options[] = {
 	  .type = OPT_DURATION, .min = 1, .max = 30 * DAY, .def = "4h",
 	  .off = CONF(untriaged_timeout),
 	  .help = "office time before an untriaged case is escalated" },
+
+	/* [report]: report.c reads them */
+	{ .section = "report", .name = "hk1_start", .type = OPT_STRING,
+	  .def = "09-01", .check = report_check_mmdd,
+	  .off = CONF(report_hk1_start), .help = "first day of HK1, MM-DD" },
+	{ .section = "report", .name = "hk1_end", .type = OPT_STRING,
+	  .def = "01-15", .check = report_check_mmdd,
+	  .off = CONF(report_hk1_end), .help = "last day of HK1, MM-DD" },
+	{ .section = "report", .name = "hk2_start", .type = OPT_STRING,
+	  .def = "01-16", .check = report_check_mmdd,
+	  .off = CONF(report_hk2_start), .help = "first day of HK2, MM-DD" },
+	{ .section = "report", .name = "hk2_end", .type = OPT_STRING,
+	  .def = "05-31", .check = report_check_mmdd,
+	  .off = CONF(report_hk2_end), .help = "last day of HK2, MM-DD" },
+	{ .section = "report", .name = "suppress", .type = OPT_INT,
+	  .min = 0, .max = 1000, .def = "5", .off = CONF(report_suppress),
+	  .help = "counts below this are hidden in reports (0: none)" },
+
+	/* [broadcast]: broadcast.c reads them */
+	{ .section = "broadcast", .name = "quiet_hours", .type = OPT_STRING,
+	  .def = "21:00-07:00", .check = broadcast_check_quiet,
+	  .off = CONF(broadcast_quiet_hours),
+	  .help = "local hours when no awareness message leaves, HH:MM-HH:MM" },
+	{ .section = "broadcast", .name = "hotline", .type = OPT_STRING,
+	  .off = CONF(broadcast_hotline),
+	  .help = "the hotline's number, for the duong-day template" },
+
+	/* [plans]: plans.c reads it */
+	{ .section = "plans", .name = "deadline", .type = OPT_STRING,
+	  .def = "02-05", .check = report_check_mmdd,
+	  .off = CONF(plans_deadline),
+	  .help = "the day schools' plans are due each school year, MM-DD" },
 };
 
 /* Returns $TINBAO_CONF when set and not empty, else the system file. */
@@ -1204,6 +1265,21 @@ check_listen(const char *v, char *why, size_t len)
 	if (p == port || *p != '\0' || n > 65535) {
 		snprintf(why, len, "port \"%s\" is not a number from 0 "
 		    "(any free port) to 65535", port);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Checks that v is one IPv4 or IPv6 address, as a peer is written. */
+static int
+check_ip(const char *v, char *why, size_t len)
+{
+	unsigned char	 buf[16];
+
+	if (inet_pton(AF_INET, v, buf) != 1 &&
+	    inet_pton(AF_INET6, v, buf) != 1) {
+		snprintf(why, len, "\"%s\" is not an IP address (e.g. "
+		    "127.0.0.1)", v);
 		return (-1);
 	}
 	return (0);

@@ -56,6 +56,7 @@ struct import {
 struct import_key {
 	char		 key[NUMBER_MAX > 16 ? NUMBER_MAX : 16];
 	int		 line;
+	char		 role[16];	/* contacts: the row's role */
 };
 
 static const char *school_cols[] = { "code", "name", "commune", "level",
@@ -67,6 +68,8 @@ static void	import_field(void *, size_t, void *);
 static void	import_lines(struct import *, const char *, size_t);
 static int	import_header(struct import *, int *);
 static void	import_rows(struct import *, const int *, struct import_file *);
+static void	import_two_roles(struct import_file *, const struct import_key *,
+		    const struct import_entry *);
 static void	import_record(int, void *);
 static void	import_error(struct import *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -229,7 +232,7 @@ import_contact(struct import *im, const int *col, const struct import_row *r,
     struct import_entry *e)
 {
 	static const char *roles[] = { "police", "teacher", "principal",
-	    "counselor", "bureau", "admin" };
+	    "counselor", "bureau", "admin", "commune_committee" };
 	struct contact	*c = &e->contact;
 	const char	*v;
 	size_t		 i;
@@ -257,7 +260,8 @@ import_contact(struct import *im, const int *col, const struct import_row *r,
 			(void)strlcpy_checked(c->role, v, sizeof(c->role));
 	if (c->role[0] == '\0') {
 		import_error(im, r->line, "role '%s': one of police, teacher, "
-		    "principal, counselor, bureau, admin", v);
+		    "principal, counselor, bureau, admin, commune_committee",
+		    v);
 		bad = 1;
 	}
 	v = col[3] >= 0 ? r->field[col[3]] : "";
@@ -277,6 +281,11 @@ import_contact(struct import *im, const int *col, const struct import_row *r,
 	if (col[4] >= 0 && import_copy(im, r->line, "commune", c->commune,
 	    sizeof(c->commune), r->field[col[4]]) == -1)
 		bad = 1;
+	else if (strcmp(c->role, "commune_committee") == 0 &&
+	    c->commune[0] == '\0') {
+		import_error(im, r->line, "a commune_committee needs a commune");
+		bad = 1;
+	}
 	v = col[5] >= 0 ? r->field[col[5]] : "";
 	if (*v != '\0') {
 		if (strlen(v) != 1 || *v < '1' || *v > '3') {
@@ -419,7 +428,9 @@ import_header(struct import *im, int *col)
 
 /*
  * Validates each row after the header into out's entries; the same key
- * twice in one file is a mistake, even on a row with other problems.
+ * twice in one file is a mistake, even on a row with other problems,
+ * except one phone number given two different roles: a gap, warned about
+ * (import_two_roles).
  */
 static void
 import_rows(struct import *im, const int *col, struct import_file *out)
@@ -446,16 +457,23 @@ import_rows(struct import *im, const int *col, struct import_file *out)
 		h = school ? e.school.code : e.contact.phone;
 		keyok = h[0] != '\0';
 		for (k = 0; keyok && k < nkeys; k++) {
-			if (strcmp(keys[k].key, h) == 0) {
+			if (strcmp(keys[k].key, h) != 0)
+				continue;
+			if (!school && valid && keys[k].role[0] != '\0' &&
+			    strcmp(keys[k].role, e.contact.role) != 0)
+				import_two_roles(out, &keys[k], &e);
+			else
 				import_error(im, e.line, "'%s' already on "
 				    "line %d", im->rows[i].field[col[school ?
 				    0 : 1]], keys[k].line);
-				keyok = valid = 0;
-			}
+			keyok = valid = 0;
 		}
 		if (keyok) {
 			(void)strlcpy_checked(keys[nkeys].key, h,
 			    sizeof(keys[nkeys].key));
+			if (!school)
+				(void)strlcpy_checked(keys[nkeys].role,
+				    e.contact.role, sizeof(keys[nkeys].role));
 			keys[nkeys++].line = e.line;
 		}
 		if (valid) {
@@ -466,6 +484,23 @@ import_rows(struct import *im, const int *col, struct import_file *out)
 		explicit_bzero(&e, sizeof(e));
 	}
 	free(keys);
+}
+
+/*
+ * One number given two roles (SPEC section 6): a gap, not an error.  The
+ * first row is kept, the later one left out, and the number noted for the
+ * warnings and, once written, for the dashboard and /healthz.
+ */
+static void
+import_two_roles(struct import_file *out, const struct import_key *first,
+    const struct import_entry *e)
+{
+	size_t	 len = strlen(out->two_roles);
+
+	(void)snprintf(out->two_roles + len, sizeof(out->two_roles) - len,
+	    "%s\t%s (line %d), %s (line %d)\n", first->key, first->role,
+	    first->line, e->contact.role, e->line);
+	out->ntwo_roles++;
 }
 
 /* Frees what import_parse returned; the PINs in clear are wiped. */
@@ -554,7 +589,9 @@ import_store(struct store *st, const struct secret *sec,
 		return (errors + prior);
 	if (store_begin(st) == -1)
 		return (-1);
-	if (import_write(st, sec, imf) == -1) {
+	/* The gap of the last contacts import: directory gaps (issue 15). */
+	if (import_write(st, sec, imf) == -1 || (imf->kind == IMPORT_CONTACTS &&
+	    store_meta_set(st, DIRGAP_META_TWO_ROLES, imf->two_roles) == -1)) {
 		store_rollback(st);
 		return (-1);
 	}

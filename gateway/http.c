@@ -5,11 +5,20 @@
  * owns evhttp: it binds [http] listen (port 0 takes any free port, which
  * the tests use; the chosen address is logged), sets a body limit and a
  * timeout on every connection, and dispatches by path through one table.
+ * httpconn.c watches the connections (a cap, a deadline per request,
+ * accept() backing off when descriptors run out).
  * Everything else is mounted by its owner with http_mount (the dashboard,
  * the API, Kannel's callbacks, the USSD menu): this file knows none of
  * them.  It serves /healthz (200 when the store answers and a transport is up,
- * 503 with the reasons otherwise) and /metrics (Prometheus text format).
- * Every value it prints is a count or a state: never a number or a text.
+ * 503 with the reasons otherwise; the directory's gaps as detail, never a
+ * 503) and /metrics (Prometheus text format).  Every value it prints is a
+ * count or a state: never a number or a text (a staff number given two
+ * roles is left out of its gap's line).
+ * The reasons, the gaps, the modem's operator and credit, and /metrics go
+ * only to a reader: a caller with [http] metrics_token_file's token
+ * (Bearer), or one on this machine that is not [http] trusted_proxy (whose
+ * requests come from anywhere); anyone else gets "ok" or "degraded", and
+ * 403 on /metrics.  Case counts below HTTP_SMALL are left out of /metrics.
  */
 #include <sys/socket.h>
 
@@ -24,11 +33,14 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include <sodium.h>
+
 #include "tinbao.h"
 
 #define HTTP_BODY_MAX	(64 * 1024)
 #define HTTP_TIMEOUT	30
 #define HTTP_MOUNTS_MAX	8
+#define HTTP_SMALL	5	/* case counts below are not published */
 
 /* A path or subtree served by another module. */
 struct http_mount {
@@ -41,10 +53,13 @@ struct http_mount {
 struct http {
 	struct evhttp			*evh;
 	struct evhttp_bound_socket	*bound;
+	struct httpconn			*conns;
 	struct status			*status;
 	struct http_mount		 mounts[HTTP_MOUNTS_MAX];
 	int				 nmounts;
 	char				 addr[128];
+	char				*proxy;		/* trusted_proxy */
+	char				*token;		/* metrics token */
 };
 
 struct http_route {
@@ -54,6 +69,7 @@ struct http_route {
 };
 
 static void	http_healthz(struct http *, struct evhttp_request *);
+static int	http_healthz_gap(const struct dirgap *, void *);
 static void	http_metrics(struct http *, struct evhttp_request *);
 static void	http_dispatch(struct evhttp_request *, void *);
 static void	http_error(struct evhttp_request *, int, const char *);
@@ -130,6 +146,7 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	int			 m;
 
 	h->status->http_requests++;
+	httpconn_request(h->conns, req);
 	if (path == NULL || *path == '\0')
 		path = "/";
 	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
@@ -159,6 +176,62 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		best->serve(best->arg, req);
 }
 
+/* One directory gap as a line of /healthz. */
+static int
+http_healthz_gap(const struct dirgap *g, void *arg)
+{
+	char	 line[512];
+
+	if (g->kind == DIRGAP_TWO_ROLES)
+		(void)snprintf(line, sizeof(line), "a number is given two roles "
+		    "(%s)", g->detail);
+	else
+		dirgap_format(g, line, sizeof(line));
+	evbuffer_add_printf(arg, "directory gap: %s\n", line);
+	return (0);
+}
+
+/*
+ * Sets who may read the gateway's detail: not trusted_proxy's callers,
+ * and anyone with token (either may be NULL).
+ */
+void
+http_set_readers(struct http *h, const char *trusted_proxy,
+    const char *token)
+{
+	if (trusted_proxy != NULL)
+		h->proxy = xstrdup(trusted_proxy);
+	if (token != NULL)
+		h->token = xstrdup(token);
+}
+
+/* Tells whether req may read /metrics and /healthz's detail. */
+static int
+http_is_reader(struct http *h, struct evhttp_request *req)
+{
+	struct evhttp_connection	*c = evhttp_request_get_connection(req);
+	const char			*auth;
+	char				*peer = NULL;
+	ev_uint16_t			 port;
+	size_t				 n;
+
+	auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (h->token != NULL && auth != NULL &&
+	    strncasecmp(auth, "Bearer ", 7) == 0) {
+		n = strlen(h->token);
+		if (strlen(auth + 7) == n &&
+		    sodium_memcmp(auth + 7, h->token, n) == 0)
+			return (1);
+	}
+	if (c == NULL)
+		return (0);
+	evhttp_connection_get_peer(c, &peer, &port);
+	if (peer == NULL || (h->proxy != NULL && strcmp(peer, h->proxy) == 0))
+		return (0);
+	return (strncmp(peer, "127.", 4) == 0 || strcmp(peer, "::1") == 0);
+}
+
 static void
 http_healthz(struct http *h, struct evhttp_request *req)
 {
@@ -169,6 +242,16 @@ http_healthz(struct http *h, struct evhttp_request *req)
 	pending = store_outbox_pending(s->store);
 	store_ok = pending >= 0 && s->store_errors_recent == 0;
 	transport_ok = s->modem_state == MODEM_S_UP || s->kannel_up;
+	if (!http_is_reader(h, req)) {
+		evbuffer_add_printf(b, "%s\n", store_ok && transport_ok ?
+		    "ok" : "degraded");
+		if (store_ok && transport_ok)
+			http_reply_text(req, 200, "OK", b);
+		else
+			http_reply_text(req, 503, "Service Unavailable", b);
+		evbuffer_free(b);
+		return;
+	}
 	evbuffer_add_printf(b, "%s\n", store_ok && transport_ok ? "ok" :
 	    "unhealthy");
 	if (pending < 0)
@@ -201,6 +284,9 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    s->kannel_unreachable ? "down: sendsms not reachable" :
 		    "not answering");
 	evbuffer_add_printf(b, "outbox %d pending\n", pending);
+	/* The directory's gaps: detail only, never a 503 (SPEC section 6). */
+	if (store_ok)
+		(void)store_directory_gaps(s->store, http_healthz_gap, b);
 	if (store_ok && transport_ok)
 		http_reply_text(req, 200, "OK", b);
 	else
@@ -213,6 +299,7 @@ struct metrics_arg {
 	const char	*name;
 	const char	*l1;
 	const char	*l2;
+	int		 small;		/* leave out counts below HTTP_SMALL */
 };
 
 static int
@@ -220,6 +307,9 @@ metrics_group_cb(const char *v1, const char *v2, int64_t n, void *arg)
 {
 	struct metrics_arg	*ma = arg;
 
+	/* A small count could name a pupil, as on the dashboard. */
+	if (ma->small && n > 0 && n < HTTP_SMALL)
+		return (0);
 	evbuffer_add_printf(ma->b, "%s{%s=\"%s\",%s=\"%s\"} %lld\n", ma->name,
 	    ma->l1, v1, ma->l2, v2, (long long)n);
 	return (0);
@@ -233,6 +323,12 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	struct metrics_arg	 ma;
 	struct evkeyvalq	*hd = evhttp_request_get_output_headers(req);
 
+	if (!http_is_reader(h, req)) {
+		evbuffer_add_printf(b, "403 Forbidden\n");
+		http_reply_text(req, 403, "Forbidden", b);
+		evbuffer_free(b);
+		return;
+	}
 	evbuffer_add_printf(b,
 	    "# HELP tinbao_sms_received_total SMS committed, by transport.\n"
 	    "# TYPE tinbao_sms_received_total counter\n"
@@ -281,12 +377,15 @@ http_metrics(struct http *h, struct evhttp_request *req)
 	memset(&ma, 0, sizeof(ma));
 	ma.b = b;
 	evbuffer_add_printf(b, "# HELP tinbao_cases Cases by category and "
-	    "urgency.\n# TYPE tinbao_cases gauge\n");
+	    "urgency (counts below %d left out).\n# TYPE tinbao_cases gauge\n",
+	    HTTP_SMALL);
 	ma.name = "tinbao_cases";
 	ma.l1 = "category";
 	ma.l2 = "urgent";
+	ma.small = 1;
 	(void)store_metric_groups(s->store, STORE_METRIC_CASES,
 	    metrics_group_cb, &ma);
+	ma.small = 0;
 	evbuffer_add_printf(b, "# HELP tinbao_sms_sent Outgoing SMS by kind "
 	    "and final state.\n# TYPE tinbao_sms_sent gauge\n");
 	ma.name = "tinbao_sms_sent";
@@ -344,6 +443,7 @@ http_start(struct event_base *base, const char *listen, struct status *st)
 		return (NULL);
 	}
 	free(host);
+	h->conns = httpconn_new(base, h->evh, h->bound);
 	if (getsockname(evhttp_bound_socket_get_fd(h->bound),
 	    (struct sockaddr *)&ss, &sl) == 0) {
 		if (ss.ss_family == AF_INET6) {
@@ -371,5 +471,11 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	evhttp_free(h->evh);
+	httpconn_free(h->conns);
+	free(h->proxy);
+	if (h->token != NULL) {
+		sodium_memzero(h->token, strlen(h->token));
+		free(h->token);
+	}
 	free(h);
 }

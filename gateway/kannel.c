@@ -49,6 +49,8 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include <sodium.h>
+
 #include "tinbao.h"
 
 #define KANNEL_TIMEOUT	20	/* seconds for a sendsms answer */
@@ -71,6 +73,7 @@ struct kannel {
 	struct status		*status;
 	struct evhttp_uri	*uri;
 	char			*password;
+	char			*secret;	/* [kannel] secret_file, or NULL */
 	int			 healthy;	/* the last sendsms was answered */
 
 	struct kannel_mos	 queue;		/* parsed, not yet committed */
@@ -100,6 +103,7 @@ static void	kannel_send(void *, const struct sms_out *);
 static void	kannel_set_healthy(struct kannel *, int);
 static void	kannel_mo(struct kannel *, struct evhttp_request *);
 static void	kannel_dlr(struct kannel *, struct evhttp_request *);
+static const char *kannel_param(const char *, const char *, char *, size_t);
 static void	kannel_probe_init(struct kannel *);
 static void	kannel_probe_cb(evutil_socket_t, short, void *);
 static void	kannel_probe_done(struct kannel *, int);
@@ -137,7 +141,6 @@ kannel_new(struct event_base *base, const struct config *conf,
     struct router *router, struct status *status)
 {
 	struct kannel	*k;
-	FILE		*f;
 	char		 buf[256];
 
 	k = xcalloc(1, sizeof(*k));
@@ -158,17 +161,27 @@ kannel_new(struct event_base *base, const struct config *conf,
 	}
 	k->password = xstrdup("");
 	if (conf->kannel_password_file != NULL) {
-		if ((f = fopen(conf->kannel_password_file, "r")) == NULL) {
-			log_warn("kannel: password_file %s",
-			    conf->kannel_password_file);
+		if (secretfile_read(conf->kannel_password_file,
+		    "kannel: password_file", buf, sizeof(buf)) == -1)
+			goto fail;
+		free(k->password);
+		k->password = xstrdup(buf);
+		explicit_bzero(buf, sizeof(buf));
+	}
+	if (conf->kannel_secret_file != NULL) {
+		if (secretfile_read(conf->kannel_secret_file,
+		    "kannel: secret_file", buf, sizeof(buf)) == -1)
+			goto fail;
+		if (strlen(buf) < 16 || strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789._~-") != strlen(buf)) {
+			log_warnx("kannel: secret_file %s must hold a token of "
+			    "16 characters or more, letters, digits and . _ ~ -"
+			    " only", conf->kannel_secret_file);
+			explicit_bzero(buf, sizeof(buf));
 			goto fail;
 		}
-		if (fgets(buf, sizeof(buf), f) != NULL) {
-			buf[strcspn(buf, "\r\n")] = '\0';
-			free(k->password);
-			k->password = xstrdup(buf);
-		}
-		fclose(f);
+		k->secret = xstrdup(buf);
+		explicit_bzero(buf, sizeof(buf));
 	}
 	kannel_probe_init(k);
 	return (k);
@@ -206,6 +219,10 @@ kannel_free(struct kannel *k)
 	if (k->password != NULL) {
 		explicit_bzero(k->password, strlen(k->password));
 		free(k->password);
+	}
+	if (k->secret != NULL) {
+		explicit_bzero(k->secret, strlen(k->secret));
+		free(k->secret);
 	}
 	free(k);
 }
@@ -362,6 +379,32 @@ kannel_from_loopback(struct evhttp_request *req)
 	    strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0));
 }
 
+/*
+ * With [kannel] secret_file, a callback must carry token=SECRET in its
+ * query string (Kannel's get-url and our dlr-url have it): a proxy on this
+ * machine that forwards /kannel/ would otherwise make every caller local.
+ * Compared in constant time.
+ */
+static int
+kannel_has_token(struct kannel *k, struct evhttp_request *req)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*q = uri != NULL ? evhttp_uri_get_query(uri) :
+				    NULL;
+	char			 tok[256];
+	size_t			 n;
+	int			 ok;
+
+	if (k->secret == NULL)
+		return (1);
+	if (q == NULL || kannel_param(q, "token", tok, sizeof(tok)) == NULL)
+		return (0);
+	n = strlen(k->secret);
+	ok = strlen(tok) == n && sodium_memcmp(tok, k->secret, n) == 0;
+	explicit_bzero(tok, sizeof(tok));
+	return (ok);
+}
+
 /* Serves what is mounted under /kannel/: the MO and the DLR callbacks. */
 void
 kannel_serve(void *arg, struct evhttp_request *req)
@@ -381,7 +424,7 @@ kannel_serve(void *arg, struct evhttp_request *req)
 	    (EVHTTP_REQ_GET | EVHTTP_REQ_POST)) == 0) {
 		code = 405;
 		reason = "Method Not Allowed";
-	} else if (!kannel_from_loopback(req)) {
+	} else if (!kannel_has_token(k, req) || !kannel_from_loopback(req)) {
 		code = 403;
 		reason = "Forbidden";
 	}
@@ -778,10 +821,12 @@ kannel_send(void *arg, const struct sms_out *o)
 	kannel_add(q, "coding", ascii && o->charset != CHARSET_UCS2 ? "0" :
 	    "2");
 	if (k->conf->kannel_dlr_url != NULL) {
-		xasprintf(&dlr, "%s%sid=%lld&status=%%d",
+		/* The token is URL-safe (checked when read). */
+		xasprintf(&dlr, "%s%sid=%lld&status=%%d%s%s",
 		    k->conf->kannel_dlr_url,
 		    strchr(k->conf->kannel_dlr_url, '?') ? "&" : "?",
-		    (long long)o->id);
+		    (long long)o->id, k->secret != NULL ? "&token=" : "",
+		    k->secret != NULL ? k->secret : "");
 		kannel_add(q, "dlr-mask", "31");
 		kannel_add(q, "dlr-url", dlr);
 		free(dlr);

@@ -4,7 +4,10 @@
  * One line per event on stderr (systemd's journal takes it from there), in
  * key=value form after a short message.  Debug lines are formatted only when
  * debugging is on.  A reporter's number never reaches these functions: callers
- * pass the alias from crypto.c instead.  Safe to call from the modem thread:
+ * pass the alias from crypto.c instead.  A control character in any field
+ * (a login name with a newline, an SMS with an escape sequence) is written
+ * as \xNN, so that no value can end a line and forge the next one or
+ * drive the reader's terminal.  Safe to call from the modem thread:
  * each line is formatted into a local buffer and written with one write(2).
  */
 #include <errno.h>
@@ -42,10 +45,41 @@ log_setverbose(int verbose)
 	log_verbose = verbose;
 }
 
+/*
+ * Copies src into dst (room for dstsz bytes and a NUL) with every control
+ * character (below 0x20, and DEL) as \xNN.  Returns the length written.
+ */
+size_t
+log_escape(char *dst, size_t dstsz, const char *src)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p;
+	size_t			 n = 0;
+
+	if (dstsz == 0)
+		return (0);
+	for (p = (const unsigned char *)src; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f) {
+			if (n + 1 >= dstsz)
+				break;
+			dst[n++] = (char)*p;
+			continue;
+		}
+		if (n + 4 >= dstsz)
+			break;
+		dst[n++] = '\\';
+		dst[n++] = 'x';
+		dst[n++] = hex[*p >> 4];
+		dst[n++] = hex[*p & 0x0f];
+	}
+	dst[n] = '\0';
+	return (n);
+}
+
 static void
 log_vwrite(const char *level, const char *fmt, va_list ap, int err)
 {
-	char		 line[2048], stamp[32] = "";
+	char		 line[2048], msg[1536], stamp[32] = "";
 	struct tm	 tm;
 	time_t		 now;
 	int		 n, m;
@@ -58,10 +92,9 @@ log_vwrite(const char *level, const char *fmt, va_list ap, int err)
 	n = snprintf(line, sizeof(line), "%s%s: %s", stamp, log_ident, level);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		n = 0;
-	m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	if (m < 0)
-		m = 0;
-	n += m;
+	if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0)
+		msg[0] = '\0';
+	n += (int)log_escape(line + n, sizeof(line) - n, msg);
 	if ((size_t)n >= sizeof(line) - 2)
 		n = sizeof(line) - 3;
 	if (err != 0) {

@@ -196,6 +196,7 @@ static void	 worker_health(struct worker *);
 static void	 worker_ussd(struct worker *);
 static int64_t	 worker_now(void);
 static int64_t	 worker_smsc_time(const GSM_DateTime *);
+static void	 worker_nul_units(GSM_SMSMessage *);
 static void	 modem_read_cb(struct bufferevent *, void *);
 static void	 modem_event_cb(struct bufferevent *, short, void *);
 static int	 modem_is_ready(void *);
@@ -1130,6 +1131,25 @@ worker_scan(struct worker *w)
 		w->errors = 0;
 }
 
+/*
+ * A U+0000 inside a message (a UCS-2 SMS may carry one) would end
+ * libGammu's string there and cut the rest of the report: it becomes
+ * U+FFFD, as every other transport does.
+ */
+static void
+worker_nul_units(GSM_SMSMessage *s)
+{
+	size_t	 i, n = (size_t)s->Length;
+
+	if (n > sizeof(s->Text) / 2 - 1)
+		n = sizeof(s->Text) / 2 - 1;
+	for (i = 0; i < n; i++)
+		if (s->Text[2 * i] == 0 && s->Text[2 * i + 1] == 0) {
+			s->Text[2 * i] = 0xff;
+			s->Text[2 * i + 1] = 0xfd;
+		}
+}
+
 static int64_t
 worker_smsc_time(const GSM_DateTime *dt)
 {
@@ -1241,6 +1261,7 @@ worker_release(struct worker *w, GSM_MultiSMSMessage *m, int64_t now)
 			    sizeof(buf));
 			sms.parts[i].text = xstrdup(buf);
 		} else {
+			worker_nul_units(s);
 			/* Never DecodeUnicodeString: static, locale-bound. */
 			EncodeUTF8(buf, s->Text);
 			sms.parts[i].text = utf8_sanitize(buf, strlen(buf));

@@ -41,6 +41,8 @@ static const struct {
 
 static int	office_hhmm(const char *, size_t, int *);
 static int	office_day(const char *, size_t);
+static int	office_parse_days(const char *, struct office_hours *, char *,
+		    size_t, unsigned);
 static int64_t	office_midnight(int64_t, int);
 static int	office_window(const struct office_hours *, int64_t, int64_t *,
 		    int64_t *);
@@ -82,6 +84,25 @@ office_day(const char *s, size_t len)
 int
 office_parse(const char *v, struct office_hours *oh, char *why, size_t whysz)
 {
+	return (office_parse_days(v, oh, why, whysz, 0x7e));
+}
+
+/*
+ * The same for a window that holds every day unless days are given, such
+ * as [broadcast] quiet_hours ("21:00-07:00").
+ */
+int
+office_parse_daily(const char *v, struct office_hours *oh, char *why,
+    size_t whysz)
+{
+	return (office_parse_days(v, oh, why, whysz, 0x7f));
+}
+
+/* Parses v; defdays (bit n: wday n) when it names no day. */
+static int
+office_parse_days(const char *v, struct office_hours *oh, char *why,
+    size_t whysz, unsigned defdays)
+{
 	const char	*p = v, *dash, *e, *r;
 	int		 a, b, d;
 
@@ -100,7 +121,7 @@ office_parse(const char *v, struct office_hours *oh, char *why, size_t whysz)
 	while (*p == ' ')
 		p++;
 	if (*p == '\0') {
-		oh->days = 0x7e;	/* Monday to Saturday */
+		oh->days = defdays;
 		return (0);
 	}
 	while (*p != '\0') {
@@ -183,6 +204,17 @@ office_is_open(const struct office_hours *oh, int64_t t)
 	int64_t	 a, b;
 
 	return (office_window(oh, t, &a, &b) == 0 && a <= t);
+}
+
+/* Returns t when the window is not open at t, else the time it closes. */
+int64_t
+office_closes(const struct office_hours *oh, int64_t t)
+{
+	int64_t	 a, b;
+
+	if (office_window(oh, t, &a, &b) == 0 && a <= t)
+		return (b);
+	return (t);
 }
 
 /*

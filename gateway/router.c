@@ -64,7 +64,7 @@ struct router_intake {
 	int64_t			 reporter_id;	/* 0 for a contact */
 	int			 silent;
 	int			 is_contact;
-	char			 alias[24];
+	char			 alias[48];	/* role:id for a contact */
 	char			*text;		/* the parts joined */
 	struct msgctx		 ctx;
 	const char		*handler;	/* its name, for the log */

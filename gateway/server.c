@@ -90,6 +90,7 @@ static int	server_open_store(struct server *);
 static void	server_events(struct server *);
 static void	server_start_modem(struct server *);
 static void	server_start_http(struct server *);
+static void	server_http_readers(struct server *);
 static void	server_notify_ready(struct server *);
 static void	server_teardown(struct server *);
 static void	server_modem_alarm(struct server_modem *);
@@ -453,10 +454,16 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Every 30 seconds: the daily digest and the retention purge. */
 	if (sv->ticks++ % 30 == 0) {
 		(void)route_digest(sv->store, sv->conf, time(NULL));
+		(void)commune_tick(sv->store, sv->conf,
+		    commune_clock(time(NULL)));
+		(void)plans_tick(sv->store, sv->conf,
+		    commune_clock(time(NULL)));
 		/* A row left 'sending' because an outcome could not be saved. */
 		if ((n = outbox_recover(sv->outbox)) > 0)
 			log_warnx("outbox: %d message(s) requeued", n);
 	}
+	/* Quiet hours hold the awareness messages (broadcast.c). */
+	(void)broadcast_tick(sv->store, sv->conf, commune_clock(time(NULL)));
 	outbox_kick(sv->outbox);
 }
 
@@ -498,7 +505,8 @@ server_open_store(struct server *sv)
 	struct config	*conf = sv->conf;
 	int		 n;
 
-	if (secret_load(conf->keyfile, &sv->secret) == -1)
+	if (secret_load(conf->keyfile, &sv->secret) == -1 ||
+	    secretfile_check_db(conf->database) == -1)
 		return (-1);
 	if ((sv->store = store_open(conf->database, 0)) == NULL)
 		return (-1);
@@ -509,6 +517,8 @@ server_open_store(struct server *sv)
 	}
 	if ((n = store_outbox_recover(sv->store, 0)) > 0)
 		log_info("outbox: %d message(s) requeued after a stop", n);
+	/* Before the outbox's first turn: none leaves in quiet hours. */
+	(void)broadcast_tick(sv->store, conf, commune_clock(time(NULL)));
 	router_init(&sv->router, sv->store, &sv->secret, conf);
 	if ((sv->classifier = classification_load(sv->store)) == NULL) {
 		log_warnx("the keyword tables did not load");
@@ -629,6 +639,8 @@ server_start_http(struct server *sv)
 	    (sv->http = http_start(sv->base, conf->http_listen,
 	    &sv->status)) == NULL)
 		fatalx("cannot listen on %s", conf->http_listen);
+	if (sv->http != NULL)
+		server_http_readers(sv);
 	if (conf->has_kannel) {
 		if ((sv->kannel = kannel_new(sv->base, conf, &sv->router,
 		    &sv->status)) == NULL)
@@ -659,6 +671,22 @@ server_start_http(struct server *sv)
 	} else if (conf->ussd_secret_file != NULL)
 		log_warnx("config=%s has [ussd] but no [http] listen: the "
 		    "USSD menu is off", conf->path);
+}
+
+/* Who may read /metrics and /healthz's detail ([http], http.c). */
+static void
+server_http_readers(struct server *sv)
+{
+	char	 tok[256];
+
+	tok[0] = '\0';
+	if (sv->conf->http_metrics_token_file != NULL &&
+	    secretfile_read(sv->conf->http_metrics_token_file,
+	    "http: metrics_token_file", tok, sizeof(tok)) == -1)
+		fatalx("cannot read the metrics token");
+	http_set_readers(sv->http, sv->conf->http_trusted_proxy,
+	    tok[0] != '\0' ? tok : NULL);
+	explicit_bzero(tok, sizeof(tok));
 }
 
 /* Tells systemd the gateway is serving, when it runs under systemd. */

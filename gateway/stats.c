@@ -57,7 +57,9 @@ const struct stats_key stats_keys[STATS_NKEYS] = {
 static int	stats_collect_cb(const struct stats_row *, void *);
 static int	stats_cmp(const void *, const void *, void *);
 static int	stats_cmp_mask(const void *, const void *, void *);
-static int	stats_suppress_groups(struct stats_set *, size_t *, int, int);
+static int	stats_suppress_groups(struct stats_grid *, size_t *, int, int);
+static const char *stats_set_key(const void *, size_t, int);
+static int64_t	stats_set_cell(const void *, size_t, int);
 static void	stats_suppress(struct stats_set *);
 static void	stats_csv_field(FILE *, const char *, int);
 static json_t	*stats_json_count(const struct stats_set *, size_t, int);
@@ -216,21 +218,20 @@ stats_is_hidden(const struct stats_set *set, size_t i, int col)
 	return (set->hide != NULL && set->hide[2 * i + col]);
 }
 
-/* Orders row indexes by the keys in set->mask (bits of set->keys[]). */
+/* Orders row indexes by the grid's keys in g->mask (bit k: key k). */
 static int
 stats_cmp_mask(const void *a, const void *b, void *arg)
 {
-	const struct stats_set	*set = arg;
-	const struct stats_row	*ra = &set->rows[*(const size_t *)a];
-	const struct stats_row	*rb = &set->rows[*(const size_t *)b];
+	const struct stats_grid	*g = arg;
+	size_t			 ia = *(const size_t *)a, ib = *(const size_t *)b;
 	const char		*va, *vb;
 	int			 k, c;
 
-	for (k = 0; k < set->nkeys; k++) {
-		if ((set->mask & (1 << k)) == 0)
+	for (k = 0; k < g->nkeys; k++) {
+		if ((g->mask & (1 << k)) == 0)
 			continue;
-		va = stats_value(ra, set->keys[k]);
-		vb = stats_value(rb, set->keys[k]);
+		va = g->key(g->arg, ia, k);
+		vb = g->key(g->arg, ib, k);
 		if (va == NULL || vb == NULL)
 			c = (va == NULL) - (vb == NULL);
 		else
@@ -247,31 +248,33 @@ stats_cmp_mask(const void *a, const void *b, void *arg)
  * visible non-zero count.  Returns 1 when it hid anything.
  */
 static int
-stats_suppress_groups(struct stats_set *set, size_t *idx, int mask, int col)
+stats_suppress_groups(struct stats_grid *g, size_t *idx, int mask, int col)
 {
 	size_t	 a, b, j, nhid, best;
+	int64_t	 v, vbest = 0;
 	int	 changed = 0;
 
-	set->mask = mask;
-	for (j = 0; j < set->n; j++)
+	g->mask = mask;
+	for (j = 0; j < g->n; j++)
 		idx[j] = j;
-	qsort_r(idx, set->n, sizeof(*idx), stats_cmp_mask, set);
-	for (a = 0; a < set->n; a = b) {
-		for (b = a + 1; b < set->n &&
-		    stats_cmp_mask(&idx[a], &idx[b], set) == 0; b++)
+	qsort_r(idx, g->n, sizeof(*idx), stats_cmp_mask, g);
+	for (a = 0; a < g->n; a = b) {
+		for (b = a + 1; b < g->n &&
+		    stats_cmp_mask(&idx[a], &idx[b], g) == 0; b++)
 			;
 		nhid = 0;
-		best = set->n;
+		best = g->n;
 		for (j = a; j < b; j++) {
-			if (stats_is_hidden(set, idx[j], col))
+			v = g->cell(g->arg, idx[j], col);
+			if (g->hide[g->ncols * idx[j] + col])
 				nhid++;
-			else if (stats_cell(set, idx[j], col) > 0 &&
-			    (best == set->n || stats_cell(set, idx[j], col) <
-			    stats_cell(set, best, col)))
+			else if (v > 0 && (best == g->n || v < vbest)) {
 				best = idx[j];
+				vbest = v;
+			}
 		}
-		if (nhid == 1 && best != set->n) {
-			set->hide[2 * best + col] = 1;
+		if (nhid == 1 && best != g->n) {
+			g->hide[g->ncols * best + col] = 1;
 			changed = 1;
 		}
 	}
@@ -279,40 +282,77 @@ stats_suppress_groups(struct stats_set *set, size_t *idx, int mask, int col)
 }
 
 /*
- * Decides which counts are hidden: the small ones (0 < count < N), then
- * complementary ones until no group of rows sharing any subset of the keys
- * has a lone hidden count (see the top of this file).
+ * Decides which counts of a grid are hidden (g->hide, ncols per row): the
+ * small ones (0 < count < suppress), then complementary ones until no
+ * group of rows sharing any subset of the keys has a lone hidden count
+ * (see the top of this file).  Column 0 is the rows' case count and every
+ * other column counts a part of those cases (urgent, acknowledged,
+ * closed), so a hidden column 0 hides the row's other non-zero counts:
+ * they would bound it.  The tables of `tinbao stats` and `tinbao report`
+ * both go through here.
  */
-static void
-stats_suppress(struct stats_set *set)
+void
+stats_grid_suppress(struct stats_grid *g)
 {
 	size_t	*idx, i;
 	int	 col, mask, changed;
 
-	if (set->suppress <= 1 || set->n == 0)
+	g->hide = xcalloc(g->n > 0 ? g->n : 1, (size_t)g->ncols);
+	if (g->suppress <= 1 || g->n == 0)
 		return;
-	set->hide = xcalloc(set->n, 2);
-	for (i = 0; i < set->n; i++)
-		for (col = 0; col < 2; col++)
-			if (stats_cell(set, i, col) > 0 &&
-			    stats_cell(set, i, col) < set->suppress)
-				set->hide[2 * i + col] = 1;
-	idx = xcalloc(set->n, sizeof(*idx));
+	for (i = 0; i < g->n; i++)
+		for (col = 0; col < g->ncols; col++)
+			if (g->cell(g->arg, i, col) > 0 &&
+			    g->cell(g->arg, i, col) < g->suppress)
+				g->hide[g->ncols * i + col] = 1;
+	idx = xcalloc(g->n, sizeof(*idx));
 	do {
 		changed = 0;
-		for (i = 0; i < set->n; i++)
-			if (set->hide[2 * i] && set->rows[i].urgent > 0 &&
-			    !set->hide[2 * i + 1]) {
-				set->hide[2 * i + 1] = 1;
-				changed = 1;
-			}
+		for (i = 0; i < g->n; i++)
+			for (col = 1; col < g->ncols; col++)
+				if (g->hide[g->ncols * i] &&
+				    g->cell(g->arg, i, col) > 0 &&
+				    !g->hide[g->ncols * i + col]) {
+					g->hide[g->ncols * i + col] = 1;
+					changed = 1;
+				}
 		/* Every proper subset of the keys: the full set is a row. */
-		for (col = 0; col < 2; col++)
-			for (mask = 0; mask < (1 << set->nkeys) - 1; mask++)
-				changed |= stats_suppress_groups(set, idx,
+		for (col = 0; col < g->ncols; col++)
+			for (mask = 0; mask < (1 << g->nkeys) - 1; mask++)
+				changed |= stats_suppress_groups(g, idx,
 				    mask, col);
 	} while (changed);
 	free(idx);
+}
+
+static const char *
+stats_set_key(const void *arg, size_t i, int k)
+{
+	const struct stats_set	*set = arg;
+
+	return (stats_value(&set->rows[i], set->keys[k]));
+}
+
+static int64_t
+stats_set_cell(const void *arg, size_t i, int col)
+{
+	return (stats_cell(arg, i, col));
+}
+
+/* Decides which of a set's counts are hidden, through its grid. */
+static void
+stats_suppress(struct stats_set *set)
+{
+	struct stats_grid	 g = {
+		.n = set->n, .nkeys = set->nkeys, .ncols = 2,
+		.key = stats_set_key, .cell = stats_set_cell, .arg = set,
+		.suppress = set->suppress,
+	};
+
+	if (set->suppress <= 1 || set->n == 0)
+		return;
+	stats_grid_suppress(&g);
+	set->hide = g.hide;
 }
 
 /*

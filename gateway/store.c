@@ -214,7 +214,9 @@ static const char *store_sql[S_MAX] = {
 	    " OR (role = 'bureau' AND level = ?1)"
 	    " OR (?1 = 1 AND role = 'principal' AND school = ?3)"
 	    " OR (?1 = 1 AND ?4 AND role = 'counselor' AND school = ?3)"
-	    " ORDER BY role, id",
+	    /* The police, who can act, first; the Bureau last (SPEC 7). */
+	    " ORDER BY CASE role WHEN 'police' THEN 0 WHEN 'principal' THEN 1"
+	    " WHEN 'counselor' THEN 2 ELSE 3 END, commune = '', id",
 	[S_ALERTED] =
 	    "SELECT DISTINCT c.id, c.name, c.phone, c.role,"
 	    " COALESCE(c.school, ''), c.commune, c.level, c.pin_mac"

@@ -238,3 +238,79 @@ store_audit_list(struct store *st, int limit, int offset,
 	sqlite3_reset(s);
 	return (rc == SQLITE_DONE ? n : -1);
 }
+
+/*
+ * Ends every session of the user called name (a new password, a disabled
+ * account).  Returns the number ended, or -1.
+ */
+int
+store_user_sessions_end(struct store *st, const char *name)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = store_prepare(st, "DELETE FROM sessions WHERE user_id ="
+	    " (SELECT id FROM users WHERE name = ?1)")) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return (rc == SQLITE_DONE ? sqlite3_changes(store_db(st)) : -1);
+}
+
+/*
+ * Disables (disabled 1) or enables (0) the user called name; disabling
+ * also ends its sessions.  Returns 1 done, 0 no such user, -1 error.
+ */
+int
+store_user_set_disabled(struct store *st, const char *name, int disabled)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n;
+
+	if ((s = store_prepare(st, "UPDATE users SET disabled = ?2 WHERE"
+	    " name = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, disabled != 0);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	if ((n = sqlite3_changes(store_db(st))) == 0)
+		return (0);
+	if (disabled && store_user_sessions_end(st, name) == -1)
+		return (-1);
+	return (1);
+}
+
+/*
+ * Calls cb for every user, by name: name, role, disabled, created_at and
+ * the number of live sessions.  Returns the number of users, or -1.
+ */
+int
+store_user_list(struct store *st, int64_t now, int (*cb)(const char *,
+    const char *, int, int64_t, int, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	if ((s = store_prepare(st, "SELECT u.name, u.role, u.disabled,"
+	    " u.created_at, (SELECT count(*) FROM sessions s WHERE s.user_id ="
+	    " u.id AND s.expires_at > ?1) FROM users u ORDER BY u.name")) ==
+	    NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, now);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		if (cb((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1),
+		    sqlite3_column_int(s, 2), sqlite3_column_int64(s, 3),
+		    sqlite3_column_int(s, 4), arg) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	return (rc == SQLITE_DONE ? n : -1);
+}

@@ -68,7 +68,11 @@ utf8_sanitize(const char *s, size_t len)
 			}
 			continue;
 		}
-		if (c == 0 || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+		if (c == 0) {
+			/* Kept visible: a NUL must not vanish or cut text. */
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+		} else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
 			*o++ = ' ';
 		else {
 			memcpy(o, p, n);

@@ -54,6 +54,16 @@ static const struct cmd_entry cmd_table[] = {
 	  .exec = cmd_status },
 	{ .name = "backup", .usage = "backup FILE", .flags = CMD_F_CONFIG,
 	  .exec = cmd_backup },
+	{ .name = "report", .usage = "report --from DATE --to DATE | "
+	  "--period 2026-01|2026-HK1|2025-2026 [--format html|csv|xlsx] "
+	  "[-o FILE]", .flags = CMD_F_CONFIG, .exec = cmd_report },
+	{ .name = "broadcast", .usage = "broadcast --group G|--role R "
+	  "[--commune C] --text T|--template NAME [--at TIME] [--dry-run] | "
+	  "--list | --templates", .flags = CMD_F_CONFIG,
+	  .exec = cmd_broadcast },
+	{ .name = "plan", .usage = "plan list [--year Y] | plan set SCHOOL "
+	  "[--year Y] [--received DATE|no] [--form T] [--models LIST] "
+	  "[--other T]", .flags = CMD_F_CONFIG, .exec = cmd_plan },
 	{ .name = "stats", .usage = "stats --from DATE --to DATE "
 	  "[--by school,category,month] [--format table|csv|json] "
 	  "[--suppress N]", .flags = CMD_F_CONFIG, .exec = cmd_stats },
@@ -62,7 +72,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "user", .usage = "user add NAME --role bureau|admin "
-	  "[--password-file FILE] [--replace]", .flags = CMD_F_CONFIG,
+	  "[--password-file FILE] [--replace] | disable NAME | enable NAME | "
+	  "list", .flags = CMD_F_CONFIG,
 	  .exec = cmd_user },
 	{ .name = "token", .usage = "token add NAME --role bureau|admin | "
 	  "list | revoke NAME", .flags = CMD_F_CONFIG, .exec = cmd_token },

@@ -112,6 +112,9 @@ struct config {
 
 	/* [http] */
 	char		*http_listen;
+	char		*http_trusted_proxy;	/* X-Forwarded-For from it */
+	int		 http_secure_cookie;	/* HTTP_SECURE_* */
+	char		*http_metrics_token_file; /* detail of /healthz, /metrics */
 
 	/* [kannel] */
 	int		 has_kannel;
@@ -120,6 +123,7 @@ struct config {
 	char		*kannel_password_file;
 	char		*kannel_from;
 	char		*kannel_dlr_url;
+	char		*kannel_secret_file;	/* token= on /kannel/ */
 
 	/* [ussd] */
 	char		*ussd_secret_file;
@@ -133,7 +137,25 @@ struct config {
 	int		 notify_interval;	/* seconds between two notices */
 	char		*office_hours;		/* "07:00-17:00 Mon-Sat" */
 	int		 untriaged_timeout;	/* seconds of office time */
+
+	/* [report]: the semesters as MM-DD, the small-count threshold */
+	char		*report_hk1_start;
+	char		*report_hk1_end;
+	char		*report_hk2_start;
+	char		*report_hk2_end;
+	int		 report_suppress;
+
+	/* [broadcast] */
+	char		*broadcast_quiet_hours;	/* "HH:MM-HH:MM", local */
+	char		*broadcast_hotline;	/* the number pupils text */
+
+	/* [plans] */
+	char		*plans_deadline;	/* MM-DD, e.g. 02-05 */
 };
+
+#define HTTP_SECURE_AUTO	0	/* Secure when the proxy says https */
+#define HTTP_SECURE_YES		1
+#define HTTP_SECURE_NO		2
 
 /* The reporter-privacy keys, derived from the key file (crypto.c). */
 struct secret {
@@ -252,6 +274,7 @@ enum smscmd_type {
 	SMSCMD_HELP,
 	SMSCMD_FOLLOWUP,	/* <CASE> text */
 	SMSCMD_CATEGORY,	/* teacher: <CODE> [KC] text */
+	SMSCMD_BADCODE,		/* teacher: a code that is none ("ZZ") */
 	SMSCMD_KC,		/* reporter: KC <CASE> / GAP <CASE> */
 };
 
@@ -263,6 +286,8 @@ struct smscmd {
 	const char	*rest_after_pin; /* the same, after a PIN */
 	const char	*category;	/* SMSCMD_CATEGORY */
 	int		 urgent;	/* KC given */
+	int		 code_first;	/* "4EUQ nhan": the code came first */
+	const char	*followup;	/* code_first: the text after the code */
 };
 
 /*
@@ -458,7 +483,7 @@ struct contact {
 	int64_t		 id;
 	char		 name[128];
 	char		 phone[NUMBER_MAX];
-	char		 role[16];	/* police, teacher, principal, ... */
+	char		 role[24];	/* police, ..., commune_committee */
 	char		 school[16];	/* "" when none */
 	char		 commune[128];	/* "" for district-wide */
 	int		 level;		/* escalation rung 1..3 */
@@ -498,7 +523,9 @@ struct msgctx {
 #define PRIO_ALERT	0
 #define PRIO_REPLY	10
 #define PRIO_ACK	20
+#define PRIO_NOTICE	25	/* the commune committee's notices */
 #define PRIO_DIGEST	30
+#define PRIO_BROADCAST	40	/* awareness messages: after everything */
 
 struct store_outmsg {
 	int64_t		 id;
@@ -765,6 +792,21 @@ struct stats_set {
 	unsigned char		*hide;		/* 2 per row: cases, urgent */
 	int			 mask;		/* keys compared by stats_cmp */
 };
+/*
+ * Any table of counts to suppress: n rows of nkeys key values and ncols
+ * counts, column 0 the cases and the others parts of them (stats.c).
+ */
+struct stats_grid {
+	size_t		 n;
+	int		 nkeys;
+	int		 ncols;
+	const char	*(*key)(const void *, size_t, int);	/* NULL: none */
+	int64_t		 (*cell)(const void *, size_t, int);
+	const void	*arg;
+	int64_t		 suppress;	/* hide counts below; 0 none */
+	unsigned char	*hide;		/* ncols per row, the caller frees */
+	int		 mask;		/* keys compared while grouping */
+};
 struct json_t;
 
 /* directory.c: schools and contacts, parsed, checked and written */
@@ -783,6 +825,9 @@ struct import_file {
 	struct import_entry	*entries;	/* the valid rows */
 	size_t			 n;
 	int			 errors;
+	/* one number in two roles: "number\trole (line), role (line)\n" */
+	char			 two_roles[1024];
+	int			 ntwo_roles;
 };
 /* One directory row, checked as the CSV import checks it. */
 #define IMPORT_SCHOOL_FIELDS	5	/* code, name, commune, level, aliases */
@@ -794,6 +839,27 @@ struct import_file {
 
 /* sdnotify.c: systemd's READY/WATCHDOG/STOPPING datagrams */
 struct sdnotify;
+
+/* dirgap.c: a gap of the directory (SPEC section 6): shown by `tinbao
+ * import`, the dashboard's directory page and /healthz, never an error. */
+enum dirgap_kind {
+	DIRGAP_NO_POLICE,	/* subject: commune; detail: its schools */
+	DIRGAP_NO_PRINCIPAL,	/* subject: school code; detail: its name */
+	DIRGAP_TWO_ROLES,	/* subject: number; detail: "role, role" */
+};
+struct dirgap {
+	enum dirgap_kind kind;
+	char		 subject[160];
+	char		 detail[256];
+};
+/* meta key: "number\troles" lines of the last contacts import */
+#define DIRGAP_META_TWO_ROLES	"directory_two_roles"
+
+/* handlers/pinlock.c: wrong PINs, lockout (SPEC section 4) */
+#define PINLOCK_FAILURES	5	/* wrong PINs ... */
+#define PINLOCK_WINDOW		(15 * 60)	/* ... within this lock ... */
+#define PINLOCK_TIME		(15 * 60)	/* ... for this long */
+#define PINLOCK_ANSWERED	3	/* wrong PINs answered per window */
 
 /* ---------------------------------------------------------- prototypes */
 
@@ -854,9 +920,21 @@ void	 ussd_serve(void *, struct evhttp_request *);
 /* http.c */
 struct http *http_start(struct event_base *, const char *, struct status *);
 void	 http_mount(struct http *, const char *, int, http_handler, void *);
+void	 http_set_readers(struct http *, const char *, const char *);
 void	 http_free(struct http *);
 void	 http_reply_text(struct evhttp_request *, int, const char *,
 	    struct evbuffer *);
+
+/* httpconn.c: the listener's connections: cap, deadlines, accept back-off */
+struct httpconn;
+struct evhttp;
+struct evhttp_bound_socket;
+struct httpconn *httpconn_new(struct event_base *, struct evhttp *,
+	    struct evhttp_bound_socket *);
+void	 httpconn_request(struct httpconn *, struct evhttp_request *);
+void	 httpconn_free(struct httpconn *);
+void	 httpconn_client_addr(struct evhttp_request *, const char *, char *,
+	    size_t);
 
 /* form.c */
 int	 form_parse(struct form *, const char *, size_t, size_t, size_t, int,
@@ -923,6 +1001,15 @@ int	 incident_updates(struct store *, const struct config *, int64_t);
 int	 incident_split(struct store *, const struct config *, int64_t,
 	    int64_t);
 
+/* handlers/pinlock.c */
+int	 pinlock_is_locked(struct msgctx *);
+int	 pinlock_wrong(struct msgctx *, const char *);
+
+/* handlers/h_staff.c: what registered numbers get when nothing else fits */
+int	 staff_is_alerted(const struct msgctx *);
+void	 staff_help(const struct msgctx *, const char *, char *, size_t);
+int	 staff_reply_help(struct msgctx *, const char *);
+
 /* handlers/route.c */
 int	 route_alert(struct store *, const struct config *, int64_t, int,
 	    int64_t);
@@ -947,7 +1034,10 @@ int	 triage_case(struct store *, const struct config *,
 
 /* office.c */
 int	 office_parse(const char *, struct office_hours *, char *, size_t);
+int	 office_parse_daily(const char *, struct office_hours *, char *,
+	    size_t);
 int	 office_is_open(const struct office_hours *, int64_t);
+int64_t	 office_closes(const struct office_hours *, int64_t);
 int64_t	 office_add(const struct office_hours *, int64_t, int64_t);
 
 /* caseact.c */
@@ -1088,6 +1178,10 @@ int	 store_session_get(struct store *, const unsigned char[32], int64_t,
 int	 store_session_touch(struct store *, const unsigned char[32], int64_t,
 	    int64_t);
 int	 store_session_end(struct store *, const unsigned char *, int64_t);
+int	 store_user_sessions_end(struct store *, const char *);
+int	 store_user_set_disabled(struct store *, const char *, int);
+int	 store_user_list(struct store *, int64_t, int (*)(const char *,
+	    const char *, int, int64_t, int, void *), void *);
 int	 store_audit_list(struct store *, int, int, int (*)(int64_t,
 	    const char *, const char *, const char *, const char *,
 	    const char *, void *), void *);
@@ -1118,6 +1212,18 @@ int	 store_triage_set(struct store *, int64_t, const char *, const char *,
 	    const struct store_caserow *, const char *, int, int64_t);
 int	 store_triage_queue(struct store *, int (*)(const struct
 	    store_caserow *, const struct triage_row *, void *), void *);
+
+/* store_responders.c: PIN lockout, alerted contacts, directory gaps */
+int	 store_pin_failure_add(struct store *, int64_t, int64_t, int);
+int	 store_pin_failures(struct store *, int64_t, int64_t, int *);
+int	 store_pin_lock(struct store *, int64_t, int64_t, int64_t);
+int64_t	 store_pin_locked_until(struct store *, int64_t, int64_t);
+int	 store_contact_alerted(struct store *, int64_t, int64_t);
+int	 store_contact_sent_since(struct store *, int64_t, const char *,
+	    int64_t);
+int	 store_commune_police(struct store *, const char *, int);
+int	 store_directory_gaps(struct store *,
+	    int (*)(const struct dirgap *, void *), void *);
 
 /* store_stats.c */
 int	 store_stats_groups(struct store *, int64_t, int64_t, int,
@@ -1190,6 +1296,10 @@ void	 stats_count(const struct stats_set *, size_t, int, char *, size_t);
 size_t	 stats_width(const char *);
 void	 stats_write_csv(const struct stats_set *, FILE *);
 struct json_t *stats_json(const struct stats_set *);
+void	 stats_grid_suppress(struct stats_grid *);
+
+/* dirgap.c */
+void	 dirgap_format(const struct dirgap *, char *, size_t);
 
 /* directory.c */
 int	 import_parse(enum import_kind, const char *, size_t,
@@ -1230,6 +1340,38 @@ int	 cmd_import(struct config *, int, char **);
 /* cmd_setup.c */
 int	 cmd_setup(struct config *, int, char **);
 
+/* audit.c: refusals aggregated per source and minute */
+struct audit;
+struct audit *audit_new(struct event_base *, struct store *);
+int	 audit_refusal(struct audit *, const char *, const char *,
+	    const char *, const char *, int64_t);
+void	 audit_flush(struct audit *, int64_t);
+void	 audit_free(struct audit *);
+
+/* secretfile.c: secret files and the database, refused when open to others */
+int	 secretfile_read(const char *, const char *, char *, size_t);
+int	 secretfile_check_db(const char *);
+
+/* pwcheck.c: Argon2id checks on worker threads */
+#define PWCHECK_OK	0
+#define PWCHECK_WRONG	1
+#define PWCHECK_GONE	2	/* shutting down: the request is gone */
+struct pwcheck;
+typedef void (*pwcheck_cb)(int, void *);
+struct pwcheck *pwcheck_new(struct event_base *);
+int	 pwcheck_submit(struct pwcheck *, const char *, const char *,
+	    pwcheck_cb, void *);
+void	 pwcheck_free(struct pwcheck *);
+
+/* authlimit.c: the login throttle */
+struct authlimit;
+struct authlimit *authlimit_new(void);
+int	 authlimit_blocked(struct authlimit *, const char *, int,
+	    const char *, int64_t);
+void	 authlimit_failed(struct authlimit *, const char *, int, const char *,
+	    int64_t);
+void	 authlimit_free(struct authlimit *);
+
 /* cmd_user.c */
 int	 cmd_user(struct config *, int, char **);
 int	 user_password_ok(const char *);
@@ -1239,6 +1381,183 @@ int	 cmd_token(struct config *, int, char **);
 
 /* cmd_status.c */
 int	 cmd_status(struct config *, int, char **);
+
+/* ---- the reporting regime (SPEC section 11): report.c, report_xlsx.c,
+ * store_report.c, store_plans.c, plans.c, store_broadcast.c, broadcast.c,
+ * handlers/commune.c, cmd_report.c */
+/* store_plans.c, plans.c: the schools' plans and models */
+struct plan {
+	char		 school[16];
+	char		 name[128];
+	char		 commune[128];
+	char		 year[10];	/* "2025-2026" */
+	int64_t		 received_at;	/* 0: not received */
+	char		 form[256];	/* the form of awareness work */
+	char		 models[64];	/* camera,gate,zalo,custom */
+	char		 other[256];	/* the custom model, named */
+	int64_t		 reminded_at;	/* 0: never */
+};
+
+/* store_report.c: the cases behind `tinbao report` (no text, no number) */
+struct report_case {
+	char		 school[16];	/* "" when none */
+	char		 school_name[128];
+	char		 commune[128];	/* the school's; "" when none */
+	char		 category[32];
+	int		 urgent;
+	int		 acked;		/* acknowledged, or closed */
+	int		 closed;
+	int64_t		 created_at;
+	int64_t		 ack_at;	/* first acknowledgement, 0 none */
+};
+int	 store_report_cases(struct store *, int64_t, int64_t,
+	    int (*)(const struct report_case *, void *), void *);
+int	 store_report_schools(struct store *,
+	    int (*)(const char *, const char *, const char *, void *), void *);
+int	 store_commune_cases(struct store *, const char *, int64_t, int64_t,
+	    int (*)(const char *, const char *, const char *, void *), void *);
+
+/* handlers/commune.c: the commune People's Committee's notices */
+int	 commune_notice_urgent(struct store *, const struct config *, int64_t,
+	    int64_t);
+int	 commune_tick(struct store *, const struct config *, int64_t);
+int64_t	 commune_clock(int64_t);
+
+/* report.c: the periodic report upward (SPEC section 11) */
+#define REPORT_NCOLS	4	/* cases, urgent, acknowledged, closed */
+enum report_kind {
+	REPORT_BY_CATEGORY = 0,
+	REPORT_BY_COMMUNE,
+	REPORT_BY_SCHOOL,
+	REPORT_BY_SCHOOL_CATEGORY,
+	REPORT_NSECTIONS,
+};
+struct report_row {
+	char		 key[128];	/* category code, commune, school code */
+	char		 key2[32];	/* the category, in school x category */
+	char		 name[192];	/* what the reader sees */
+	char		 commune[128];	/* a school's commune */
+	int64_t		 n[REPORT_NCOLS];
+	int64_t		 prev;		/* cases in the previous period */
+	int64_t		*delays;	/* seconds to the first NHAN */
+	size_t		 ndelays, capdelays;
+	int64_t		 median;	/* -1: nothing acknowledged */
+};
+struct report_table {
+	struct report_row	*rows;
+	size_t			 n, cap;
+	unsigned char		*hide;		/* REPORT_NCOLS per row */
+	unsigned char		*hide_prev;	/* ncols 1 per row */
+};
+struct report {
+	char			 district[128];
+	char			 period[64];	/* "Tháng 01/2026", ... */
+	char			 from[11], to[11];	/* YYYY-MM-DD, both in */
+	char			 prev_from[11], prev_to[11];
+	char			 date[11];	/* the report's date */
+	int64_t			 t_from, t_to, p_from, p_to;	/* [from, to) */
+	int64_t			 suppress;
+	struct report_row	 total;		/* district-wide, never hidden */
+	struct report_table	 sec[REPORT_NSECTIONS];
+	char			 plans_year[10];	/* of the period's end */
+	int64_t			 plans_deadline;	/* first second late */
+	struct plan		*plans;		/* every school's, by code */
+	size_t			 nplans, capplans;
+};
+#define REPORT_NSHOWN	7	/* the counts, median, previous, change */
+extern const char report_css[];
+extern const char *const report_cols[REPORT_NSHOWN];
+int	 report_nlead(enum report_kind);
+const char *report_lead_header(enum report_kind, int);
+const char *report_lead(enum report_kind, const struct report_row *, int);
+void	 report_dmy(const char *, char *, size_t);
+int	 report_check_mmdd(const char *, char *, size_t);
+int	 report_period(const struct config *, const char *, const char *,
+	    const char *, struct report *, char *, size_t);
+int	 report_load(struct report *, struct store *);
+void	 report_free(struct report *);
+const char *report_section_title(enum report_kind);
+void	 report_cell(const struct report *, enum report_kind, size_t, int,
+	    char *, size_t);
+void	 report_write_csv(const struct report *, FILE *);
+void	 report_write_html(const struct report *, FILE *, int);
+#define REPORT_PLAN_COLS	6
+extern const char *const report_plan_cols[REPORT_PLAN_COLS];
+void	 report_plan_cell(const struct report *, size_t, int, char *, size_t);
+
+/* store_broadcast.c, broadcast.c: awareness messages (SPEC section 11) */
+struct broadcast {
+	int64_t		 id;
+	const char	*target;	/* group:G, role:R, role:R/commune */
+	const char	*text;
+	int		 recipients;
+	int		 skipped;	/* numbers that sent STOP */
+	int		 parts;		/* SMS per message */
+	int64_t		 send_at;
+	const char	*created_by;
+	int64_t		 created_at;
+	const char	*status;	/* pending, queued, rejected */
+	const char	*approved_by;	/* NULL: none (the CLI's) */
+	const char	*group;		/* what the recipients are from */
+	const char	*role;
+	const char	*commune;
+};
+int	 store_broadcast_get(struct store *, int64_t,
+	    int (*)(const struct broadcast *, const int64_t[4], void *),
+	    void *);
+int	 store_broadcast_decide(struct store *, int64_t, const char *,
+	    const char *, const struct broadcast *);
+int	 store_group_clear(struct store *, const char *);
+int	 store_group_add(struct store *, const char *, const char *,
+	    const char *);
+int	 store_group_members(struct store *, const char *,
+	    int (*)(const char *, void *), void *);
+int64_t	 store_broadcast_add(struct store *, const struct broadcast *);
+int	 store_broadcast_link(struct store *, int64_t, int64_t, int64_t);
+int	 store_broadcast_list(struct store *, int (*)(const struct broadcast *,
+	    const int64_t[4], void *), void *);
+int	 store_broadcast_defer(struct store *, int64_t);
+int	 store_broadcast_cancel(struct store *, const char *);
+struct broadcast_plan {
+	char		**phones;	/* recipients, STOP numbers left out */
+	size_t		 n, cap;
+	int		 skipped;
+};
+int	 broadcast_check_quiet(const char *, char *, size_t);
+int64_t	 broadcast_quiet_end(const char *, int64_t);
+int	 broadcast_template(const char *, const char *, char *, size_t);
+void	 broadcast_templates_print(FILE *, const char *);
+const char *broadcast_template_name(size_t);
+int	 broadcast_import_groups(struct store *, const char *, size_t,
+	    void (*)(void *, int, const char *), void *);
+int	 broadcast_plan(struct store *, const struct secret *, const char *,
+	    const char *, const char *, struct broadcast_plan *);
+void	 broadcast_plan_free(struct broadcast_plan *);
+int64_t	 broadcast_queue(struct store *, struct broadcast *,
+	    const struct broadcast_plan *);
+int	 broadcast_tick(struct store *, const struct config *, int64_t);
+int	 broadcast_stop(struct store *, const char *);
+int	 cmd_broadcast(struct config *, int, char **);
+int	 cmd_import_groups(struct config *, const char *);
+
+int	 store_plans_list(struct store *, const char *,
+	    int (*)(const struct plan *, void *), void *);
+int	 store_plan_set(struct store *, const struct plan *, int64_t);
+int	 store_plan_reminded(struct store *, const char *, const char *,
+	    int64_t);
+int	 plans_year(int64_t, char *, size_t);
+int64_t	 plans_deadline(const struct config *, const char *);
+int	 plans_is_late(const struct config *, const struct plan *, int64_t);
+const char *plans_model_vi(const char *);
+extern const char *const plans_model_codes[];
+int	 plans_tick(struct store *, const struct config *, int64_t);
+int	 cmd_plan(struct config *, int, char **);
+
+/* report_xlsx.c: the report as a workbook (libxlsxwriter) */
+int	 report_write_xlsx(const struct report *, const char *);
+
+/* cmd_report.c */
+int	 cmd_report(struct config *, int, char **);
 
 /* cmd_stats.c */
 int	 cmd_stats(struct config *, int, char **);
@@ -1258,6 +1577,7 @@ const char *config_default_path(void);
 /* log.c */
 void	log_init(int, const char *);
 void	log_setverbose(int);
+size_t	log_escape(char *, size_t, const char *);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -398,22 +398,11 @@ struct ussd *
 ussd_new(const struct config *conf, struct router *router)
 {
 	struct ussd	*u;
-	FILE		*f;
 	char		 buf[256] = "";
 
-	if ((f = fopen(conf->ussd_secret_file, "r")) == NULL) {
-		log_warn("ussd: secret_file %s", conf->ussd_secret_file);
+	if (secretfile_read(conf->ussd_secret_file, "ussd: secret_file", buf,
+	    sizeof(buf)) == -1)
 		return (NULL);
-	}
-	if (fgets(buf, sizeof(buf), f) == NULL)
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0') {
-		log_warnx("ussd: secret_file %s is empty",
-		    conf->ussd_secret_file);
-		return (NULL);
-	}
 	u = xcalloc(1, sizeof(*u));
 	u->conf = conf;
 	u->router = router;

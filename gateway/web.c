@@ -14,16 +14,18 @@
  * after login, at logout, or when its user is disabled.  Every POST carries
  * the session's CSRF token in a hidden field; the login form, which has no
  * session yet, uses a double-submit cookie instead.  Failed logins are
- * counted per name and per address; after WEB_FAIL_NAME failures for a
- * name, or WEB_FAIL_ADDR from one address (an office shares one behind its
- * router), within WEB_FAIL_WINDOW the login is refused without checking
- * the password.
+ * counted by authlimit.c (per account, per unknown name, per address; an
+ * office shares one address behind its router) and refused without a
+ * password check past their limits.  Refusals go to the audit log through
+ * audit.c, which aggregates a flood of them.  The client's address is the
+ * peer's, or X-Forwarded-For's from [http] trusted_proxy.
  *
  * Every value written into a page goes through web_esc; pages send a
  * Content-Security-Policy that allows no script at all.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -36,30 +38,20 @@
 #define WEB_IDLE	(30 * 60)
 #define WEB_MAX		(12 * 60 * 60)
 #define WEB_TOUCH	60		/* write seen_at at most this often */
-#define WEB_FAIL_NAME	5		/* failures allowed per name */
-#define WEB_FAIL_ADDR	20		/* per address (an office's NAT) */
-#define WEB_FAIL_WINDOW	(15 * 60)
-#define WEB_FAIL_SLOTS	128
 #define WEB_FORM_FIELDS	64
 #define WEB_FORM_VALUE	(64 * 1024)	/* the listener's body limit */
 
-struct web_failure {
-	char		 key[96];	/* "addr:1.2.3.4" or "name:lan" */
-	int64_t		 since;
-	int		 count;
-};
-
 struct web {
 	struct httpctx		*ctx;
-	struct web_failure	 fails[WEB_FAIL_SLOTS];
-	char			 dummy_hash[crypto_pwhash_STRBYTES];
+	struct authlimit	*limit;
+	struct audit		*audit;
+	struct pwcheck		*pwcheck;
 };
 
 static void	web_login(struct web_req *);
 static void	web_logout(struct web_req *);
 static void	web_style(struct web_req *);
 static void	web_root(struct web_req *);
-static void	web_dummy_hash(struct web *);
 static void	web_nothing(struct web_req *);
 
 static const struct web_page web_pages[] = {
@@ -253,9 +245,13 @@ web_begin(struct web_req *r, const char *title, const char *section)
 	} menu[] = {
 		{ .path = "/cases", .label = "Hồ sơ" },
 		{ .path = "/stats", .label = "Thống kê" },
+		{ .path = "/report", .label = "Báo cáo" },
+		{ .path = "/plans", .label = "Kế hoạch" },
+		{ .path = "/broadcast", .label = "Tuyên truyền" },
 		{ .path = "/directory", .label = "Danh bạ" },
 		{ .path = "/gateway", .label = "Trạng thái" },
 		{ .path = "/audit", .label = "Nhật ký", .admin = 1 },
+		{ .path = "/users", .label = "Tài khoản", .admin = 1 },
 	};
 	size_t	 i;
 
@@ -315,6 +311,7 @@ web_send(struct web_req *r, int code)
 	    "Forbidden" : code == 404 ? "Not Found" : code == 429 ?
 	    "Too Many Requests" : code == 413 ? "Payload Too Large" :
 	    code == 405 ? "Method Not Allowed" : code == 409 ? "Conflict" :
+	    code == 503 ? "Service Unavailable" :
 	    "Error", r->out);
 }
 
@@ -436,55 +433,16 @@ web_session(struct web_req *r)
 	}
 }
 
-/* Returns the failure slot of key, making one when make is set. */
-static struct web_failure *
-web_failure(struct web *w, const char *key, int64_t now, int make)
-{
-	struct web_failure	*f, *oldest = &w->fails[0];
-	size_t			 i;
-
-	for (i = 0; i < WEB_FAIL_SLOTS; i++) {
-		f = &w->fails[i];
-		if (f->count > 0 && now - f->since >= WEB_FAIL_WINDOW)
-			f->count = 0;
-		if (f->count > 0 && strcmp(f->key, key) == 0)
-			return (f);
-		if (f->count == 0 || f->since < oldest->since)
-			oldest = f;
-	}
-	if (!make)
-		return (NULL);
-	/* A full table forgets its oldest entry: a flood only helps itself. */
-	memset(oldest, 0, sizeof(*oldest));
-	(void)strlcpy_checked(oldest->key, key, sizeof(oldest->key));
-	oldest->since = now;
-	return (oldest);
-}
-
+/*
+ * Audits a refusal (aggregated per address and minute by audit.c); returns
+ * 1 when the caller should log it too.
+ */
 static int
-web_login_blocked(struct web_req *r, const char *name)
+web_refused(struct web_req *r, const char *actor, const char *action,
+    const char *detail)
 {
-	struct web_failure	*f;
-	char			 key[96];
-
-	(void)snprintf(key, sizeof(key), "addr:%s", r->addr);
-	if ((f = web_failure(r->w, key, r->now, 0)) != NULL &&
-	    f->count >= WEB_FAIL_ADDR)
-		return (1);
-	(void)snprintf(key, sizeof(key), "name:%s", name);
-	return ((f = web_failure(r->w, key, r->now, 0)) != NULL &&
-	    f->count >= WEB_FAIL_NAME);
-}
-
-static void
-web_login_failed(struct web_req *r, const char *name)
-{
-	char	 key[96];
-
-	(void)snprintf(key, sizeof(key), "addr:%s", r->addr);
-	web_failure(r->w, key, r->now, 1)->count++;
-	(void)snprintf(key, sizeof(key), "name:%s", name);
-	web_failure(r->w, key, r->now, 1)->count++;
+	return (audit_refusal(r->w->audit, actor, action, detail, r->addr,
+	    r->now) == 1);
 }
 
 static void
@@ -527,17 +485,128 @@ web_login_form(struct web_req *r, int code, const char *error)
 	web_send(r, code);
 }
 
-/* GET shows the form; POST checks the name and password. */
+/* A login waiting for its password check (pwcheck.c). */
+struct web_login_job {
+	struct web		*w;
+	struct evhttp_request	*req;
+	struct web_user		 u;
+	int			 found;
+	char			 name[64];
+	char			 addr[64];
+};
+
+/*
+ * "; Secure" when the session cookie must not travel over plain HTTP:
+ * [http] secure_cookie = yes, or auto and the trusted proxy says the
+ * browser spoke HTTPS (X-Forwarded-Proto).
+ */
+static const char *
+web_cookie_secure(struct web_req *r)
+{
+	const struct config	*conf = r->ctx->conf;
+	const char		*proto;
+	char			 peer[64];
+
+	if (conf->http_secure_cookie == HTTP_SECURE_YES)
+		return ("; Secure");
+	if (conf->http_secure_cookie == HTTP_SECURE_NO ||
+	    conf->http_trusted_proxy == NULL)
+		return ("");
+	httpconn_client_addr(r->req, NULL, peer, sizeof(peer));
+	proto = evhttp_find_header(evhttp_request_get_input_headers(r->req),
+	    "X-Forwarded-Proto");
+	return (strcmp(peer, conf->http_trusted_proxy) == 0 && proto != NULL &&
+	    strcasecmp(proto, "https") == 0 ? "; Secure" : "");
+}
+
+/*
+ * Ends a login once its password is checked: a session and the redirect,
+ * or the failure counted, audited and shown.  The account is read again:
+ * disabled or given a new password meanwhile, the old one opens nothing.
+ */
+static void
+web_login_finish(struct web_req *r, const struct web_login_job *j, int ok)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->req);
+	struct web_user		 u;
+	char			 token[64], csrf_new[64], cookie[220];
+	char			 actor[96];
+	unsigned char		 hash[32];
+
+	(void)snprintf(actor, sizeof(actor), "user:%s", j->name);
+	if (ok && (store_user_get(r->ctx->store, j->name, &u) != 1 ||
+	    u.id != j->u.id || u.disabled ||
+	    strcmp(u.pw_hash, j->u.pw_hash) != 0))
+		ok = 0;
+	if (!ok) {
+		authlimit_failed(r->w->limit, j->name, j->found, r->addr,
+		    r->now);
+		if (web_refused(r, actor, "login.fail", j->found ?
+		    "wrong password" : "unknown user"))
+			log_warnx("web: login failed name=%s addr=%s", j->name,
+			    r->addr);
+		web_login_form(r, 401, "Sai tên đăng nhập hoặc mật khẩu.");
+		return;
+	}
+	web_token(token, sizeof(token));
+	web_token(csrf_new, sizeof(csrf_new));
+	web_session_hash(r, token, hash);
+	(void)store_session_end(r->ctx->store, NULL, r->now);
+	if (store_session_add(r->ctx->store, hash, u.id, csrf_new, r->now,
+	    r->now + WEB_IDLE) == -1) {
+		sodium_memzero(token, sizeof(token));
+		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
+		return;
+	}
+	(void)store_audit(r->ctx->store, actor, "login", 0, "", r->addr);
+	log_info("web: login name=%s role=%s addr=%s", u.name, u.role,
+	    r->addr);
+	(void)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict%s", WEB_COOKIE, token, web_cookie_secure(r));
+	sodium_memzero(token, sizeof(token));
+	sodium_memzero(csrf_new, sizeof(csrf_new));
+	evhttp_add_header(h, "Set-Cookie", cookie);
+	evhttp_add_header(h, "Set-Cookie", WEB_LOGIN_COOKIE "=; Path=/login; "
+	    "Max-Age=0; HttpOnly; SameSite=Strict");
+	web_redirect(r, "/cases");
+}
+
+/* The worker has checked a login's password: answer it. */
+static void
+web_login_done(int result, void *arg)
+{
+	struct web_login_job	*j = arg;
+	struct web_req		 r;
+
+	if (result != PWCHECK_GONE) {
+		memset(&r, 0, sizeof(r));
+		r.w = j->w;
+		r.ctx = j->w->ctx;
+		r.req = j->req;
+		r.method = EVHTTP_REQ_POST;
+		r.path = "/login";
+		r.now = (int64_t)time(NULL);
+		(void)strlcpy_checked(r.addr, j->addr, sizeof(r.addr));
+		r.out = evbuffer_new();
+		web_login_finish(&r, j, result == PWCHECK_OK && j->found &&
+		    !j->u.disabled);
+		evbuffer_free(r.out);
+	}
+	sodium_memzero(j, sizeof(*j));
+	free(j);
+}
+
+/*
+ * GET shows the form; POST checks the throttle, then hands the password
+ * to a worker thread (pwcheck.c): the answer comes from web_login_done.
+ */
 static void
 web_login(struct web_req *r)
 {
 	struct evkeyvalq	*h = evhttp_request_get_output_headers(r->req);
-	struct web_user		 u;
+	struct web_login_job	*j;
 	const char		*name, *pw, *csrf;
-	char			 want[64], token[64], csrf_new[64];
-	char			 cookie[200], actor[96];
-	unsigned char		 hash[32];
-	int			 found, ok;
+	char			 want[64], actor[96];
 
 	if (r->method == EVHTTP_REQ_GET) {
 		if (r->authed)
@@ -560,54 +629,37 @@ web_login(struct web_req *r)
 		web_login_form(r, 400, "Hãy nhập tên đăng nhập và mật khẩu.");
 		return;
 	}
+	j = xcalloc(1, sizeof(*j));
+	j->w = r->w;
+	j->req = r->req;
+	(void)strlcpy_checked(j->name, name, sizeof(j->name));
+	(void)strlcpy_checked(j->addr, r->addr, sizeof(j->addr));
 	(void)snprintf(actor, sizeof(actor), "user:%s", name);
-	if (web_login_blocked(r, name)) {
-		(void)store_audit(r->ctx->store, actor, "login.blocked", 0, "",
-		    r->addr);
-		log_warnx("web: login refused name=%s addr=%s: too many "
-		    "failures", name, r->addr);
+	if ((j->found = store_user_get(r->ctx->store, name, &j->u)) == -1) {
+		free(j);
+		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
+		return;
+	}
+	if (authlimit_blocked(r->w->limit, name, j->found == 1, r->addr,
+	    r->now)) {
+		free(j);
+		if (web_refused(r, actor, "login.blocked", ""))
+			log_warnx("web: login refused name=%s addr=%s: too "
+			    "many failures", name, r->addr);
 		web_login_form(r, 429, "Đăng nhập sai quá nhiều lần. Hãy thử "
 		    "lại sau 15 phút.");
 		return;
 	}
-	if ((found = store_user_get(r->ctx->store, name, &u)) == -1) {
-		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
+	/* An unknown name is checked against a dummy hash: same cost. */
+	if (pwcheck_submit(r->w->pwcheck, j->found == 1 ? j->u.pw_hash : NULL,
+	    pw, web_login_done, j) == -1) {
+		sodium_memzero(j, sizeof(*j));
+		free(j);
+		evhttp_add_header(h, "Retry-After", "2");
+		web_login_form(r, 503, "Hệ thống đang bận. Hãy thử lại sau "
+		    "giây lát.");
 		return;
 	}
-	/* An unknown name costs the same hash as a known one. */
-	if (found != 1 && r->w->dummy_hash[0] == '\0')
-		web_dummy_hash(r->w);
-	ok = crypto_pwhash_str_verify(found == 1 ? u.pw_hash :
-	    r->w->dummy_hash, pw, strlen(pw)) == 0 && found == 1 &&
-	    !u.disabled;
-	if (!ok) {
-		web_login_failed(r, name);
-		(void)store_audit(r->ctx->store, actor, "login.fail", 0,
-		    found == 1 ? "wrong password" : "unknown user", r->addr);
-		log_warnx("web: login failed name=%s addr=%s", name, r->addr);
-		web_login_form(r, 401, "Sai tên đăng nhập hoặc mật khẩu.");
-		return;
-	}
-	web_token(token, sizeof(token));
-	web_token(csrf_new, sizeof(csrf_new));
-	web_session_hash(r, token, hash);
-	(void)store_session_end(r->ctx->store, NULL, r->now);
-	if (store_session_add(r->ctx->store, hash, u.id, csrf_new, r->now,
-	    r->now + WEB_IDLE) == -1) {
-		sodium_memzero(token, sizeof(token));
-		web_login_form(r, 500, "Lỗi cơ sở dữ liệu. Hãy thử lại.");
-		return;
-	}
-	(void)store_audit(r->ctx->store, actor, "login", 0, "", r->addr);
-	log_info("web: login name=%s role=%s addr=%s", u.name, u.role,
-	    r->addr);
-	(void)snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict", WEB_COOKIE, token);
-	sodium_memzero(token, sizeof(token));
-	evhttp_add_header(h, "Set-Cookie", cookie);
-	evhttp_add_header(h, "Set-Cookie", WEB_LOGIN_COOKIE "=; Path=/login; "
-	    "Max-Age=0; HttpOnly; SameSite=Strict");
-	web_redirect(r, "/cases");
 }
 
 /* Ends the session (the CSRF check has passed). */
@@ -706,9 +758,6 @@ web_serve(void *arg, struct evhttp_request *req)
 	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
 	const struct web_page	*p;
 	const char		*q, *csrf, *why;
-	char			*peer = NULL;
-	ev_uint16_t		 port;
-	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 
 	memset(&r, 0, sizeof(r));
 	r.w = w;
@@ -719,11 +768,8 @@ web_serve(void *arg, struct evhttp_request *req)
 	r.path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (r.path == NULL || *r.path == '\0')
 		r.path = "/";
-	if (conn != NULL) {
-		evhttp_connection_get_peer(conn, &peer, &port);
-		if (peer != NULL)
-			(void)strlcpy_checked(r.addr, peer, sizeof(r.addr));
-	}
+	httpconn_client_addr(req, w->ctx->conf->http_trusted_proxy, r.addr,
+	    sizeof(r.addr));
 	r.out = evbuffer_new();
 
 	q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
@@ -738,7 +784,11 @@ web_serve(void *arg, struct evhttp_request *req)
 	    &r)) == NULL && (p = web_find(web_admin_pages, web_nadmin_pages,
 	    &r)) == NULL && (p = web_find(web_dir_pages, web_ndir_pages,
 	    &r)) == NULL && (p = web_find(web_stats_pages, web_nstats_pages,
-	    &r)) == NULL) {
+	    &r)) == NULL && (p = web_find(web_report_pages, web_nreport_pages,
+	    &r)) == NULL && (p = web_find(web_plans_pages, web_nplans_pages,
+	    &r)) == NULL && (p = web_find(web_broadcast_pages,
+	    web_nbroadcast_pages, &r)) == NULL && (p = web_find(web_user_pages,
+	    web_nuser_pages, &r)) == NULL) {
 		if (!r.authed)
 			web_redirect(&r, "/login");
 		else
@@ -758,8 +808,7 @@ web_serve(void *arg, struct evhttp_request *req)
 		goto out;
 	}
 	if ((p->flags & WEB_F_ADMIN) && strcmp(r.user.role, "admin") != 0) {
-		(void)store_audit(r.ctx->store, r.actor, "denied", 0, r.path,
-		    r.addr);
+		(void)web_refused(&r, r.actor, "denied", r.path);
 		web_fail(&r, 403, "Trang này chỉ dành cho quản trị viên.");
 		goto out;
 	}
@@ -772,10 +821,9 @@ web_serve(void *arg, struct evhttp_request *req)
 		csrf = web_field(&r, "csrf");
 		if (p->serve != web_login && (csrf == NULL ||
 		    !web_token_eq(csrf, r.csrf))) {
-			(void)store_audit(r.ctx->store, r.actor, "csrf.refused",
-			    0, r.path, r.addr);
-			log_warnx("web: CSRF token refused path=%s user=%s",
-			    r.path, r.user.name);
+			if (web_refused(&r, r.actor, "csrf.refused", r.path))
+				log_warnx("web: CSRF token refused path=%s "
+				    "user=%s", r.path, r.user.name);
 			web_fail(&r, 403, "Phiên làm việc không hợp lệ hoặc đã "
 			    "hết hạn. Hãy tải lại trang và thử lại.");
 			goto out;
@@ -789,23 +837,6 @@ out:
 	sodium_memzero(r.csrf, sizeof(r.csrf));
 }
 
-/*
- * Makes the hash that a login for an unknown name is checked against, so
- * timing does not tell which names exist.  Made on first need: it costs
- * 64 MB for a moment, which a start should not pay.
- */
-static void
-web_dummy_hash(struct web *w)
-{
-	char	 pw[64];
-
-	web_token(pw, sizeof(pw));
-	if (crypto_pwhash_str(w->dummy_hash, pw, strlen(pw),
-	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		w->dummy_hash[0] = '\0';
-}
-
 /* Creates the dashboard. */
 struct web *
 web_new(struct httpctx *ctx)
@@ -814,6 +845,10 @@ web_new(struct httpctx *ctx)
 
 	w = xcalloc(1, sizeof(*w));
 	w->ctx = ctx;
+	w->limit = authlimit_new();
+	w->audit = audit_new(ctx->base, ctx->store);
+	if ((w->pwcheck = pwcheck_new(ctx->base)) == NULL)
+		fatalx("web: cannot start the password checks");
 	return (w);
 }
 
@@ -821,5 +856,10 @@ web_new(struct httpctx *ctx)
 void
 web_free(struct web *w)
 {
+	if (w == NULL)
+		return;
+	pwcheck_free(w->pwcheck);
+	authlimit_free(w->limit);
+	audit_free(w->audit);
 	free(w);
 }

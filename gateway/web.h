@@ -68,6 +68,18 @@ extern const size_t web_ncase_pages;
 extern const struct web_page web_stats_pages[];
 extern const size_t web_nstats_pages;
 
+/* web_report.c */
+extern const struct web_page web_report_pages[];
+extern const size_t web_nreport_pages;
+
+/* web_plans.c */
+extern const struct web_page web_plans_pages[];
+extern const size_t web_nplans_pages;
+
+/* web_broadcast.c */
+extern const struct web_page web_broadcast_pages[];
+extern const size_t web_nbroadcast_pages;
+
 /* web_dir.c */
 extern const struct web_page web_dir_pages[];
 extern const size_t web_ndir_pages;
@@ -75,5 +87,9 @@ extern const size_t web_ndir_pages;
 /* web_admin.c: the gateway's state, the audit log */
 extern const struct web_page web_admin_pages[];
 extern const size_t web_nadmin_pages;
+
+/* web_users.c: the accounts, for admins */
+extern const struct web_page web_user_pages[];
+extern const size_t web_nuser_pages;
 
 #endif /* TINBAO_WEB_H */

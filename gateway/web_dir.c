@@ -8,7 +8,10 @@
  * numbers are shown.  A PIN is never shown, only whether there is one.
  * A change reaches the running classifier's school names at the next
  * SIGHUP or restart, as after `tinbao import`; routing reads the database
- * and sees it at once.
+ * and sees it at once.  The page opens with the directory's gaps (a
+ * commune with schools and no level-1 police, a school without a
+ * principal, one number in two roles: store_directory_gaps), so that the
+ * Bureau sees where an alert would find nobody.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include "web.h"
 
 static void	web_directory(struct web_req *);
+static int	web_gap_cb(const struct dirgap *, void *);
 static void	web_dir_school(struct web_req *);
 static void	web_dir_contact(struct web_req *);
 static void	web_dir_import(struct web_req *);
@@ -36,7 +40,8 @@ const size_t web_ndir_pages = sizeof(web_dir_pages) /
     sizeof(web_dir_pages[0]);
 
 static const char *const web_roles[] = {
-	"police", "teacher", "principal", "counselor", "bureau", "admin", NULL
+	"police", "teacher", "principal", "counselor", "bureau", "admin",
+	"commune_committee", NULL
 };
 
 static const char *
@@ -54,6 +59,8 @@ web_role_vi(const char *role)
 		return ("Phòng Giáo dục");
 	if (strcmp(role, "admin") == 0)
 		return ("Quản trị");
+	if (strcmp(role, "commune_committee") == 0)
+		return ("UBND xã");
 	return (role);
 }
 
@@ -97,6 +104,42 @@ web_contact_row_cb(const struct contact *c, void *arg)
 	return (0);
 }
 
+/* One directory gap, in the Bureau's words (SPEC section 6, issue 15). */
+static int
+web_gap_cb(const struct dirgap *g, void *arg)
+{
+	struct web_req	*r = arg;
+
+	evbuffer_add_printf(r->out, "<li>");
+	switch (g->kind) {
+	case DIRGAP_NO_POLICE:
+		evbuffer_add_printf(r->out, "Xã ");
+		web_esc(r->out, g->subject);
+		evbuffer_add_printf(r->out, " có trường (");
+		web_esc(r->out, g->detail);
+		evbuffer_add_printf(r->out, ") nhưng không có công an cấp 1: "
+		    "tin khẩn báo ngay công an cấp 2.");
+		break;
+	case DIRGAP_NO_PRINCIPAL:
+		evbuffer_add_printf(r->out, "Trường ");
+		web_esc(r->out, g->subject);
+		evbuffer_add_printf(r->out, " (");
+		web_esc(r->out, g->detail);
+		evbuffer_add_printf(r->out, ") chưa có hiệu trưởng: không ai "
+		    "của trường nhận cảnh báo và bản tin ngày.");
+		break;
+	case DIRGAP_TWO_ROLES:
+		evbuffer_add_printf(r->out, "Số ");
+		web_esc(r->out, g->subject);
+		evbuffer_add_printf(r->out, " có hai vai trò (");
+		web_esc(r->out, g->detail);
+		evbuffer_add_printf(r->out, "): chỉ giữ dòng đầu.");
+		break;
+	}
+	evbuffer_add_printf(r->out, "</li>");
+	return (0);
+}
+
 /* A text input of a form, with its label. */
 static void
 web_input(struct web_req *r, const char *label, const char *name,
@@ -122,6 +165,12 @@ web_directory(struct web_req *r)
 		    strcmp(done, "school") == 0 ? "Đã lưu trường." :
 		    strcmp(done, "contact") == 0 ? "Đã lưu liên hệ." :
 		    "Đã nhập danh bạ.");
+	evbuffer_add_printf(r->out, "<h2>Danh bạ còn thiếu</h2><ul id=\"gaps\">");
+	if (store_directory_gaps(r->ctx->store, web_gap_cb, r) == -1) {
+		web_fail(r, 500, "Lỗi cơ sở dữ liệu.");
+		return;
+	}
+	evbuffer_add_printf(r->out, "</ul>");
 	evbuffer_add_printf(r->out, "<h2>Trường học</h2><table id=\"schools\">"
 	    "<thead><tr><th>Mã</th><th>Tên</th><th>Xã</th><th>Cấp</th><th>Tên "
 	    "khác</th></tr></thead><tbody>");

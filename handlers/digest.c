@@ -8,6 +8,13 @@
  * dashboard.  The date of the last digest is kept in the database, so a
  * restart neither skips nor repeats one.
  *
+ * A digest is one SMS of GSM-7 when it fits; a longer one is split at case
+ * codes into at most DIGEST_PARTS SMS ("... tiep:"), never a code cut, and
+ * what does not fit is counted and pointed to the dashboard (issue 15).
+ * A school with cases and no principal in the directory has nobody to
+ * read its digest: the Bureau's level-1 contact is warned, with the
+ * schools and their counts, and the log says so.
+ *
  * Not a returned plan (issue 13): the digest runs from the housekeeping
  * timer in its own transaction, not from the router; it reads the
  * recipients, the cases and the date of the last digest, and its writes (the
@@ -21,6 +28,10 @@
 #include "tinbao.h"
 #include "category.h"
 
+#define DIGEST_SMS	160	/* characters of one GSM-7 SMS */
+#define DIGEST_PARTS	3	/* SMS of one digest at most */
+#define DIGEST_ORPHANS	16	/* schools without principal, listed */
+
 struct digest_arg {
 	struct store		*store;
 	const struct config	*conf;
@@ -28,10 +39,19 @@ struct digest_arg {
 	int64_t			 now;
 	int			 count[CATEGORY_N];
 	int			 n;
-	char			 codes[200];
+	char			 codes[1024];	/* space-separated */
 	int			 sent;
 	int			 failed;
+	char			 orphans[DIGEST_ORPHANS][16];
+	int			 norphans;
 };
+
+static int	digest_queue(struct digest_arg *, const struct contact *,
+		    const char *);
+static int	digest_orphan_cb(const struct dirgap *, void *);
+static int	digest_orphans(struct digest_arg *, const struct contact *);
+
+static void	digest_reset(struct digest_arg *);
 
 static int
 digest_case_cb(const char *code, const char *category, void *arg)
@@ -47,15 +67,40 @@ digest_case_cb(const char *code, const char *category, void *arg)
 	return (0);
 }
 
-/* Formats and queues one digest to a contact; nothing when no case. */
+/* Queues one SMS of a digest to a contact. */
+static int
+digest_queue(struct digest_arg *da, const struct contact *to,
+    const char *text)
+{
+	struct store_outmsg	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.number = to->phone;
+	o.contact_id = to->id;
+	o.text = text;
+	o.kind = "digest";
+	o.priority = PRIO_DIGEST;
+	o.charset = CHARSET_GSM7;
+	o.created_at = da->now;
+	if (store_outbox_add(da->store, &o) == -1)
+		return (-1);
+	da->sent++;
+	return (0);
+}
+
+/*
+ * Formats and queues one digest to a contact, split at case codes into at
+ * most DIGEST_PARTS SMS (see the top of this file); nothing when no case.
+ */
 static int
 digest_send(struct digest_arg *da, const struct contact *to, const char *who)
 {
-	struct store_outmsg	 o;
-	char			 text[400], part[32], when[16];
-	time_t			 t = (time_t)da->now;
-	struct tm		 tm;
-	size_t			 i, len;
+	char		 text[DIGEST_SMS * 2], part[32], when[16], more[64];
+	char		 codes[sizeof(da->codes)], *code, *save = NULL;
+	time_t		 t = (time_t)da->now;
+	struct tm	 tm;
+	size_t		 i, len;
+	int		 nsms = 1, left = da->n;
 
 	if (da->n == 0)
 		return (0);
@@ -73,24 +118,91 @@ digest_send(struct digest_arg *da, const struct contact *to, const char *who)
 		(void)snprintf(text + len, sizeof(text) - len, "%s", part);
 		len = strlen(text);
 	}
-	(void)snprintf(text + len, sizeof(text) - len, "): %s", da->codes);
-	/* One SMS: the list of codes is cut, the counts are not. */
-	if (strlen(text) > 160) {
-		text[157] = '\0';
-		(void)strlcpy_checked(text + 157, "...", 4);
+	(void)snprintf(text + len, sizeof(text) - len, "):");
+	(void)strlcpy_checked(codes, da->codes, sizeof(codes));
+	for (code = strtok_r(codes, " ", &save); code != NULL;
+	    code = strtok_r(NULL, " ", &save)) {
+		len = strlen(text);
+		/* The last SMS keeps room to say how many are left. */
+		if (len + 1 + strlen(code) + (nsms == DIGEST_PARTS ? 40 : 0) >
+		    DIGEST_SMS) {
+			if (nsms == DIGEST_PARTS)
+				break;
+			if (digest_queue(da, to, text) == -1)
+				return (-1);
+			nsms++;
+			(void)snprintf(text, sizeof(text), "TINBAO %s %s tiep:",
+			    when, who);
+			len = strlen(text);
+		}
+		(void)snprintf(text + len, sizeof(text) - len, " %s", code);
+		left--;
 	}
-	memset(&o, 0, sizeof(o));
-	o.number = to->phone;
-	o.contact_id = to->id;
-	o.text = text;
-	o.kind = "digest";
-	o.priority = PRIO_DIGEST;
-	o.charset = CHARSET_GSM7;
-	o.created_at = da->now;
-	if (store_outbox_add(da->store, &o) == -1)
-		return (-1);
-	da->sent++;
+	if (left > 0) {
+		(void)snprintf(more, sizeof(more), " va %d ho so nua: xem trang "
+		    "quan ly.", left);
+		len = strlen(text);
+		if (len + strlen(more) > DIGEST_SMS) {
+			if (digest_queue(da, to, text) == -1)
+				return (-1);
+			(void)snprintf(text, sizeof(text), "TINBAO %s %s tiep:",
+			    when, who);
+			len = strlen(text);
+		}
+		(void)snprintf(text + len, sizeof(text) - len, "%s", more);
+	}
+	return (digest_queue(da, to, text));
+}
+
+/* Notes a school without principal (store_directory_gaps). */
+static int
+digest_orphan_cb(const struct dirgap *g, void *arg)
+{
+	struct digest_arg	*da = arg;
+
+	if (g->kind == DIRGAP_NO_PRINCIPAL && da->norphans < DIGEST_ORPHANS)
+		(void)strlcpy_checked(da->orphans[da->norphans++], g->subject,
+		    sizeof(da->orphans[0]));
 	return (0);
+}
+
+/*
+ * Warns the Bureau's contact of the schools that had cases and have no
+ * principal to read their digest.  0 or -1.
+ */
+static int
+digest_orphans(struct digest_arg *da, const struct contact *to)
+{
+	char	 text[DIGEST_SMS * 2], list[DIGEST_SMS];
+	size_t	 len;
+	int	 i;
+
+	da->norphans = 0;
+	if (store_directory_gaps(da->store, digest_orphan_cb, da) == -1)
+		return (-1);
+	list[0] = '\0';
+	for (i = 0; i < da->norphans; i++) {
+		digest_reset(da);
+		if (store_digest_cases(da->store, da->since, da->orphans[i],
+		    digest_case_cb, da) == -1)
+			return (-1);
+		if (da->n == 0)
+			continue;
+		log_warnx("digest school=%s cases=%d: no principal to tell",
+		    da->orphans[i], da->n);
+		len = strlen(list);
+		if (len + 16 < sizeof(list) - 60)
+			(void)snprintf(list + len, sizeof(list) - len, "%s%s (%d)",
+			    len ? ", " : "", da->orphans[i], da->n);
+	}
+	digest_reset(da);
+	if (list[0] == '\0')
+		return (0);
+	(void)snprintf(text, sizeof(text), "TINBAO: truong chua co hieu truong "
+	    "trong danh ba, khong ai nhan ban tin: %s. Xem trang quan ly.",
+	    list);
+	text[DIGEST_SMS] = '\0';
+	return (digest_queue(da, to, text));
 }
 
 static void
@@ -124,7 +236,8 @@ digest_bureau_cb(const struct contact *c, void *arg)
 
 	digest_reset(da);
 	if (store_digest_cases(da->store, da->since, NULL, digest_case_cb,
-	    da) == -1 || digest_send(da, c, "toan huyen") == -1) {
+	    da) == -1 || digest_send(da, c, "toan huyen") == -1 ||
+	    digest_orphans(da, c) == -1) {
 		da->failed = 1;
 		return (-1);
 	}

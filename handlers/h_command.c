@@ -7,10 +7,13 @@
  * actions of caseact.c, with the dashboard's and the API's rules (a closed
  * case refuses them all); this file is their SMS door: it checks who
  * sends, parses the words and answers the phone.  Responders are the police,
- * Bureau and admin contacts.  A contact with a PIN must give it after the
- * case code; a wrong or missing PIN is refused and logged.  The same words
- * from any other number are never executed: the message is kept, the
- * refusal logged and put on the case's timeline, and nothing else changes.
+ * Bureau and admin contacts, and a principal or counselor for the NHAN and
+ * TT of a case it was alerted to (handler_is_responder).  A contact with a
+ * PIN must give it after the case code; a wrong or missing PIN is refused
+ * and logged, and five lock the number (pinlock.c).  The same words from
+ * any other number are never executed: the message is kept, the refusal
+ * logged and put on the case's timeline, and nothing else changes; a
+ * registered number is answered with its role's help (h_staff.c).
  *
  * Not a returned plan (issue 13): the action itself, with its writes, is
  * caseact.c's, shared with the dashboard and the API; what is left here is
@@ -39,11 +42,17 @@ static const char *command_names[] = {
 	[SMSCMD_TT] = "TT",
 };
 
+/*
+ * A reporter's "4EUQ nhan ..." is no command (the verb after the code is
+ * the responders' shorthand): h_followup takes it on the reporter's own
+ * case, h_report otherwise.
+ */
 static int
 command_match(const struct msgctx *ctx)
 {
-	return (ctx->cmd.type == SMSCMD_NHAN || ctx->cmd.type == SMSCMD_TL ||
-	    ctx->cmd.type == SMSCMD_XONG || ctx->cmd.type == SMSCMD_TT);
+	return ((ctx->cmd.type == SMSCMD_NHAN || ctx->cmd.type == SMSCMD_TL ||
+	    ctx->cmd.type == SMSCMD_XONG || ctx->cmd.type == SMSCMD_TT) &&
+	    (ctx->is_contact || !ctx->cmd.code_first));
 }
 
 static int
@@ -181,22 +190,22 @@ command_handle(struct msgctx *ctx)
 	if (!handler_is_responder(ctx)) {
 		if (r == 1)
 			store_caserow_free(&c);
-		return (command_refuse(ctx, r == 1 ? c.id : 0,
-		    ctx->is_contact ? "role may not" : "unregistered number"));
+		if (command_refuse(ctx, r == 1 ? c.id : 0, ctx->is_contact ?
+		    "role may not" : "unregistered number") == -1)
+			return (-1);
+		/* A registered number always gets an answer: its help. */
+		return (ctx->is_contact ? staff_reply_help(ctx, NULL) : 0);
 	}
 	/*
 	 * The PIN first: without it, not even whether the case exists is
 	 * told (a stolen phone must not become an oracle for case codes).
+	 * pinlock.c's gate, before this handler, takes wrong PINs and
+	 * locked numbers; this is its backstop.
 	 */
 	if (ctx->contact.has_pin && (ctx->cmd.pin[0] == '\0' ||
 	    !pin_check(ctx->secret, ctx->contact.phone, ctx->cmd.pin,
 	    ctx->contact.pin_mac))) {
-		if (command_refuse(ctx, r == 1 ? c.id : 0, "wrong PIN") == -1)
-			goto out;
-		(void)snprintf(reply, sizeof(reply), "Sai ma PIN. Lenh %s %s "
-		    "khong duoc thuc hien.", command_names[ctx->cmd.type],
-		    ctx->cmd.code);
-		ret = handler_reply(ctx, 0, "command", PRIO_REPLY, reply);
+		ret = pinlock_wrong(ctx, "wrong PIN");
 		goto out;
 	}
 	if (r == 0) {

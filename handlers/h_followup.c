@@ -5,7 +5,11 @@
  * opened that case is added to it and relayed to the officers on the case
  * (the one who acknowledged it, else the police who were alerted), without
  * the number.  From any other number it is not a follow-up: the router
- * falls through to h_report and it becomes a new report.
+ * falls through to h_report and it becomes a new report.  A registered
+ * teacher's "<CASE> text" about a case the teacher opened is a follow-up
+ * too (the teacher's reply says so), and so is a reporter's "4EUQ nhan
+ * ..." about the reporter's own case: the responders' word after the code
+ * is a responder's command only from a responder.
  *
  * Not a returned plan (issue 13): the handler decides on what it reads (the
  * case, whether the sender opened it, who acknowledged or was alerted, the
@@ -18,6 +22,7 @@
 #include "tinbao.h"
 #include "category.h"
 
+static const char *followup_text(const struct msgctx *);
 static int	followup_match(const struct msgctx *);
 static int	followup_handle(struct msgctx *);
 
@@ -35,17 +40,29 @@ struct followup_arg {
 	int			 failed;
 };
 
+/* The follow-up's text: after the code (a verb after it is text here). */
+static const char *
+followup_text(const struct msgctx *ctx)
+{
+	return (ctx->cmd.type == SMSCMD_FOLLOWUP ? ctx->cmd.rest :
+	    ctx->cmd.followup);
+}
+
 static int
 followup_match(const struct msgctx *ctx)
 {
 	struct store_caserow	 c;
 	int			 mine;
 
-	if (ctx->cmd.type != SMSCMD_FOLLOWUP || ctx->reporter_id <= 0)
+	if (ctx->cmd.type != SMSCMD_FOLLOWUP && !(ctx->cmd.code_first &&
+	    !ctx->is_contact && ctx->cmd.type != SMSCMD_KC))
+		return (0);
+	if (ctx->reporter_id <= 0 && !ctx->is_contact)
 		return (0);
 	if (store_case_get(ctx->store, ctx->cmd.code, &c) != 1)
 		return (0);
-	mine = c.reporter_id == ctx->reporter_id;
+	mine = ctx->is_contact ? c.contact_id == ctx->contact.id &&
+	    !text_is_blank(ctx->cmd.rest) : c.reporter_id == ctx->reporter_id;
 	store_caserow_free(&c);
 	return (mine);
 }
@@ -84,7 +101,7 @@ followup_handle(struct msgctx *ctx)
 
 	(void)snprintf(prefix, sizeof(prefix), "%s nguoi bao nhan them: ",
 	    c.code);
-	(void)handler_fit(relay, sizeof(relay), prefix, ctx->cmd.rest, "",
+	(void)handler_fit(relay, sizeof(relay), prefix, followup_text(ctx), "",
 	    160);
 	memset(&fa, 0, sizeof(fa));
 	fa.ctx = ctx;
@@ -99,6 +116,12 @@ followup_handle(struct msgctx *ctx)
 	if (fa.failed)
 		goto out;
 
+	if (ctx->is_contact) {
+		(void)snprintf(relay, sizeof(relay), "Da nhan them cho ho so %s"
+		    ", da chuyen cho can bo xu ly.", c.code);
+		ret = handler_reply(ctx, c.id, "ack", PRIO_ACK, relay);
+		goto out;
+	}
 	/* A flood of follow-ups gets one answer, not one each. */
 	if (store_reporter_take(ctx->store, ctx->reporter_id, ctx->now,
 	    REPORTER_BUCKET, REPORTER_REFILL) != 1) {

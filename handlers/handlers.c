@@ -2,7 +2,9 @@
  * tinbao: the handler table and what handlers share.
  *
  * Each incoming message goes to the first handler in the table whose match
- * function accepts it; h_report, which accepts everything, comes last.
+ * function accepts it; h_report, which accepts everything, comes last,
+ * after h_staff, which takes whatever a registered number sent: such a
+ * message is never a pupil's report.
  * Handlers run inside the router's transaction: whatever they store and
  * queue is committed together with the message, or not at all.
  *
@@ -28,19 +30,23 @@
 
 #include "tinbao.h"
 
+extern const struct handler handler_pinlock;
 extern const struct handler handler_command;
 extern const struct handler handler_keyword;
 extern const struct handler handler_selfesc;	/* triage: KC <CASE> */
 extern const struct handler handler_followup;
 extern const struct handler handler_teacher;
+extern const struct handler handler_staff;
 extern const struct handler handler_report;
 
 const struct handler *handlers[] = {
+	&handler_pinlock,	/* before command: the PIN gate and lockout */
+	&handler_followup,	/* before command: a reporter's "4EUQ nhan" */
 	&handler_command,
 	&handler_keyword,
 	&handler_selfesc,
-	&handler_followup,
 	&handler_teacher,
+	&handler_staff,		/* a registered number's anything else */
 	&handler_report,
 	NULL
 };
@@ -57,13 +63,17 @@ handler_find(const struct msgctx *ctx)
 	return (NULL);
 }
 
-/* Returns 1 when the sender may use the responders' commands. */
+/*
+ * Returns 1 when the sender may use the responders' command it sent: the
+ * police, Bureau and admin contacts any; a principal or counselor NHAN and
+ * TT about a case it was alerted to (h_staff.c).
+ */
 int
 handler_is_responder(const struct msgctx *ctx)
 {
 	return (ctx->is_contact && (strcmp(ctx->contact.role, "police") == 0 ||
 	    strcmp(ctx->contact.role, "bureau") == 0 ||
-	    strcmp(ctx->contact.role, "admin") == 0));
+	    strcmp(ctx->contact.role, "admin") == 0 || staff_is_alerted(ctx)));
 }
 
 static int

@@ -3,17 +3,23 @@
  *
  * An urgent case is alerted at once (step 1) to the level-1 police of the
  * school's commune (every level-1 police contact when no school is known),
- * the school's principal and the Bureau's level-1 contact; self harm (the
- * categories with CATEGORY_F_COUNSELOR) also to the school's counselor.  When nobody answers NHAN within ack_timeout, the
- * next step alerts the level-2 police of the commune and of the district and
- * the level-2 Bureau contact, and so on up to level 3.
+ * the school's principal and the Bureau's level-1 contact, queued in that
+ * order so that the police, who can act, get theirs first on a one-modem
+ * outbox; self harm (the categories with CATEGORY_F_COUNSELOR) also to the
+ * school's counselor.  A commune with schools and no level-1 police has its
+ * level-2 police (and the district's) alerted at once, first.  The contact
+ * who made the report (a counselor, a principal) is never alerted about it.
+ * When nobody answers NHAN within ack_timeout, the next step alerts the
+ * level-2 police of the commune and of the district and the level-2 Bureau
+ * contact, and so on up to level 3.
  *
  * The timer is a column of the case (esc_at), so a restart re-arms it, and
  * a step is taken with a compare-and-set on esc_step inside the same
  * transaction that queues its alerts, so it is never taken twice and never
  * lost.  Alerts are one SMS of GSM-7 (160 characters) when alert_charset is
  * gsm7: case code, category, school, time, an unaccented excerpt and the
- * NHAN hint; never a reporter's number.
+ * NHAN hint ("NHAN CODE <PIN>" for a recipient who has a PIN: the word,
+ * never the PIN); never a reporter's number.
  *
  * Not a returned plan (issue 13): routing decides from the store (the
  * recipients of the school's commune and level, the case's escalation step),
@@ -31,12 +37,22 @@
 #define ROUTE_MAX_STEP	3
 #define ROUTE_BATCH	32
 
+struct route_arg;
+
+static int	route_format(char *, size_t, const struct store_caserow *,
+		    const char *, const char *, int, int, int);
+static int	route_skip(struct route_arg *, const struct contact *);
+static int	route_level2_police(struct store *, struct route_arg *,
+		    const char *, const char *);
+
 struct route_arg {
 	struct store		*store;
 	const struct config	*conf;
 	const struct store_caserow *c;
 	const char		*text;
+	const char		*text_pin;	/* the hint with <PIN> */
 	int			 step;
+	int			 police_only;	/* level 2 at once: police */
 	int64_t			 now;
 	int			 n;
 	int			 failed;
@@ -51,6 +67,17 @@ struct route_arg {
 int
 route_format_alert(char *buf, size_t bufsz, const struct store_caserow *c,
     const char *school, const char *teacher, int step, int gsm7)
+{
+	return (route_format(buf, bufsz, c, school, teacher, step, gsm7, 0));
+}
+
+/*
+ * route_format_alert for a recipient who has a PIN (pin 1): the hint then
+ * reads "NHAN CODE <PIN>", the word, never the PIN.
+ */
+static int
+route_format(char *buf, size_t bufsz, const struct store_caserow *c,
+    const char *school, const char *teacher, int step, int gsm7, int pin)
 {
 	char		 prefix[320], suffix[32], when[32], sch[96], who[96];
 	time_t		 t = (time_t)c->created_at;
@@ -70,7 +97,8 @@ route_format_alert(char *buf, size_t bufsz, const struct store_caserow *c,
 	    c->urgent ? "KHAN " : "", category_name_ascii(c->category),
 	    sch[0] ? sch : "chua ro truong", when, who, who[0] ? ": " : "");
 	/* '-', not '|': '|' costs two septets in GSM-7. */
-	(void)snprintf(suffix, sizeof(suffix), " - NHAN %s", c->code);
+	(void)snprintf(suffix, sizeof(suffix), " - NHAN %s%s", c->code,
+	    pin ? " <PIN>" : "");
 	return (handler_fit(buf, bufsz, prefix, c->text, suffix,
 	    gsm7 ? 160 : 134));
 }
@@ -82,7 +110,10 @@ route_send_cb(const struct contact *to, void *arg)
 	struct store_outmsg	 o;
 	char			 detail[200];
 	int64_t			 id;
+	int			 r;
 
+	if ((r = route_skip(ra, to)) != 0)
+		return (r == 1 ? 0 : -1);
 	/*
 	 * SPEC section 7: a report that names school staff as the one who
 	 * hurts is not sent to the school's principal, nor to its counselor
@@ -105,7 +136,7 @@ route_send_cb(const struct contact *to, void *arg)
 	o.case_id = ra->c->id;
 	o.number = to->phone;
 	o.contact_id = to->id;
-	o.text = ra->text;
+	o.text = to->has_pin ? ra->text_pin : ra->text;
 	o.kind = "alert";
 	o.priority = PRIO_ALERT;
 	o.charset = ra->conf->alert_charset;
@@ -127,6 +158,61 @@ route_send_cb(const struct contact *to, void *arg)
 }
 
 /*
+ * Returns 1 when a recipient is left out of a step, with the reason on the
+ * case's timeline: the contact who made the report (a counselor who
+ * reports gets no alert about her own report); anyone but the police when
+ * only level-2 police are called at once.  0 to send, -1 on error.
+ */
+static int
+route_skip(struct route_arg *ra, const struct contact *to)
+{
+	char	 detail[128];
+
+	if (ra->police_only && strcmp(to->role, "police") != 0)
+		return (1);
+	if (ra->c->contact_id <= 0 || to->id != ra->c->contact_id)
+		return (0);
+	(void)snprintf(detail, sizeof(detail), "step=%d to=%s:%lld the "
+	    "reporter", ra->step, to->role, (long long)to->id);
+	if (store_event_add(ra->store, ra->c->id, ra->now, "alert_skipped",
+	    detail) == -1) {
+		ra->failed = 1;
+		return (-1);
+	}
+	return (1);
+}
+
+/*
+ * SPEC section 7: when the school's commune has no level-1 police, the
+ * first step also alerts level 2 (the commune's and the district's) at
+ * once, and the timeline says why.  Returns 0 or -1.
+ */
+static int
+route_level2_police(struct store *st, struct route_arg *ra,
+    const char *commune, const char *school)
+{
+	char	 detail[200];
+	int	 n;
+
+	if ((n = store_commune_police(st, commune, 1)) != 0)
+		return (n == -1 ? -1 : 0);
+	(void)snprintf(detail, sizeof(detail), "commune=%s has no level-1 "
+	    "police: level 2 at once", commune);
+	if (store_event_add(st, ra->c->id, ra->now, "alert_level2_now",
+	    detail) == -1)
+		return (-1);
+	log_warnx("case=%s commune=%s has no level-1 police: alerting level 2",
+	    ra->c->code, commune);
+	ra->police_only = 1;
+	ra->step = 2;
+	n = store_route_recipients(st, 2, commune, school, 0, route_send_cb,
+	    ra);
+	ra->police_only = 0;
+	ra->step = 1;
+	return (n == -1 || ra->failed ? -1 : 0);
+}
+
+/*
  * Queues the alerts of one escalation step for a case and sets the timer
  * for the next.  Runs inside the caller's transaction.  Returns the number
  * of recipients, or -1.
@@ -140,7 +226,7 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	struct contact		 teacher;
 	struct route_arg	 ra;
 	const char		*commune = NULL, *school = NULL;
-	char			 text[400], detail[64], staff[96];
+	char			 text[400], text_pin[400], detail[64], staff[96];
 	int			 have_school = 0, r;
 
 	if ((r = store_case_by_id(st, case_id, &c)) != 1)
@@ -157,18 +243,26 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	(void)route_format_alert(text, sizeof(text), &c,
 	    have_school ? sc.name : NULL, c.contact_id > 0 ? teacher.name : NULL,
 	    step, conf->alert_charset == CHARSET_GSM7);
+	(void)route_format(text_pin, sizeof(text_pin), &c,
+	    have_school ? sc.name : NULL, c.contact_id > 0 ? teacher.name : NULL,
+	    step, conf->alert_charset == CHARSET_GSM7, 1);
 
 	memset(&ra, 0, sizeof(ra));
 	ra.store = st;
 	ra.conf = conf;
 	ra.c = &c;
 	ra.text = text;
+	ra.text_pin = text_pin;
 	ra.step = step;
 	ra.now = now;
 	if (accused_is_staff(c.text, staff, sizeof(staff)))
 		ra.staff = staff;
-	r = store_route_recipients(st, step, commune, school,
-	    category_has_counselor(c.category), route_send_cb, &ra);
+	/* Police first, even when they are level 2 (see the top). */
+	r = step == 1 && commune != NULL ? route_level2_police(st, &ra,
+	    commune, school) : 0;
+	if (r != -1 && !ra.failed)
+		r = store_route_recipients(st, step, commune, school,
+		    category_has_counselor(c.category), route_send_cb, &ra);
 	if (r == -1 || ra.failed) {
 		store_caserow_free(&c);
 		return (-1);
@@ -184,6 +278,9 @@ route_alert(struct store *st, const struct config *conf, int64_t case_id,
 	} else
 		log_info("case=%s step=%d alerts=%d", c.code, step, ra.n);
 	store_caserow_free(&c);
+	/* The commune committee hears of it with the first alerts. */
+	if (step == 1 && commune_notice_urgent(st, conf, case_id, now) == -1)
+		return (-1);
 	/* After the last step the timer only marks the chain exhausted. */
 	if (store_case_set_esc(st, case_id, step, now + conf->ack_timeout) == -1)
 		return (-1);

@@ -67,7 +67,15 @@ check(const char *s, const struct smscmd *c, enum smscmd_type t)
 		    category_find(c->category) == NULL)
 			abort();
 		break;
+	case SMSCMD_BADCODE:
+		if (c->category != NULL || c->code[0] != '\0')
+			abort();
+		break;
 	}
+	/* "4EUQ nhan": the follow-up's text is after the code, in the text. */
+	if (c->code_first && (c->followup == NULL || c->followup < s ||
+	    c->followup > s + n))
+		abort();
 }
 
 /* The same command: type, code, PIN, category, urgency. */

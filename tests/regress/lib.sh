@@ -4,6 +4,9 @@
 # the phone's folder).  Every process started is stopped by its PID.
 
 set -u
+# Secret files and the database must not be open to others, or the
+# gateway refuses to start (secretfile.c): every file a test makes is 0600.
+umask 077
 : "${TINBAO:?TINBAO must point at the tinbao binary}"
 TEST=$(basename "$0" .sh)
 OUT=${TINBAO_TEST_OUT:-$(pwd)/tests/out}/$TEST
@@ -58,11 +61,12 @@ EOC
 SCHOOLS=$(cd "$(dirname "$0")/../.." && pwd)/deploy/sample/schools.csv
 
 # Loads the school directory and the test contacts.
+# The directory's gaps are warnings on stderr: kept in import.log.
 directory() {
-	tb import schools "$SCHOOLS" > /dev/null ||
+	tb import schools "$SCHOOLS" > /dev/null 2>> "$OUT/import.log" ||
 	    fail "import schools"
-	tb import contacts tests/data/contacts.csv > /dev/null ||
-	    fail "import contacts"
+	tb import contacts tests/data/contacts.csv > /dev/null \
+	    2>> "$OUT/import.log" || fail "import contacts"
 }
 
 # Counts rows of a SQL query's result.

@@ -10,7 +10,7 @@ q() {	# the query part of a get-url line
 }
 want=$(sed -n 's/^get-url = "\$1\${_k_sep}\(.*\)"$/\1/p' tests/kannel/kannel.sh)
 check "the harness's get-url is found" [ -n "$want" ]
-eq "the example's get-url" "$(q $EX)" "$want"
+eq "the example's get-url" "$(q $EX)" "$want&token=REPLACE_ME_KANNEL_SECRET"
 eq "the example calls /kannel/mo on this machine" "$(sed -n 's/^get-url = "\(http:[^?]*\)?.*/\1/p' $EX)" "http://127.0.0.1:8080/kannel/mo"
 for k in admin-interface smsbox-interface sendsms-interface; do
 	eq "$k" "$(sed -n "s/^$k = //p" $EX)" "127.0.0.1"

@@ -15,7 +15,8 @@ wait_for "case" sh -c "[ \$(\"$TINBAO\" -c \"$CONF\" reports --json | wc -l) -eq
 wait_count "ack sent" "SELECT 1 FROM outbox WHERE status='sent'" 1
 m=$(curl -s "http://$addr/metrics")
 check "sms counter" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_sms_received_total{transport=\"sms\"} 1'" _ "$m"
-check "cases by category" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_cases{category=\"violence\",urgent=\"true\"} 1'" _ "$m"
+# One case: a count below 5 is left out, as the dashboard hides it.
+check "a small case count left out" sh -c "! printf '%s\n' \"\$1\" | grep -q '^tinbao_cases{'" _ "$m"
 check "sent by kind" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_sms_sent{kind=\"ack\",status=\"sent\"} 1'" _ "$m"
 check "modem gauge" sh -c "printf '%s\n' \"\$1\" | grep -qx 'tinbao_modem_up 1'" _ "$m"
 if command -v promtool > /dev/null; then
