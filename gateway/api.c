@@ -263,7 +263,8 @@ api_reply(struct apireq *ar, int code, json_t *obj)
 	case 413: reason = "Payload Too Large"; break;
 	default: reason = "Internal Server Error"; break;
 	}
-	s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    CASE_JSON_REAL);
 	json_decref(obj);
 	if (s == NULL) {
 		code = 500;

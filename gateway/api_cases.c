@@ -67,6 +67,7 @@ api_cases_bad(struct apireq *ar, int bad)
 		[CASEFILTER_FROM] = "from: a date YYYY-MM-DD",
 		[CASEFILTER_TO] = "to: a date YYYY-MM-DD",
 		[CASEFILTER_RANGE] = "from is after to",
+		[CASEFILTER_TRIAGE] = "triage: untriaged or triaged",
 	};
 	char	 list[256];
 	size_t	 i, n = 0;
@@ -123,7 +124,7 @@ void
 api_cases_list(struct apireq *ar, const char *code)
 {
 	static const char *const allowed[] = { "status", "category", "school",
-	    "urgent", "from", "to", "limit", "offset", NULL };
+	    "urgent", "from", "to", "triage", "limit", "offset", NULL };
 	struct case_filter	 f;
 	struct api_list		 al;
 	int64_t			 total = 0;

@@ -18,7 +18,7 @@
  * broadcast asked for during them is held until they end, and the
  * housekeeping tick (broadcast_tick) moves every queued broadcast message
  * out of them when they begin, so none leaves at night even when a long
- * one is still going at 21:00.  The tick's clock is commune_clock's
+ * one is still going at 21:00.  The tick's clock is time_schedule's (text.c)
  * (TINBAO_TEST_NOW in the tests).
  *
  * The templates are one GSM-7 SMS each (at most 160 characters).

@@ -3,7 +3,9 @@
  * /cases and the API's /api/v1/cases, so that both accept and refuse the
  * same values.
  *
- * The parameters are status, category, school, urgent, from and to; each
+ * The parameters are status, category, school, urgent, from, to and
+ * triage (untriaged, triaged: untriaged lists in the triage queue's order,
+ * store.h's TRIAGE_QUEUE_ORDER); each
  * door reads them from its own query through a getter and keeps its own
  * paging (the dashboard's page, the API's limit and offset).  An absent
  * or empty parameter means "any" (an HTML form sends its empty choices).
@@ -46,13 +48,14 @@ casefilter_one_of(const char *v, const char *const *list)
 	return (NULL);
 }
 
-/* Parses status, category, school and urgent into f. */
+/* Parses status, category, school, urgent and triage into f. */
 static int
 casefilter_words(struct case_filter *f,
     const char *(*get)(void *, const char *), void *arg)
 {
 	static const char *const statuses[] = { "open", "acknowledged",
 	    "closed", NULL };
+	static const char *const states[] = { "untriaged", "triaged", NULL };
 	const struct category	*cat;
 	const char		*v;
 
@@ -81,13 +84,16 @@ casefilter_words(struct case_filter *f,
 		else
 			return (CASEFILTER_URGENT);
 	}
+	if ((v = casefilter_get(get, arg, "triage")) != NULL &&
+	    (f->triage = casefilter_one_of(v, states)) == NULL)
+		return (CASEFILTER_TRIAGE);
 	return (CASEFILTER_OK);
 }
 
 /*
- * Fills f's filters (status, category, school, urgent, from, to) from the
- * parameters get(arg, name) returns.  f's other members are left as they
- * are; strings in f point into the values or the tables.  Returns
+ * Fills f's filters (status, category, school, urgent, triage, from, to)
+ * from the parameters get(arg, name) returns.  f's other members are left
+ * as they are; strings in f point into the values or the tables.  Returns
  * CASEFILTER_OK, or the CASEFILTER_* of the first bad parameter.
  */
 int
@@ -98,7 +104,7 @@ casefilter_parse(struct case_filter *f,
 	int64_t		 start, end, to_start = 0;
 	int		 r;
 
-	f->status = f->category = f->school = NULL;
+	f->status = f->category = f->school = f->triage = NULL;
 	f->urgent = -1;
 	f->from = f->to = 0;
 	if ((r = casefilter_words(f, get, arg)) != CASEFILTER_OK)

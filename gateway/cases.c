@@ -63,5 +63,10 @@ case_json(const struct store_caserow *c)
 	json_object_set_new(o, "text", json_text(c->text));
 	json_object_set_new(o, "outcome", c->outcome[0] ?
 	    json_text(c->outcome) : json_null());
+	/* Two decimals, as `tinbao classify` gives it; null: not known. */
+	json_object_set_new(o, "confidence", c->confidence < 0 ? json_null() :
+	    json_real((double)(int)(c->confidence * 100 + 0.5) / 100));
+	json_object_set_new(o, "triage", c->triage[0] ?
+	    json_string(c->triage) : json_null());
 	return (o);
 }

@@ -144,7 +144,7 @@ cmd_broadcast(struct config *conf, int argc, char **argv)
 	struct secret		 sec;
 	struct store		*st;
 	char			 text[1024], target[300], at[40], who[64];
-	int64_t			 now = commune_clock((int64_t)time(NULL));
+	int64_t			 now = time_schedule((int64_t)time(NULL));
 	int			 r, ret = 1;
 
 	memset(&a, 0, sizeof(a));

@@ -54,7 +54,8 @@ list_cb(const struct store_caserow *c, void *arg)
 
 	if (la->json) {
 		o = case_json(c);
-		s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+		s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII * 0 |
+		    CASE_JSON_REAL);
 		printf("%s\n", s);
 		free(s);
 		json_decref(o);
@@ -200,7 +201,7 @@ cmd_show(struct config *conf, int argc, char **argv)
 		sa.timeline = json_array();
 		(void)store_event_list(st, c.id, show_event_cb, &sa);
 		json_object_set_new(o, "timeline", sa.timeline);
-		s = json_dumps(o, JSON_COMPACT);
+		s = json_dumps(o, JSON_COMPACT | CASE_JSON_REAL);
 		printf("%s\n", s);
 		free(s);
 		json_decref(o);

@@ -2,7 +2,9 @@
  * tinbao: `tinbao triage`, the operator's door to the triage net.
  *
  *   tinbao triage                     the queue: open untriaged cases,
- *                                     "other" first, then urgent, oldest first
+ *                                     "other" first, then the least sure
+ *                                     (the classifier's confidence), then
+ *                                     the oldest (TRIAGE_QUEUE_ORDER)
  *   tinbao triage CASE [--category C] [--urgent yes|no]
  *                                     triage CASE: confirm, or correct
  *
@@ -37,12 +39,14 @@ static int
 triage_list_cb(const struct store_caserow *c, const struct triage_row *t,
     void *arg)
 {
-	char	 when[40];
+	char	 when[40], conf[8] = "-";
 
 	(void)arg;
 	time_iso8601(c->created_at, when, sizeof(when));
-	printf("%-6s %-12s %-3s %-6s %s%s%s\n", c->code, c->category,
-	    c->urgent ? "KC" : "-", c->school[0] ? c->school : "-", when,
+	if (c->confidence >= 0)
+		(void)snprintf(conf, sizeof(conf), "%.2f", c->confidence);
+	printf("%-6s %-12s %-3s %-6s %-4s %s%s%s\n", c->code, c->category,
+	    c->urgent ? "KC" : "-", c->school[0] ? c->school : "-", conf, when,
 	    t->staff_accused[0] ? " staff-accused" : "",
 	    t->notified_at ? " notified" : "");
 	return (0);

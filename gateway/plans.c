@@ -13,7 +13,7 @@
  * is `[plans] deadline` (MM-DD, default 02-05) in the year it falls in
  * (September to December: the first year, else the second); a plan is
  * late from the day after it.  The reminders go after digest_time, with
- * the housekeeping timer's clock (commune_clock: TINBAO_TEST_NOW in the
+ * the housekeeping timer's clock (time_schedule in text.c: TINBAO_TEST_NOW in the
  * tests), and their time is kept per school, so a restart repeats none.
  */
 #include <stdio.h>
@@ -317,7 +317,7 @@ cmd_plan(struct config *conf, int argc, char **argv)
 	memset(&pc, 0, sizeof(pc));
 	memset(&p, 0, sizeof(p));
 	pc.conf = conf;
-	pc.now = commune_clock((int64_t)time(NULL));
+	pc.now = time_schedule((int64_t)time(NULL));
 	if (argc < 1 || ((set = strcmp(argv[0], "set") == 0) == 0 &&
 	    strcmp(argv[0], "list") != 0) || (set && argc < 2))
 		return (plans_usage(NULL, NULL));

@@ -199,7 +199,8 @@ router_reclassify(struct router *r, int64_t case_id, const char *text,
 	    strcmp(cl.category, OTHER) != 0))) {
 		if (store_case_set_class(r->store, case_id, cl.category,
 		    cl.urgent || c.urgent, c.school[0] ? c.school : cl.school,
-		    cl.matched, now) == -1)
+		    cl.matched, now) == -1 || store_case_set_confidence(
+		    r->store, case_id, cl.confidence) == -1)
 			ret = -1;
 		(void)snprintf(detail, sizeof(detail), "category=%s urgent=%d",
 		    cl.category, cl.urgent || c.urgent);

@@ -455,15 +455,15 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	if (sv->ticks++ % 30 == 0) {
 		(void)route_digest(sv->store, sv->conf, time(NULL));
 		(void)commune_tick(sv->store, sv->conf,
-		    commune_clock(time(NULL)));
+		    time_schedule(time(NULL)));
 		(void)plans_tick(sv->store, sv->conf,
-		    commune_clock(time(NULL)));
+		    time_schedule(time(NULL)));
 		/* A row left 'sending' because an outcome could not be saved. */
 		if ((n = outbox_recover(sv->outbox)) > 0)
 			log_warnx("outbox: %d message(s) requeued", n);
 	}
 	/* Quiet hours hold the awareness messages (broadcast.c). */
-	(void)broadcast_tick(sv->store, sv->conf, commune_clock(time(NULL)));
+	(void)broadcast_tick(sv->store, sv->conf, time_schedule(time(NULL)));
 	outbox_kick(sv->outbox);
 }
 
@@ -518,7 +518,7 @@ server_open_store(struct server *sv)
 	if ((n = store_outbox_recover(sv->store, 0)) > 0)
 		log_info("outbox: %d message(s) requeued after a stop", n);
 	/* Before the outbox's first turn: none leaves in quiet hours. */
-	(void)broadcast_tick(sv->store, conf, commune_clock(time(NULL)));
+	(void)broadcast_tick(sv->store, conf, time_schedule(time(NULL)));
 	router_init(&sv->router, sv->store, &sv->secret, conf);
 	if ((sv->classifier = classification_load(sv->store)) == NULL) {
 		log_warnx("the keyword tables did not load");

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "category.h"
 
 #define STORE_BUSY_MS		5000
 #define STORE_SLOW_MS		200	/* log statements slower than this */
@@ -39,7 +40,9 @@
 	" c.matched, c.source, c.text, c.created_at, c.updated_at,"	\
 	" COALESCE(r.alias, ''), COALESCE(c.reporter_id, 0),"		\
 	" COALESCE(c.contact_id, 0), COALESCE(c.ack_contact_id, 0),"	\
-	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, '')"
+	" c.esc_step, COALESCE(c.esc_at, 0), COALESCE(c.outcome, ''),"	\
+	" COALESCE(c.confidence, -1), COALESCE((SELECT t.state FROM"	\
+	" triage t WHERE t.case_id = c.id), '')"
 
 enum store_stmt {
 	S_PART_SEEN,
@@ -125,8 +128,9 @@ static const char *store_sql[S_MAX] = {
 	    " ORDER BY partno",
 	[S_CASE_INSERT] =
 	    "INSERT INTO cases (code, category, urgent, school, matched, source,"
-	    " reporter_id, text, created_at, updated_at, contact_id)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+	    " reporter_id, text, created_at, updated_at, contact_id,"
+	    " confidence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10,"
+	    " ?11)",
 	[S_CASE_SET_TEXT] =
 	    "UPDATE cases SET text = ?2, updated_at = ?3 WHERE id = ?1",
 	[S_CASE_BY_CODE] =
@@ -1017,6 +1021,7 @@ store_case_add(struct store *st, struct store_case *c)
 			sqlite3_bind_int64(s, 10, c->contact_id);
 		else
 			sqlite3_bind_null(s, 10);
+		sqlite3_bind_double(s, 11, c->confidence);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE)
@@ -1272,6 +1277,9 @@ store_case_fill(sqlite3_stmt *s, struct store_caserow *c)
 	c->esc_at = sqlite3_column_int64(s, 16);
 	(void)strlcpy_checked(c->outcome,
 	    (const char *)sqlite3_column_text(s, 17), sizeof(c->outcome));
+	c->confidence = sqlite3_column_double(s, 18);
+	(void)strlcpy_checked(c->triage,
+	    (const char *)sqlite3_column_text(s, 19), sizeof(c->triage));
 }
 
 /* Frees the strings of a case row. */
@@ -1337,11 +1345,23 @@ store_case_search(struct store *st, const struct case_filter *f,
 	    " AND (?2 IS NULL OR c.category = ?2)"
 	    " AND (?3 IS NULL OR (?3 = '' AND c.school IS NULL) OR c.school = ?3)"
 	    " AND (?4 < 0 OR c.urgent = ?4)"
-	    " AND c.created_at >= ?5 AND (?6 = 0 OR c.created_at < ?6)";
-	char			 sql[1024];
+	    " AND c.created_at >= ?5 AND (?6 = 0 OR c.created_at < ?6)"
+	    " AND (?9 IS NULL OR EXISTS (SELECT 1 FROM triage t"
+	    " WHERE t.case_id = c.id AND t.state = ?9))";
+	char			 sql[2048], order[160];
 	sqlite3_stmt		*s;
 	struct store_caserow	 c;
-	int			 pass, rc = SQLITE_DONE, n = 0;
+	int			 pass, rc = SQLITE_DONE, n = 0, queue;
+
+	/* The untriaged cases are listed as the triage queue is. */
+	queue = f->triage != NULL && strcmp(f->triage, "untriaged") == 0;
+	if (queue)
+		(void)strlcpy_checked(order, TRIAGE_QUEUE_ORDER("?10"),
+		    sizeof(order));
+	else
+		(void)snprintf(order, sizeof(order), " c.created_at %s,"
+		    " c.id %s", f->oldest_first ? "ASC" : "DESC",
+		    f->oldest_first ? "ASC" : "DESC");
 
 	for (pass = total == NULL; pass < 2; pass++) {
 		if (pass == 0)
@@ -1350,9 +1370,8 @@ store_case_search(struct store *st, const struct case_filter *f,
 		else
 			(void)snprintf(sql, sizeof(sql), "%s FROM cases c LEFT"
 			    " JOIN reporters r ON r.id = c.reporter_id%s ORDER"
-			    " BY c.created_at %s, c.id %s LIMIT ?7 OFFSET ?8",
-			    CASE_COLUMNS, where, f->oldest_first ? "ASC" :
-			    "DESC", f->oldest_first ? "ASC" : "DESC");
+			    " BY%s LIMIT ?7 OFFSET ?8", CASE_COLUMNS, where,
+			    order);
 		if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) !=
 		    SQLITE_OK) {
 			log_warnx("database=%s: %s", st->path,
@@ -1368,6 +1387,8 @@ store_case_search(struct store *st, const struct case_filter *f,
 		sqlite3_bind_int(s, 4, f->urgent);
 		sqlite3_bind_int64(s, 5, f->from);
 		sqlite3_bind_int64(s, 6, f->to);
+		if (f->triage != NULL)
+			sqlite3_bind_text(s, 9, f->triage, -1, SQLITE_STATIC);
 		if (pass == 0) {
 			rc = sqlite3_step(s);
 			if (rc == SQLITE_ROW && total != NULL)
@@ -1380,6 +1401,10 @@ store_case_search(struct store *st, const struct case_filter *f,
 		sqlite3_bind_int(s, 7, f->limit > 0 ? f->limit :
 		    f->limit < 0 ? -1 : 50);
 		sqlite3_bind_int(s, 8, f->offset > 0 ? f->offset : 0);
+		if (queue)
+			sqlite3_bind_text(s, 10,
+			    category_table[CATEGORY_OTHER].code, -1,
+			    SQLITE_STATIC);
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			store_case_fill(s, &c);
 			rc = cb(&c, arg);
@@ -2169,6 +2194,23 @@ store_case_set_class(struct store *st, int64_t id, const char *category,
 	sqlite3_bind_text(s, 5, matched, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 6, now);
 	r = store_step_done(st, s, "case class");
+	sqlite3_reset(s);
+	return (r);
+}
+
+/* Sets how sure the classifier is of a case's category (0..1). */
+int
+store_case_set_confidence(struct store *st, int64_t id, double confidence)
+{
+	sqlite3_stmt	*s;
+	int		 r;
+
+	if ((s = store_prepare(st, "UPDATE cases SET confidence = ?2"
+	    " WHERE id = ?1")) == NULL)
+		return (-1);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_double(s, 2, confidence);
+	r = store_step_done(st, s, "case confidence");
 	sqlite3_reset(s);
 	return (r);
 }

@@ -26,6 +26,17 @@
 sqlite3		*store_db(struct store *);
 sqlite3_stmt	*store_prepare(struct store *, const char *);
 void		 store_contact_fill(sqlite3_stmt *, struct contact *);
+
+/*
+ * The triage queue's order, wherever untriaged cases are listed (`tinbao
+ * triage`, the triage notice, the case list with triage=untriaged): the
+ * cases the classifier did not recognise first (the parameter p is bound
+ * to the `other` code), then the least sure (a confidence not known, from
+ * before schema 10, counts as 0), then the oldest.  Over cases as c.
+ */
+#define TRIAGE_QUEUE_ORDER(p)						\
+	" c.category = " p " DESC, COALESCE(c.confidence, 0),"		\
+	" c.created_at, c.id"
 int		 store_contact_iter(struct store *, sqlite3_stmt *,
 		    int (*)(const struct contact *, void *), void *);
 

@@ -157,8 +157,8 @@ store_triage_clear_due(struct store *st, int64_t case_id)
 
 /*
  * Fills items with the open, non-urgent, untriaged cases not yet listed in
- * a notice, "other" first, then oldest first, at most max; *total is how
- * many there are in all.  Returns how many were filled, or -1.
+ * a notice, in the queue's order (TRIAGE_QUEUE_ORDER), at most max; *total
+ * is how many there are in all.  Returns how many were filled, or -1.
  */
 int
 store_triage_pending(struct store *st, struct triage_item *items, int max,
@@ -171,7 +171,7 @@ store_triage_pending(struct store *st, struct triage_item *items, int max,
 	if ((s = store_prepare(st, "SELECT c.code, c.category FROM triage t"
 	    " JOIN cases c ON c.id = t.case_id WHERE t.state = 'untriaged'"
 	    " AND t.notified_at IS NULL AND c.urgent = 0 AND c.status = 'open'"
-	    " ORDER BY c.category = ?1 DESC, c.created_at, c.id")) == NULL)
+	    " ORDER BY" TRIAGE_QUEUE_ORDER("?1"))) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, category_table[CATEGORY_OTHER].code, -1,
 	    SQLITE_STATIC);
@@ -231,9 +231,10 @@ store_triage_set(struct store *st, int64_t case_id, const char *who,
 }
 
 /*
- * Calls cb for each open untriaged case in the triage queue's order:
- * "other" first, then urgent, then oldest first.  The ids are read first
- * (one cursor at a time: cb and the row reads use statements of their own).
+ * Calls cb for each open untriaged case in the triage queue's order
+ * (TRIAGE_QUEUE_ORDER): "other" first, then the least sure, then the
+ * oldest.  The ids are read first (one cursor at a time: cb and the row
+ * reads use statements of their own).
  */
 int
 store_triage_queue(struct store *st, int (*cb)(const struct store_caserow *,
@@ -248,8 +249,7 @@ store_triage_queue(struct store *st, int (*cb)(const struct store_caserow *,
 
 	if ((s = store_prepare(st, "SELECT c.id FROM triage t JOIN cases c"
 	    " ON c.id = t.case_id WHERE t.state = 'untriaged' AND"
-	    " c.status = 'open' ORDER BY c.category = ?1 DESC,"
-	    " c.urgent DESC, c.created_at, c.id")) == NULL)
+	    " c.status = 'open' ORDER BY" TRIAGE_QUEUE_ORDER("?1"))) == NULL)
 		return (-1);
 	sqlite3_bind_text(s, 1, category_table[CATEGORY_OTHER].code, -1,
 	    SQLITE_STATIC);

@@ -220,3 +220,22 @@ time_iso8601(int64_t t, char *buf, size_t bufsz)
 	if (n > 0 && strlen(z) == 5)
 		(void)snprintf(buf + n, bufsz - n, "%.3s:%s", z, z + 3);
 }
+
+/*
+ * The time the housekeeping schedules (the commune committee's notices,
+ * broadcasts, the plans' reminders) run on: now, or TINBAO_TEST_NOW (a
+ * Unix time) in the tests, so that a digest or the 1st of a month can be
+ * had on demand.
+ */
+int64_t
+time_schedule(int64_t now)
+{
+	const char	*s = getenv("TINBAO_TEST_NOW");
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0')
+		return (now);
+	v = strtoll(s, &end, 10);
+	return (*end == '\0' && v > 0 ? (int64_t)v : now);
+}

@@ -237,6 +237,7 @@ struct classification {
 	const char	*category;
 	int		 urgent;
 	int		 many;		/* several pupils affected */
+	double		 confidence;	/* 0..1: how sure of the category */
 	char		 school[16];	/* "" when none */
 	char		 matched[1024];	/* JSON list of matched phrases */
 };
@@ -455,6 +456,7 @@ struct store_case {
 	int64_t		 contact_id;	/* a registered sender */
 	const char	*text;
 	int64_t		 created_at;
+	double		 confidence;	/* 0..1 (classify.h) */
 };
 
 struct store_caserow {
@@ -476,6 +478,8 @@ struct store_caserow {
 	int		 esc_step;
 	int64_t		 esc_at;	/* 0 when none */
 	char		 outcome[256];
+	double		 confidence;	/* 0..1; -1 unknown (before 010) */
+	char		 triage[16];	/* untriaged, triaged */
 };
 
 /* A registered number (SPEC section 6). */
@@ -578,6 +582,18 @@ struct ussd_reply {
 	char		 code[8];
 };
 struct ussd_sessions;
+/*
+ * What the menu's school step asks (ussd_step): known(code, name, size,
+ * arg) says whether the directory has a school code (1 yes, 0 no, -1
+ * cannot tell: taken as yes) and, when name is not NULL, writes its name;
+ * the classifier (NULL: codes only) reads a school's name as typed.
+ */
+struct ussd_dir {
+	const struct classifier	*classifier;
+	int			(*known)(const char *, char *, size_t,
+				    void *);
+	void			*arg;
+};
 
 /* http.c: the only user of evhttp */
 struct http;
@@ -674,6 +690,7 @@ struct case_filter {
 	int		 urgent;	/* -1 any, 0, 1 */
 	int64_t		 from;		/* created_at >= from */
 	int64_t		 to;		/* created_at < to; 0: no bound */
+	const char	*triage;	/* untriaged, triaged */
 	int		 offset;
 	int		 limit;		/* 0: 50; -1: all */
 	int		 oldest_first;
@@ -770,6 +787,7 @@ enum casefilter_bad {
 	CASEFILTER_FROM,
 	CASEFILTER_TO,
 	CASEFILTER_RANGE,	/* from is after to */
+	CASEFILTER_TRIAGE,
 };
 
 /* stats.c: the counts behind `tinbao stats`, the dashboard and the API */
@@ -904,14 +922,13 @@ int	 kannel_parse_mo(const char *, const unsigned char *, size_t,
 void	 kannel_serve(void *, struct evhttp_request *);
 
 /* ussd.c */
-int	 ussd_step(const char *, int (*)(const char *, void *), void *,
+int	 ussd_step(const char *, const struct ussd_dir *,
 	    struct ussd_reply *);
 int	 ussd_format_done(char *, size_t, const char *, const char *);
 struct ussd_sessions *ussd_sessions_new(void);
 void	 ussd_sessions_free(struct ussd_sessions *);
 int	 ussd_request(struct ussd_sessions *, const char *, const char *,
-	    time_t, int (*)(const char *, void *), void *,
-	    struct ussd_reply *);
+	    time_t, const struct ussd_dir *, struct ussd_reply *);
 void	 ussd_session_done(struct ussd_sessions *, const char *, const char *);
 struct ussd *ussd_new(const struct config *, struct router *);
 void	 ussd_free(struct ussd *);
@@ -1084,6 +1101,7 @@ int64_t	 store_case_add(struct store *, struct store_case *);
 int	 store_case_set_text(struct store *, int64_t, const char *, int64_t);
 int	 store_case_set_class(struct store *, int64_t, const char *, int,
 	    const char *, const char *, int64_t);
+int	 store_case_set_confidence(struct store *, int64_t, double);
 int	 store_event_add(struct store *, int64_t, int64_t, const char *,
 	    const char *);
 int64_t	 store_outbox_add(struct store *, const struct store_outmsg *);
@@ -1274,6 +1292,8 @@ const char *api_bearer(const char *);
 int	 api_json_depth(const char *, size_t);
 
 /* cases.c: a case as JSON (the CLI's --json and the API) */
+/* json_dumps flag (jansson.h): a confidence of 0.57 printed 0.57 */
+#define CASE_JSON_REAL	JSON_REAL_PRECISION(6)
 struct json_t *case_json(const struct store_caserow *);
 struct json_t *json_text(const char *);
 
@@ -1421,7 +1441,6 @@ int	 store_commune_cases(struct store *, const char *, int64_t, int64_t,
 int	 commune_notice_urgent(struct store *, const struct config *, int64_t,
 	    int64_t);
 int	 commune_tick(struct store *, const struct config *, int64_t);
-int64_t	 commune_clock(int64_t);
 
 /* report.c: the periodic report upward (SPEC section 11) */
 #define REPORT_NCOLS	4	/* cases, urgent, acknowledged, closed */
@@ -1605,6 +1624,7 @@ int	 text_is_blank(const char *);
 size_t	 text_unaccent(const char *, char *, size_t, int);
 void	 text_gsm7_safe(char *);
 void	 time_iso8601(int64_t, char *, size_t);
+int64_t	 time_schedule(int64_t);
 
 /* crypto.c */
 int	 secret_init(void);

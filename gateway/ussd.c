@@ -18,11 +18,21 @@
  * The school code is checked against the directory through a callback; an
  * unknown code is asked again once, saying so, and a second unknown code
  * goes on with no school (h_report drops codes the directory lacks anyway).
+ * What is not a known code is read as a school's name ("truong my phu",
+ * "c2 nhi thanh") by the classifier's school recognition (classify.c),
+ * the same that finds the school in an SMS.  A name that fits several
+ * schools ("my phu": a primary and a lower secondary school) gets a short
+ * numbered choice, at most USSD_CHOICES and "0 Khong ro": the classifier
+ * is asked again with each school level added to the name (a grade, "lop
+ * 6", for the levels that have grades; a level word before it for the
+ * others), and the schools it then names are the choices.  A name of no
+ * school counts as an unknown code does.
  *
  * The menu:
  *   main:      1 report, 2 case status
  *   report:    category (its key in category.c's table, 1-10), school
- *              code or 0, description, now? (1/2)
+ *              code or name or 0 (a name of several schools: which one,
+ *              1-4 or 0), description, now? (1/2)
  *              -> the case is committed, END with its code, 113 and 111
  *   status:    a case code -> END with its status, only to the number that
  *              reported it; any other number, and any code that does not
@@ -58,23 +68,30 @@
 
 #include "tinbao.h"
 #include "category.h"
+#include "classify.h"
 
 #define USSD_SESSIONS		1024	/* sessions remembered */
 #define USSD_SESSION_TTL	300	/* seconds a session may last */
 #define USSD_TEXT_MAX		4096	/* bytes of the joined answers */
 #define USSD_ID_MAX		NUMBER_MAX
 #define USSD_FORM_FIELDS	32	/* fields in one request */
+#define USSD_CHOICES		4	/* schools offered for one name */
+#define USSD_SCHOOL_NAME_MAX	80	/* bytes of a typed school name */
 
 /* Screens (the part after "CON " or "END "). */
 #define SCR_MAIN	"Duong day an toan truong hoc (khong can ghi ten)\n" \
 	"1 Bao tin moi\n2 Tra cuu ho so"
 #define SCR_CATEGORY	"Loai su viec:"	/* then category.c's keys and labels */
-#define SCR_SCHOOL	"Nhap ma truong (vd NT2), hoac 0 neu khong biet:"
+#define SCR_SCHOOL	"Nhap ma truong hoac ten truong (vd NT2, THCS Nhi " \
+	"Thanh), hoac 0 neu khong biet:"
+#define SCR_PICK	"Truong nao?"	/* the choices, then SCR_PICK_NONE */
+#define SCR_PICK_NONE	"0 Khong ro"
 #define SCR_DESC	"Mo ta ngan su viec (khong dung dau *):"
 #define SCR_NOW		"Su viec dang xay ra?\n1 Co\n2 Khong"
 #define SCR_LOOKUP	"Nhap ma ho so:"
 #define PFX_INVALID	"Sai lua chon. "
 #define PFX_UNKNOWN	"Khong co truong %s. "
+#define PFX_NOTFOUND	"Khong tim thay truong. "
 #define END_DONE	"Da nhan tin bao. Ma ho so: %s. Khan cap goi 113 " \
 	"(cong an), 111 (bao ve tre em)."
 #define END_DONE_111	"Da nhan tin bao. Ma ho so: %s. Khan cap goi 111 " \
@@ -93,6 +110,7 @@ enum ussd_state {
 	USSD_S_MAIN = 0,
 	USSD_S_CATEGORY,
 	USSD_S_SCHOOL,
+	USSD_S_PICK,		/* which of the schools a name fits */
 	USSD_S_DESC,
 	USSD_S_NOW,
 	USSD_S_LOOKUP,
@@ -106,8 +124,10 @@ struct ussd_walk {
 	int		 invalid;	/* the last answer did not fit */
 	int		 tries;		/* unknown school codes so far */
 	char		 unknown[16];	/* the last answer: an unknown school */
-	int		(*known)(const char *, void *);
-	void		*arg;
+	int		 notfound;	/* the last answer: a name of none */
+	char		 choice[USSD_CHOICES][16];	/* USSD_S_PICK's */
+	int		 nchoice;
+	const struct ussd_dir *dir;	/* NULL: any code is taken */
 };
 
 struct ussd_session {
@@ -130,9 +150,16 @@ struct ussd {
 
 static void	ussd_trim(char *);
 static int	ussd_is_digit_answer(const char *, int, int);
-static int	ussd_school_known(const char *, void *);
+static int	ussd_school_known(const char *, char *, size_t, void *);
+static int	ussd_school_find(const struct classifier *, const char *,
+		    char (*)[16]);
+static void	ussd_school_miss(struct ussd_walk *, const char *,
+		    struct ussd_reply *);
 static void	ussd_answer_school(struct ussd_walk *, char *,
 		    struct ussd_reply *);
+static void	ussd_answer_pick(struct ussd_walk *, const char *,
+		    struct ussd_reply *);
+static void	ussd_screen_pick(const struct ussd_walk *, char *, size_t);
 static void	ussd_answer(struct ussd_walk *, char *, struct ussd_reply *);
 static const char *ussd_screen(enum ussd_state, char *, size_t);
 static struct ussd_session *ussd_session_find(struct ussd_sessions *,
@@ -171,15 +198,92 @@ ussd_is_digit_answer(const char *s, int lo, int hi)
 }
 
 /*
- * Takes one answer (trimmed, in a) at the school screen: "0" for none, or
- * a code of 1-15 letters and digits.  An unknown code is asked again once
- * (w->unknown says which), then the report goes on with no school.
+ * Finds the schools a typed name fits with the classifier: 1 with the one
+ * school in choice[0], n >= 2 with n of them (the name fits several: see
+ * the top of this file), or 0 for none.
+ */
+static int
+ussd_school_find(const struct classifier *cls, const char *name,
+    char (*choice)[16])
+{
+	/* The levels, pupils' first: a grade after, a level word before. */
+	static const struct {
+		const char	*before, *after;
+	} probe[] = {
+		{ "", " lop 1" }, { "", " lop 6" }, { "", " lop 10" },
+		{ "mam non ", "" }, { "gdtx ", "" },
+	};
+	struct classify_result	 r;
+	char			 fold[USSD_SCHOOL_NAME_MAX * 2], text[256];
+	const char		*bare;
+	size_t			 i;
+	int			 n = 0, k;
+
+	if (classify(cls, name, strlen(name), &r) == -1)
+		return (0);
+	if (r.school[0] != '\0') {
+		(void)strlcpy_checked(choice[0], r.school, sizeof(choice[0]));
+		return (1);
+	}
+	if (!r.school_ambiguous)
+		return (0);
+	/* A level word must stand right before the place: no "truong". */
+	(void)text_unaccent(name, fold, sizeof(fold), 1);
+	bare = fold;
+	if (strncmp(bare, "truong ", 7) == 0)
+		bare += 7;
+	else if (strncmp(bare, "trg ", 4) == 0)
+		bare += 4;
+	for (i = 0; i < sizeof(probe) / sizeof(probe[0]) &&
+	    n < USSD_CHOICES; i++) {
+		(void)snprintf(text, sizeof(text), "%s%s%s", probe[i].before,
+		    probe[i].before[0] != '\0' ? bare : fold, probe[i].after);
+		if (classify(cls, text, strlen(text), &r) == -1 ||
+		    r.school[0] == '\0')
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(choice[k], r.school) == 0)
+				break;
+		if (k == n)
+			(void)strlcpy_checked(choice[n++], r.school,
+			    sizeof(choice[0]));
+	}
+	return (n);
+}
+
+/*
+ * An answer at the school screen that names no school: asked again once,
+ * saying so (the code, or "not found" for a name), then no school.
+ */
+static void
+ussd_school_miss(struct ussd_walk *w, const char *code, struct ussd_reply *out)
+{
+	if (w->tries++ == 0) {
+		if (code != NULL)
+			(void)strlcpy_checked(w->unknown, code,
+			    sizeof(w->unknown));
+		else
+			w->notfound = 1;
+		return;
+	}
+	out->school[0] = '\0';
+	w->st = USSD_S_DESC;
+}
+
+/*
+ * Takes one answer (trimmed, in a) at the school screen: "0" for none, a
+ * code of 1-15 letters and digits the directory has, or with a classifier
+ * a school's name (ussd_school_find): one school, or the choice among
+ * several.  Without a classifier anything but a code is invalid.
  */
 static void
 ussd_answer_school(struct ussd_walk *w, char *a, struct ussd_reply *out)
 {
-	int	 i;
+	const struct classifier	*cls;
+	char			 code[16];
+	int			 i, n;
 
+	cls = w->dir != NULL ? w->dir->classifier : NULL;
 	if (strcmp(a, "0") == 0) {
 		out->school[0] = '\0';
 		w->st = USSD_S_DESC;
@@ -188,22 +292,53 @@ ussd_answer_school(struct ussd_walk *w, char *a, struct ussd_reply *out)
 	for (i = 0; a[i] != '\0'; i++)
 		if (!isalnum((unsigned char)a[i]))
 			break;
-	if (a[i] != '\0' || i == 0 || i > 15) {
+	if (a[i] == '\0' && i > 0 && i <= 15) {
+		for (i = 0; a[i] != '\0'; i++)
+			code[i] = (char)toupper((unsigned char)a[i]);
+		code[i] = '\0';
+		if (w->dir == NULL || w->dir->known == NULL ||
+		    w->dir->known(code, NULL, 0, w->dir->arg) != 0) {
+			(void)strlcpy_checked(out->school, code,
+			    sizeof(out->school));
+			w->st = USSD_S_DESC;
+			return;
+		}
+		if (cls == NULL) {
+			ussd_school_miss(w, code, out);
+			return;
+		}
+	} else if (cls == NULL || strlen(a) > USSD_SCHOOL_NAME_MAX ||
+	    !utf8_is_valid(a, strlen(a))) {
+		w->invalid = 1;
+		return;
+	} else
+		code[0] = '\0';
+	if ((n = ussd_school_find(cls, a, w->choice)) == 1) {
+		(void)strlcpy_checked(out->school, w->choice[0],
+		    sizeof(out->school));
+		w->st = USSD_S_DESC;
+	} else if (n > 1) {
+		w->nchoice = n;
+		w->st = USSD_S_PICK;
+	} else
+		ussd_school_miss(w, code[0] != '\0' ? code : NULL, out);
+}
+
+/* Takes one answer at the choice among schools: 1..n, or 0 for none. */
+static void
+ussd_answer_pick(struct ussd_walk *w, const char *a, struct ussd_reply *out)
+{
+	int	 k;
+
+	if (strcmp(a, "0") == 0)
+		out->school[0] = '\0';
+	else if ((k = ussd_is_digit_answer(a, 1, w->nchoice)) != 0)
+		(void)strlcpy_checked(out->school, w->choice[k - 1],
+		    sizeof(out->school));
+	else {
 		w->invalid = 1;
 		return;
 	}
-	for (i = 0; a[i] != '\0'; i++)
-		a[i] = (char)toupper((unsigned char)a[i]);
-	if (w->known != NULL && w->known(a, w->arg) == 0) {
-		if (w->tries++ == 0) {
-			/* Once: say so and ask again. */
-			(void)strlcpy_checked(w->unknown, a,
-			    sizeof(w->unknown));
-			return;
-		}
-		out->school[0] = '\0';
-	} else
-		(void)strlcpy_checked(out->school, a, sizeof(out->school));
 	w->st = USSD_S_DESC;
 }
 
@@ -238,6 +373,9 @@ ussd_answer(struct ussd_walk *w, char *a, struct ussd_reply *out)
 		break;
 	case USSD_S_SCHOOL:
 		ussd_answer_school(w, a, out);
+		break;
+	case USSD_S_PICK:
+		ussd_answer_pick(w, a, out);
 		break;
 	case USSD_S_DESC:
 		if (a[0] == '\0' || strlen(a) > USSD_DESC_MAX ||
@@ -305,17 +443,60 @@ ussd_screen(enum ussd_state st, char *buf, size_t size)
 }
 
 /*
+ * Writes the choice among the schools a name fits: each school's name from
+ * the directory, unaccented, without "Truong", cut so that the screen fits
+ * with the longest prefix, and its code; then "0 Khong ro".
+ */
+static void
+ussd_screen_pick(const struct ussd_walk *w, char *buf, size_t size)
+{
+	char	 raw[160], name[160];
+	size_t	 n;
+	int	 i, room, each;
+
+	room = USSD_SCREEN_MAX - (int)(strlen("CON ") + strlen(PFX_INVALID) +
+	    strlen(SCR_PICK) + strlen("\n" SCR_PICK_NONE));
+	for (i = 0; i < w->nchoice; i++)
+		room -= (int)(strlen("\n1  ()") + strlen(w->choice[i]));
+	each = room / w->nchoice;
+	(void)strlcpy_checked(buf, SCR_PICK, size);
+	for (i = 0; i < w->nchoice; i++) {
+		raw[0] = name[0] = '\0';
+		if (w->dir != NULL && w->dir->known != NULL &&
+		    w->dir->known(w->choice[i], raw, sizeof(raw),
+		    w->dir->arg) == 1) {
+			(void)text_unaccent(raw, name, sizeof(name), 0);
+			text_gsm7_safe(name);
+		}
+		n = strncasecmp(name, "truong ", 7) == 0 ? 7 : 0;
+		memmove(name, name + n, strlen(name + n) + 1);
+		if (each >= 0 && strlen(name) > (size_t)each)
+			name[each] = '\0';
+		while ((n = strlen(name)) > 0 && name[n - 1] == ' ')
+			name[n - 1] = '\0';
+		n = strlen(buf);
+		if (name[0] != '\0')
+			(void)snprintf(buf + n, size - n, "\n%d %s (%s)", i + 1,
+			    name, w->choice[i]);
+		else
+			(void)snprintf(buf + n, size - n, "\n%d %s", i + 1,
+			    w->choice[i]);
+	}
+	n = strlen(buf);
+	(void)snprintf(buf + n, size - n, "\n%s", SCR_PICK_NONE);
+}
+
+/*
  * Replays the answers in text and decides what comes next: a screen in
  * out->screen ("CON ..." or "END ..."), or a complete report or lookup
- * (out->kind).  known(code, arg) says whether the directory has a school
- * code (1 yes, 0 no, -1 cannot tell: taken as yes); known may be NULL.
+ * (out->kind).  dir (may be NULL: any code is taken) is the directory and
+ * the classifier the school step asks (struct ussd_dir).
  * A description cannot contain '*', which separates answers: whatever the
  * reporter typed after a '*' is the next answer.  Returns 0, or -1 when
  * the text is too long (out->screen then holds an END).
  */
 int
-ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
-    struct ussd_reply *out)
+ussd_step(const char *text, const struct ussd_dir *dir, struct ussd_reply *out)
 {
 	struct ussd_walk w;
 	char		 a[USSD_DESC_MAX + 2], pfx[48] = "";
@@ -326,8 +507,7 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 	memset(out, 0, sizeof(*out));
 	memset(&w, 0, sizeof(w));
 	w.st = USSD_S_MAIN;
-	w.known = known;
-	w.arg = arg;
+	w.dir = dir;
 	if (text == NULL)
 		text = "";
 	if (strlen(text) > USSD_TEXT_MAX) {
@@ -340,7 +520,7 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 			break;	/* answers past the end: ignored */
 		e = strchr(p, '*');
 		n = e ? (size_t)(e - p) : strlen(p);
-		w.invalid = 0;
+		w.invalid = w.notfound = 0;
 		w.unknown[0] = '\0';
 		if (n >= sizeof(a)) {
 			w.invalid = 1;
@@ -359,11 +539,16 @@ ussd_step(const char *text, int (*known)(const char *, void *), void *arg,
 	}
 	if (w.unknown[0] != '\0')
 		(void)snprintf(pfx, sizeof(pfx), PFX_UNKNOWN, w.unknown);
+	else if (w.notfound)
+		(void)strlcpy_checked(pfx, PFX_NOTFOUND, sizeof(pfx));
 	else if (w.invalid)
 		(void)strlcpy_checked(pfx, PFX_INVALID, sizeof(pfx));
 	out->kind = USSD_K_SCREEN;
+	if (w.st == USSD_S_PICK)
+		ussd_screen_pick(&w, menu, sizeof(menu));
 	(void)snprintf(out->screen, sizeof(out->screen), "CON %s%s", pfx,
-	    ussd_screen(w.st, menu, sizeof(menu)));
+	    w.st == USSD_S_PICK ? menu : ussd_screen(w.st, menu,
+	    sizeof(menu)));
 	return (0);
 }
 
@@ -437,14 +622,18 @@ ussd_token_ok(const struct ussd *u, const char *token)
 	return (diff == 0);
 }
 
-/* Asks the directory whether a school code exists. */
+/* Asks the directory whether a school code exists, and its name. */
 static int
-ussd_school_known(const char *code, void *arg)
+ussd_school_known(const char *code, char *name, size_t size, void *arg)
 {
 	struct ussd	*u = arg;
 	struct school	 sc;
+	int		 r;
 
-	return (store_school_get(u->router->store, code, &sc));
+	if ((r = store_school_get(u->router->store, code, &sc)) == 1 &&
+	    name != NULL)
+		(void)strlcpy_checked(name, sc.name, size);
+	return (r);
 }
 
 /*
@@ -512,8 +701,7 @@ ussd_session_done(struct ussd_sessions *ss, const char *id, const char *code)
  */
 int
 ussd_request(struct ussd_sessions *ss, const char *id, const char *text,
-    time_t now, int (*known)(const char *, void *), void *arg,
-    struct ussd_reply *out)
+    time_t now, const struct ussd_dir *dir, struct ussd_reply *out)
 {
 	struct ussd_session	*s;
 	int			 expired, ret;
@@ -528,7 +716,7 @@ ussd_request(struct ussd_sessions *ss, const char *id, const char *text,
 	}
 	if (!expired)
 		s->last = now;
-	ret = ussd_step(text, known, arg, out);
+	ret = ussd_step(text, dir, out);
 	if (!expired || ret == -1)
 		return (ret);
 	if (out->kind == USSD_K_REPORT && s->code[0] != '\0') {
@@ -686,6 +874,7 @@ ussd_serve(void *arg, struct evhttp_request *req)
 	const char		*why = NULL, *text;
 	struct form		 qf, f;
 	struct ussd_reply	 r;
+	struct ussd_dir		 dir;
 	char			 token[256] = "", session[USSD_ID_MAX];
 	char			 phone[NUMBER_MAX] = "", *body = NULL;
 	size_t			 len;
@@ -730,8 +919,11 @@ ussd_serve(void *arg, struct evhttp_request *req)
 		phone[0] = '+';
 	if ((text = form_get(&f, "text", NULL)) == NULL)
 		text = "";
-	(void)ussd_request(u->sessions, session, text, u->now(NULL),
-	    ussd_school_known, u, &r);
+	/* The classifier of now: a SIGHUP may have swapped it. */
+	dir.classifier = u->router->classifier;
+	dir.known = ussd_school_known;
+	dir.arg = u;
+	(void)ussd_request(u->sessions, session, text, u->now(NULL), &dir, &r);
 	switch (r.kind) {
 	case USSD_K_SCREEN:
 		ussd_reply(req, 200, "OK", r.screen);

@@ -148,6 +148,8 @@ web_cases_bad(int bad)
 	case CASEFILTER_TO:
 		return ("Ngày kết thúc phải là một ngày có thật, dạng "
 		    "NNNN-TT-NN.");
+	case CASEFILTER_TRIAGE:
+		return ("Trạng thái phân loại không hợp lệ.");
 	default:
 		return ("Ngày bắt đầu sau ngày kết thúc.");
 	}

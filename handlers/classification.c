@@ -77,7 +77,10 @@ classification_free(struct classifier *c)
 		classifier_free(c);
 }
 
-/* Classifies the message's text for the report handler. */
+/*
+ * Classifies the message's text for the report handler.  Without a
+ * classifier the report is `other` at confidence 0: nobody read it.
+ */
 void
 report_classify(const struct msgctx *ctx, struct classification *cl)
 {
@@ -95,6 +98,7 @@ report_classify(const struct msgctx *ctx, struct classification *cl)
 	cl->category = r.category;
 	cl->urgent = r.urgent;
 	cl->many = r.many;
+	cl->confidence = r.confidence;
 	(void)strlcpy_checked(cl->school, r.school, sizeof(cl->school));
 	list = json_array();
 	for (i = 0; i < r.nmatched; i++)

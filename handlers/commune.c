@@ -57,24 +57,6 @@ static int	commune_monthly(struct store *, const struct config *,
 		    int64_t, const struct tm *);
 static void	commune_ascii(const char *, char *, size_t);
 
-/*
- * The time the commune's schedule runs on: now, or TINBAO_TEST_NOW (a
- * Unix time) in the tests, so that a digest or the 1st of a month can be
- * had on demand.
- */
-int64_t
-commune_clock(int64_t now)
-{
-	const char	*s = getenv("TINBAO_TEST_NOW");
-	char		*end;
-	long long	 v;
-
-	if (s == NULL || *s == '\0')
-		return (now);
-	v = strtoll(s, &end, 10);
-	return (*end == '\0' && v > 0 ? (int64_t)v : now);
-}
-
 /* A name folded to unaccented GSM-7 text. */
 static void
 commune_ascii(const char *s, char *buf, size_t bufsz)

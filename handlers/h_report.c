@@ -135,10 +135,12 @@ report_handle(struct msgctx *ctx)
 		if (ctx->sms->menu_school[0] != '\0')
 			(void)strlcpy_checked(cl.school,
 			    ctx->sms->menu_school, sizeof(cl.school));
+		cl.confidence = 1;	/* the pupil chose the category */
 	}
 	memset(&c, 0, sizeof(c));
 	c.category = cl.category;
 	c.urgent = cl.urgent;
+	c.confidence = cl.confidence;
 	(void)strlcpy_checked(c.school, cl.school, sizeof(c.school));
 	if (c.school[0] == '\0' && ctx->is_contact)
 		(void)strlcpy_checked(c.school, ctx->contact.school,

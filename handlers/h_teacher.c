@@ -92,6 +92,7 @@ teacher_handle(struct msgctx *ctx)
 	c.category = cat->code;
 	c.urgent = ctx->cmd.urgent || cl.urgent ||
 	    category_is_urgent(cat, cl.many, 0);
+	c.confidence = 1;	/* the teacher's code names the category */
 	(void)strlcpy_checked(c.school, ctx->contact.school, sizeof(c.school));
 	c.matched = cl.matched;
 	c.source = ctx->sms->transport ? ctx->sms->transport : "sms";

@@ -10,7 +10,9 @@
  * characters of a USSD screen and is printable ASCII (GSM-7 safe); a
  * finished report has a category of the menu, a non-empty valid UTF-8
  * description without '*' and a well-formed school code or none; a lookup
- * has a valid case code; the last screen of a report fits as well.
+ * has a valid case code; the last screen of a report fits as well.  The
+ * school step has a classifier that knows two schools of one place (NA1,
+ * NA2: a name of both gets the choice) and NB2, all known to the directory.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -19,20 +21,24 @@
 
 #include "tinbao.h"
 #include "category.h"
+#include "classify.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	check_reply(int, const struct ussd_reply *, int);
-static int	known(const char *, void *);
+static int	known(const char *, char *, size_t, void *);
 
 static struct ussd_sessions	*sessions;
+static struct ussd_dir		 directory = { .known = known };
 static time_t			 clock_now = 1790000000;
 
 /* A directory whose answer depends on the code: some known, some not. */
 static int
-known(const char *code, void *arg)
+known(const char *code, char *name, size_t size, void *arg)
 {
 	(void)arg;
+	if (name != NULL)
+		(void)snprintf(name, size, "Truong %s", code);
 	return (code[0] == 'N' ? 1 : code[0] == 'Q' ? -1 : 0);
 }
 
@@ -91,15 +97,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct form		 f;
 	const char		*why, *text, *id;
 	char			*raw;
+	struct classifier	*c;
 	int			 ret;
 
-	if (sessions == NULL)
+	if (sessions == NULL) {
 		sessions = ussd_sessions_new();
+		c = classifier_new();
+		if (classifier_load_builtin(c) == -1 ||
+		    classifier_add_school(c, "NA1", "Trường Tiểu học Mỹ Phú",
+		    "TH", "") == -1 ||
+		    classifier_add_school(c, "NA2", "Trường THCS Mỹ Phú", "THCS",
+		    "") == -1 ||
+		    classifier_add_school(c, "NB2", "Trường THCS Bình Thạnh",
+		    "THCS", "") == -1 || classifier_compile(c) == -1)
+			abort();
+		directory.classifier = c;
+	}
 
 	/* The raw bytes as the text (NUL ends it, as a C string would). */
 	raw = xstrndup((const char *)data, size);
-	check_reply(ussd_step(raw, known, NULL, &r), &r, 1);
-	check_reply(ussd_step(raw, NULL, NULL, &r), &r, 0);
+	check_reply(ussd_step(raw, &directory, &r), &r, 1);
+	check_reply(ussd_step(raw, NULL, &r), &r, 0);
 	free(raw);
 
 	/* The body as ussd_serve decodes it. */
@@ -112,7 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		text = "";
 	/* The clock: each input moves it by 0 to 10 minutes. */
 	clock_now += size > 0 ? data[0] * 600 / 255 : 0;
-	ret = ussd_request(sessions, id, text, clock_now, known, NULL, &r);
+	ret = ussd_request(sessions, id, text, clock_now, &directory, &r);
 	check_reply(ret, &r, 1);
 	if (r.kind == USSD_K_REPORT && size > 1 && data[1] & 1)
 		ussd_session_done(sessions, id, "K7QX");

@@ -147,6 +147,22 @@ st=$(curl -s -o "$OUT/body" -w '%{http_code}' -X POST -H "Authorization: Bearer 
 eq "unknown category refused" "$st" "400"
 eq "audited" "$(count "SELECT 1 FROM audit WHERE action = 'case.triage' AND actor = 'token:triage-desk'")" "1"
 
+# The queue: other first, then the least sure, then the oldest; the same
+# from `tinbao triage` and from the API's triage=untriaged.  The case JSON
+# has the classifier's confidence and the triage state.
+eq "A1's JSON" "$(field "$a1" '[.triage, (.confidence | type)] | join(" ")')" "triaged number"
+sql "UPDATE cases SET confidence = 0.1 WHERE code = '$b1'"
+sql "UPDATE cases SET confidence = 0.9 WHERE code = '$o2'"
+sql "UPDATE cases SET category = 'other', confidence = 0.5 WHERE code = '$u1'"
+sql "UPDATE cases SET category = 'other', confidence = 0.2 WHERE code = '$u2'"
+eq "B1's JSON" "$(field "$b1" '[.triage, .confidence] | map(tostring) | join(" ")')" "untriaged 0.1"
+eq "queue order (CLI)" "$(tb triage | awk '{ printf "%s ", $1 }')" "$u2 $u1 $o2 $b1 "
+check "the CLI shows the confidence" sh -c ""$TINBAO" -c "$CONF" triage | grep -q '^$b1 .* 0.10 '"
+api=$(curl -s -H "Authorization: Bearer $BUR" "http://$A/api/v1/cases?triage=untriaged" | jq -r '[.cases[].code] | join(" ")')
+eq "queue order (API)" "$api" "$u2 $u1 $o2 $b1"
+eq "triaged filter" "$(curl -s -H "Authorization: Bearer $BUR" "http://$A/api/v1/cases?triage=triaged&limit=200" | jq -r '.cases | map(.triage) | unique | join(" ")')" "triaged"
+eq "bad triage filter" "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BUR" "http://$A/api/v1/cases?triage=maybe")" "400"
+
 # The daily digest: a non-urgent staff-accused case is not in the
 # principal's, and is in the Bureau's.
 stop

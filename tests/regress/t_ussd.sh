@@ -100,6 +100,28 @@ check "alerts went out" [ -n "$(alerted "$code")" ]
 eq "the same officers alerted" "$(alerted "$code")" "$(alerted "$sms")"
 eq "the same escalation step" "$(sql "SELECT esc_step FROM cases WHERE code='$code'")" "$(sql "SELECT esc_step FROM cases WHERE code='$sms'")"
 
+# The school step reads a school's name as a pupil types it (the
+# classifier's school recognition); a name of two schools gets a numbered
+# choice; a code still works; a name of no school is said once.  A USSD
+# report chose its own category: confidence 1.  (Each from its own number:
+# one number's sixth report in a few minutes would be a flood.)
+r=$(ussd n1 "1*1*truong+my+phu")
+eq "a name of two schools: the choice" "$r" "$(printf 'CON Truong nao?\n1 Tieu hoc My Phu (MP1)\n2 THCS My Phu (MP2)\n0 Khong ro')"
+r=$(ussd n1 "1*1*truong+my+phu*2")
+check "then the description: $r" sh -c "printf '%s' '$r' | grep -q '^CON Mo ta'"
+ussd n1 "1*1*truong+my+phu*2*Ban+bi+treu*2" %2B84987712001 > /dev/null
+eq "the school picked, confidence 1" "$(tb reports --json | tail -n 1 | jq -r '[.school, .confidence == 1, .triage] | map(tostring) | join(" ")')" "MP2 true untriaged"
+ussd n2 "1*1*c2+nhi+thanh*Ban+bi+giau+dep*2" %2B84987712002 > /dev/null
+eq "c2 nhi thanh" "$(tb reports --json | tail -n 1 | jq -r .school)" "NT2"
+ussd n3 "1*1*Trường+THCS+Bình+Thạnh*Ban+bi+che+gieu*2" %2B84987712003 > /dev/null
+eq "Trường THCS Bình Thạnh" "$(tb reports --json | tail -n 1 | jq -r .school)" "BT2"
+ussd n4 "1*1*mp1*Ban+bi+doa*2" %2B84987712004 > /dev/null
+eq "a code still works" "$(tb reports --json | tail -n 1 | jq -r .school)" "MP1"
+r=$(ussd n5 "1*1*my+phu*0")
+check "0: no school: $r" sh -c "printf '%s' '$r' | grep -q '^CON Mo ta'"
+r=$(ussd n6 "1*1*truong+ha+noi")
+check "a name of no school: $r" sh -c "printf '%s' '$r' | grep -q '^CON Khong tim thay truong. Nhap ma truong'"
+
 check "no number in the log" sh -c "! grep -q '987711111' '$OUT/serve.log'"
 check "no number in the database" sh -c "! sqlite3 '$OUT/tinbao.db' .dump | grep -q '987711111'"
 finish

@@ -124,6 +124,14 @@ test_words(void **state)
 	assert_int_equal(parse(&f, "school", "ABCDEFGHIJKLMNOP", NULL),
 	    CASEFILTER_SCHOOL);
 	assert_int_equal(parse(&f, "urgent", "yes", NULL), CASEFILTER_URGENT);
+	assert_int_equal(parse(&f, "triage", "untriaged", NULL), CASEFILTER_OK);
+	assert_string_equal(f.triage, "untriaged");
+	assert_int_equal(parse(&f, "triage", "triaged", NULL), CASEFILTER_OK);
+	assert_string_equal(f.triage, "triaged");
+	assert_int_equal(parse(&f, "triage", "", NULL), CASEFILTER_OK);
+	assert_null(f.triage);
+	assert_int_equal(parse(&f, "triage", "Untriaged", NULL),
+	    CASEFILTER_TRIAGE);
 	/* The first bad parameter is the one named. */
 	assert_int_equal(parse(&f, "status", "x", "urgent", "x", NULL),
 	    CASEFILTER_STATUS);

@@ -404,8 +404,11 @@ test_case_get(void **state)
 	c.reporter_id = rid;
 	c.text = "Bạn tôi bị đánh";
 	c.created_at = 5000;
+	c.confidence = 0.75;
 	assert_true((id = store_case_add(f->st, &c)) > 0);
 	assert_int_equal(store_case_get(f->st, c.code, &row), 1);
+	assert_true(row.confidence > 0.749 && row.confidence < 0.751);
+	assert_string_equal(row.triage, "untriaged");
 	assert_int_equal(row.id, id);
 	assert_string_equal(row.code, c.code);
 	assert_string_equal(row.status, "open");
@@ -424,6 +427,84 @@ test_case_get(void **state)
 	assert_int_equal(row.updated_at, 6000);
 	store_caserow_free(&row);
 	assert_int_equal(store_case_get(f->st, "ZZZZ", &row), 0);
+}
+
+/* Adds an untriaged case of a category, a confidence and a time. */
+static int64_t
+add_queued(struct store *st, const char *category, double confidence,
+    int64_t at)
+{
+	struct store_case	 c;
+	int64_t			 id;
+
+	memset(&c, 0, sizeof(c));
+	c.category = category;
+	c.source = "sms";
+	c.text = category;
+	c.created_at = at;
+	c.confidence = confidence;
+	assert_true((id = store_case_add(st, &c)) > 0);
+	return (id);
+}
+
+static int
+queue_cb(const struct store_caserow *c, const struct triage_row *t,
+    void *arg)
+{
+	(void)t;
+	return (list_cb(c, arg));
+}
+
+/*
+ * The triage queue, in `tinbao triage` and in the case list with
+ * triage=untriaged: other first, then the least sure (unknown counts as
+ * 0), then the oldest; a triaged case is not in it.
+ */
+static void
+test_triage_queue_order(void **state)
+{
+	struct fixture		*f = *state;
+	struct case_filter	 cf;
+	struct listed		 q, l;
+	int64_t			 id[7];
+	int64_t			 created[] = { 200, 50, 400, 150, 300, 100 };
+	struct store_caserow	 row;
+	int			 i;
+
+	id[0] = add_queued(f->st, "bullying", 0.9, 100);
+	id[1] = add_queued(f->st, "other", 0.3, 200);
+	id[2] = add_queued(f->st, "violence", 0.2, 300);
+	id[3] = add_queued(f->st, "other", 0.8, 50);
+	id[4] = add_queued(f->st, "theft", 0.2, 150);
+	id[5] = add_queued(f->st, "bullying", 0.0, 10);
+	id[6] = add_queued(f->st, "bullying", 0.5, 400);
+	exec_sql(f->st, "UPDATE triage SET state = 'triaged' WHERE case_id ="
+	    " (SELECT min(id) FROM cases WHERE created_at = 10)");
+	/* A case from before schema 10: confidence unknown. */
+	exec_sql(f->st, "UPDATE cases SET confidence = NULL WHERE"
+	    " created_at = 400");
+	assert_int_equal(store_case_by_id(f->st, id[6], &row), 1);
+	assert_true(row.confidence < 0);
+	store_caserow_free(&row);
+
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(store_triage_queue(f->st, queue_cb, &q), 6);
+	memset(&cf, 0, sizeof(cf));
+	cf.urgent = -1;
+	cf.limit = -1;
+	cf.triage = "untriaged";
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_case_search(f->st, &cf, list_cb, &l, NULL), 6);
+	assert_int_equal(q.n, 6);
+	assert_int_equal(l.n, 6);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(q.created[i], created[i]);
+		assert_string_equal(q.codes[i], l.codes[i]);
+	}
+	cf.triage = "triaged";
+	memset(&l, 0, sizeof(l));
+	assert_int_equal(store_case_search(f->st, &cf, list_cb, &l, NULL), 1);
+	assert_int_equal(l.created[0], 10);
 }
 
 /* The outbox gives the lowest priority number first, then by age. */
@@ -712,6 +793,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_parts, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_recover, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_triage_queue_order, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_list, setup,
 		    teardown),

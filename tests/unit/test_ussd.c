@@ -9,7 +9,11 @@
  * answers (a description cannot contain one).  Session expiry is driven by
  * the time given to ussd_request: 5 minutes of silence expire a session, a
  * fresh start revives it, and the retried last answer of a committed report
- * still gets its code.  (The form decoder is tested in test_form.c.)
+ * still gets its code.  The school step reads a school's name as typed
+ * through the classifier (the sample district's directory): one school,
+ * a short numbered choice when a name fits several, a code still, 0 for
+ * none, and every choice screen fits.  (The form decoder is tested in
+ * test_form.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,19 +26,83 @@
 #include <cmocka.h>
 
 #include "tinbao.h"
+#include "classify.h"
 
-static int	 known_nt2(const char *, void *);
+static int	 known_nt2(const char *, char *, size_t, void *);
+static int	 known_sample(const char *, char *, size_t, void *);
+static void	 step_names(const char *, struct ussd_reply *);
 static void	 check_screen(const char *);
 static void	 step(const char *, struct ussd_reply *);
 static void	 request(struct ussd_sessions *, const char *, const char *,
 		    time_t, struct ussd_reply *);
 
+static const struct ussd_dir	 dir_nt2 = { .known = known_nt2 };
+
+/* The sample district's schools (deploy/sample/schools.csv). */
+static const struct {
+	const char	*code, *name, *level;
+} sample[] = {
+	{ "NT1", "Trường Tiểu học Nhị Thành", "TH" },
+	{ "NT2", "Trường THCS Nhị Thành", "THCS" },
+	{ "TT3", "Trường THPT Thủ Thừa", "THPT" },
+	{ "ML2", "Trường THCS Mỹ Lạc", "THCS" },
+	{ "MP1", "Trường Tiểu học Mỹ Phú", "TH" },
+	{ "MP2", "Trường THCS Mỹ Phú", "THCS" },
+	{ "BT2", "Trường THCS Bình Thạnh", "THCS" },
+};
+
 /* A directory with one school, NT2. */
 static int
-known_nt2(const char *code, void *arg)
+known_nt2(const char *code, char *name, size_t size, void *arg)
 {
 	(void)arg;
-	return (strcmp(code, "NT2") == 0);
+	if (strcmp(code, "NT2") != 0)
+		return (0);
+	if (name != NULL)
+		(void)strlcpy_checked(name, "Trường THCS Nhị Thành", size);
+	return (1);
+}
+
+/* The sample directory. */
+static int
+known_sample(const char *code, char *name, size_t size, void *arg)
+{
+	size_t	 i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(sample) / sizeof(sample[0]); i++)
+		if (strcmp(code, sample[i].code) == 0) {
+			if (name != NULL)
+				(void)strlcpy_checked(name, sample[i].name,
+				    size);
+			return (1);
+		}
+	return (0);
+}
+
+/* Runs one step with the sample directory and a classifier that knows it. */
+static void
+step_names(const char *text, struct ussd_reply *r)
+{
+	static struct classifier	*c;
+	struct ussd_dir			 dir;
+	size_t				 i;
+
+	if (c == NULL) {
+		c = classifier_new();
+		assert_int_equal(classifier_load_builtin(c), 0);
+		for (i = 0; i < sizeof(sample) / sizeof(sample[0]); i++)
+			assert_int_equal(classifier_add_school(c,
+			    sample[i].code, sample[i].name, sample[i].level,
+			    ""), 0);
+		assert_int_equal(classifier_compile(c), 0);
+	}
+	dir.classifier = c;
+	dir.known = known_sample;
+	dir.arg = NULL;
+	assert_int_equal(ussd_step(text, &dir, r), 0);
+	if (r->kind == USSD_K_SCREEN)
+		check_screen(r->screen);
 }
 
 /* A screen starts with CON or END, fits one USSD screen and is ASCII. */
@@ -53,7 +121,7 @@ check_screen(const char *s)
 static void
 step(const char *text, struct ussd_reply *r)
 {
-	assert_int_equal(ussd_step(text, known_nt2, NULL, r), 0);
+	assert_int_equal(ussd_step(text, &dir_nt2, r), 0);
 	if (r->kind == USSD_K_SCREEN)
 		check_screen(r->screen);
 }
@@ -206,7 +274,7 @@ test_unknown_school_once(void **state)
 	assert_int_equal(r.kind, USSD_K_REPORT);
 	assert_string_equal(r.school, "");
 	/* No directory at hand: any well-formed code is taken. */
-	assert_int_equal(ussd_step("1*1*zz9*abc*2", NULL, NULL, &r), 0);
+	assert_int_equal(ussd_step("1*1*zz9*abc*2", NULL, &r), 0);
 	assert_string_equal(r.school, "ZZ9");
 }
 
@@ -254,7 +322,7 @@ test_too_long(void **state)
 	(void)state;
 	memset(t, '1', 8191);
 	t[8191] = '\0';
-	assert_int_equal(ussd_step(t, NULL, NULL, &r), -1);
+	assert_int_equal(ussd_step(t, NULL, &r), -1);
 	check_screen(r.screen);
 	assert_true(strncmp(r.screen, "END ", 4) == 0);
 	/* A description over the limit is re-asked. */
@@ -271,8 +339,7 @@ static void
 request(struct ussd_sessions *ss, const char *id, const char *text,
     time_t now, struct ussd_reply *r)
 {
-	assert_int_equal(ussd_request(ss, id, text, now, known_nt2, NULL, r),
-	    0);
+	assert_int_equal(ussd_request(ss, id, text, now, &dir_nt2, r), 0);
 	if (r->kind == USSD_K_SCREEN)
 		check_screen(r->screen);
 }
@@ -374,6 +441,146 @@ test_session_table_full(void **state)
 	ussd_sessions_free(ss);
 }
 
+/* A school's name as a pupil types it: one school, or the classifier's. */
+static void
+test_school_by_name(void **state)
+{
+	static const struct {
+		const char	*typed, *school;
+	} named[] = {
+		{ "c2 nhi thanh", "NT2" },
+		{ "thcs binh thanh", "BT2" },
+		{ "Trường THCS Mỹ Phú", "MP2" },
+		{ "tieu hoc my phu", "MP1" },
+		{ "truong my lac", "ML2" },
+		{ "cap 3 thu thua", "TT3" },
+		{ "truong my phu lop 7", "MP2" },
+		{ "mp1", "MP1" },	/* a code still works */
+	};
+	struct ussd_reply	 r;
+	char			 text[128];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		(void)snprintf(text, sizeof(text), "1*1*%s", named[i].typed);
+		step_names(text, &r);
+		assert_true(strncmp(r.screen, "CON Mo ta", 9) == 0);
+		(void)snprintf(text, sizeof(text), "1*1*%s*abc*2",
+		    named[i].typed);
+		step_names(text, &r);
+		assert_int_equal(r.kind, USSD_K_REPORT);
+		assert_string_equal(r.school, named[i].school);
+	}
+	step_names("1*1*0*abc*2", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.school, "");
+}
+
+/* A name of several schools: a numbered choice, then the one picked. */
+static void
+test_school_choice(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	step_names("1*1*truong my phu", &r);
+	assert_string_equal(r.screen, "CON Truong nao?\n1 Tieu hoc My Phu "
+	    "(MP1)\n2 THCS My Phu (MP2)\n0 Khong ro");
+	step_names("1*1*my phu*2*abc*1", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.school, "MP2");
+	step_names("1*1*Mỹ Phú*1*abc*1", &r);
+	assert_string_equal(r.school, "MP1");
+	step_names("1*1*my phu*0*abc*1", &r);
+	assert_int_equal(r.kind, USSD_K_REPORT);
+	assert_string_equal(r.school, "");
+	/* Not one of the choices: asked again. */
+	step_names("1*1*my phu*3", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Truong nao?\n1 ",
+	    32) == 0);
+	step_names("1*1*my phu*3*2*abc*2", &r);
+	assert_string_equal(r.school, "MP2");
+}
+
+/* A name of no school: said once, then the report goes on without one. */
+static void
+test_school_not_found(void **state)
+{
+	struct ussd_reply	 r;
+
+	(void)state;
+	step_names("1*1*truong ha noi", &r);
+	assert_true(strncmp(r.screen, "CON Khong tim thay truong. Nhap ma "
+	    "truong", 41) == 0);
+	step_names("1*1*truong ha noi*nhi thanh lop 3*abc*2", &r);
+	assert_string_equal(r.school, "NT1");
+	step_names("1*1*truong ha noi*zz9", &r);
+	assert_true(strncmp(r.screen, "CON Mo ta", 9) == 0);
+	step_names("1*1*zz9", &r);
+	assert_true(strncmp(r.screen, "CON Khong co truong ZZ9. ", 25) == 0);
+	/* Too long to be a name: invalid. */
+	step_names("1*1*truong truong truong truong truong truong truong "
+	    "truong truong truong truong truong truong", &r);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Nhap ma truong", 32)
+	    == 0);
+}
+
+/* Long names: the place a school's name ends with, at every level. */
+static int
+known_long(const char *code, char *name, size_t size, void *arg)
+{
+	(void)arg;
+	if (name != NULL)
+		(void)snprintf(name, size, "Trường %c Tân Phước Hưng Thịnh "
+		    "Vượng Đông Nam Bộ Mở Rộng Thêm Nữa", code[8]);
+	return (1);
+}
+
+/* Every choice screen fits, with the longest prefix, long names and codes. */
+static void
+test_choice_fits(void **state)
+{
+	static const char *const levels[] = { "TH", "THCS", "THPT", "MN" };
+	static const char *const kinds[] = { "Tiểu học", "THCS", "THPT",
+	    "Mầm non" };
+	struct classifier	*c;
+	struct ussd_dir		 dir;
+	struct ussd_reply	 r;
+	char			 code[16], name[160];
+	int			 i;
+
+	(void)state;
+	c = classifier_new();
+	assert_int_equal(classifier_load_builtin(c), 0);
+	for (i = 0; i < 4; i++) {
+		(void)snprintf(code, sizeof(code), "LONGCODE%dXXXXXX", i);
+		(void)snprintf(name, sizeof(name), "Trường %s Tân Phước",
+		    kinds[i]);
+		assert_int_equal(classifier_add_school(c, code, name,
+		    levels[i], ""), 0);
+	}
+	assert_int_equal(classifier_compile(c), 0);
+	dir.classifier = c;
+	dir.known = known_long;
+	dir.arg = NULL;
+	assert_int_equal(ussd_step("1*1*tan phuoc", &dir, &r), 0);
+	check_screen(r.screen);
+	assert_true(strncmp(r.screen, "CON Truong nao?\n1 0 Tan Phuoc", 29)
+	    == 0);
+	assert_non_null(strstr(r.screen, "(LONGCODE3XXXXXX)\n0 Khong ro"));
+	assert_int_equal(ussd_step("1*1*tan phuoc*9", &dir, &r), 0);
+	check_screen(r.screen);
+	assert_true(strncmp(r.screen, "CON Sai lua chon. Truong nao?", 29)
+	    == 0);
+	/* No names at hand: the codes alone. */
+	dir.known = NULL;
+	assert_int_equal(ussd_step("1*1*tan phuoc", &dir, &r), 0);
+	check_screen(r.screen);
+	assert_non_null(strstr(r.screen, "\n4 LONGCODE3XXXXXX\n0 Khong ro"));
+	classifier_free(c);
+}
+
 int
 main(void)
 {
@@ -389,6 +596,10 @@ main(void)
 		cmocka_unit_test(test_session_expiry),
 		cmocka_unit_test(test_retry_after_expiry),
 		cmocka_unit_test(test_session_table_full),
+		cmocka_unit_test(test_school_by_name),
+		cmocka_unit_test(test_school_choice),
+		cmocka_unit_test(test_school_not_found),
+		cmocka_unit_test(test_choice_fits),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
