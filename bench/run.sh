@@ -6,7 +6,8 @@
 #
 #   BENCH_QUICK=1   20 reports per system instead of BENCH_N (200)
 #   BENCH_RUNS=n    repeat each reaction run n times, print medians (1)
-#   BENCH_ONLY="floor tinbao smsd-default smsd-fast burst memory cost intake"
+#   BENCH_ONLY="floor tinbao smsd-default smsd-fast burst memory cost intake
+#              pool-burst pool-single"  (the last two: bench/pool.sh)
 #   BENCH_B2B=1     no random pause: the next report as soon as all is idle
 #   BENCH_N_DEFAULT=n  reports for gammu-smsd at its defaults (BENCH_N)
 #
@@ -31,7 +32,7 @@ SCHOOLS=$ROOT/deploy/sample/schools.csv
 N=${BENCH_N:-200}
 [ -n "${BENCH_QUICK:-}" ] && N=20
 RUNS=${BENCH_RUNS:-1}
-ONLY=${BENCH_ONLY:-floor tinbao smsd-default smsd-fast burst memory cost intake}
+ONLY=${BENCH_ONLY:-floor tinbao smsd-default smsd-fast burst memory cost intake pool-burst pool-single}
 POLICE=+84911100001
 URGENT="Có người cầm dao đánh nhau ở cổng trường THCS Mỹ Phú, cứu"
 
@@ -146,6 +147,10 @@ listen = 127.0.0.1:0
 # Nobody answers NHAN here: without this, every case of a run escalates
 # after 10 min and its level-2 alerts mix with the next reports' sends.
 ack_timeout = 7d
+# Every report here names the same school and category: joined to one
+# incident they would alert nobody after the first (bench/pool.sh measures
+# incidents).
+incident_window = 0s
 EOC
 	"$TINBAO" -c "$1/tinbao.conf" db init > /dev/null 2>&1 &&
 	"$TINBAO" -c "$1/tinbao.conf" import schools "$SCHOOLS" > /dev/null &&
@@ -306,6 +311,9 @@ if want burst; then
 	[ -n "$t" ] && say "  burst / single report (p50):   $(awk -v a="$b" -v b="$t" 'BEGIN { printf "%.2f", a / b }')"
 	say ""
 fi
+
+# --- a SIM pool: 1, 2, 3 modems (bench/pool.sh) -------------------------
+. bench/pool.sh
 
 # --- memory -------------------------------------------------------------
 . bench/memory.sh

@@ -55,6 +55,7 @@ enum opt_type {
 
 #define OPT_F_REQUIRED	0x01	/* needed whenever its section applies */
 #define OPT_F_PASS	0x02	/* libGammu's alone: checked, not kept */
+#define OPT_F_MODEM	0x04	/* per modem: kept in modems[N] at moff */
 
 struct opt_enum {
 	const char	*name;
@@ -84,6 +85,7 @@ struct option {
 	const struct opt_enum	*enums;
 	int			(*check)(const char *, char *, size_t);
 	size_t			 off;
+	size_t			 moff;		/* in struct modem_conf */
 	const char		*help;
 };
 
@@ -93,8 +95,11 @@ struct parse {
 	struct config	*conf;
 	int		 nerr;
 	int		 section;	/* index in sections[], or SECTION_* */
+	int		 slot;		/* N of [gammuN] / [modemN], else 0 */
 	int		*sec_line;	/* line of each section's header */
-	int		*opt_line;	/* line where each option was set */
+	int		*opt_line;	/* per slot: line each option was set */
+	int		 gammu_line[MODEM_MAX];	/* [gammuN]'s header */
+	int		 modem_line[MODEM_MAX];	/* [modemN]'s header */
 };
 
 #define SECTION_NONE	-1	/* before the first header */
@@ -120,6 +125,9 @@ static void	 config_set_bool(struct parse *, const struct option *,
 static void	 config_set_int(struct parse *, const struct option *,
 		    const char *, int);
 static void	 config_finish(struct parse *);
+static void	 config_modems(struct parse *);
+static char	*config_field(struct parse *, const struct option *);
+static int	 section_numbered(struct parse *, const char *, int);
 static int	 section_find(const char *);
 static int	 option_find(const char *, const char *);
 static size_t	 option_canonical(size_t);
@@ -147,6 +155,7 @@ static const struct section sections[] = {
 	{ .name = "kannel" },
 	{ .name = "ussd" },
 	{ .name = "escalation" },
+	{ .name = "modem" },
 	{ .name = "triage" },
 	{ .name = "report" },
 	{ .name = "broadcast" },
@@ -157,6 +166,16 @@ static const struct opt_enum charset_enums[] = {
 	{ .name = "auto", .value = CHARSET_AUTO },
 	{ .name = "gsm7", .value = CHARSET_GSM7 },
 	{ .name = "ucs2", .value = CHARSET_UCS2 },
+	{ .name = NULL }
+};
+
+static const struct opt_enum carrier_enums[] = {
+	{ .name = "any", .value = CARRIER_ANY },
+	{ .name = "viettel", .value = CARRIER_VIETTEL },
+	{ .name = "vinaphone", .value = CARRIER_VINAPHONE },
+	{ .name = "mobifone", .value = CARRIER_MOBIFONE },
+	{ .name = "vietnamobile", .value = CARRIER_VIETNAMOBILE },
+	{ .name = "gmobile", .value = CARRIER_GMOBILE },
 	{ .name = NULL }
 };
 
@@ -185,6 +204,7 @@ static const struct opt_enum logformat_enums[] = {
 };
 
 #define CONF(f)	offsetof(struct config, f)
+#define MCONF(f) offsetof(struct modem_conf, f)
 #define MINUTE	60
 #define HOUR	(60 * MINUTE)
 #define DAY	(24 * HOUR)
@@ -195,17 +215,18 @@ _Static_assert(sizeof(enum alert_charset) == sizeof(int),
 static const struct option options[] = {
 	/* [gammu]: the gammurc keys libGammu reads (gammurc(5)). */
 	{ .section = "gammu", .name = "device", .type = OPT_STRING,
-	  .off = CONF(gammu_device),
+	  .off = CONF(gammu_device), .moff = MCONF(device),
 	  .help = "the modem's device (a relative path is taken from the "
 	      "config file's folder)" },
 	{ .section = "gammu", .name = "port", .alias = "device",
 	  .type = OPT_STRING, .off = CONF(gammu_device),
+	  .moff = MCONF(device),
 	  .help = "old name of device" },
 	{ .section = "gammu", .name = "connection", .type = OPT_STRING,
-	  .off = CONF(gammu_connection),
+	  .off = CONF(gammu_connection), .moff = MCONF(connection),
 	  .help = "libGammu connection type (at, none, ...)" },
 	{ .section = "gammu", .name = "model", .type = OPT_STRING,
-	  .off = CONF(gammu_model),
+	  .off = CONF(gammu_model), .moff = MCONF(model),
 	  .help = "phone model; only \"dummy\" is useful here" },
 	{ .section = "gammu", .name = "synchronizetime", .type = OPT_BOOL,
 	  .flags = OPT_F_PASS, .help = "set the phone's clock on connect" },
@@ -286,6 +307,10 @@ static const struct option options[] = {
 	  .type = OPT_DURATION, .min = 1, .max = 7 * DAY, .def = "10m",
 	  .off = CONF(modem_alarm_after),
 	  .help = "how long the modem may be gone before the admins are told" },
+	{ .section = "tinbao", .name = "carriers", .type = OPT_PATH,
+	  .off = CONF(carriers),
+	  .help = "file of \"PREFIX CARRIER\" lines over the built-in "
+	      "Vietnamese prefix table" },
 	{ .section = "tinbao", .name = "log_level", .type = OPT_ENUM,
 	  .enums = loglevel_enums, .def = "info", .off = CONF(log_verbose),
 	  .help = "info or debug" },
@@ -335,6 +360,31 @@ static const struct option options[] = {
 	  .type = OPT_DURATION, .min = 1, .max = 7 * DAY, .def = "10m",
 	  .off = CONF(ack_timeout),
 	  .help = "time before an unacknowledged alert goes up a level" },
+	{ .section = "escalation", .name = "incident_window",
+	  .type = OPT_DURATION, .min = 0, .max = DAY, .def = "10m",
+	  .off = CONF(incident_window),
+	  .help = "urgent reports of one school and category this close join "
+	      "the first one's incident (0s: never)" },
+	{ .section = "escalation", .name = "incident_update",
+	  .type = OPT_DURATION, .min = 1, .max = DAY, .def = "3m",
+	  .off = CONF(incident_update),
+	  .help = "least time between two \"+N tin bao nua\" updates" },
+
+	/* [modem], [modem1], ...: tinbao's settings for [gammu], [gammu1] */
+	{ .section = "modem", .name = "carrier", .type = OPT_ENUM,
+	  .flags = OPT_F_MODEM, .enums = carrier_enums,
+	  .moff = MCONF(carrier),
+	  .help = "the SIM's carrier: SMS to its numbers go on-net" },
+	{ .section = "modem", .name = "send", .type = OPT_BOOL,
+	  .flags = OPT_F_MODEM, .moff = MCONF(send),
+	  .help = "whether this modem sends SMS" },
+	{ .section = "modem", .name = "receive", .type = OPT_BOOL,
+	  .flags = OPT_F_MODEM, .moff = MCONF(receive),
+	  .help = "whether this modem's inbox is read" },
+	{ .section = "modem", .name = "balance_ussd", .type = OPT_STRING,
+	  .flags = OPT_F_MODEM, .check = check_ussd,
+	  .moff = MCONF(balance_ussd),
+	  .help = "USSD code that returns this SIM's credit" },
 
 	/* [triage]: nothing waits unseen (triage.c) */
 	{ .section = "triage", .name = "notify_interval",
@@ -451,8 +501,15 @@ config_free(struct config *conf)
 
 	free(conf->path);
 	free(conf->dir);
+	for (i = 0; i < MODEM_MAX; i++) {
+		free(conf->modems[i].device);
+		free(conf->modems[i].model);
+		free(conf->modems[i].connection);
+		free(conf->modems[i].balance_ussd);
+	}
 	for (i = 0; i < nitems(options); i++) {
-		if (options[i].flags & OPT_F_PASS || options[i].alias != NULL)
+		if (options[i].flags & (OPT_F_PASS | OPT_F_MODEM) ||
+		    options[i].alias != NULL)
 			continue;
 		if (options[i].type == OPT_STRING ||
 		    options[i].type == OPT_PATH)
@@ -482,12 +539,17 @@ config_load(const char *path, struct config *conf, FILE *errf)
 	p.conf = conf;
 	p.section = SECTION_NONE;
 	p.sec_line = xcalloc(nitems(sections), sizeof(*p.sec_line));
-	p.opt_line = xcalloc(nitems(options), sizeof(*p.opt_line));
+	p.opt_line = xcalloc(nitems(options) * MODEM_MAX,
+	    sizeof(*p.opt_line));
 
 	/* Defaults first, through the same code as the file's values. */
 	for (i = 0; i < nitems(options); i++) {
 		if (options[i].def != NULL)
 			config_set(&p, i, options[i].def, 0);
+	}
+	for (i = 0; i < MODEM_MAX; i++) {
+		conf->modems[i].send = 1;
+		conf->modems[i].receive = 1;
 	}
 
 	if ((conf->path = path_absolute(path)) == NULL) {
@@ -655,6 +717,12 @@ config_section(struct parse *p, char *s, int lineno)
 		config_error(p, lineno, "empty section name");
 		return;
 	}
+	p->slot = 0;
+	if ((i = section_numbered(p, name, lineno)) != -1) {
+		if (i >= 0)
+			p->section = i;
+		return;
+	}
 	if ((i = section_find(name)) == -1) {
 		for (i = 0; i < (int)nitems(sections); i++) {
 			d = edit_distance(name, sections[i].name);
@@ -735,20 +803,35 @@ config_seen(struct parse *p, size_t i, int lineno)
 {
 	const struct option	*o = &options[i];
 	size_t			 canon = option_canonical(i);
+	int			*line = p->opt_line + (size_t)p->slot *
+				    nitems(options);
 
-	if (p->opt_line[canon] != 0 && canon != i) {
+	if (line[canon] != 0 && canon != i) {
 		config_error(p, lineno, "duplicate key \"%s\" (another "
 		    "name for \"%s\", first set on line %d)", o->name,
-		    options[canon].name, p->opt_line[canon]);
+		    options[canon].name, line[canon]);
 		return (-1);
 	}
-	if (p->opt_line[canon] != 0) {
+	if (line[canon] != 0) {
 		config_error(p, lineno, "duplicate key \"%s\" (first "
-		    "set on line %d)", o->name, p->opt_line[canon]);
+		    "set on line %d)", o->name, line[canon]);
 		return (-1);
 	}
-	p->opt_line[canon] = lineno;
+	line[canon] = lineno;
 	return (0);
+}
+
+/*
+ * The field an option fills: in struct config, or for a modem's own keys
+ * (and [gammuN]'s, N > 0) in that modem's struct modem_conf.
+ */
+static char *
+config_field(struct parse *p, const struct option *o)
+{
+	if (o->flags & OPT_F_MODEM || (p->slot > 0 &&
+	    strcmp(o->section, "gammu") == 0))
+		return ((char *)&p->conf->modems[p->slot] + o->moff);
+	return ((char *)p->conf + o->off);
 }
 
 /* OPT_STRING and OPT_PATH: checked, then kept (a path made absolute). */
@@ -757,7 +840,7 @@ config_set_string(struct parse *p, const struct option *o, const char *value,
     int lineno)
 {
 	char	 why[256];
-	char	*field = (char *)p->conf + o->off;
+	char	*field = config_field(p, o);
 
 	if (o->check != NULL && o->check(value, why, sizeof(why)) == -1) {
 		config_error(p, lineno, "%s: %s", o->name, why);
@@ -793,7 +876,7 @@ config_set_duration(struct parse *p, const struct option *o,
 		    "%s)", o->name, value, lo, hi);
 		return;
 	}
-	*(int *)((char *)p->conf + o->off) = secs;
+	*(int *)config_field(p, o) = secs;
 }
 
 /* OPT_ENUM: one of the names, in any case; the error lists them all. */
@@ -809,7 +892,7 @@ config_set_enum(struct parse *p, const struct option *o, const char *value,
 	for (e = o->enums; e->name != NULL; e++) {
 		if (strcasecmp(e->name, value) == 0) {
 			if (!(o->flags & OPT_F_PASS))
-				*(int *)((char *)p->conf + o->off) = e->value;
+				*(int *)config_field(p, o) = e->value;
 			return;
 		}
 	}
@@ -843,7 +926,7 @@ config_set_bool(struct parse *p, const struct option *o, const char *value,
 		return;
 	}
 	if (!(o->flags & OPT_F_PASS))
-		*(int *)((char *)p->conf + o->off) = n;
+		*(int *)config_field(p, o) = n;
 }
 
 static void
@@ -861,7 +944,7 @@ config_set_int(struct parse *p, const struct option *o, const char *value,
 		    o->max);
 		return;
 	}
-	*(int *)((char *)p->conf + o->off) = (int)v;
+	*(int *)config_field(p, o) = (int)v;
 }
 
 /* Checks one value and stores it; line 0 is a built-in default. */
@@ -930,6 +1013,110 @@ config_finish(struct parse *p)
 		conf->gammu_device = path_join(conf->dir, dev);
 		free(dev);
 	}
+	config_modems(p);
+	if (conf->carriers != NULL) {
+		struct carrier_table	*t;
+
+		if ((t = carrier_table_load(conf->carriers, p->errf)) == NULL)
+			config_error(p, p->opt_line[option_find("tinbao",
+			    "carriers")], "carriers: the prefix file has "
+			    "errors");
+		carrier_table_free(t);
+	}
+}
+
+/*
+ * Checks the modem sections and packs the modems into conf->modems in
+ * the order of N: [gammu]'s facts copied into modems[0], devices of the
+ * numbered ones resolved as [gammu]'s, [tinbao] balance_ussd the first
+ * modem's when its [modem] names none.
+ */
+static void
+config_modems(struct parse *p)
+{
+	struct config		*conf = p->conf;
+	struct modem_conf	*m, tmp;
+	char			*dev;
+	int			 n, k = 0;
+
+	for (n = 0; n < MODEM_MAX; n++) {
+		m = &conf->modems[n];
+		if (p->modem_line[n] != 0 && p->gammu_line[n] == 0)
+			config_error(p, p->modem_line[n], "[modem%.0d] has no "
+			    "[gammu%.0d] section", n, n);
+		if (p->gammu_line[n] == 0) {
+			free(m->balance_ussd);
+			m->balance_ussd = NULL;
+			continue;
+		}
+		if (n == 0) {
+			m->device = conf->gammu_device ?
+			    xstrdup(conf->gammu_device) : NULL;
+			m->model = conf->gammu_model ?
+			    xstrdup(conf->gammu_model) : NULL;
+			m->connection = conf->gammu_connection ?
+			    xstrdup(conf->gammu_connection) : NULL;
+		} else if ((dev = m->device) != NULL && dev[0] != '/' &&
+		    gammu_device_is_path(m->connection)) {
+			m->device = path_join(conf->dir, dev);
+			free(dev);
+		}
+		if (k == 0 && m->balance_ussd == NULL &&
+		    conf->balance_ussd != NULL)
+			m->balance_ussd = xstrdup(conf->balance_ussd);
+		m->num = n;
+		if (k != n) {
+			tmp = conf->modems[k];
+			conf->modems[k] = *m;
+			*m = tmp;
+		}
+		k++;
+	}
+	conf->nmodems = k;
+	conf->has_gammu = k > 0;
+}
+
+/*
+ * Handles [gammu], [gammuN], [modem] and [modemN]: one of each per modem
+ * slot.  Returns the section's index (p->slot set), -2 when the header was
+ * one of them but wrong (reported), -1 when it is another section.
+ */
+static int
+section_numbered(struct parse *p, const char *name, int lineno)
+{
+	const char	*base, *digits;
+	int		*lines, n = 0;
+
+	if (strncasecmp(name, "gammu", 5) == 0) {
+		base = "gammu";
+		lines = p->gammu_line;
+	} else if (strncasecmp(name, "modem", 5) == 0) {
+		base = "modem";
+		lines = p->modem_line;
+	} else
+		return (-1);
+	digits = name + 5;
+	if (*digits != '\0') {
+		if (strspn(digits, "0123456789") != strlen(digits))
+			return (-1);
+		n = strlen(digits) > 2 ? MODEM_MAX : atoi(digits);
+		if (digits[0] == '0' || n >= MODEM_MAX) {
+			config_error(p, lineno, "section [%s]: modems are "
+			    "[%s], [%s1] .. [%s%d]", name, base, base, base,
+			    MODEM_MAX - 1);
+			return (-2);
+		}
+	}
+	if (lines[n] != 0) {
+		config_error(p, lineno, "duplicate section [%s] (first on "
+		    "line %d)", name, lines[n]);
+		return (-2);
+	}
+	lines[n] = lineno;
+	if (n == 0)
+		p->sec_line[section_find(base)] = lineno;
+	p->slot = n;
+	return (section_find(base));
 }
 
 /* Returns the index of a section by name, or -1. */

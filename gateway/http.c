@@ -278,6 +278,7 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		evbuffer_add_printf(b, "credit %lld VND%s%s\n", s->credit,
 		    s->credit_valid[0] ? " valid until " : "",
 		    s->credit_valid);
+	pool_health(s, b);
 	if (s->has_kannel)
 		evbuffer_add_printf(b, "kannel %s\n", s->kannel_up ? "up" :
 		    s->kannel_unreachable ? "down: sendsms not reachable" :
@@ -368,6 +369,7 @@ http_metrics(struct http *h, struct evhttp_request *req)
 		    "credit from the last USSD check.\n"
 		    "# TYPE tinbao_sim_credit_vnd gauge\n"
 		    "tinbao_sim_credit_vnd %lld\n", s->credit);
+	pool_metrics(s, b);
 	evbuffer_add_printf(b, "# HELP tinbao_outbox_queue Messages waiting "
 	    "to be sent.\n# TYPE tinbao_outbox_queue gauge\n"
 	    "tinbao_outbox_queue %d\n", store_outbox_pending(s->store));

@@ -113,6 +113,7 @@ const struct transport kannel_transport = {
 	.name = "kannel",
 	.is_ready = kannel_is_ready,
 	.send = kannel_send,
+	.fallback = 1,	/* the modems first, Kannel while none is up */
 };
 
 /*

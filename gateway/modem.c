@@ -43,6 +43,16 @@
  * the limit.  The abort is sticky in libGammu, so the worker then frees
  * the state machine and connects a new one.  sm_lock guards w->sm between
  * the two threads: the worker holds it only to allocate or free.
+ *
+ * Several modems (a SIM pool).  Each [gammuN] gets a struct modem of its
+ * own: its own worker thread, socketpair and GSM_StateMachine, read from
+ * [gammuN] by GSM_ReadConfig(..., N).  State machines are never shared.
+ * What libGammu keeps in static buffers is not thread-safe (GSM_LinkSMS
+ * compares texts through DecodeUnicodeString's static buffer; the
+ * encoder's helpers are no better), so gammu_lock, one for the process,
+ * serialises linking and encoding; both are pure computation, a few
+ * microseconds, never a wait on a device.  Each modem is its own
+ * transport for the outbox, which picks between them.
  */
 #include <sys/socket.h>
 
@@ -69,6 +79,9 @@
 #define WORKER_HEALTH_EVERY	30000	/* ms between signal/network checks */
 #define WORKER_USSD_WAIT	30000	/* ms to wait for a USSD reply */
 
+/* libGammu's static buffers, shared by every worker (see DESIGN). */
+static pthread_mutex_t	 gammu_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct worker_loc {
 	int		 folder;
 	int		 location;
@@ -90,6 +103,9 @@ struct worker_partial {
 
 struct worker {
 	int			 fd;
+	int			 num;		/* N of [gammuN] */
+	char			 name[16];	/* "modem", "modem1", for logs */
+	int			 receive;	/* read the inbox */
 	char			*confpath;
 	char			*device;
 	char			*connection;
@@ -150,6 +166,7 @@ struct modem {
 	struct modem_cb		 cb;
 	int			 stuck_after;	/* seconds, for the watchdog */
 	enum modem_state	 state;		/* as the worker last said */
+	char			 name[16];
 };
 
 static int	 modem_backoff_max(void);
@@ -170,7 +187,7 @@ static void	 worker_confirm(struct worker *, uint64_t, int);
 static void	 worker_send(struct worker *, int64_t, const char *,
 		    const char *, int);
 static void	 worker_sent(struct worker *, int64_t, int, int, int,
-		    const char *);
+		    const char *, const int *);
 static int	 worker_is_pending(struct worker *, int, int);
 static void	 worker_send_cb(GSM_StateMachine *, int, int, void *);
 static void	 worker_sms_cb(GSM_StateMachine *, GSM_SMSMessage *, void *);
@@ -263,12 +280,13 @@ modem_stuck_after(int send_timeout)
 }
 
 /*
- * Starts the worker thread for the [gammu] section of conf.  Incoming
- * messages, send outcomes and link changes come back through cb.
+ * Starts the worker thread for one modem of conf, mc (its [gammuN] and
+ * [modemN]).  Incoming messages, send outcomes and link changes come back
+ * through cb.
  */
 struct modem *
 modem_start(struct event_base *base, const struct config *conf,
-    const struct modem_cb *cb)
+    const struct modem_conf *mc, const struct modem_cb *cb)
 {
 	struct modem	*m;
 	struct worker	*w;
@@ -276,6 +294,10 @@ modem_start(struct event_base *base, const struct config *conf,
 	m = xcalloc(1, sizeof(*m));
 	m->base = base;
 	m->cb = *cb;
+	if (mc->num == 0)
+		(void)strlcpy_checked(m->name, "modem", sizeof(m->name));
+	else
+		(void)snprintf(m->name, sizeof(m->name), "modem%d", mc->num);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, m->fd) == -1) {
 		log_warn("modem: socketpair");
 		free(m);
@@ -283,11 +305,13 @@ modem_start(struct event_base *base, const struct config *conf,
 	}
 	w = xcalloc(1, sizeof(*w));
 	w->fd = m->fd[1];
+	w->num = mc->num;
+	(void)strlcpy_checked(w->name, m->name, sizeof(w->name));
+	w->receive = mc->receive;
 	w->confpath = xstrdup(conf->path);
-	w->device = xstrdup(conf->gammu_device ? conf->gammu_device : "");
-	w->connection = xstrdup(conf->gammu_connection ?
-	    conf->gammu_connection : "at");
-	w->model = xstrdup(conf->gammu_model ? conf->gammu_model : "");
+	w->device = xstrdup(mc->device ? mc->device : "");
+	w->connection = xstrdup(mc->connection ? mc->connection : "at");
+	w->model = xstrdup(mc->model ? mc->model : "");
 	w->is_dummy = strcmp(w->model, "dummy") == 0;
 	w->poll_interval = conf->poll_interval > 0 ? conf->poll_interval : 5;
 	w->multipart_timeout = conf->multipart_timeout;
@@ -295,8 +319,8 @@ modem_start(struct event_base *base, const struct config *conf,
 	w->backoff = 1;
 	w->backoff_max = modem_backoff_max();
 	w->ref8 = (int)(time(NULL) & 0xff);
-	if (conf->balance_ussd != NULL)
-		w->ussd_code = xstrdup(conf->balance_ussd);
+	if (mc->balance_ussd != NULL)
+		w->ussd_code = xstrdup(mc->balance_ussd);
 	w->ussd_interval = conf->balance_interval > 0 ?
 	    conf->balance_interval : 86400;
 	pthread_mutex_init(&w->sm_lock, NULL);
@@ -351,6 +375,13 @@ modem_is_ready(void *arg)
 	struct modem	*m = arg;
 
 	return (m->state == MODEM_S_UP);
+}
+
+/* Returns the modem's name in logs and metrics: "modem", "modem1", ... */
+const char *
+modem_name(const struct modem *m)
+{
+	return (m->name);
 }
 
 /*
@@ -427,7 +458,7 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 	struct ibuf	 b;
 	struct sms_in	 sms;
 	uint32_t	 type, u32, parts, result;
-	int64_t		 id, mr;
+	int64_t		 id, mr, mr2;
 	size_t		 len, avail;
 	unsigned char	*p;
 	char		*err;
@@ -466,8 +497,23 @@ modem_read_cb(struct bufferevent *bev, void *arg)
 			    ibuf_get_u32(&b, &result) == -1 ||
 			    ibuf_get_u32(&b, &parts) == -1 ||
 			    ibuf_get_i64(&b, &mr) == -1 ||
-			    ibuf_get_str(&b, &err, 1024) == -1)
+			    ibuf_get_str(&b, &err, 1024) == -1 ||
+			    ibuf_get_u32(&b, &u32) == -1 ||
+			    u32 > GSM_MAX_MULTI_SMS)
 				fatalx("modem: invalid IPC_SENT");
+			{
+				int	 refs[GSM_MAX_MULTI_SMS];
+				uint32_t k;
+
+				for (k = 0; k < u32; k++) {
+					if (ibuf_get_i64(&b, &mr2) == -1)
+						fatalx("modem: invalid IPC_SENT");
+					refs[k] = (int)mr2;
+				}
+				if (u32 > 0 && m->cb.parts != NULL)
+					m->cb.parts(id, refs, (int)u32,
+					    m->cb.arg);
+			}
 			m->cb.sent(id, (int)result, (int)parts, (int)mr,
 			    err[0] ? err : NULL, m->cb.arg);
 			free(err);
@@ -542,11 +588,16 @@ worker_state(struct worker *w, enum modem_state s, const char *detail)
 	ibuf_free(&b);
 }
 
+/*
+ * Reports a send's outcome; refs, when not NULL, holds the message
+ * reference of each of the parts sent (for their delivery reports).
+ */
 static void
 worker_sent(struct worker *w, int64_t id, int result, int parts, int mr,
-    const char *error)
+    const char *error, const int *refs)
 {
 	struct ibuf	 b;
+	int		 i;
 
 	ibuf_init(&b);
 	ibuf_put_i64(&b, id);
@@ -554,6 +605,9 @@ worker_sent(struct worker *w, int64_t id, int result, int parts, int mr,
 	ibuf_put_u32(&b, (uint32_t)parts);
 	ibuf_put_i64(&b, mr);
 	ibuf_put_str(&b, error ? error : "");
+	ibuf_put_u32(&b, refs != NULL ? (uint32_t)parts : 0);
+	for (i = 0; refs != NULL && i < parts; i++)
+		ibuf_put_i64(&b, refs[i]);
 	if (ipc_write(w->fd, IPC_SENT, &b) == -1)
 		w->stop = 1;
 	ibuf_free(&b);
@@ -574,7 +628,8 @@ worker_main(void *arg)
 			worker_connect(w);
 		if (w->stop)
 			break;
-		if (w->connected && (now >= w->next_poll || w->hint)) {
+		if (w->connected && w->receive &&
+		    (now >= w->next_poll || w->hint)) {
 			w->hint = 0;
 			worker_scan(w);
 			w->next_poll = worker_now() + w->poll_interval * 1000;
@@ -824,7 +879,7 @@ worker_ussd(struct worker *w)
 		w->next_ussd = now + (int64_t)w->ussd_interval * 1000;
 		w->ussd_got = 0;
 		if ((err = GSM_DialService(w->sm, w->ussd_code)) != ERR_NONE) {
-			log_warnx("modem: USSD %s failed: %s", w->ussd_code,
+			log_warnx("%s: USSD %s failed: %s", w->name, w->ussd_code,
 			    GSM_ErrorString(err));
 			return;
 		}
@@ -835,7 +890,7 @@ worker_ussd(struct worker *w)
 		return;		/* the main loop pumps ReadDevice */
 	w->ussd_waiting = 0;
 	if (!w->ussd_got) {
-		log_warnx("modem: no USSD reply to %s", w->ussd_code);
+		log_warnx("%s: no USSD reply to %s", w->name, w->ussd_code);
 		return;
 	}
 	ibuf_init(&b);
@@ -872,10 +927,11 @@ worker_connect(struct worker *w)
 			free(cfg->Device);
 			free(cfg->Connection);
 			cfg->Device = cfg->Connection = NULL;
-			err = GSM_ReadConfig(ini, cfg, 0);
+			/* [gammu] for 0, [gammuN] for N. */
+			err = GSM_ReadConfig(ini, cfg, w->num);
 			if (err != ERR_NONE && err != ERR_USING_DEFAULTS)
-				log_warnx("modem: [gammu] section: %s",
-				    GSM_ErrorString(err));
+				log_warnx("%s: [gammu%.0d] section: %s",
+				    w->name, w->num, GSM_ErrorString(err));
 			INI_Free(ini);
 		}
 		/* Our own parse resolved relative paths and comments. */
@@ -890,8 +946,8 @@ worker_connect(struct worker *w)
 	if (err != ERR_NONE) {
 		(void)snprintf(detail, sizeof(detail), "%s (error %d)",
 		    GSM_ErrorString(err), (int)err);
-		log_warnx("modem: connect failed device=%s error=\"%s\" "
-		    "retry_in=%ds", w->device, detail, w->backoff);
+		log_warnx("%s: connect failed device=%s error=\"%s\" "
+		    "retry_in=%ds", w->name, w->device, detail, w->backoff);
 		if (err == ERR_ABORTED)
 			/* The abort flag is sticky: start from scratch. */
 			worker_free_sm(w);
@@ -907,12 +963,12 @@ worker_connect(struct worker *w)
 	GSM_SetIncomingUSSDCallback(w->sm, worker_ussd_cb, w);
 	if (w->ussd_code != NULL &&
 	    (err = GSM_SetIncomingUSSD(w->sm, TRUE)) != ERR_NONE)
-		log_warnx("modem: no USSD replies (%s): credit not checked",
-		    GSM_ErrorString(err));
+		log_warnx("%s: no USSD replies (%s): credit not checked",
+		    w->name, GSM_ErrorString(err));
 	err = GSM_SetIncomingSMS(w->sm, TRUE);
 	if (err != ERR_NONE)
-		log_debug("modem: no SMS notifications (%s), polling only",
-		    GSM_ErrorString(err));
+		log_debug("%s: no SMS notifications (%s), polling only",
+		    w->name, GSM_ErrorString(err));
 	memset(&w->smsc, 0, sizeof(w->smsc));
 	w->smsc.Location = 1;
 	w->have_smsc = GSM_GetSMSC(w->sm, &w->smsc) == ERR_NONE;
@@ -924,7 +980,7 @@ worker_connect(struct worker *w)
 	w->ussd_waiting = 0;
 	/* Messages pending before a reconnect will be read again. */
 	w->npending = 0;
-	log_info("modem: connected device=%s model=%s", w->device,
+	log_info("%s: connected device=%s model=%s", w->name, w->device,
 	    w->model[0] ? w->model : "auto");
 	worker_state(w, MODEM_S_UP, "");
 }
@@ -932,7 +988,8 @@ worker_connect(struct worker *w)
 static void
 worker_disconnect(struct worker *w, const char *why)
 {
-	log_warnx("modem: link lost device=%s reason=\"%s\"", w->device, why);
+	log_warnx("%s: link lost device=%s reason=\"%s\"", w->name,
+	    w->device, why);
 	GSM_TerminateConnection(w->sm);
 	w->connected = 0;
 	w->next_connect = worker_now() + w->backoff * 1000;
@@ -974,7 +1031,7 @@ worker_error(struct worker *w, GSM_Error err, const char *what)
 	default:
 		break;
 	}
-	log_warnx("modem: %s", why);
+	log_warnx("%s: %s", w->name, why);
 	return (0);
 }
 
@@ -1047,10 +1104,12 @@ worker_scan(struct worker *w)
 		w->partials[i].seen = 0;
 	if (n > 0) {
 		out = xcalloc(n + 1, sizeof(*out));
+		pthread_mutex_lock(&gammu_lock);
 		err = GSM_LinkSMS(GSM_GetDebug(w->sm), in, out, TRUE);
+		pthread_mutex_unlock(&gammu_lock);
 		if (err != ERR_NONE)
-			log_warnx("modem: linking failed: %s",
-			    GSM_ErrorString(err));
+			log_warnx("%s: linking failed: %s",
+			    w->name, GSM_ErrorString(err));
 		for (i = 0; i < n && out[i] != NULL; i++) {
 			if (err == ERR_NONE && w->connected && !w->stop)
 				worker_release(w, out[i], now);
@@ -1172,8 +1231,8 @@ worker_release(struct worker *w, GSM_MultiSMSMessage *m, int64_t now)
 			pt = &w->partials[w->npartials++];
 			(void)strlcpy_checked(pt->key, key, sizeof(pt->key));
 			pt->first = now;
-			log_debug("modem: waiting for parts have=%d of=%d",
-			    m->Number, sms.parts_total);
+			log_debug("%s: waiting for parts have=%d of=%d",
+			    w->name, m->Number, sms.parts_total);
 		}
 		pt->seen = 1;
 		if (now - pt->first < (int64_t)w->multipart_timeout * 1000)
@@ -1333,9 +1392,11 @@ worker_send(struct worker *w, int64_t id, const char *number,
 	int64_t			 deadline;
 	char			 why[256];
 	int			 i, mr = -1, ref;
+	int			 refs[GSM_MAX_MULTI_SMS];
 
 	if (!w->connected) {
-		worker_sent(w, id, SEND_TEMPFAIL, 0, -1, "modem not connected");
+		worker_sent(w, id, SEND_TEMPFAIL, 0, -1, "modem not connected",
+		    NULL);
 		return;
 	}
 	ucs = xcalloc(len + 2, 2);
@@ -1344,7 +1405,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 	if (UnicodeLength(ucs) > GSM_MAX_MULTI_SMS * 67) {
 		free(ucs);
 		worker_sent(w, id, SEND_PERMFAIL, 0, -1,
-		    "text longer than 50 parts");
+		    "text longer than 50 parts", NULL);
 		return;
 	}
 	GSM_ClearMultiPartSMSInfo(&info);
@@ -1355,14 +1416,16 @@ worker_send(struct worker *w, int64_t id, const char *number,
 	    SMS_ConcatenatedTextLong : SMS_ConcatenatedAutoTextLong;
 	info.Entries[0].Buffer = ucs;
 	multi = xcalloc(1, sizeof(*multi));
+	pthread_mutex_lock(&gammu_lock);
 	err = GSM_EncodeMultiPartSMS(GSM_GetDebug(w->sm), &info, multi);
+	pthread_mutex_unlock(&gammu_lock);
 	/* Not GSM_FreeMultiPartSMSInfo: it would free our buffer. */
 	free(ucs);
 	if (err != ERR_NONE) {
 		(void)snprintf(why, sizeof(why), "encoding failed: %s",
 		    GSM_ErrorString(err));
 		free(multi);
-		worker_sent(w, id, SEND_PERMFAIL, 0, -1, why);
+		worker_sent(w, id, SEND_PERMFAIL, 0, -1, why, NULL);
 		return;
 	}
 	/* Our own concatenation reference: the clock-based one repeats. */
@@ -1390,7 +1453,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			(void)snprintf(why, sizeof(why), "part %d/%d: %s", i + 1,
 			    multi->Number, GSM_ErrorString(err));
 			free(multi);
-			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why);
+			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why, NULL);
 			(void)worker_error(w, err, "sending");
 			return;
 		}
@@ -1405,7 +1468,7 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			    "part %d/%d: no send status within %ds", i + 1,
 			    multi->Number, w->send_timeout);
 			free(multi);
-			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why);
+			worker_sent(w, id, SEND_TEMPFAIL, i, mr, why, NULL);
 			return;
 		}
 		if (w->send_status != 0) {
@@ -1413,13 +1476,14 @@ worker_send(struct worker *w, int64_t id, const char *number,
 			    i + 1, multi->Number, w->send_status);
 			free(multi);
 			worker_sent(w, id, worker_cms_permanent(w->send_status) ?
-			    SEND_PERMFAIL : SEND_TEMPFAIL, i, mr, why);
+			    SEND_PERMFAIL : SEND_TEMPFAIL, i, mr, why, NULL);
 			return;
 		}
 		if (i == 0)
 			mr = w->send_mr;
+		refs[i] = w->send_mr;
 	}
 	i = multi->Number;
 	free(multi);
-	worker_sent(w, id, SEND_OK, i, mr, NULL);
+	worker_sent(w, id, SEND_OK, i, mr, NULL, refs);
 }

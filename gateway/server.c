@@ -2,7 +2,13 @@
  * tinbao: `tinbao serve`, the gateway's event loop.
  *
  * The main thread runs one libevent loop.  It owns the store (every SQLite
- * call happens here) and the outbox; the modem worker thread owns libGammu.
+ * call happens here) and the outbox; each modem's worker thread owns its
+ * libGammu state machine (one per [gammuN]: a SIM pool, SPEC section 3).
+ * Every modem's SMS go through the same router, with the same dedup key,
+ * and each modem is a transport of its own for the outbox; its state,
+ * signal and credit are kept per modem, and a SIM whose credit is below
+ * balance_threshold is held out of the outbox's rotation until a later
+ * check finds it topped up.
  * Signals arrive through evsignal events only: SIGTERM and SIGINT stop the
  * loop gracefully (the worker finishes the operation in hand and the queue
  * state is already in the database), SIGHUP reloads what can be reloaded.
@@ -26,6 +32,19 @@
 #define SERVER_DISK_LOW	(1024 * 1024)	/* bytes: below this, "disk is full" */
 #define SERVER_PROBE_EVERY 3	/* ticks between probes of Kannel's sendsms */
 
+struct server;
+
+/* One modem of the pool, the argument of its callbacks. */
+struct server_modem {
+	struct server		*sv;
+	struct modem		*modem;
+	const struct modem_conf	*mc;
+	struct modem_status	*st;		/* in sv->status.modems */
+	int64_t			 down_since;	/* not up since, or 0 */
+	int			 down_alarmed;
+	int			 stopped;
+};
+
 struct server {
 	struct event_base	*base;
 	struct config		*conf;
@@ -34,7 +53,9 @@ struct server {
 	struct router		 router;
 	struct classifier	*classifier;
 	struct outbox		*outbox;
-	struct modem		*modem;
+	struct server_modem	 modems[MODEM_MAX];
+	int			 nmodems;
+	struct carrier_table	*carriers;	/* [tinbao] carriers, or NULL */
 	struct http		*http;
 	struct kannel		*kannel;
 	struct ussd		*ussd;
@@ -43,7 +64,6 @@ struct server {
 	struct httpctx		 hctx;
 	struct sdnotify		*sdnotify;
 	struct status		 status;
-	enum modem_state	 modem_state;
 	int			 stopping;
 	struct event		*ev_grace;
 	struct event		*ev_term;
@@ -51,14 +71,13 @@ struct server {
 	struct event		*ev_hup;
 	struct event		*ev_tick;
 	uint64_t		 ticks;
-	int64_t			 down_since;	/* modem not up since, or 0 */
-	int			 down_alarmed;
 };
 
 static void	server_recv(struct sms_in *, void *);
 static void	server_sent(int64_t, int, int, int, const char *, void *);
 static void	server_modem_state(enum modem_state, const char *, void *);
 static void	server_dlr(int, int, void *);
+static void	server_parts(int64_t, const int *, int, void *);
 static void	server_health(int, int, int, const char *, void *);
 static void	server_ussd(const char *, void *);
 static void	server_signal(evutil_socket_t, short, void *);
@@ -74,6 +93,8 @@ static void	server_start_http(struct server *);
 static void	server_http_readers(struct server *);
 static void	server_notify_ready(struct server *);
 static void	server_teardown(struct server *);
+static void	server_modem_alarm(struct server_modem *);
+static void	server_pool_state(struct server *);
 
 /*
  * Says why commits fail, for /healthz: the database's file system full (of
@@ -111,11 +132,12 @@ server_store_reason(struct server *sv)
 	free(dir);
 }
 
-/* An incoming SMS from the worker: commit it, then let the worker delete it. */
+/* An incoming SMS from a worker: commit it, then let the worker delete it. */
 static void
 server_recv(struct sms_in *sms, void *arg)
 {
-	struct server		*sv = arg;
+	struct server_modem	*sm = arg;
+	struct server		*sv = sm->sv;
 	struct router_result	 res;
 
 	if (router_receive(&sv->router, sms, time(NULL), &res) == -1) {
@@ -123,45 +145,65 @@ server_recv(struct sms_in *sms, void *arg)
 		router_tally(&sv->router, "sms", 0, 0, 1);
 		server_store_reason(sv);
 		log_warnx("sms token=%llu not stored, left on the modem "
-		    "store=\"%s\"", (unsigned long long)sms->token,
-		    sv->status.store_detail);
-		modem_confirm(sv->modem, sms->token, 0);
+		    "modem=%s store=\"%s\"", (unsigned long long)sms->token,
+		    sm->st->name, sv->status.store_detail);
+		modem_confirm(sm->modem, sms->token, 0);
 		return;
 	}
 	/* The crash point, counters and outbox first: then the delete. */
 	router_tally(&sv->router, "sms", !res.duplicate, res.duplicate, 0);
-	modem_confirm(sv->modem, sms->token, 1);
+	if (!res.duplicate)
+		sm->st->received++;
+	modem_confirm(sm->modem, sms->token, 1);
 }
 
 static void
 server_sent(int64_t id, int result, int parts, int mr, const char *error,
     void *arg)
 {
-	struct server	*sv = arg;
+	struct server_modem	*sm = arg;
 
-	outbox_sent(sv->outbox, id, result, parts, mr, error);
+	outbox_sent(sm->sv->outbox, id, result, parts, mr, error);
 }
 
 static void
+server_parts(int64_t id, const int *refs, int n, void *arg)
+{
+	struct server_modem	*sm = arg;
+
+	outbox_parts(sm->sv->outbox, id, sm->st->name, refs, n);
+}
+
+/* A delivery report: references are the SIM's own, so per modem. */
+static void
 server_dlr(int reference, int status, void *arg)
 {
-	struct server	*sv = arg;
+	struct server_modem	*sm = arg;
 
-	outbox_delivery(sv->outbox, reference, status);
+	outbox_delivery_on(sm->sv->outbox, sm->st->name, reference, status);
 }
 
 static void
 server_health(int dbm, int pct, int reg, const char *op, void *arg)
 {
-	struct server	*sv = arg;
+	struct server_modem	*sm = arg;
+	struct server		*sv = sm->sv;
 
-	sv->status.signal_dbm = dbm;
-	sv->status.signal_pct = pct;
-	sv->status.registration = reg;
-	(void)strlcpy_checked(sv->status.operator_name, op,
-	    sizeof(sv->status.operator_name));
-	log_debug("modem: signal=%ddBm (%d%%) registration=%d operator=\"%s\"",
-	    dbm, pct, reg, op);
+	sm->st->signal_dbm = dbm;
+	sm->st->signal_pct = pct;
+	sm->st->registration = reg;
+	(void)strlcpy_checked(sm->st->operator_name, op,
+	    sizeof(sm->st->operator_name));
+	/* The gateway-wide lines (/healthz, one modem): the first modem. */
+	if (sm == &sv->modems[0]) {
+		sv->status.signal_dbm = dbm;
+		sv->status.signal_pct = pct;
+		sv->status.registration = reg;
+		(void)strlcpy_checked(sv->status.operator_name, op,
+		    sizeof(sv->status.operator_name));
+	}
+	log_debug("%s: signal=%ddBm (%d%%) registration=%d operator=\"%s\"",
+	    sm->st->name, dbm, pct, reg, op);
 }
 
 /*
@@ -171,74 +213,142 @@ server_health(int dbm, int pct, int reg, const char *op, void *arg)
 static void
 server_ussd(const char *reply, void *arg)
 {
-	struct server	*sv = arg;
-	long long	 credit;
-	char		 valid[32], text[200], today[16], last[16] = "";
-	time_t		 now = time(NULL);
-	struct tm	 tm;
+	struct server_modem	*sm = arg;
+	struct server		*sv = sm->sv;
+	long long		 credit;
+	char			 valid[32], text[200], today[16], last[16] = "";
+	char			 why[64], key[32], sim[24] = "";
+	time_t			 now = time(NULL);
+	struct tm		 tm;
+	int			 first = sm == &sv->modems[0];
 
-	(void)strlcpy_checked(sv->status.ussd_reply, reply,
-	    sizeof(sv->status.ussd_reply));
-	(void)store_meta_set(sv->store, "ussd_last", reply);
+	/* The first modem keeps the single-modem keys and texts. */
+	if (!first)
+		(void)snprintf(sim, sizeof(sim), " %s", sm->st->name);
+	if (first)
+		(void)strlcpy_checked(sv->status.ussd_reply, reply,
+		    sizeof(sv->status.ussd_reply));
+	(void)snprintf(key, sizeof(key), "ussd_last%s%s", first ? "" : "_",
+	    first ? "" : sm->st->name);
+	(void)store_meta_set(sv->store, key, reply);
 	if (credit_parse(reply, &credit, valid, sizeof(valid)) == -1) {
-		log_warnx("modem: credit not found in the USSD reply");
+		log_warnx("%s: credit not found in the USSD reply",
+		    sm->st->name);
 		return;
 	}
-	sv->status.credit = credit;
-	(void)strlcpy_checked(sv->status.credit_valid, valid,
-	    sizeof(sv->status.credit_valid));
-	log_info("modem: credit=%lld valid=%s", credit, valid[0] ? valid : "-");
-	if (credit >= sv->conf->balance_threshold)
+	sm->st->credit = credit;
+	(void)strlcpy_checked(sm->st->credit_valid, valid,
+	    sizeof(sm->st->credit_valid));
+	if (first) {
+		sv->status.credit = credit;
+		(void)strlcpy_checked(sv->status.credit_valid, valid,
+		    sizeof(sv->status.credit_valid));
+	}
+	log_info("%s: credit=%lld valid=%s", sm->st->name, credit,
+	    valid[0] ? valid : "-");
+	if (credit >= sv->conf->balance_threshold) {
+		outbox_hold(sv->outbox, sm->st->slot, NULL);
 		return;
+	}
+	/* Out of rotation while another SIM can send; back once topped up. */
+	(void)snprintf(why, sizeof(why), "credit %lld VND below %d", credit,
+	    sv->conf->balance_threshold);
+	outbox_hold(sv->outbox, sm->st->slot, why);
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	if (store_meta_get(sv->store, "credit_alarm", last,
-	    sizeof(last)) == 1 && strcmp(last, today) == 0)
+	(void)snprintf(key, sizeof(key), "credit_alarm%s%s", first ? "" : "_",
+	    first ? "" : sm->st->name);
+	if (store_meta_get(sv->store, key, last, sizeof(last)) == 1 &&
+	    strcmp(last, today) == 0)
 		return;
-	(void)snprintf(text, sizeof(text), "TINBAO: tai khoan SIM con %lld d "
+	(void)snprintf(text, sizeof(text), "TINBAO: tai khoan SIM%s con %lld d "
 	    "(duoi %d d)%s%s. Nap them the de duong day khong bi gian doan.",
-	    credit, sv->conf->balance_threshold, valid[0] ? ", HSD " : "",
-	    valid);
+	    sim, credit, sv->conf->balance_threshold,
+	    valid[0] ? ", HSD " : "", valid);
 	if (route_alarm(sv->store, text, now) >= 0)
-		(void)store_meta_set(sv->store, "credit_alarm", today);
+		(void)store_meta_set(sv->store, key, today);
 	outbox_kick(sv->outbox);
+}
+
+/*
+ * The gateway-wide modem state for /healthz and the single-modem lines:
+ * up when any modem is up, else the first modem's state and reason.
+ */
+static void
+server_pool_state(struct server *sv)
+{
+	int	 i;
+
+	sv->status.modem_state = sv->modems[0].st->state;
+	(void)strlcpy_checked(sv->status.modem_detail,
+	    sv->modems[0].st->detail, sizeof(sv->status.modem_detail));
+	for (i = 0; i < sv->nmodems; i++)
+		if (sv->modems[i].st->state == MODEM_S_UP)
+			sv->status.modem_state = MODEM_S_UP;
 }
 
 static void
 server_modem_state(enum modem_state state, const char *detail, void *arg)
 {
-	struct server	*sv = arg;
+	struct server_modem	*sm = arg;
+	struct server		*sv = sm->sv;
+	int			 i;
 
 	if (state == MODEM_S_STOPPED) {
-		sv->modem_state = state;
+		sm->stopped = 1;
+		for (i = 0; i < sv->nmodems; i++)
+			if (!sv->modems[i].stopped)
+				return;
 		event_base_loopexit(sv->base, NULL);
 		return;
 	}
-	if (state != sv->modem_state)
-		log_info("modem: state %s -> %s%s%s",
-		    modem_state_name(sv->modem_state), modem_state_name(state),
+	if (state != sm->st->state)
+		log_info("%s: state %s -> %s%s%s", sm->st->name,
+		    modem_state_name(sm->st->state), modem_state_name(state),
 		    detail[0] ? " reason=" : "", detail);
-	sv->modem_state = state;
-	sv->status.modem_state = state;
+	sm->st->state = state;
 	if (state == MODEM_S_UP) {
-		if (sv->down_alarmed)
-			log_info("modem: back after an alarm");
-		sv->down_since = 0;
-		sv->down_alarmed = 0;
-	} else if (sv->down_since == 0)
-		sv->down_since = time(NULL);
+		if (sm->down_alarmed)
+			log_info("%s: back after an alarm", sm->st->name);
+		sm->down_since = 0;
+		sm->down_alarmed = 0;
+	} else if (sm->down_since == 0)
+		sm->down_since = time(NULL);
 	/* Keep the last reason through "connecting" for the operator. */
 	if (detail[0] != '\0' || state == MODEM_S_UP)
-		(void)strlcpy_checked(sv->status.modem_detail, detail,
-		    sizeof(sv->status.modem_detail));
+		(void)strlcpy_checked(sm->st->detail, detail,
+		    sizeof(sm->st->detail));
+	server_pool_state(sv);
 	/* The modem is a transport again: what waits may go. */
 	if (state == MODEM_S_UP && !sv->stopping)
 		outbox_kick(sv->outbox);
 }
 
+/* A modem gone longer than modem_alarm_after: tell the admins, once. */
+static void
+server_modem_alarm(struct server_modem *sm)
+{
+	struct server	*sv = sm->sv;
+	char		 text[200];
+	const char	*name = sv->nmodems > 1 ? sm->st->name : "modem";
+
+	if (sm->down_since == 0 || sm->down_alarmed || sv->stopping ||
+	    time(NULL) - sm->down_since < sv->conf->modem_alarm_after)
+		return;
+	(void)snprintf(text, sizeof(text), "TINBAO: mat ket noi %s "
+	    "tu %lld giay (%.60s). Kiem tra USB, SIM, nguon dien.", name,
+	    (long long)(time(NULL) - sm->down_since),
+	    sm->st->detail[0] ? sm->st->detail : "khong ro");
+	text_gsm7_safe(text);
+	if (route_alarm(sv->store, text, time(NULL)) >= 0)
+		sm->down_alarmed = 1;
+	outbox_kick(sv->outbox);
+}
+
 /*
- * Reloads the keyword tables and the school directory.  The new classifier
- * replaces the old one only when it built; a broken row keeps the old one.
+ * Reloads the keyword tables, the school directory and the carrier
+ * prefixes.  The new classifier replaces the old one only when it built; a
+ * broken row keeps the old one.
  */
 static void
 server_reload(struct server *sv)
@@ -253,6 +363,22 @@ server_reload(struct server *sv)
 	sv->classifier = c;
 	sv->router.classifier = c;
 	log_info("reload: keyword tables and schools loaded");
+	/* The carrier prefixes too: a file with errors keeps the old table. */
+	if (sv->conf->carriers != NULL) {
+		struct carrier_table	*t;
+
+		if ((t = carrier_table_load(sv->conf->carriers, stderr)) ==
+		    NULL) {
+			log_warnx("reload: %s has errors, keeping the previous "
+			    "carrier prefixes", sv->conf->carriers);
+			return;
+		}
+		outbox_set_carriers(sv->outbox, t);
+		carrier_table_free(sv->carriers);
+		sv->carriers = t;
+		log_info("reload: carrier prefixes loaded from %s",
+		    sv->conf->carriers);
+	}
 }
 
 static void
@@ -260,6 +386,7 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 {
 	struct server	*sv = arg;
 	struct timeval	 grace = { SERVER_STOP_GRACE, 0 };
+	int		 i;
 
 	(void)what;
 	switch (sig) {
@@ -272,11 +399,12 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 		(void)sdnotify_send(sv->sdnotify, "STOPPING=1");
 		/* Let the worker finish what it holds, then leave the loop. */
 		outbox_stop(sv->outbox);
-		if (sv->modem == NULL) {
+		if (sv->nmodems == 0) {
 			event_base_loopexit(sv->base, NULL);
 			break;
 		}
-		modem_request_stop(sv->modem);
+		for (i = 0; i < sv->nmodems; i++)
+			modem_request_stop(sv->modems[i].modem);
 		evtimer_add(sv->ev_grace, &grace);
 		break;
 	case SIGHUP:
@@ -291,7 +419,7 @@ static void
 server_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct server	*sv = arg;
-	int		 n;
+	int		 n, i;
 
 	(void)fd;
 	(void)what;
@@ -303,6 +431,9 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	/* Every second: escalations that have come due, then retries. */
 	if ((n = route_escalate(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
+	/* Responders told of the reports joined to their incident. */
+	if (incident_updates(sv->store, sv->conf, time(NULL)) > 0)
+		outbox_kick(sv->outbox);
 	/* The triage net: staff accused?  Untriaged too long?  Notices. */
 	if ((n = triage_tick(sv->store, sv->conf, time(NULL))) > 0)
 		sv->status.escalations += n;
@@ -310,29 +441,16 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 	    sv->ticks % SERVER_PROBE_EVERY == 0)
 		kannel_probe(sv->kannel);
 	/* A worker stuck inside libGammu (a modem gone silent): abort it. */
-	if (sv->modem != NULL && !sv->stopping)
-		(void)modem_watchdog(sv->modem);
+	for (i = 0; i < sv->nmodems && !sv->stopping; i++)
+		(void)modem_watchdog(sv->modems[i].modem);
 	/* Commits failing (any transport): keep the reason current. */
 	if (sv->status.store_errors_recent > 0)
 		server_store_reason(sv);
 	else
 		sv->status.store_detail[0] = '\0';
-	/* The modem gone too long: tell the admins, once per outage. */
-	if (sv->modem != NULL && sv->down_since > 0 && !sv->down_alarmed &&
-	    !sv->stopping && time(NULL) - sv->down_since >=
-	    sv->conf->modem_alarm_after) {
-		char	 text[200];
-
-		(void)snprintf(text, sizeof(text), "TINBAO: mat ket noi modem "
-		    "tu %lld giay (%.60s). Kiem tra USB, SIM, nguon dien.",
-		    (long long)(time(NULL) - sv->down_since),
-		    sv->status.modem_detail[0] ? sv->status.modem_detail :
-		    "khong ro");
-		text_gsm7_safe(text);
-		if (route_alarm(sv->store, text, time(NULL)) >= 0)
-			sv->down_alarmed = 1;
-		outbox_kick(sv->outbox);
-	}
+	/* A modem gone too long: tell the admins, once per outage. */
+	for (i = 0; i < sv->nmodems; i++)
+		server_modem_alarm(&sv->modems[i]);
 	/* Every 30 seconds: the daily digest and the retention purge. */
 	if (sv->ticks++ % 30 == 0) {
 		(void)route_digest(sv->store, sv->conf, time(NULL));
@@ -341,8 +459,7 @@ server_tick(evutil_socket_t fd, short what, void *arg)
 		(void)plans_tick(sv->store, sv->conf,
 		    time_schedule(time(NULL)));
 		/* A row left 'sending' because an outcome could not be saved. */
-		if ((n = store_outbox_recover(sv->store,
-		    outbox_inflight(sv->outbox))) > 0)
+		if ((n = outbox_recover(sv->outbox)) > 0)
 			log_warnx("outbox: %d message(s) requeued", n);
 	}
 	/* Quiet hours hold the awareness messages (broadcast.c). */
@@ -429,6 +546,14 @@ server_events(struct server *sv)
 		fatalx("event_base_new");
 	sv->outbox = outbox_new(sv->base, sv->store, &sv->secret,
 	    sv->conf->send_interval);
+	if (sv->conf->carriers != NULL) {
+		if ((sv->carriers = carrier_table_load(sv->conf->carriers,
+		    stderr)) == NULL)
+			fatalx("cannot read the carrier prefixes %s",
+			    sv->conf->carriers);
+		outbox_set_carriers(sv->outbox, sv->carriers);
+	}
+	sv->status.outbox = sv->outbox;
 	sv->router.outbox = sv->outbox;
 	sv->ev_term = evsignal_new(sv->base, SIGTERM, server_signal, sv);
 	sv->ev_int = evsignal_new(sv->base, SIGINT, server_signal, sv);
@@ -442,37 +567,62 @@ server_events(struct server *sv)
 }
 
 /*
- * Starts the modem worker for [gammu], the outbox's first transport (the
- * dummy phone's folder made when missing).
+ * Starts one worker per modem ([gammu], [gammu1], ...), each one of the
+ * outbox's transports unless its [modemN] says send = no (the dummy
+ * phone's folder made when missing).
  */
 static void
 server_start_modem(struct server *sv)
 {
-	struct config	*conf = sv->conf;
-	struct modem_cb	 cb;
+	struct config		*conf = sv->conf;
+	struct modem_cb		 cb;
+	struct server_modem	*sm;
+	const struct modem_conf	*mc;
+	int			 i;
 
-	if (!conf->has_gammu) {
-		sv->modem_state = MODEM_S_STOPPED;
-		return;
+	for (i = 0; i < conf->nmodems; i++) {
+		mc = &conf->modems[i];
+		sm = &sv->modems[i];
+		sm->sv = sv;
+		sm->mc = mc;
+		sm->st = &sv->status.modems[i];
+		sm->st->carrier = mc->carrier;
+		sm->st->slot = -1;
+		sm->st->signal_pct = -1;
+		sm->st->credit = -1;
+		if (mc->model != NULL && strcmp(mc->model, "dummy") == 0 &&
+		    mc->device != NULL && mkdir(mc->device, 0700) == 0)
+			log_info("modem: created the dummy phone's folder %s",
+			    mc->device);
+		memset(&cb, 0, sizeof(cb));
+		cb.recv = server_recv;
+		cb.sent = server_sent;
+		cb.parts = server_parts;
+		cb.state = server_modem_state;
+		cb.dlr = server_dlr;
+		cb.health = server_health;
+		cb.ussd = server_ussd;
+		cb.arg = sm;
+		if ((sm->modem = modem_start(sv->base, conf, mc, &cb)) == NULL)
+			fatalx("cannot start the modem worker for [gammu%.0d]",
+			    mc->num);
+		(void)strlcpy_checked(sm->st->name, modem_name(sm->modem),
+		    sizeof(sm->st->name));
+		sv->nmodems++;
+		sv->status.nmodems++;
+		if (mc->send) {
+			sm->st->slot = outbox_add_transport(sv->outbox,
+			    &modem_transport, sm->modem);
+			outbox_set_label(sv->outbox, sm->st->slot,
+			    sm->st->name, mc->carrier);
+		}
+		if (conf->nmodems > 1)
+			log_info("%s: device=%s carrier=%s send=%s receive=%s",
+			    sm->st->name, mc->device ? mc->device : "-",
+			    carrier_name(mc->carrier), mc->send ? "yes" : "no",
+			    mc->receive ? "yes" : "no");
 	}
-	if (conf->gammu_model != NULL &&
-	    strcmp(conf->gammu_model, "dummy") == 0 &&
-	    conf->gammu_device != NULL &&
-	    mkdir(conf->gammu_device, 0700) == 0)
-		log_info("modem: created the dummy phone's folder %s",
-		    conf->gammu_device);
-	memset(&cb, 0, sizeof(cb));
-	cb.recv = server_recv;
-	cb.sent = server_sent;
-	cb.state = server_modem_state;
-	cb.dlr = server_dlr;
-	cb.health = server_health;
-	cb.ussd = server_ussd;
-	cb.arg = sv;
-	if ((sv->modem = modem_start(sv->base, conf, &cb)) == NULL)
-		fatalx("cannot start the modem worker");
-	outbox_add_transport(sv->outbox, &modem_transport, sv->modem);
-	sv->status.has_modem = 1;
+	sv->status.has_modem = sv->nmodems > 0;
 }
 
 /*
@@ -561,14 +711,18 @@ server_notify_ready(struct server *sv)
 static void
 server_teardown(struct server *sv)
 {
+	int	 i;
+
 	sdnotify_close(sv->sdnotify);
 	http_free(sv->http);
 	web_free(sv->web);
 	kannel_free(sv->kannel);
 	ussd_free(sv->ussd);
 	api_free(sv->api);
-	modem_free(sv->modem, sv->modem_state == MODEM_S_STOPPED);
+	for (i = 0; i < sv->nmodems; i++)
+		modem_free(sv->modems[i].modem, sv->modems[i].stopped);
 	outbox_free(sv->outbox);
+	carrier_table_free(sv->carriers);
 	event_free(sv->ev_tick);
 	event_free(sv->ev_grace);
 	event_free(sv->ev_term);

@@ -137,7 +137,8 @@ static const char *store_sql[S_MAX] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
 	[S_OUTBOX_NEXT] =
 	    "SELECT id, case_id, reporter_id, number, text, kind, charset,"
-	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
+	    " attempts, priority FROM outbox WHERE status = 'queued'"
+	    " AND next_at <= ?1"
 	    " AND priority <= ?2 ORDER BY priority, next_at, id LIMIT 1",
 	[S_OUTBOX_SET_SENDING] =
 	    "UPDATE outbox SET status = 'sending', attempts = attempts + 1"
@@ -152,7 +153,8 @@ static const char *store_sql[S_MAX] = {
 	    " WHERE id = ?1",
 	[S_OUTBOX_RECOVER] =
 	    "UPDATE outbox SET status = 'queued' WHERE status = 'sending'"
-	    " AND id <> ?1",
+	    " AND id NOT IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16)",
 	[S_EVENTS_OF] =
 	    "SELECT at, type, detail FROM events WHERE case_id = ?1"
 	    " ORDER BY at, id",
@@ -380,8 +382,18 @@ store_exec(struct store *st, const char *sql)
 	char	*err = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_warnx("database=%s: %s: %s", st->path, sql,
-		    err ? err : sqlite3_errmsg(st->db));
+		/*
+		 * A damaged page of the schema itself fails the first
+		 * statement, before the start-up quick_check: say it as
+		 * that check would (store_fault.c).
+		 */
+		if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CORRUPT)
+			log_warnx("database=%s is damaged (%s): stop here, keep "
+			    "the file, restore the last 'tinbao backup' copy",
+			    st->path, err ? err : sqlite3_errmsg(st->db));
+		else
+			log_warnx("database=%s: %s: %s", st->path, sql,
+			    err ? err : sqlite3_errmsg(st->db));
 		sqlite3_free(err);
 		return (-1);
 	}
@@ -1122,6 +1134,7 @@ store_outbox_take_upto(struct store *st, int64_t now, int maxprio,
 	    (const char *)sqlite3_column_text(s, 5), sizeof(o->kindbuf));
 	o->charset = sqlite3_column_int(s, 6);
 	o->attempts = sqlite3_column_int(s, 7) + 1;
+	o->priority = sqlite3_column_int(s, 8);
 	sqlite3_reset(s);
 
 	if ((u = store_stmt(st, S_OUTBOX_SET_SENDING)) == NULL) {
@@ -1185,11 +1198,24 @@ store_outbox_retry(struct store *st, int64_t id, const char *error,
 int
 store_outbox_recover(struct store *st, int64_t inflight)
 {
+	return (store_outbox_recover_set(st, &inflight, 1));
+}
+
+/*
+ * The same, except the n (at most 16) messages in flight on the
+ * transports of a SIM pool.
+ */
+int
+store_outbox_recover_set(struct store *st, const int64_t *inflight, int n)
+{
 	sqlite3_stmt	*s = store_stmt(st, S_OUTBOX_RECOVER);
+	int		 i;
 
 	if (s == NULL)
 		return (-1);
-	sqlite3_bind_int64(s, 1, inflight);
+	/* Unused places hold 0, never NULL: NOT IN with a NULL is NULL. */
+	for (i = 0; i < 16; i++)
+		sqlite3_bind_int64(s, i + 1, i < n ? inflight[i] : 0);
 	if (store_step_done(st, s, "outbox recover") == -1)
 		return (-1);
 	return (sqlite3_changes(st->db));

@@ -67,6 +67,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ .name = "stats", .usage = "stats --from DATE --to DATE "
 	  "[--by school,category,month] [--format table|csv|json] "
 	  "[--suppress N]", .flags = CMD_F_CONFIG, .exec = cmd_stats },
+	{ .name = "incident", .usage = "incident split CASE",
+	  .flags = CMD_F_CONFIG, .exec = cmd_incident },
 	{ .name = "purge", .usage = "purge [--older-than 180d]",
 	  .flags = CMD_F_CONFIG, .exec = cmd_purge },
 	{ .name = "user", .usage = "user add NAME --role bureau|admin "

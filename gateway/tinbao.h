@@ -27,6 +27,7 @@ struct event_base;
 struct event;
 struct store;
 struct classifier;
+struct carrier_table;
 struct msgctx;
 
 /* ---------------------------------------------------------------- types */
@@ -42,6 +43,38 @@ enum alert_charset {
 	CHARSET_AUTO = 0,
 	CHARSET_GSM7,
 	CHARSET_UCS2,
+};
+
+/* Vietnamese carriers, for a SIM pool's on-net routing (carrier.c). */
+enum carrier {
+	CARRIER_ANY = 0,	/* unknown number, or a SIM for any */
+	CARRIER_VIETTEL,
+	CARRIER_VINAPHONE,
+	CARRIER_MOBIFONE,
+	CARRIER_VIETNAMOBILE,
+	CARRIER_GMOBILE,
+	CARRIER_MAX
+};
+
+/*
+ * Most modems of a SIM pool: [gammu] .. [gammu7], each with its [modem] ..
+ * [modem7] (SPEC section 3, "Several modems").
+ */
+#define MODEM_MAX	8
+
+/*
+ * One modem of the pool: its [gammuN] (handed to libGammu as it is; a few
+ * facts kept) and tinbao's own [modemN] settings.
+ */
+struct modem_conf {
+	int		 num;		/* N of [gammuN]; 0 for [gammu] */
+	char		*device;	/* resolved against dir when relative */
+	char		*model;
+	char		*connection;
+	int		 carrier;	/* enum carrier */
+	int		 send;		/* 0/1 */
+	int		 receive;	/* 0/1 */
+	char		*balance_ussd;	/* or NULL: no credit check */
 };
 
 /* The parsed configuration file (SPEC section 3).  Paths are absolute. */
@@ -71,6 +104,11 @@ struct config {
 	int		 modem_alarm_after;	/* seconds down before alarm */
 	int		 retention;		/* seconds; purge of numbers */
 	int		 log_verbose;		/* 0 info, 1 debug */
+	char		*carriers;		/* prefix file, or NULL */
+
+	/* The modems, [gammu] first, in the order of N; nmodems 0: none. */
+	struct modem_conf modems[MODEM_MAX];
+	int		 nmodems;
 
 	/* [http] */
 	char		*http_listen;
@@ -92,6 +130,8 @@ struct config {
 
 	/* [escalation] */
 	int		 ack_timeout;		/* seconds */
+	int		 incident_window;	/* seconds; 0: no incidents */
+	int		 incident_update;	/* seconds between updates */
 
 	/* [triage] (triage.c) */
 	int		 notify_interval;	/* seconds between two notices */
@@ -277,15 +317,29 @@ struct smscmd {
 	"113 (cong an)."
 
 /*
- * One way out for SMS (outbox.c): the modem, Kannel, later each modem of
- * a SIM pool.  The outbox hands a message to the first registered
- * transport whose is_ready says 1; the transport reports the outcome, at
- * once or later, with outbox_sent.
+ * One way out for SMS (outbox.c): each modem of a SIM pool, Kannel.  The
+ * outbox hands a message to a transport whose is_ready says 1 (outbox.c
+ * says which); the transport reports the outcome, at once or later, with
+ * outbox_sent.
  */
 struct transport {
 	const char	*name;
 	int		(*is_ready)(void *);			/* 0/1 */
 	void		(*send)(void *, const struct sms_out *);
+	int		 fallback;	/* only while no other one is ready */
+};
+
+/* One transport as the outbox sees it, for /metrics and status. */
+struct outbox_tstat {
+	char		 label[16];	/* modem, modem1, ..., kannel */
+	int		 carrier;	/* enum carrier */
+	int		 ready;		/* the link is up */
+	int		 in_rotation;	/* ready and not held out */
+	char		 why_out[64];	/* "" or why it is out of rotation */
+	int		 queue;		/* messages handed over, not done */
+	uint64_t	 sent;
+	uint64_t	 failed;
+	uint64_t	 onnet;		/* sent to its own carrier's numbers */
 };
 
 /* A growable write buffer, or a bounded reader (ipc.c). */
@@ -325,6 +379,22 @@ enum modem_state {
 #define SEND_TEMPFAIL	1	/* retry later */
 #define SEND_PERMFAIL	2	/* give up */
 
+/* One modem of the pool as the gateway knows it (server.c fills it). */
+struct modem_status {
+	char			 name[16];	/* modem, modem1, ... */
+	int			 carrier;	/* enum carrier */
+	int			 slot;		/* outbox transport, -1: no send */
+	enum modem_state	 state;
+	char			 detail[256];
+	int			 signal_dbm;
+	int			 signal_pct;	/* -1 unknown */
+	int			 registration;
+	char			 operator_name[96];
+	long long		 credit;	/* VND, -1 unknown */
+	char			 credit_valid[32];
+	uint64_t		 received;
+};
+
 /* What the gateway knows of itself, for /healthz and /metrics (server.c). */
 struct status {
 	struct store		*store;
@@ -350,6 +420,10 @@ struct status {
 	long long		 credit;	/* VND, -1 unknown */
 	char			 credit_valid[32];
 	char			 ussd_reply[256];
+	/* The modems one by one (the fields above: the first, or any up). */
+	struct modem_status	 modems[MODEM_MAX];
+	int			 nmodems;
+	struct outbox		*outbox;	/* per transport counts */
 };
 
 #define STORE_METRIC_CASES	1
@@ -483,6 +557,7 @@ struct modem;
 struct modem_cb {
 	void	(*recv)(struct sms_in *, void *);
 	void	(*sent)(int64_t, int, int, int, const char *, void *);
+	void	(*parts)(int64_t, const int *, int, void *);	/* refs */
 	void	(*state)(enum modem_state, const char *, void *);
 	void	(*dlr)(int, int, void *);
 	void	(*health)(int, int, int, const char *, void *);
@@ -845,7 +920,8 @@ struct dirgap {
 /* modem.c */
 extern const struct transport modem_transport;
 struct modem *modem_start(struct event_base *, const struct config *,
-	    const struct modem_cb *);
+	    const struct modem_conf *, const struct modem_cb *);
+const char *modem_name(const struct modem *);
 void	 modem_confirm(struct modem *, uint64_t, int);
 void	 modem_request_stop(struct modem *);
 void	 modem_free(struct modem *, int);
@@ -927,6 +1003,14 @@ char	*form_utf16be_decode(const unsigned char *, size_t);
 /* credit.c */
 int	 credit_parse(const char *, long long *, char *, size_t);
 
+/* carrier.c: Vietnamese prefixes -> carrier */
+const char *carrier_name(int);
+int	 carrier_from_name(const char *);
+const struct carrier_table *carrier_table_default(void);
+struct carrier_table *carrier_table_load(const char *, FILE *);
+void	 carrier_table_free(struct carrier_table *);
+int	 carrier_of(const struct carrier_table *, const char *);
+
 /* router.c */
 void	 router_init(struct router *, struct store *, const struct secret *,
 	    const struct config *);
@@ -962,6 +1046,13 @@ int	 cmd_classify(struct config *, int, char **);
 
 /* handlers/accused.c: does a report name school staff as the one who hurts */
 int	 accused_is_staff(const char *, char *, size_t);
+
+/* handlers/incident.c: one incident, one alert */
+int	 incident_join(struct store *, const struct config *, int64_t,
+	    const char *, const char *, int64_t);
+int	 incident_updates(struct store *, const struct config *, int64_t);
+int	 incident_split(struct store *, const struct config *, int64_t,
+	    int64_t);
 
 /* handlers/pinlock.c */
 int	 pinlock_is_locked(struct msgctx *);
@@ -1079,6 +1170,24 @@ int	 store_outbox_done(struct store *, int64_t, const char *, const char *,
 	    int, int, int64_t);
 int	 store_outbox_retry(struct store *, int64_t, const char *, int64_t);
 int	 store_outbox_recover(struct store *, int64_t);
+int	 store_outbox_recover_set(struct store *, const int64_t *, int);
+
+/* store_parts.c: each part's reference, delivery reports per part */
+int	 store_outbox_parts_add(struct store *, int64_t, const char *,
+	    const int *, int, int64_t);
+int	 store_outbox_part_delivery(struct store *, const char *, int, int,
+	    int64_t *, int *, int *);
+
+/* store_incident.c: incidents (sql/008_pool.sql) */
+int64_t	 store_incident_find(struct store *, const char *, const char *,
+	    int64_t, int64_t);
+int	 store_incident_join(struct store *, int64_t, int64_t);
+int	 store_incident_split(struct store *, int64_t, int64_t *);
+int	 store_incident_due(struct store *, int64_t,
+	    int (*)(int64_t, int, void *), void *);
+int	 store_incident_told(struct store *, int64_t, int64_t);
+int	 store_incident_alerted(struct store *, int64_t,
+	    int (*)(const struct contact *, void *), void *);
 int	 store_outbox_pending(struct store *);
 int	 store_case_get(struct store *, const char *, struct store_caserow *);
 int	 store_contact_by_phone(struct store *, const char *, struct contact *);
@@ -1205,12 +1314,21 @@ extern const size_t nmigrations;
 struct outbox *outbox_new(struct event_base *, struct store *,
 	    const struct secret *, int);
 void	 outbox_delivery(struct outbox *, int, int);
+void	 outbox_delivery_on(struct outbox *, const char *, int, int);
+void	 outbox_parts(struct outbox *, int64_t, const char *, const int *,
+	    int);
 void	 outbox_delivery_id(struct outbox *, int64_t, int, int);
 void	 outbox_free(struct outbox *);
-void	 outbox_add_transport(struct outbox *, const struct transport *,
+int	 outbox_add_transport(struct outbox *, const struct transport *,
 	    void *);
+void	 outbox_set_label(struct outbox *, int, const char *, int);
+void	 outbox_set_carriers(struct outbox *, const struct carrier_table *);
+void	 outbox_hold(struct outbox *, int, const char *);
+int	 outbox_ntransports(const struct outbox *);
+int	 outbox_tstat(struct outbox *, int, struct outbox_tstat *);
 void	 outbox_stop(struct outbox *);
 int64_t	 outbox_inflight(const struct outbox *);
+int	 outbox_recover(struct outbox *);
 void	 outbox_kick(struct outbox *);
 void	 outbox_received(struct outbox *);
 void	 outbox_sent(struct outbox *, int64_t, int, int, int, const char *);
@@ -1276,6 +1394,11 @@ int	 import_contact_row(struct store *, const struct secret *,
 
 /* server.c */
 int	 server_run(struct config *);
+
+/* pool.c: the SIM pool, modem by modem, for /healthz, /metrics, the page */
+void	 pool_health(const struct status *, struct evbuffer *);
+void	 pool_metrics(const struct status *, struct evbuffer *);
+int	 pool_modem_stat(const struct status *, int, struct outbox_tstat *);
 
 /* cmd_db.c */
 int	 cmd_db(struct config *, int, char **);
@@ -1519,6 +1642,9 @@ int	 cmd_stats(struct config *, int, char **);
 
 /* cmd_triage.c */
 int	 cmd_triage(struct config *, int, char **);
+
+/* cmd_incident.c */
+int	 cmd_incident(struct config *, int, char **);
 
 /* config.c */
 int	 config_load(const char *, struct config *, FILE *);

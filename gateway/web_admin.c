@@ -15,6 +15,7 @@
 #define AUDIT_PAGE	100
 
 static void	web_gateway(struct web_req *);
+static void	web_pool(struct web_req *);
 static void	web_audit(struct web_req *);
 
 const struct web_page web_admin_pages[] = {
@@ -38,6 +39,55 @@ web_queue_cb(const char *kind, const char *status, int64_t n, void *arg)
 	evbuffer_add_printf(r->out, "</td><td class=\"n\">%lld</td></tr>",
 	    (long long)n);
 	return (0);
+}
+
+/*
+ * The SIM pool, one row per modem (only when there are several): link,
+ * carrier, whether the outbox gives it messages and why not, what it has
+ * in hand, sent and failed, signal and credit.
+ */
+static void
+web_pool(struct web_req *r)
+{
+	struct status			*s = r->ctx->status;
+	const struct modem_status	*m;
+	struct outbox_tstat		 ts;
+	int				 i;
+
+	if (s->nmodems < 2)
+		return;
+	evbuffer_add_printf(r->out, "<h2>Các modem</h2><table id=\"pool\">"
+	    "<thead><tr><th>Modem</th><th>Nhà mạng</th><th>Kết nối</th>"
+	    "<th>Luân phiên</th><th>Đang gửi</th><th>Đã gửi</th><th>Lỗi</th>"
+	    "<th>Sóng</th><th>Tài khoản</th></tr></thead><tbody>");
+	for (i = 0; i < s->nmodems; i++) {
+		m = &s->modems[i];
+		(void)pool_modem_stat(s, i, &ts);
+		evbuffer_add_printf(r->out, "<tr><td>%s</td><td>%s</td>"
+		    "<td>%s</td><td>", m->name, carrier_name(m->carrier),
+		    modem_state_name(m->state));
+		if (ts.in_rotation)
+			evbuffer_add_printf(r->out, "có");
+		else {
+			evbuffer_add_printf(r->out, "không: ");
+			web_esc(r->out, ts.why_out);
+		}
+		evbuffer_add_printf(r->out, "</td><td class=\"n\">%d</td>"
+		    "<td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
+		    ts.queue, (unsigned long long)ts.sent,
+		    (unsigned long long)ts.failed);
+		if (m->signal_pct >= 0)
+			evbuffer_add_printf(r->out, "%d dBm", m->signal_dbm);
+		else
+			evbuffer_add_printf(r->out, "chưa rõ");
+		if (m->credit >= 0)
+			evbuffer_add_printf(r->out, "</td><td class=\"n\">"
+			    "%lld đ</td></tr>", m->credit);
+		else
+			evbuffer_add_printf(r->out, "</td><td>chưa rõ</td>"
+			    "</tr>");
+	}
+	evbuffer_add_printf(r->out, "</tbody></table>");
 }
 
 /* GET /gateway: transports, signal, network, credit, queue, counters. */
@@ -91,6 +141,7 @@ web_gateway(struct web_req *r)
 	    !s->has_kannel ? "không dùng" : s->kannel_up ? "hoạt động" :
 	    "không trả lời", pending < 0 ? "lỗi" : s->store_errors_recent ?
 	    "không ghi được (đầy đĩa?)" : "bình thường", pending);
+	web_pool(r);
 	evbuffer_add_printf(r->out, "<h2>Từ lúc khởi động</h2><table><tbody>"
 	    "<tr><td>SMS nhận qua modem</td><td class=\"n\">%llu</td></tr>"
 	    "<tr><td>SMS nhận qua Kannel</td><td class=\"n\">%llu</td></tr>"

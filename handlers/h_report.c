@@ -171,7 +171,11 @@ report_handle(struct msgctx *ctx)
 	if (store_event_add(ctx->store, case_id, ctx->now, "received",
 	    detail) == -1)
 		return (-1);
-	if (c.urgent && route_alert(ctx->store,
+	/* One incident, one alert: a report joined to one sends none. */
+	if (c.urgent && (r = incident_join(ctx->store, ctx->conf, case_id,
+	    c.school, c.category, ctx->now)) == -1)
+		return (-1);
+	if (c.urgent && r == 0 && route_alert(ctx->store,
 	    ctx->conf, case_id, 1, ctx->now) == -1)
 		return (-1);
 

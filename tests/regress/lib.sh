@@ -43,6 +43,7 @@ alert_charset = ${ALERT_CHARSET:-gsm7}
 
 [escalation]
 ack_timeout = ${ACK_TIMEOUT:-10m}
+incident_window = ${INCIDENT_WINDOW:-0s}
 
 [http]
 listen = 127.0.0.1:0

@@ -491,16 +491,103 @@ test_err_unknown_section(void **state)
 	expect_errors(TINBAO_MIN
 	    "[tinbo]\n"
 	    "whatever = 1\n"
-	    "[gammu1]\n"
+	    "[gammu9]\n"
 	    "[foo]\n"
 	    "[HTTP]\n"
 	    "listen = 127.0.0.1:8080\n"
 	    "[tinbao]\n"
 	    "district = x\n",
 	    "@:4: unknown section [tinbo] (did you mean [tinbao]?)\n"
-	    "@:6: unknown section [gammu1] (did you mean [gammu]?)\n"
+	    "@:6: section [gammu9]: modems are [gammu], [gammu1] .. [gammu7]\n"
 	    "@:7: unknown section [foo]\n"
 	    "@:10: duplicate section [tinbao] (first on line 1)\n");
+}
+
+/*
+ * A SIM pool: [gammu], [gammu1], [gammu2] with their [modemN]; the first
+ * modem inherits [tinbao] balance_ussd; defaults send = receive = yes,
+ * carrier any; the modems packed in the order of N.
+ */
+static void
+test_modems(void **state)
+{
+	struct config	 conf;
+
+	(void)state;
+	expect_ok(TINBAO_MIN
+	    "balance_ussd = *101#\n"
+	    "[gammu]\n"
+	    "device = /dev/ttyUSB0\n"
+	    "connection = at\n"
+	    "[modem]\n"
+	    "carrier = viettel\n"
+	    "[gammu2]\n"
+	    "device = modem2\n"
+	    "connection = at\n"
+	    "[modem2]\n"
+	    "carrier = Mobifone\n"
+	    "send = no\n"
+	    "balance_ussd = *102#\n"
+	    "[gammu1]\n"
+	    "device = /dev/ttyUSB1\n"
+	    "connection = at\n", &conf);
+	assert_int_equal(conf.nmodems, 3);
+	assert_int_equal(conf.has_gammu, 1);
+	assert_int_equal(conf.modems[0].num, 0);
+	assert_string_equal(conf.modems[0].device, "/dev/ttyUSB0");
+	assert_int_equal(conf.modems[0].carrier, CARRIER_VIETTEL);
+	assert_string_equal(conf.modems[0].balance_ussd, "*101#");
+	assert_int_equal(conf.modems[1].num, 1);
+	assert_string_equal(conf.modems[1].device, "/dev/ttyUSB1");
+	assert_int_equal(conf.modems[1].carrier, CARRIER_ANY);
+	assert_int_equal(conf.modems[1].send, 1);
+	assert_int_equal(conf.modems[1].receive, 1);
+	assert_null(conf.modems[1].balance_ussd);
+	assert_int_equal(conf.modems[2].num, 2);
+	assert_non_null(strstr(conf.modems[2].device, "/modem2"));
+	assert_true(conf.modems[2].device[0] == '/');
+	assert_int_equal(conf.modems[2].carrier, CARRIER_MOBIFONE);
+	assert_int_equal(conf.modems[2].send, 0);
+	assert_string_equal(conf.modems[2].balance_ussd, "*102#");
+	/* The single-modem fields stay [gammu]'s. */
+	assert_string_equal(conf.gammu_device, "/dev/ttyUSB0");
+	config_free(&conf);
+
+	/* Only a numbered modem: fine, and the first of the pool. */
+	expect_ok(TINBAO_MIN "[gammu3]\ndevice = /dev/x\n", &conf);
+	assert_int_equal(conf.nmodems, 1);
+	assert_int_equal(conf.modems[0].num, 3);
+	config_free(&conf);
+}
+
+/* Mistakes in modem sections are errors, each on its line. */
+static void
+test_err_modems(void **state)
+{
+	(void)state;
+	expect_errors(TINBAO_MIN
+	    "[gammu]\n"
+	    "device = /dev/ttyUSB0\n"
+	    "[modem]\n"
+	    "carrier = telstra\n"
+	    "speed = 9600\n"
+	    "[modem2]\n"
+	    "send = maybe\n"
+	    "[gammu1]\n"
+	    "device = /dev/ttyUSB1\n"
+	    "[gammu1]\n"
+	    "[modem01]\n"
+	    "[gammu8]\n",
+	    "@:7: carrier: \"telstra\" is not one of: any, viettel, "
+	    "vinaphone, mobifone, vietnamobile, gmobile\n"
+	    "@:8: unknown key \"speed\" in [modem] (did you mean \"send\"?)\n"
+	    "@:10: send: \"maybe\" is not a boolean (expected yes or no)\n"
+	    "@:13: duplicate section [gammu1] (first on line 11)\n"
+	    "@:14: section [modem01]: modems are [modem], [modem1] .. "
+	    "[modem7]\n"
+	    "@:15: section [gammu8]: modems are [gammu], [gammu1] .. "
+	    "[gammu7]\n"
+	    "@:9: [modem2] has no [gammu2] section\n");
 }
 
 /* Unknown keys: a close key, a key of another section, no hint. */
@@ -855,6 +942,8 @@ main(void)
 		cmocka_unit_test(test_err_nul),
 		cmocka_unit_test(test_err_unknown_section),
 		cmocka_unit_test(test_err_unknown_key),
+		cmocka_unit_test(test_modems),
+		cmocka_unit_test(test_err_modems),
 		cmocka_unit_test(test_err_duration),
 		cmocka_unit_test(test_err_enum),
 		cmocka_unit_test(test_err_duplicate_key),

@@ -567,6 +567,63 @@ test_outbox_order(void **state)
 	assert_int_equal(store_outbox_pending(f->st), 3);
 }
 
+/*
+ * Delivery reports per part (sql/008_pool.sql): a reference matches the
+ * newest part with it on its own modem, never an older message whose
+ * reference wrapped nor another modem's; a message is settled when every
+ * part is delivered, or one failed.
+ */
+static void
+test_outbox_parts(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_outmsg	 o;
+	int64_t			 old, multi, id;
+	int			 oldrefs[1] = { 7 }, refs[3] = { 6, 7, 8 };
+	int			 part, settled;
+
+	memset(&o, 0, sizeof(o));
+	o.number = "+84911100001";
+	o.kind = "alert";
+	o.text = "alert";
+	o.priority = PRIO_ALERT;
+	o.created_at = 100;
+	assert_true((old = store_outbox_add(f->st, &o)) > 0);
+	assert_true((multi = store_outbox_add(f->st, &o)) > 0);
+	/* An old message with reference 7 on both modems, before a wrap. */
+	assert_int_equal(store_outbox_parts_add(f->st, old, "modem", oldrefs,
+	    1, 100), 0);
+	assert_int_equal(store_outbox_parts_add(f->st, old, "modem1",
+	    oldrefs, 1, 100), 0);
+	assert_int_equal(store_outbox_parts_add(f->st, multi, "modem", refs,
+	    3, 200), 0);
+
+	assert_int_equal(store_outbox_part_delivery(f->st, "modem", 7, 1, &id,
+	    &part, &settled), 1);
+	assert_int_equal(id, multi);
+	assert_int_equal(part, 2);
+	assert_int_equal(settled, 0);
+	assert_int_equal(store_outbox_part_delivery(f->st, "modem", 8, 1, &id,
+	    &part, &settled), 1);
+	assert_int_equal(settled, 0);
+	assert_int_equal(query_int(f->st, "SELECT COUNT(*) FROM outbox_parts"
+	    " WHERE outbox_id = 1 AND status IS NOT NULL"), 0);
+	assert_int_equal(store_outbox_part_delivery(f->st, "modem", 6, 1, &id,
+	    &part, &settled), 1);
+	assert_int_equal(part, 1);
+	assert_int_equal(settled, 1);
+	/* The other modem's 7 is its own old message. */
+	assert_int_equal(store_outbox_part_delivery(f->st, "modem1", 7, 0,
+	    &id, &part, &settled), 1);
+	assert_int_equal(id, old);
+	assert_int_equal(settled, -1);
+	/* Unknown references match nothing. */
+	assert_int_equal(store_outbox_part_delivery(f->st, "modem2", 7, 1,
+	    &id, &part, &settled), 0);
+	assert_int_equal(store_outbox_part_delivery(f->st, "modem", 99, 1,
+	    &id, &part, &settled), 0);
+}
+
 /* Messages left 'sending' by a crash are queued again. */
 static void
 test_outbox_recover(void **state)
@@ -732,6 +789,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_parts, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_recover, setup,
 		    teardown),
