@@ -9,7 +9,7 @@
 set -e
 PKGS_RUN="build-essential pkg-config
 libgammu-dev libevent-dev libsqlite3-dev sqlite3 libutf8proc-dev
-libsodium-dev libjansson-dev libcsv-dev libxlsxwriter-dev jq"
+libsodium-dev libjansson-dev libcsv-dev libxlsxwriter-dev zlib1g-dev jq"
 PKGS="$PKGS_RUN clang llvm gammu libcmocka-dev procps curl man-db
 kannel kannel-extras iproute2 valgrind systemd python3
 chromium prometheus gammu-smsd
