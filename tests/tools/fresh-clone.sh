@@ -123,7 +123,7 @@ done
 n=$(grep -c -E "^alert\|\+84[0-9]+\|sent\|.*${code:-X}" "$out" || true)
 if [ "$n" -eq 3 ]; then echo "ok   3 alerts sent"; else echo "FAIL 3 alerts sent: $n"; fails=$((fails + 1)); fi
 expect "acknowledgement sent to the pupil" "^ack\|reporter [A-Z0-9-]+\|sent\|.*${code:-X}"
-if grep -q -E "warning: .*no contact|^school +-$" "$out"; then
+if grep -q -E "warning: case=.*no contact|^school +-$" "$out"; then
 	echo "FAIL the demo warns of a missing directory"; fails=$((fails + 1))
 fi
 [ $fails -eq 0 ] || { echo "fresh-clone: the demo's output (in $out):"; sed -n '/^== the gateway/,$p' "$out"; exit 1; }
