@@ -554,7 +554,7 @@ test_choice_fits(void **state)
 	c = classifier_new();
 	assert_int_equal(classifier_load_builtin(c), 0);
 	for (i = 0; i < 4; i++) {
-		(void)snprintf(code, sizeof(code), "LONGCODE%dXXXXXX", i);
+		(void)snprintf(code, sizeof(code), "LONGCODE%cXXXXXX", "0123"[i]);
 		(void)snprintf(name, sizeof(name), "Trường %s Tân Phước",
 		    kinds[i]);
 		assert_int_equal(classifier_add_school(c, code, name,
