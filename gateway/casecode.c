@@ -35,6 +35,27 @@ casecode_is_valid(const char *code)
 }
 
 /*
+ * Returns 1 when a 6-character code could be read as a responder's
+ * two-letter verb glued to a 4-character code ("TT4EUQ", "4EUQKC"): the
+ * grammar reads such a word as the command (handlers/smscmd.c), so a new
+ * code never has that shape.
+ */
+static int
+casecode_reads_as_command(const char *code)
+{
+	static const char *const verbs[] = { "TT", "TL", "KC", NULL };
+	size_t	 len = strlen(code), i;
+
+	if (len != 6)
+		return (0);
+	for (i = 0; verbs[i] != NULL; i++)
+		if (strncmp(code, verbs[i], 2) == 0 ||
+		    strcmp(code + 4, verbs[i]) == 0)
+			return (1);
+	return (0);
+}
+
+/*
  * Writes a new random code of len characters into buf.  The caller retries
  * on a UNIQUE collision and lengthens the code after a few.
  */
@@ -50,7 +71,7 @@ casecode_generate(char *buf, size_t bufsz, int len)
 		for (i = 0; i < len; i++)
 			buf[i] = CASECODE_ALPHABET[randombytes_uniform(na)];
 		buf[len] = '\0';
-	} while (!casecode_is_valid(buf));
+	} while (!casecode_is_valid(buf) || casecode_reads_as_command(buf));
 	return (0);
 }
 

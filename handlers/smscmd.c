@@ -178,8 +178,8 @@ smscmd_verb(const char *w, int flags)
 /*
  * A verb and a case code without the space ("NHAN4EUQ", "4EUQNHAN"):
  * returns the verb's index and writes the code, or -1.  "TT4EUQ" is also
- * a 6-character code; the command wins (XXX a reporter's 6-character code
- * that starts with TT is read as TT: one code in 625).
+ * a 6-character code's shape; the command wins, and casecode.c never
+ * makes a code of that shape.
  */
 static int
 smscmd_glued(const char *w, int *code_first, char *code, size_t codesz)

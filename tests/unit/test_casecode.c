@@ -68,6 +68,13 @@ test_generate_shape(void **state)
 			assert_int_equal(casecode_generate(buf, sizeof(buf),
 			    len), 0);
 			check_shape(buf, len);
+			/* Never a verb glued to a code (smscmd.c reads it so). */
+			if (len == 6) {
+				assert_true(strncmp(buf, "TT", 2) != 0);
+				assert_true(strncmp(buf, "KC", 2) != 0);
+				assert_true(strcmp(buf + 4, "TT") != 0);
+				assert_true(strcmp(buf + 4, "KC") != 0);
+			}
 		}
 }
 
