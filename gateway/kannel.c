@@ -77,6 +77,7 @@ struct kannel {
 	int			 healthy;	/* the last sendsms was answered */
 
 	struct kannel_mos	 queue;		/* parsed, not yet committed */
+	struct kannel_sends	*sends;		/* sendsms requests in flight */
 	int			 nqueued;
 	int			 batch_max;
 	struct event		*flush_ev;
@@ -90,10 +91,12 @@ struct kannel {
 };
 
 struct kannel_send {
+	TAILQ_ENTRY(kannel_send) entry;
 	struct kannel		*k;
 	int64_t			 id;
 	struct evhttp_connection *conn;
 };
+TAILQ_HEAD(kannel_sends, kannel_send);
 
 static void	kannel_sent_cb(struct evhttp_request *, void *);
 static void	kannel_flush(struct kannel *);
@@ -151,6 +154,8 @@ kannel_new(struct event_base *base, const struct config *conf,
 	k->probe_fd = -1;
 	kannel_set_healthy(k, 1);
 	TAILQ_INIT(&k->queue);
+	k->sends = xcalloc(1, sizeof(*k->sends));
+	TAILQ_INIT(k->sends);
 	k->batch_max = kannel_batch_max();
 	k->flush_ev = evtimer_new(base, kannel_flush_cb, k);
 	if ((k->uri = evhttp_uri_parse(conf->kannel_sendsms_url)) == NULL ||
@@ -195,6 +200,7 @@ void
 kannel_free(struct kannel *k)
 {
 	struct kannel_mo	*m;
+	struct kannel_send	*ks;
 
 	if (k == NULL)
 		return;
@@ -208,6 +214,17 @@ kannel_free(struct kannel *k)
 		sms_in_free(&m->sms);
 		free(m);
 	}
+	/*
+	 * A sendsms still in flight at stop: its message stays "sending" in
+	 * the outbox and is sent again after the restart.  Freeing the
+	 * connection frees its request without calling kannel_sent_cb.
+	 */
+	while ((ks = TAILQ_FIRST(k->sends)) != NULL) {
+		TAILQ_REMOVE(k->sends, ks, entry);
+		evhttp_connection_free(ks->conn);
+		free(ks);
+	}
+	free(k->sends);
 	if (k->flush_ev != NULL)
 		event_free(k->flush_ev);
 	if (k->probe_ev != NULL) {
@@ -863,6 +880,7 @@ kannel_send(void *arg, const struct sms_out *o)
 		    "kannel: request failed");
 		return;
 	}
+	TAILQ_INSERT_TAIL(k->sends, ks, entry);
 	explicit_bzero(target, strlen(target));
 	free(target);
 }
@@ -907,5 +925,6 @@ kannel_sent_cb(struct evhttp_request *req, void *arg)
 	/* The connection cannot be freed inside its own callback. */
 	event_base_once(k->base, -1, EV_TIMEOUT, kannel_free_conn_cb,
 	    ks->conn, NULL);
+	TAILQ_REMOVE(k->sends, ks, entry);
 	free(ks);
 }
