@@ -27,6 +27,13 @@
  *   schoolword "trường", "trg".
  *   admin      "huyện", "xã", "thị trấn": a place after them is a commune,
  *              not a school, unless a level word or "trường" says so.
+ *   context    a harmless setting for the whole message ("diễn tập",
+ *              "tập huấn", "hội thi" for fire): cancels every match of its
+ *              category anywhere in the text, as a negative does inside
+ *              itself.  Only for settings that cannot hold the incident
+ *              itself (a drill's smoke); a report that slips through so
+ *              still has its case and reaches the Bureau by the triage
+ *              net.
  * Weights only matter for keyword and weapon rows; other kinds take 0.
  *
  * Matching.  Phrases are folded token sequences.  Each token of the text is
@@ -139,6 +146,7 @@ enum cls_kind {
 	KIND_LEVEL,
 	KIND_SCHOOLWORD,
 	KIND_ADMIN,
+	KIND_CONTEXT,
 	KIND_NUSER,		/* kinds below are generated, not rows */
 	KIND_PLACE = KIND_NUSER,
 	KIND_CODE,
@@ -155,6 +163,7 @@ static const char *cls_kind_names[KIND_NUSER] = {
 	[KIND_LEVEL] = "level",
 	[KIND_SCHOOLWORD] = "schoolword",
 	[KIND_ADMIN] = "admin",
+	[KIND_CONTEXT] = "context",
 };
 
 /* Rows may name a category of the table (category.c) or `any`. */
@@ -297,6 +306,7 @@ static void	 cls_build_schools(struct classifier *);
 static void	 cls_build_automaton(struct classifier *);
 static uint32_t	 cls_goto(const struct classifier *, uint32_t, uint32_t);
 static int	 cls_grade(const char *, size_t);
+static int	 cls_classname(const char *, size_t);
 static int	 cls_number(const char *, size_t);
 static int	 cls_count(int, const struct norm_token *);
 static int	 cls_quality(const struct cls_phrase *, const struct cls_ring *,
@@ -422,8 +432,8 @@ cls_parse_category(int kind, const char *s)
 		return (c == LEVEL_NONE ? -2 : c);
 	}
 	if (strcmp(s, "any") == 0)
-		return (kind == KIND_KEYWORD || kind == KIND_WEAPON ? -2 :
-		    CAT_ANY);
+		return (kind == KIND_KEYWORD || kind == KIND_WEAPON ||
+		    kind == KIND_CONTEXT ? -2 : CAT_ANY);
 	/* `other` is what no row points to. */
 	if ((k = category_find(s)) == NULL || k->id == CATEGORY_OTHER)
 		return (-2);
@@ -1095,6 +1105,25 @@ cls_count(int num, const struct norm_token *t)
 	return (0);
 }
 
+/*
+ * Is the token a class's name, "8a1", "10a6", "7b": a grade of 1 to 12,
+ * one letter a to e, at most two digits?  Pupils name their class so,
+ * without "lớp" ("bạn đó học 8A1 Nhị Thành").
+ */
+static int
+cls_classname(const char *fold, size_t len)
+{
+	size_t	 i = 0, d;
+
+	while (i < len && fold[i] >= '0' && fold[i] <= '9')
+		i++;
+	if (i == 0 || i > 2 || i == len || fold[i] < 'a' || fold[i] > 'e')
+		return (0);
+	for (d = ++i; i < len && fold[i] >= '0' && fold[i] <= '9'; i++)
+		;
+	return (i == len && i - d <= 2);
+}
+
 /* Returns the school level the text's "lớp N" / "khối N" points to. */
 static int
 cls_grade(const char *fold, size_t len)
@@ -1125,7 +1154,7 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 
 	for (i = 0; i < n; i++) {
 		p = &c->phrases[m[i].ph];
-		if (p->kind != KIND_NEGATIVE)
+		if (p->kind != KIND_NEGATIVE && p->kind != KIND_CONTEXT)
 			continue;
 		for (j = 0; j < n; j++) {
 			q = &c->phrases[m[j].ph];
@@ -1133,7 +1162,8 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 				continue;
 			if (p->cat != CAT_ANY && p->cat != q->cat)
 				continue;
-			if (m[j].start >= m[i].start && m[j].end <= m[i].end)
+			if (p->kind == KIND_CONTEXT || (m[j].start >=
+			    m[i].start && m[j].end <= m[i].end))
 				m[j].dead = 1;
 		}
 	}
@@ -1456,8 +1486,8 @@ classify(const struct classifier *c, const char *text, size_t len,
 		ring[pos & (CLS_RING - 1)].acc = t.acc;
 		ring[pos & (CLS_RING - 1)].flags = t.flags;
 
-		if (after_lop && (t.flags & NORM_F_DIGIT) &&
-		    grade == LEVEL_NONE)
+		if ((after_lop || cls_classname(t.fold, t.foldlen)) &&
+		    (t.flags & NORM_F_DIGIT) && grade == LEVEL_NONE)
 			grade = cls_grade(t.fold, t.foldlen);
 		if (c->model != NULL)
 			model_token(&mf, &t);

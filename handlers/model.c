@@ -5,7 +5,9 @@
  * teen spelling expanded).  For each word: the word itself, the word with
  * the one before it (in the same clause), and every 3- and 4-gram of its
  * letters with a space on each side (" em ", "danh" -> " da", "dan", ...),
- * which lets the model read a misspelt or unseen form of a known word.
+ * which lets the model read a misspelt or unseen form of a known word;
+ * and a word written with marks also gives its accented form, so that
+ * where the writer used accents "đăng" (posted) and "đang" (now) differ.
  * Each is hashed (FNV-1a, one seed per kind) into nbuckets; a bucket is
  * counted once per message (a bitmap), and each counts 1/sqrt(n).  The
  * classifier feeds the tokens it reads anyway (model_token()), so the
@@ -32,6 +34,7 @@
 #define MODEL_SEED_BIGRAM	0x85ebca6bu
 #define MODEL_SEED_CHAR3	0xc2b2ae35u
 #define MODEL_SEED_CHAR4	0x27d4eb2fu
+#define MODEL_SEED_ACCENT	0x165667b1u
 
 static uint32_t	 model_hash(uint32_t, const char *, size_t);
 static void	 model_add(struct model_feats *, uint32_t);
@@ -89,6 +92,9 @@ model_token(struct model_feats *mf, const struct norm_token *t)
 		model_add(mf, model_hash(MODEL_SEED_BIGRAM ^ mf->prev, t->fold,
 		    t->foldlen));
 	mf->prev = h | 1;
+	if (t->flags & NORM_F_MARKS)
+		model_add(mf, model_hash(MODEL_SEED_ACCENT, (const char *)&t->acc,
+		    sizeof(t->acc)));
 	if (t->flags & NORM_F_DIGIT)
 		return;
 	b[0] = ' ';

@@ -2,8 +2,8 @@
  * tinbao: the classifier's learned second opinion (SPEC section 5).
  *
  * A linear model over hashed features of the folded text: word unigrams,
- * word bigrams and the character 3- and 4-grams of each word between
- * spaces.  Each feature is hashed into one of nbuckets buckets; a bucket
+ * word bigrams, the character 3- and 4-grams of each word between spaces,
+ * and the accented form of each word written with marks.  Each feature is hashed into one of nbuckets buckets; a bucket
  * holds one weight per category of handlers/category.c's table (a softmax
  * over them gives the category's probability) and one for urgency (a
  * logistic gives the probability that the report is urgent).  Weights are

@@ -4,7 +4,9 @@
 #                         dev.jsonl, tune/*.jsonl) and, as figures only, the
 #                         held-out part (heldout/*.jsonl), with and without
 #                         the model; then the model's 5-fold cross-
-#                         validation on the tuning sets
+#                         validation on the tuning sets, and the cross-
+#                         validation by set (each set, a writing pass,
+#                         scored by a model trained on the others)
 #   make bench-classify   messages/s and MB/s (median of 5 runs); also
 #                         run by `make bench` (tests/bench.mk)
 #
@@ -29,6 +31,7 @@ $(O)/tests/test_classify: tests/eval/evalset.h
 eval: $(O)/tests/eval
 	$(O)/tests/eval $(EVAL_SCHOOLS) $(EVAL_SETS) $(EVAL_HELDOUT)
 	$(O)/tests/eval -k $(EVAL_FOLDS) $(EVAL_SCHOOLS) $(EVAL_SETS)
+	$(O)/tests/eval -g $(EVAL_SCHOOLS) $(EVAL_SETS)
 
 $(O)/tests/bench_classify: tests/bench/bench_classify.c tests/eval/evalset.h \
     $(LIBOBJS)

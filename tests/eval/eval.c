@@ -4,6 +4,7 @@
  * Usage: eval [-v] [-M] [-K FILE] [-x SET ...] [-t CAT,OVERRIDE,URGENT[,WEAK]]
  *             SCHOOLS.csv SET.jsonl ...
  *        eval -k K [-t ...] SCHOOLS.csv SET.jsonl ...
+ *        eval -g [-t ...] SCHOOLS.csv SET.jsonl ...
  *
  * Loads the built-in keywords and the schools, then prints, for each set,
  * per-category precision and recall, urgent recall (also for each category
@@ -31,6 +32,11 @@
  * at 0.5 or by category), which says how well it generalises.  With -v,
  * the lines the rules + model got wrong, each classified by a model that
  * did not see it (the held-out part is refused, as always).
+ *
+ * -g: cross-validation by set instead: each set is one fold, classified by
+ * a model trained on the other sets.  The corpus was written in passes,
+ * one file each, so this is the model's figure on a writer it never saw
+ * (dealt folds put a writer's similar messages on both sides).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +49,7 @@
 
 static struct model_params eval_pp, eval_pp_x;
 static int	 eval_pp_set;
+static int	 eval_by_file;	/* -g: one fold per set */
 static double	 eval_t[4] = { CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
 		    CLASSIFY_MODEL_URGENT, 0 };
 
@@ -57,7 +64,7 @@ eval_model(struct classifier *c, const struct model *m)
 /* Reads every line of the sets as parsed JSON and as model examples. */
 static size_t
 eval_cv_load(int argc, char **argv, json_t ***lines,
-    struct model_example **ex)
+    struct model_example **ex, size_t *ends)
 {
 	json_t		*j;
 	json_error_t	 err;
@@ -70,6 +77,7 @@ eval_cv_load(int argc, char **argv, json_t ***lines,
 			fprintf(stderr, "eval: cannot read %s\n", argv[a]);
 			exit(1);
 		}
+		ends[a] = en;
 	}
 	/* The same lines again, parsed, in the same order as nbdata_load. */
 	for (a = 0; a < argc; a++) {
@@ -117,14 +125,24 @@ eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
 	struct model_example	*ex = NULL, *tr;
 	struct model		*m;
 	json_t			**lines = NULL;
-	size_t			 n, i, nt, seen[CATEGORY_N];
+	size_t			 n, i, nt, seen[CATEGORY_N], *ends;
 	int			*fold, f;
 
-	n = eval_cv_load(argc, argv, &lines, &ex);
+	ends = xcalloc((size_t)argc, sizeof(*ends));
+	n = eval_cv_load(argc, argv, &lines, &ex, ends);
 	fold = xcalloc(n > 0 ? n : 1, sizeof(*fold));
 	memset(seen, 0, sizeof(seen));
-	for (i = 0; i < n; i++)
-		fold[i] = (int)(seen[ex[i].category]++ % (size_t)k);
+	if (eval_by_file) {
+		/* Each set is a fold: a model never sees its writer. */
+		k = argc;
+		for (i = 0, f = 0; i < n; i++) {
+			while (i >= ends[f])
+				f++;
+			fold[i] = f;
+		}
+	} else
+		for (i = 0; i < n; i++)
+			fold[i] = (int)(seen[ex[i].category]++ % (size_t)k);
 	memset(&rules, 0, sizeof(rules));
 	memset(&both, 0, sizeof(both));
 	memset(&alone, 0, sizeof(alone));
@@ -151,8 +169,9 @@ eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
 		classifier_set_model(bare, NULL, 0, 0, 0);
 		model_free(m);
 	}
-	printf("== %d-fold cross-validation, %zu messages (model thresholds "
-	    "%.2f %.2f %.2f)\n", k, n, eval_t[0], eval_t[1], eval_t[2]);
+	printf("== %d-fold cross-validation%s, %zu messages (model thresholds "
+	    "%.2f %.2f %.2f)\n", k, eval_by_file ? " by set (one fold a set)" :
+	    "", n, eval_t[0], eval_t[1], eval_t[2]);
 	eval_print(&both, "rules + model (cross-validated)", stdout);
 	eval_summary(&rules, "rules alone", stdout);
 	eval_summary(&both, "rules + model", stdout);
@@ -165,6 +184,7 @@ eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
 	free(ex);
 	free(tr);
 	free(fold);
+	free(ends);
 	return (0);
 }
 
@@ -202,8 +222,11 @@ main(int argc, char *argv[])
 	FILE			*kf;
 	long			 kl;
 
-	while ((ch = getopt(argc, argv, "K:k:Mp:t:vx:")) != -1) {
+	while ((ch = getopt(argc, argv, "gK:k:Mp:t:vx:")) != -1) {
 		switch (ch) {
+		case 'g':
+			eval_by_file = 1;
+			break;
 		case 'K':
 			kwfile = optarg;
 			break;
@@ -243,7 +266,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc < 2 || k == 1 || k < 0)
+	if (eval_by_file && k == 0)
+		k = 2;	/* replaced by the number of sets */
+	if (argc < 2 || k == 1 || k < 0 || (eval_by_file && argc < 3))
 		goto usage;
 	for (i = 1; i < argc; i++)
 		if (eval_heldout(argv[i]) && (verbose != NULL || k > 0)) {
@@ -328,6 +353,7 @@ usage:
 	fprintf(stderr, "usage: eval [-v] [-M] [-t cat,override,urgent] "
 	    "schools.csv set.jsonl ...\n"
 	    "       eval -k folds [-p b,e,r,l2,uw] [-t ...] schools.csv "
-	    "set.jsonl ...\n");
+	    "set.jsonl ...\n"
+	    "       eval -g [-p ...] [-t ...] schools.csv set.jsonl ...\n");
 	return (2);
 }
