@@ -77,7 +77,8 @@
  *  5. the learned second opinion (model.h), unless a negative or negation
  *     row dismissed a match (the rules have read the text then): where the
  *     rules found no category and the text has CLS_MODEL_MINTOK words or
- *     more, the model's most likely category (not `other`) is taken at a
+ *     more besides a school's name and level words, the model's most
+ *     likely category (not `other`) is taken at a
  *     probability of model_cat; where the rules' score is under CLS_WEAK,
  *     it replaces theirs at model_override; a category taken so brings its
  *     own urgency (step 4's table rules); and a report with a category that
@@ -318,6 +319,12 @@ static void	 cls_decide(const struct classifier *, struct cls_match *,
 		    size_t, struct classify_result *);
 static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
 		    size_t, uint32_t, int);
+static size_t	 cls_starting(const struct classifier *,
+		    const struct cls_match *, size_t, uint32_t, int);
+static size_t	 cls_content_words(const struct classifier *,
+		    const struct cls_match *, size_t, size_t);
+static int	 cls_school_bylevel(const struct classifier *,
+		    const struct cls_match *, size_t, size_t *);
 static void	 cls_school(const struct classifier *, const struct cls_match *,
 		    size_t, int, struct classify_result *);
 static void	 cls_second_opinion(const struct classifier *,
@@ -1341,6 +1348,19 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 	res->urgent = res->urgent_reason != NULL;
 }
 
+/* Returns a match of a kind that starts at token at, or n. */
+static size_t
+cls_starting(const struct classifier *c, const struct cls_match *m,
+    size_t n, uint32_t at, int kind)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].start == at && c->phrases[m[i].ph].kind == kind)
+			return (i);
+	return (n);
+}
+
 /* Returns the longest match of a kind that ends at token at, or n. */
 static size_t
 cls_ending(const struct classifier *c, const struct cls_match *m, size_t n,
@@ -1393,6 +1413,10 @@ cls_school(const struct classifier *c, const struct cls_match *m, size_t n,
 			}
 			if (cls_ending(c, m, n, at, KIND_SCHOOLWORD) < n)
 				truong = 1;
+			/* "Nhị Thành cấp 2": the level after the place. */
+			if (lv == LEVEL_NONE && (k = cls_starting(c, m, n,
+			    m[i].end, KIND_LEVEL)) < n)
+				lv = c->phrases[m[k].ph].cat;
 			pl = &c->places[p->ref];
 			si = pl->schools[0];
 			if (lv != LEVEL_NONE) {
@@ -1429,11 +1453,42 @@ cls_school(const struct classifier *c, const struct cls_match *m, size_t n,
 			pick = si;
 		}
 	}
+	if (best == 0 && !res->school_ambiguous)
+		best = cls_school_bylevel(c, m, n, &pick);
 	if (best > 0) {
 		strlcpy_checked(res->school, c->schools[pick].code,
 		    sizeof(res->school));
 		res->school_ambiguous = 0;
 	}
+}
+
+/*
+ * No place named: "trường cấp 3", "c3" names the district's school of
+ * that level when the directory has exactly one (a district with one
+ * THPT).  Returns 1 and stores it, or 0.
+ */
+static int
+cls_school_bylevel(const struct classifier *c, const struct cls_match *m,
+    size_t n, size_t *pick)
+{
+	size_t	 i, k, found, si = 0;
+	int	 lv;
+
+	for (i = 0; i < n; i++) {
+		if (c->phrases[m[i].ph].kind != KIND_LEVEL)
+			continue;
+		lv = c->phrases[m[i].ph].cat;
+		for (k = found = 0; k < c->nschools; k++)
+			if (c->schools[k].level == lv) {
+				found++;
+				si = k;
+			}
+		if (found == 1) {
+			*pick = si;
+			return (1);
+		}
+	}
+	return (0);
 }
 
 /*
@@ -1551,6 +1606,37 @@ classify(const struct classifier *c, const char *text, size_t len,
 }
 
 /*
+ * The words of a text that may tell an incident: all of them but those of
+ * a school's name, its code, a level word, "trường" and "xã" ("trg tieu
+ * hoc my phu" has none).  Counted exactly up to 64 words; a longer text
+ * has enough anyway.
+ */
+static size_t
+cls_content_words(const struct classifier *c, const struct cls_match *m,
+    size_t n, size_t ntokens)
+{
+	uint64_t	 named = 0;
+	size_t		 i, t, count = 0;
+	int		 kind;
+
+	if (ntokens >= 64)
+		return (ntokens);
+	for (i = 0; i < n; i++) {
+		kind = c->phrases[m[i].ph].kind;
+		if (kind != KIND_PLACE && kind != KIND_CODE &&
+		    kind != KIND_LEVEL && kind != KIND_SCHOOLWORD &&
+		    kind != KIND_ADMIN)
+			continue;
+		for (t = m[i].start; t < m[i].end && t < 64; t++)
+			named |= (uint64_t)1 << t;
+	}
+	for (t = 0; t < ntokens; t++)
+		if (!(named & ((uint64_t)1 << t)))
+			count++;
+	return (count);
+}
+
+/*
  * Lets the model raise the category or the urgency where the rules found
  * nothing or little, then sets the confidence (the header comment).  Where
  * a negative or negation row dismissed a match, the rules have read the
@@ -1589,7 +1675,8 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 			best = i;
 	mk = &category_table[best];
 	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
-	    res->ntokens >= CLS_MODEL_MINTOK && ((!ruled &&
+	    cls_content_words(c, m, n, res->ntokens) >= CLS_MODEL_MINTOK &&
+	    ((!ruled &&
 	    pcat[best] >= c->model_cat) || (ruled &&
 	    res->score < c->model_weak && pcat[best] >= c->model_override))) {
 		k = mk;

@@ -96,6 +96,19 @@ expect(void **state, const char *text, const char *category, int urgent,
 		assert_string_equal(res.school, school);
 }
 
+/* Checks the school only (the school is the rules' alone). */
+static void
+expect_school(void **state, const char *text, const char *school)
+{
+	struct fixture		*f = *state;
+	struct classify_result	 res;
+
+	assert_int_equal(classify(f->c, text, strlen(text), &res), 0);
+	if (strcmp(res.school, school) != 0)
+		print_error("text: %s\n got school=%s\n", text, res.school);
+	assert_string_equal(res.school, school);
+}
+
 /* As expect(), by the rules alone (no model). */
 static void
 expect_rules(void **state, const char *text, const char *category, int urgent)
@@ -300,38 +313,44 @@ test_schools(void **state)
 	    "MP2");
 	expect(state, "trường cấp 1 Mỹ Phú có đánh nhau", "violence", 0,
 	    "MP1");
-	expect(state, "TH Mỹ Phú", "other", 0, "MP1");
-	expect(state, "THCS Mỹ Phú", "other", 0, "MP2");
-	expect(state, "thcs my phu", "other", 0, "MP2");
-	expect(state, "c1 my phu", "other", 0, "MP1");
-	expect(state, "trg tieu hoc my phu", "other", 0, "MP1");
+	expect_school(state, "TH Mỹ Phú", "MP1");
+	expect_school(state, "THCS Mỹ Phú", "MP2");
+	expect_school(state, "thcs my phu", "MP2");
+	expect_school(state, "c1 my phu", "MP1");
+	expect_school(state, "trg tieu hoc my phu", "MP1");
 	/* bare and ambiguous: no school, unless the grade tells */
 	expect(state, "hs Mỹ Phú bị đánh", "violence", 0, "");
-	expect(state, "hs lớp 8 trường Mỹ Phú", "other", 0, "MP2");
-	expect(state, "con tôi học lớp 2 trường Mỹ Phú", "other", 0, "MP1");
+	expect_school(state, "hs lớp 8 trường Mỹ Phú", "MP2");
+	expect_school(state, "con tôi học lớp 2 trường Mỹ Phú", "MP1");
 	/* one school for the place */
-	expect(state, "trường Mỹ Lạc", "other", 0, "ML2");
-	expect(state, "truong c3 thu thua", "other", 0, "TT3");
-	expect(state, "Thu Thua", "other", 0, "TT3");
+	expect_school(state, "trường Mỹ Lạc", "ML2");
+	expect_school(state, "truong c3 thu thua", "TT3");
+	expect_school(state, "Thu Thua", "TT3");
 	/* a commune or district, not a school */
-	expect(state, "công an huyện Thủ Thừa", "other", 0, "");
-	expect(state, "em ở xã Mỹ Lạc", "other", 0, "");
+	expect_school(state, "công an huyện Thủ Thừa", "");
+	expect_school(state, "em ở xã Mỹ Lạc", "");
 	/* the code itself */
-	expect(state, "MP2 cho em hỏi", "other", 0, "MP2");
+	expect_school(state, "MP2 cho em hỏi", "MP2");
 	/* the longest, most specific wins over an earlier bare mention */
-	expect(state, "Mỹ Phú, trường THCS Mỹ Phú", "other", 0, "MP2");
+	expect_school(state, "Mỹ Phú, trường THCS Mỹ Phú", "MP2");
+	/* the level after the place */
+	expect_school(state, "cháy kho sát trường Nhị Thành cấp 2", "NT2");
+	expect_school(state, "nhi thanh c1", "NT1");
+	/* a level alone names the district's only school of that level */
+	expect_school(state, "trường cấp 3 có đánh nhau", "TT3");
+	expect_school(state, "trường cấp 2 có đánh nhau", "");
 }
 
 /* A class's name gives the grade without "lớp": 8A1 is THCS, 4B is TH. */
 static void
 test_school_classname(void **state)
 {
-	expect(state, "Bạn đó học 8A1 Nhị Thành", "other", 0, "NT2");
-	expect(state, "ban do hoc 4b nhi thanh", "other", 0, "NT1");
-	expect(state, "hs 10a6 o my phu", "other", 0, "");
+	expect_school(state, "Bạn đó học 8A1 Nhị Thành", "NT2");
+	expect_school(state, "ban do hoc 4b nhi thanh", "NT1");
+	expect_school(state, "hs 10a6 o my phu", "");
 	/* money, hours and counts are not classes */
-	expect(state, "dua 20k o Nhi Thanh", "other", 0, "");
-	expect(state, "6h sang o My Phu", "other", 0, "");
+	expect_school(state, "dua 20k o Nhi Thanh", "");
+	expect_school(state, "6h sang o My Phu", "");
 }
 
 /*
@@ -453,7 +472,8 @@ test_json(void **state)
 	assert_int_equal(classify(f->c, t, strlen(t), &res), 0);
 	assert_int_equal(classify_result_json(&res, buf, sizeof(buf)), 0);
 	assert_json_fields(buf, "{\"category\":\"violence\",\"urgent\":true,"
-	    "\"school\":\"ML2\",\"matched\":[\"dao bam\"],\"confidence\":",
+	    "\"school\":\"ML2\",\"matched\":[\"mang theo dao\",\"dao bam\"],"
+	    "\"confidence\":",
 	    ",\"urgent_reason\":\"weapon\"}");
 	assert_int_equal(classify_result_json(&res, buf, 20), -1);
 	assert_int_equal(classify_result_json(&res, buf, 0), -1);
