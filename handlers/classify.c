@@ -80,8 +80,11 @@
  *     more besides a school's name and level words, the model's most
  *     likely category (not `other`) is taken at a
  *     probability of model_cat; where the rules' score is under CLS_WEAK,
- *     it replaces theirs at model_override; a category taken so brings its
- *     own urgency (step 4's table rules); and a report with a category that
+ *     it replaces theirs at model_override, and where the report is
+ *     not urgent so far and the model reads it as `other` at
+ *     model_override, it becomes `other` ("not recognised", first in the
+ *     triage queue, rather than a wrong category); a category taken so
+ *     brings its own urgency (step 4's table rules); and a report with a category that
  *     is still not urgent becomes urgent ("model") when the model's
  *     urgency is at least model_urgent, except a category whose urgency
  *     the table ties to several pupils or now (health: one pupil with a
@@ -96,7 +99,8 @@
  * place may name several schools.  The school code itself is a phrase too.
  * A place match picks, best first: the school named by its code (5); the
  * school of the place whose level is given by a level word just before the
- * place, an admin word allowed in between ("THCS xã Mỹ Phú") (4); the only
+ * place, an admin word allowed in between ("THCS xã Mỹ Phú"), or just
+ * after it ("Nhị Thành cấp 2") (4); the only
  * school of the place, after "trường" (3) or bare (2); the one school of
  * the place whose level fits the grade the text gives ("lớp 7" is THCS) (2);
  * the only school of the place when the given level does not exist (1).
@@ -104,7 +108,11 @@
  * sets school_ambiguous: a wrong school would send the alert to the wrong
  * principal, while no school still reaches the district police.  A place
  * right after an admin word with no level word is the commune, not a
- * school.  The best score wins; the first in the text on a tie.
+ * school (the admin rows include landmarks: the bridge, the market, the
+ * road of Mỹ Phú).  The best score wins; the first in the text on a tie.
+ * With no place, a level word alone names the directory's only school of
+ * that level, if it has one ("trường cấp 3" in a district with one THPT)
+ * (1).  A class's name gives the grade too ("8A1" is THCS).
  *
  * Threads.  After classifier_compile() nothing is written: classify() keeps
  * all its scratch on the stack (CLS_MATCH_MAX matches; in a text with more,
@@ -1688,6 +1696,17 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 			res->urgent_reason = (k->flags & CATEGORY_F_URGENT) ?
 			    "category" : "many";
 		}
+	}
+	if (ruled && best == CATEGORY_OTHER && !res->urgent &&
+	    res->score < c->model_weak &&
+	    pcat[CATEGORY_OTHER] >= c->model_override) {
+		/* Weak words in what the model reads as harmless, with
+		 * nothing urgent: not recognised (first in the triage
+		 * queue), rather than a wrong category. */
+		k = &category_table[CATEGORY_OTHER];
+		res->category = k->code;
+		res->model = 1;
+		ruled = 0;
 	}
 	if (!res->urgent && k->id != CATEGORY_OTHER &&
 	    !(k->flags & CATEGORY_F_URGENT_MANY) && purg >= c->model_urgent) {
