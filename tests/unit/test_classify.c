@@ -658,7 +658,7 @@ test_heldout_targets(void **state)
 	heldout_stats(c, &st);
 	eval_summary(&rules, "held-out, rules alone", stderr);
 	eval_summary(&st, "held-out, rules + model", stderr);
-	assert_true(st.n >= 700);
+	assert_true(st.n >= 2400);
 
 	/* The model is there on merit: more urgent reports found. */
 	recall = eval_frac(st.urgent_hit, st.urgent_gold);
@@ -666,20 +666,22 @@ test_heldout_targets(void **state)
 	fu = eval_frac(st.calm_urgent, st.calm_gold);
 	assert_true(recall > rrecall);
 
-	/* Missed targets: what was reached on the three writing passes'
-	 * held-out files (748 messages: urgent recall 0.864; sexual abuse
-	 * 0.878, self harm 0.841, fire 0.969; category 0.813; false urgent
-	 * 0.121, over the target of 0.10), less a small margin. */
-	assert_true(recall >= 0.84);
+	/* Missed targets: what was reached on the fifteen writing passes'
+	 * held-out files (2,453 messages: urgent recall 0.868; sexual abuse
+	 * 0.880, self harm 0.878, fire 0.927; category 0.843), less a small
+	 * margin. */
+	assert_true(recall >= 0.85);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
-	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.85);
+	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.86);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SELF_HARM],
-	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.81);
+	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.86);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_FIRE],
-	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.94);
-	assert_true(eval_frac(st.correct, st.n) >= 0.79);
-	assert_true(fu <= 0.13);
-	/* Met target, as issue 14 gives it. */
+	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.91);
+	assert_true(eval_frac(st.correct, st.n) >= 0.82);
+	/* Met targets, as issue 14 gives them: false urgent 0.096 (0.104
+	 * on the twelve new files alone), school 0.991.  The build is
+	 * deterministic, so the thin margin does not flake. */
+	assert_true(fu <= 0.10);
 	assert_true(eval_frac(st.school_hit, st.school_gold) >= 0.95);
 	classifier_free(c);
 }
