@@ -74,21 +74,22 @@
  *     usual harmless uses ("đang học"); "giúp em với" is a now word for the
  *     same reason (homework).  A count of 2 or more right before a word for
  *     pupils ("12 cháu", "5-6 em", not "lớp 8 em") is a many match too;
- *  5. the learned second opinion (model.h), unless a negative or negation
- *     row dismissed a match (the rules have read the text then): where the
- *     rules found no category and the text has CLS_MODEL_MINTOK words or
- *     more besides a school's name and level words, the model's most
- *     likely category (not `other`) is taken at a
- *     probability of model_cat; where the rules' score is under CLS_WEAK,
- *     it replaces theirs at model_override, and where the report is
- *     not urgent so far and the model reads it as `other` at
- *     model_override, it becomes `other` ("not recognised", first in the
- *     triage queue, rather than a wrong category); a category taken so
- *     brings its own urgency (step 4's table rules); and a report with a category that
- *     is still not urgent becomes urgent ("model") when the model's
- *     urgency is at least model_urgent, except a category whose urgency
- *     the table ties to several pupils or now (health: one pupil with a
- *     fever is not urgent).  `matched` lists only the rules'
+ *  5. the learned second opinion (model.h): where the rules found no
+ *     category and the text has CLS_MODEL_MINTOK words or more besides a
+ *     school's name and level words, the model's most likely category
+ *     (not `other`) is taken at a probability of model_cat; where the
+ *     rules' score is under CLS_WEAK, it replaces theirs at
+ *     model_override, and where the report is not urgent so far and the
+ *     model reads it as `other` at model_override, it becomes `other`
+ *     ("not recognised", first in the triage queue, rather than a wrong
+ *     category); a category taken so brings its own urgency (step 4's
+ *     table rules); and a report with a category that is still not urgent
+ *     becomes urgent ("model") when the model's urgency is at least
+ *     model_urgent, except a category whose urgency the table ties to
+ *     several pupils or now (health: one pupil with a fever is not
+ *     urgent).  The model never names a category whose keyword a negative
+ *     or negation row dismissed ("không có ma túy" is not drugs): the
+ *     rules have read those words.  `matched` lists only the rules'
  *     phrases.  The confidence is the model's probability p of the final
  *     category, raised by the rules' strength s = 1 - exp(-score) when
  *     they chose it: 1 - (1 - p)(1 - s); without a model, s (or
@@ -1655,9 +1656,11 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
     size_t n, const struct model_feats *mf, struct classify_result *res)
 {
 	const struct category	*k = category_get(res->category), *mk;
+	const struct cls_phrase	*ph;
 	double			 pcat[CATEGORY_N], purg, s, p;
 	size_t			 j;
-	int			 i, best = CATEGORY_OTHER, ruled, kind;
+	unsigned int		 dismissed = 0;
+	int			 i, best = CATEGORY_OTHER, ruled;
 
 	/* The rules' own strength: 0.59 at the threshold, 0.86 at 2. */
 	s = res->score > 0 ? 1.0 - exp(-res->score) : 0;
@@ -1667,19 +1670,17 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 		return;
 	}
 	model_score(c->model, mf, pcat, &purg);
+	/* A category whose words a negative or negation row dismissed
+	 * ("không có ma túy"): the rules have read it; the model may not
+	 * put it back. */
 	for (j = 0; j < n; j++) {
-		kind = c->phrases[m[j].ph].kind;
-		if (m[j].dead && (kind == KIND_KEYWORD || kind == KIND_WEAPON ||
-		    kind == KIND_HELP || kind == KIND_NOW))
-			break;
-	}
-	if (j < n) {
-		res->confidence = ruled ? 1.0 - (1.0 - pcat[k->id]) *
-		    (1.0 - s) : pcat[k->id];
-		return;
+		ph = &c->phrases[m[j].ph];
+		if (m[j].dead && (ph->kind == KIND_KEYWORD ||
+		    ph->kind == KIND_WEAPON) && ph->cat >= 0)
+			dismissed |= 1u << ph->cat;
 	}
 	for (i = 0; i < CATEGORY_N; i++)
-		if (pcat[i] > pcat[best])
+		if (pcat[i] > pcat[best] && !(dismissed & (1u << i)))
 			best = i;
 	mk = &category_table[best];
 	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&

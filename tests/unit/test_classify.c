@@ -658,7 +658,7 @@ test_heldout_targets(void **state)
 	heldout_stats(c, &st);
 	eval_summary(&rules, "held-out, rules alone", stderr);
 	eval_summary(&st, "held-out, rules + model", stderr);
-	assert_true(st.n >= 2400);
+	assert_true(st.n >= 3200);
 
 	/* The model is there on merit: more urgent reports found. */
 	recall = eval_frac(st.urgent_hit, st.urgent_gold);
@@ -666,21 +666,21 @@ test_heldout_targets(void **state)
 	fu = eval_frac(st.calm_urgent, st.calm_gold);
 	assert_true(recall > rrecall);
 
-	/* Missed targets: what was reached on the fifteen writing passes'
-	 * held-out files (2,453 messages: urgent recall 0.868; sexual abuse
-	 * 0.880, self harm 0.878, fire 0.927; category 0.843), less a small
-	 * margin. */
-	assert_true(recall >= 0.85);
+	/* Missed targets: what was reached on the twenty-one writing
+	 * passes' held-out files (3,263 messages: urgent recall 0.896;
+	 * sexual abuse 0.949, self harm 0.923, fire 0.940; category 0.877),
+	 * less a small margin. */
+	assert_true(recall >= 0.88);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
-	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.86);
+	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.93);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SELF_HARM],
-	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.86);
+	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.91);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_FIRE],
-	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.91);
-	assert_true(eval_frac(st.correct, st.n) >= 0.82);
-	/* Met targets, as issue 14 gives them: false urgent 0.096 (0.104
-	 * on the twelve new files alone), school 0.991.  The build is
-	 * deterministic, so the thin margin does not flake. */
+	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.92);
+	assert_true(eval_frac(st.correct, st.n) >= 0.86);
+	/* Met targets, as issue 14 gives them: false urgent 0.096 (0.112
+	 * on the six files first scored this round alone), school 0.989.
+	 * The build is deterministic, so the thin margin does not flake. */
 	assert_true(fu <= 0.10);
 	assert_true(eval_frac(st.school_hit, st.school_gold) >= 0.95);
 	classifier_free(c);
