@@ -145,9 +145,15 @@ regress: $(BIN) $(PEERS)
 check-structure:
 	@sh tests/tools/check-literals.sh
 
-test: check-structure $(BIN) $(UNIT_BINS) $(PEERS)
+test: check-structure test-build
 	@sh tests/tools/run-unit.sh $(UNIT_BINS) && \
 	 $(REGRESS_ENV) sh tests/tools/run-regress.sh
+
+# Everything `make test` runs, built: `make -j2 SANITIZE=1 test-build` uses
+# both cores before the tests start (as .ci/run does); the tests themselves
+# run one at a time.
+.PHONY: test-build
+test-build: $(BIN) $(UNIT_BINS) $(PEERS) build/intake_load
 
 # The regress scenarios that cover the daemon's paths, under valgrind.
 VALGRIND_TESTS ?= t_single t_multipart t_odd t_relay t_commands

@@ -6,7 +6,8 @@
 #                            the mirror the host's apt uses, with the host's
 #                            apt sources, its resolv.conf and local CA
 #                            certificates, and a policy-rc.d that keeps
-#                            packages from starting daemons
+#                            packages from starting daemons (or a copy of
+#                            such a root made once: MKROOT_CACHE, below)
 #   mkroot.sh mount DIR      proc, a small tmpfs /dev (null zero full random
 #                            urandom tty, ptmx -> pts/ptmx, shm) and a
 #                            private devpts (newinstance); never the host's /dev
@@ -22,6 +23,11 @@
 #   mkroot.sh destroy DIR    umount, then rm -rf (refuses while mounted)
 #
 # MKROOT_MIRROR overrides the mirror; MKROOT_SUITE (bookworm) the suite.
+# MKROOT_CACHE=DIR makes the root once for several: the first create
+# debootstraps into DIR/root (never mounted, never run in) and every create
+# copies that pristine root (cp -a, under a second), so that CI's test-fresh
+# and test-deb start from the same clean root made once (debootstrap takes
+# about 25 s).  The caller removes DIR.
 # Needs root, debootstrap and util-linux's unshare.
 set -eu
 
@@ -80,23 +86,50 @@ cmd_create() {
 	[ ! -e "$d" ] || [ -z "$(ls -A "$d")" ] || die "$d exists and is not empty"
 	mirror=${MKROOT_MIRROR:-$(host_mirror "$suite")}
 	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-	echo "mkroot: debootstrap --variant=minbase $suite $d $mirror"
-	debootstrap --variant=minbase "$suite" "$d" "$mirror" > "$d.debootstrap.log" 2>&1 || {
-		tail -n 20 "$d.debootstrap.log" >&2; die "debootstrap failed (log in $d.debootstrap.log)"
+	if [ -n "${MKROOT_CACHE:-}" ]; then
+		c=$MKROOT_CACHE
+		dest=$d		# copy_sources sets d
+		want="$suite $mirror"
+		mkdir -p "$c"
+		exec 9> "$c/lock"
+		flock 9		# one create makes it, another waits
+		if [ ! -f "$c/made" ]; then
+			rm -rf --one-file-system "$c/root"
+			make_root "$c/root" "$suite" "$mirror"
+			echo "$want" > "$c/made"
+		fi
+		[ "$(cat "$c/made")" = "$want" ] ||
+		    die "$c holds a root of $(cat "$c/made"), not of $want"
+		mkdir -p "$dest"
+		cp -a "$c/root/." "$dest/"
+		exec 9>&-
+		echo "mkroot: $dest copied from the root made once in $c"
+		return 0
+	fi
+	make_root "$d" "$suite" "$mirror"
+}
+
+# make_root DIR SUITE MIRROR: debootstrap and the host's settings (its own
+# variable names: sh has no locals).
+make_root() {
+	r=$1; suite=$2; mirror=$3
+	echo "mkroot: debootstrap --variant=minbase $suite $r $mirror"
+	debootstrap --variant=minbase "$suite" "$r" "$mirror" > "$r.debootstrap.log" 2>&1 || {
+		tail -n 20 "$r.debootstrap.log" >&2; die "debootstrap failed (log in $r.debootstrap.log)"
 	}
-	rm -f "$d.debootstrap.log"
-	copy_sources "$d"
-	cp /etc/resolv.conf "$d/etc/resolv.conf" 2>/dev/null || true
+	rm -f "$r.debootstrap.log"
+	copy_sources "$r"
+	cp /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
 	# The machine's local CAs (a proxy's, say), which the root's
 	# ca-certificates takes in when a package installs it: HTTPS from the
 	# root (npm) goes through the same network as the host's.
 	if ls /usr/local/share/ca-certificates/*.crt > /dev/null 2>&1; then
-		mkdir -p "$d/usr/local/share/ca-certificates"
-		cp /usr/local/share/ca-certificates/*.crt "$d/usr/local/share/ca-certificates/"
+		mkdir -p "$r/usr/local/share/ca-certificates"
+		cp /usr/local/share/ca-certificates/*.crt "$r/usr/local/share/ca-certificates/"
 	fi
 	# A package's postinst must not start its daemon in a build root.
-	printf '#!/bin/sh\nexit 101\n' > "$d/usr/sbin/policy-rc.d"
-	chmod 0755 "$d/usr/sbin/policy-rc.d"
+	printf '#!/bin/sh\nexit 101\n' > "$r/usr/sbin/policy-rc.d"
+	chmod 0755 "$r/usr/sbin/policy-rc.d"
 }
 
 cmd_mount() {
