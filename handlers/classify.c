@@ -82,18 +82,26 @@
  *     model_override, and where the report is not urgent so far and the
  *     model reads it as `other` at model_override, it becomes `other`
  *     ("not recognised", first in the triage queue, rather than a wrong
- *     category); a category taken so brings its own urgency (step 4's
- *     table rules); and a report with a category that is still not urgent
- *     becomes urgent ("model") when the model's urgency is at least
- *     model_urgent, except a category whose urgency the table ties to
- *     several pupils or now (health: one pupil with a fever is not
- *     urgent).  The model never names a category whose keyword a negative
- *     or negation row dismissed ("không có ma túy" is not drugs): the
- *     rules have read those words.  `matched` lists only the rules'
- *     phrases.  The confidence is the model's probability p of the final
- *     category, raised by the rules' strength s = 1 - exp(-score) when
- *     they chose it: 1 - (1 - p)(1 - s); without a model, s (or
- *     CLS_OTHER_CONFIDENCE for `other`).
+ *     category); whatever the rules' score, a report that is urgent only
+ *     by its category (sexual_abuse, self_harm, fire, with no cry for
+ *     help, weapon or now) becomes `other` too when the model reads it as
+ *     `other` at CLS_DEMOTE_OTHER and its urgency under CLS_DEMOTE_URGENT
+ *     ("giảng bài cháy quá trời" is praise: `other` is still notified to
+ *     the Bureau within the triage interval); a category taken so brings
+ *     its own urgency (step 4's table rules); a report with a category
+ *     that is still not urgent becomes urgent ("model") when the model's
+ *     urgency is at least model_urgent; and a report made urgent by a now
+ *     match alone is not urgent when the model's urgency is under
+ *     CLS_NOW_VETO ("bị đâm hôm thứ 2, giờ đang nằm viện").  The model
+ *     never names a category whose keyword a negative or negation row
+ *     dismissed ("không có ma túy" is not drugs): the rules have read
+ *     those words; a negative row of exactly the same words is another
+ *     reading of them, not a dismissal (unaccented "lua" is lúa, rice, or
+ *     lửa, fire: the rules do not count it, the model may).  `matched`
+ *     lists only the rules' phrases.  The confidence is the model's
+ *     probability p of the final category, raised by the rules'
+ *     strength s = 1 - exp(-score) when they chose it: 1 - (1 - p)(1 - s);
+ *     without a model, s (or CLS_OTHER_CONFIDENCE for `other`).
  *
  * Schools.  classifier_compile() strips "Trường" and the level words from
  * each school's name and aliases; what is left is a place ("Mỹ Phú"), and a
@@ -144,6 +152,15 @@
 #define CLS_WEAK		2.5	/* a rules score the model may overrule */
 #define CLS_OTHER_CONFIDENCE	0.5	/* `other` by the rules alone */
 #define CLS_MODEL_MINTOK	4	/* fewer words: too little to learn from */
+#define CLS_DEMOTE_OTHER	0.90	/* the model's `other` that undoes a
+					   category's own urgency */
+#define CLS_DEMOTE_URGENT	0.50	/* ... with its urgency under this */
+#define CLS_NOW_VETO		0.10	/* the model's urgency under which a
+					   now match alone is not urgent */
+#define CLS_DEAD_FIRM		1	/* dismissed: a negation, a negative
+					   around it, a context */
+#define CLS_DEAD_READING	2	/* a negative row of the same words
+					   (unaccented "lua": lúa, not lửa) */
 
 enum cls_kind {
 	KIND_KEYWORD = 0,
@@ -289,7 +306,7 @@ struct cls_match {
 	uint32_t	 end;		/* one past the last token */
 	uint32_t	 clause;
 	uint8_t		 qual;
-	uint8_t		 dead;		/* cancelled */
+	uint8_t		 dead;		/* cancelled: CLS_DEAD_* */
 	uint8_t		 inner;		/* inside a longer keyword match */
 };
 
@@ -331,14 +348,16 @@ static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
 static size_t	 cls_starting(const struct classifier *,
 		    const struct cls_match *, size_t, uint32_t, int);
 static size_t	 cls_content_words(const struct classifier *,
-		    const struct cls_match *, size_t, size_t);
+		    const struct cls_match *, size_t, size_t, size_t);
 static int	 cls_school_bylevel(const struct classifier *,
 		    const struct cls_match *, size_t, size_t *);
 static void	 cls_school(const struct classifier *, const struct cls_match *,
 		    size_t, int, struct classify_result *);
+static int	 cls_urgent_by(const struct classify_result *,
+		    const char *);
 static void	 cls_second_opinion(const struct classifier *,
-		    const struct cls_match *, size_t, const struct model_feats *,
-		    struct classify_result *);
+		    const struct cls_match *, size_t, size_t,
+		    const struct model_feats *, struct classify_result *);
 static int	 cls_json_str(char **, size_t *, const char *);
 
 /* Returns an empty classifier; load or add rows, then compile it. */
@@ -1178,9 +1197,14 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 				continue;
 			if (p->cat != CAT_ANY && p->cat != q->cat)
 				continue;
-			if (p->kind == KIND_CONTEXT || (m[j].start >=
+			if (p->kind == KIND_NEGATIVE &&
+			    m[j].start == m[i].start && m[j].end == m[i].end) {
+				/* The same letters read another way. */
+				if (m[j].dead == 0)
+					m[j].dead = CLS_DEAD_READING;
+			} else if (p->kind == KIND_CONTEXT || (m[j].start >=
 			    m[i].start && m[j].end <= m[i].end))
-				m[j].dead = 1;
+				m[j].dead = CLS_DEAD_FIRM;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -1195,7 +1219,7 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			if (m[j].clause == m[i].clause &&
 			    m[j].start > m[i].start &&
 			    m[j].start <= m[i].end + 1)
-				m[j].dead = 1;
+				m[j].dead = CLS_DEAD_FIRM;
 		}
 	}
 	/* What lies inside a cancelled match is cancelled with it. */
@@ -1209,8 +1233,9 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			if (q->kind > KIND_MANY || q->kind == KIND_NEGATIVE ||
 			    q->kind == KIND_NEGATION)
 				continue;
-			if (m[j].start >= m[i].start && m[j].end <= m[i].end)
-				m[j].dead = 1;
+			if (m[j].start >= m[i].start &&
+			    m[j].end <= m[i].end && m[j].dead != CLS_DEAD_FIRM)
+				m[j].dead = m[i].dead;
 		}
 	}
 	/* The longest phrase wins: drop keywords inside longer ones. */
@@ -1520,6 +1545,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	size_t			 n = 0;
 	uint32_t		 pos = 0, clause = 0, node = 0, id, x, o, k;
 	int			 grade = LEVEL_NONE, after_lop = 0, v, q;
+	size_t			 gradetok = 0;
 	int			 accented, num = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -1551,8 +1577,12 @@ classify(const struct classifier *c, const char *text, size_t len,
 		ring[pos & (CLS_RING - 1)].flags = t.flags;
 
 		if ((after_lop || cls_classname(t.fold, t.foldlen)) &&
-		    (t.flags & NORM_F_DIGIT) && grade == LEVEL_NONE)
-			grade = cls_grade(t.fold, t.foldlen);
+		    (t.flags & NORM_F_DIGIT)) {
+			/* "lớp 7", "8A1": a grade, like a level word */
+			gradetok += after_lop ? 2 : 1;
+			if (grade == LEVEL_NONE)
+				grade = cls_grade(t.fold, t.foldlen);
+		}
 		if (c->model != NULL)
 			model_token(&mf, &t);
 		res->many |= cls_count(num, &t);
@@ -1609,7 +1639,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 		res->urgent_reason = late_urgent == KIND_WEAPON ? "weapon" :
 		    "help";
 	}
-	cls_second_opinion(c, m, n, &mf, res);
+	cls_second_opinion(c, m, n, gradetok, &mf, res);
 	cls_school(c, m, n, grade, res);
 	return (0);
 }
@@ -1617,12 +1647,12 @@ classify(const struct classifier *c, const char *text, size_t len,
 /*
  * The words of a text that may tell an incident: all of them but those of
  * a school's name, its code, a level word, "trường" and "xã" ("trg tieu
- * hoc my phu" has none).  Counted exactly up to 64 words; a longer text
- * has enough anyway.
+ * hoc my phu" has none) and the gradetok words of grades ("lớp 7", "8A1").
+ * Counted exactly up to 64 words; a longer text has enough anyway.
  */
 static size_t
 cls_content_words(const struct classifier *c, const struct cls_match *m,
-    size_t n, size_t ntokens)
+    size_t n, size_t ntokens, size_t gradetok)
 {
 	uint64_t	 named = 0;
 	size_t		 i, t, count = 0;
@@ -1642,7 +1672,15 @@ cls_content_words(const struct classifier *c, const struct cls_match *m,
 	for (t = 0; t < ntokens; t++)
 		if (!(named & ((uint64_t)1 << t)))
 			count++;
-	return (count);
+	return (count > gradetok ? count - gradetok : 0);
+}
+
+/* Whether the report is urgent for that reason alone (urgent_reason). */
+static int
+cls_urgent_by(const struct classify_result *res, const char *reason)
+{
+	return (res->urgent && res->urgent_reason != NULL &&
+	    strcmp(res->urgent_reason, reason) == 0);
 }
 
 /*
@@ -1653,12 +1691,13 @@ cls_content_words(const struct classifier *c, const struct cls_match *m,
  */
 static void
 cls_second_opinion(const struct classifier *c, const struct cls_match *m,
-    size_t n, const struct model_feats *mf, struct classify_result *res)
+    size_t n, size_t gradetok, const struct model_feats *mf,
+    struct classify_result *res)
 {
 	const struct category	*k = category_get(res->category), *mk;
 	const struct cls_phrase	*ph;
-	double			 pcat[CATEGORY_N], purg, s, p;
-	size_t			 j;
+	double			 pcat[CATEGORY_N], purg, pother, s, p;
+	size_t			 j, words;
 	unsigned int		 dismissed = 0;
 	int			 i, best = CATEGORY_OTHER, ruled;
 
@@ -1675,7 +1714,7 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 	 * put it back. */
 	for (j = 0; j < n; j++) {
 		ph = &c->phrases[m[j].ph];
-		if (m[j].dead && (ph->kind == KIND_KEYWORD ||
+		if (m[j].dead == CLS_DEAD_FIRM && (ph->kind == KIND_KEYWORD ||
 		    ph->kind == KIND_WEAPON) && ph->cat >= 0)
 			dismissed |= 1u << ph->cat;
 	}
@@ -1683,8 +1722,9 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 		if (pcat[i] > pcat[best] && !(dismissed & (1u << i)))
 			best = i;
 	mk = &category_table[best];
+	words = cls_content_words(c, m, n, res->ntokens, gradetok);
 	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
-	    cls_content_words(c, m, n, res->ntokens) >= CLS_MODEL_MINTOK &&
+	    words >= CLS_MODEL_MINTOK &&
 	    ((!ruled &&
 	    pcat[best] >= c->model_cat) || (ruled &&
 	    res->score < c->model_weak && pcat[best] >= c->model_override))) {
@@ -1698,14 +1738,22 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 			    "category" : "many";
 		}
 	}
-	if (ruled && best == CATEGORY_OTHER && !res->urgent &&
-	    res->score < c->model_weak &&
-	    pcat[CATEGORY_OTHER] >= c->model_override) {
+	pother = pcat[CATEGORY_OTHER];
+	if (ruled && best == CATEGORY_OTHER && (res->score < c->model_weak ?
+	    (!res->urgent && pother >= c->model_override) ||
+	    (pother >= CLS_DEMOTE_OTHER && purg < CLS_DEMOTE_URGENT &&
+	    cls_urgent_by(res, "category")) :
+	    !res->urgent && pother >= CLS_DEMOTE_OTHER &&
+	    words >= CLS_MODEL_MINTOK)) {
 		/* Weak words in what the model reads as harmless, with
-		 * nothing urgent: not recognised (first in the triage
+		 * nothing urgent or only their category's urgency, or
+		 * strong words with nothing urgent in what it reads as
+		 * surely harmless: not recognised (first in the triage
 		 * queue), rather than a wrong category. */
 		k = &category_table[CATEGORY_OTHER];
 		res->category = k->code;
+		res->urgent = 0;
+		res->urgent_reason = NULL;
 		res->model = 1;
 		ruled = 0;
 	}
@@ -1713,6 +1761,10 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 	    !(k->flags & CATEGORY_F_URGENT_MANY) && purg >= c->model_urgent) {
 		res->urgent = 1;
 		res->urgent_reason = "model";
+		res->model = 1;
+	} else if (purg < CLS_NOW_VETO && cls_urgent_by(res, "now")) {
+		res->urgent = 0;
+		res->urgent_reason = NULL;
 		res->model = 1;
 	}
 	p = pcat[k->id];

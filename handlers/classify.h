@@ -55,7 +55,7 @@ extern const char classifier_builtin_keywords[];
 /* The model's default thresholds (classifier_set_model). */
 #define CLASSIFY_MODEL_CAT	0.40
 #define CLASSIFY_MODEL_OVERRIDE	0.60
-#define CLASSIFY_MODEL_URGENT	0.90
+#define CLASSIFY_MODEL_URGENT	0.80
 
 struct model;
 
