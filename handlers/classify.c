@@ -74,30 +74,35 @@
  *     usual harmless uses ("đang học"); "giúp em với" is a now word for the
  *     same reason (homework).  A count of 2 or more right before a word for
  *     pupils ("12 cháu", "5-6 em", not "lớp 8 em") is a many match too;
- *  5. the learned second opinion (model.h): where the rules found no
- *     category and the text has CLS_MODEL_MINTOK words or more besides a
- *     school's name and level words, the model's most likely category
- *     (not `other`) is taken at a probability of model_cat; where the
- *     rules' score is under CLS_WEAK, it replaces theirs at
- *     model_override, and where the report is not urgent so far and the
- *     model reads it as `other` at model_override, it becomes `other`
- *     ("not recognised", first in the triage queue, rather than a wrong
- *     category); whatever the rules' score, a report that is urgent only
- *     by its category (sexual_abuse, self_harm, fire, with no cry for
- *     help, weapon or now) becomes `other` too when the model reads it as
- *     `other` at CLS_DEMOTE_OTHER and its urgency under CLS_DEMOTE_URGENT
- *     ("giảng bài cháy quá trời" is praise: `other` is still notified to
- *     the Bureau within the triage interval); a category taken so brings
- *     its own urgency (step 4's table rules); a report with a category
- *     that is still not urgent becomes urgent ("model") when the model's
- *     urgency is at least model_urgent; and a report made urgent by a now
- *     match alone is not urgent when the model's urgency is under
- *     CLS_NOW_VETO ("bị đâm hôm thứ 2, giờ đang nằm viện").  The model
- *     never names a category whose keyword a negative or negation row
- *     dismissed ("không có ma túy" is not drugs): the rules have read
- *     those words; a negative row of exactly the same words is another
- *     reading of them, not a dismissal (unaccented "lua" is lúa, rice, or
- *     lửa, fire: the rules do not count it, the model may).  `matched`
+ *  5. the learned second opinion (model.h).  Where the text has
+ *     CLS_MODEL_MINTOK words or more besides a school's name, level words
+ *     and a grade, and at most CLS_MODEL_MAXTOK words (the model learnt
+ *     from SMS, not from pages), and no weapon made it urgent (a weapon's
+ *     report is the rules' to name), the category is the one with the
+ *     highest log p + CLS_RULES_WEIGHT * log(1 + score): the model's
+ *     probability and the rules' score added as evidence, so that strong
+ *     rules win over a hesitant model and a sure model over weak rules,
+ *     `other` included ("nồi cơm bị khét", burnt rice, is no fire: `other`
+ *     is still notified to the Bureau within the triage interval).  The
+ *     rules' category stays when it is always urgent (sexual_abuse,
+ *     self_harm, fire) with a score of CLS_PROTECT or more.  A category
+ *     changed so loses an urgency that was only its category's when the
+ *     model's urgency is under CLS_DEMOTE_URGENT, and brings its own
+ *     (step 4's table rules).  With fewer words, a report that is not
+ *     urgent, with weak rules (under model_weak) in what the model reads
+ *     as `other` at model_override, becomes `other` ("not recognised",
+ *     first in the triage queue, rather than a wrong category).  Then a
+ *     report with a category that is still not urgent becomes urgent
+ *     ("model") when the model's urgency is at least model_urgent, except
+ *     health (SPEC 5: several pupils or now); and a report made urgent by
+ *     a now match alone is not urgent when the model's urgency is under
+ *     CLS_NOW_VETO ("bị đánh tháng trước, nhà trường đang giải quyết").
+ *     The model never names a category whose keyword a negation or a
+ *     context row dismissed ("không có ma túy" is not drugs): the rules
+ *     have read those words.  A longer negative row around a keyword
+ *     ("đánh giá") only stops the rules counting it, and a negative row of
+ *     exactly the same words is another reading of them (unaccented "lua"
+ *     is lúa, rice, or lửa, fire): the model may read the rest.  `matched`
  *     lists only the rules' phrases.  The confidence is the model's
  *     probability p of the final category, raised by the rules'
  *     strength s = 1 - exp(-score) when they chose it: 1 - (1 - p)(1 - s);
@@ -152,15 +157,19 @@
 #define CLS_WEAK		2.5	/* a rules score the model may overrule */
 #define CLS_OTHER_CONFIDENCE	0.5	/* `other` by the rules alone */
 #define CLS_MODEL_MINTOK	4	/* fewer words: too little to learn from */
-#define CLS_DEMOTE_OTHER	0.90	/* the model's `other` that undoes a
-					   category's own urgency */
-#define CLS_DEMOTE_URGENT	0.50	/* ... with its urgency under this */
+#define CLS_DEMOTE_URGENT	0.50	/* the model's urgency under which a
+					   category changed loses its own */
 #define CLS_NOW_VETO		0.10	/* the model's urgency under which a
 					   now match alone is not urgent */
-#define CLS_DEAD_FIRM		1	/* dismissed: a negation, a negative
-					   around it, a context */
+#define CLS_DEAD_AROUND		1	/* in a longer negative */
+#define CLS_DEAD_CONTEXT	4	/* a context in the message */
 #define CLS_DEAD_READING	2	/* a negative row of the same words
 					   (unaccented "lua": lúa, not lửa) */
+#define CLS_DEAD_NEGATED	3	/* after a negation: "không có" */
+#define CLS_RULES_WEIGHT	1.0	/* log(1 + score) added to log(p) */
+#define CLS_PROTECT		2.5	/* an always-urgent category's rules
+					   score the model does not overrule */
+#define CLS_MODEL_MAXTOK	200	/* longer: beyond what it learnt from */
 
 enum cls_kind {
 	KIND_KEYWORD = 0,
@@ -294,7 +303,6 @@ struct classifier {
 
 	/* the learned second opinion (model.h); NULL when off */
 	const struct model	*model;
-	double			 model_cat;	/* see classifier_set_model */
 	double			 model_override;
 	double			 model_weak;
 	double			 model_urgent;
@@ -342,7 +350,7 @@ static int	 cls_accented(const char *, size_t);
 static void	 cls_cancel(const struct classifier *, struct cls_match *,
 		    size_t);
 static void	 cls_decide(const struct classifier *, struct cls_match *,
-		    size_t, struct classify_result *);
+		    size_t, double *, struct classify_result *);
 static size_t	 cls_ending(const struct classifier *, const struct cls_match *,
 		    size_t, uint32_t, int);
 static size_t	 cls_starting(const struct classifier *,
@@ -356,8 +364,9 @@ static void	 cls_school(const struct classifier *, const struct cls_match *,
 static int	 cls_urgent_by(const struct classify_result *,
 		    const char *);
 static void	 cls_second_opinion(const struct classifier *,
-		    const struct cls_match *, size_t, size_t,
+		    const struct cls_match *, size_t, size_t, const double *,
 		    const struct model_feats *, struct classify_result *);
+static int	 cls_combine(const double *, const double *, unsigned int);
 static int	 cls_json_str(char **, size_t *, const char *);
 
 /* Returns an empty classifier; load or add rows, then compile it. */
@@ -374,7 +383,7 @@ classifier_new(void)
 	/* TINBAO_MODEL=0: the rules alone, for comparisons. */
 	e = getenv("TINBAO_MODEL");
 	classifier_set_model(c, e != NULL && strcmp(e, "0") == 0 ? NULL :
-	    &model_builtin, CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
+	    &model_builtin, CLASSIFY_MODEL_OVERRIDE,
 	    CLASSIFY_MODEL_URGENT);
 	return (c);
 }
@@ -391,18 +400,17 @@ classifier_set_model_weak(struct classifier *c, double weak)
 
 /*
  * Sets the learned second opinion (NULL: the rules alone) and how sure it
- * must be: cat, the probability at which it names the category of a
- * report the rules found nothing in; override, the one at which it
- * replaces a category the rules found little evidence for (a score under
- * CLS_WEAK, or classifier_set_model_weak()); urgent, the one at which it
- * makes a report urgent.  The model must outlive the classifier.
+ * must be: override, the probability of `other` at which it makes a short
+ * report with weak rules (a score under CLS_WEAK, or
+ * classifier_set_model_weak()) `other`; urgent, the one at which it makes
+ * a report urgent.  Longer reports take the combined category (the header
+ * comment, step 5).  The model must outlive the classifier.
  */
 void
 classifier_set_model(struct classifier *c, const struct model *m,
-    double cat, double override, double urgent)
+    double override, double urgent)
 {
 	c->model = m;
-	c->model_cat = cat;
 	c->model_override = override;
 	if (c->model_weak == 0)
 		c->model_weak = CLS_WEAK;
@@ -1204,7 +1212,8 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 					m[j].dead = CLS_DEAD_READING;
 			} else if (p->kind == KIND_CONTEXT || (m[j].start >=
 			    m[i].start && m[j].end <= m[i].end))
-				m[j].dead = CLS_DEAD_FIRM;
+				m[j].dead = p->kind == KIND_CONTEXT ?
+				    CLS_DEAD_CONTEXT : CLS_DEAD_AROUND;
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -1219,7 +1228,7 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			if (m[j].clause == m[i].clause &&
 			    m[j].start > m[i].start &&
 			    m[j].start <= m[i].end + 1)
-				m[j].dead = CLS_DEAD_FIRM;
+				m[j].dead = CLS_DEAD_NEGATED;
 		}
 	}
 	/* What lies inside a cancelled match is cancelled with it. */
@@ -1234,7 +1243,8 @@ cls_cancel(const struct classifier *c, struct cls_match *m, size_t n)
 			    q->kind == KIND_NEGATION)
 				continue;
 			if (m[j].start >= m[i].start &&
-			    m[j].end <= m[i].end && m[j].dead != CLS_DEAD_FIRM)
+			    m[j].end <= m[i].end && (m[j].dead == 0 ||
+			    m[j].dead == CLS_DEAD_READING))
 				m[j].dead = m[i].dead;
 		}
 	}
@@ -1300,7 +1310,7 @@ cls_matched(struct classify_result *res, const char *fold)
 /* Picks the category and the urgency from the live matches. */
 static void
 cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
-    struct classify_result *res)
+    double *scores, struct classify_result *res)
 {
 	const struct cls_phrase	*p, *q;
 	const struct category	*k;
@@ -1362,6 +1372,7 @@ cls_decide(const struct classifier *c, struct cls_match *m, size_t n,
 		}
 		cls_matched(res, p->fold);
 	}
+	memcpy(scores, score, sizeof(score));
 	k = &category_table[cls_pick(score, &best)];
 	res->category = k->code;
 	res->score = best;
@@ -1546,6 +1557,7 @@ classify(const struct classifier *c, const char *text, size_t len,
 	uint32_t		 pos = 0, clause = 0, node = 0, id, x, o, k;
 	int			 grade = LEVEL_NONE, after_lop = 0, v, q;
 	size_t			 gradetok = 0;
+	double			 scores[CATEGORY_N];
 	int			 accented, num = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -1633,13 +1645,13 @@ classify(const struct classifier *c, const char *text, size_t len,
 	}
 	res->ntokens = pos;
 	cls_cancel(c, m, n);
-	cls_decide(c, m, n, res);
+	cls_decide(c, m, n, scores, res);
 	if (late_urgent != 0 && !res->urgent) {
 		res->urgent = 1;
 		res->urgent_reason = late_urgent == KIND_WEAPON ? "weapon" :
 		    "help";
 	}
-	cls_second_opinion(c, m, n, gradetok, &mf, res);
+	cls_second_opinion(c, m, n, gradetok, scores, &mf, res);
 	cls_school(c, m, n, grade, res);
 	return (0);
 }
@@ -1691,15 +1703,15 @@ cls_urgent_by(const struct classify_result *res, const char *reason)
  */
 static void
 cls_second_opinion(const struct classifier *c, const struct cls_match *m,
-    size_t n, size_t gradetok, const struct model_feats *mf,
-    struct classify_result *res)
+    size_t n, size_t gradetok, const double *scores,
+    const struct model_feats *mf, struct classify_result *res)
 {
 	const struct category	*k = category_get(res->category), *mk;
 	const struct cls_phrase	*ph;
-	double			 pcat[CATEGORY_N], purg, pother, s, p;
-	size_t			 j, words;
-	unsigned int		 dismissed = 0;
-	int			 i, best = CATEGORY_OTHER, ruled;
+	double			 pcat[CATEGORY_N], purg, s, p;
+	size_t			 j;
+	unsigned int		 negated = 0;
+	int			 ruled;
 
 	/* The rules' own strength: 0.59 at the threshold, 0.86 at 2. */
 	s = res->score > 0 ? 1.0 - exp(-res->score) : 0;
@@ -1709,51 +1721,50 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 		return;
 	}
 	model_score(c->model, mf, pcat, &purg);
-	/* A category whose words a negative or negation row dismissed
-	 * ("không có ma túy"): the rules have read it; the model may not
-	 * put it back. */
+	/* A category whose words a negation or a context dismissed ("không
+	 * có ma túy"): the rules have read it; the model may not put it
+	 * back.  A report made urgent by a weapon is the rules' to name. */
 	for (j = 0; j < n; j++) {
 		ph = &c->phrases[m[j].ph];
-		if (m[j].dead == CLS_DEAD_FIRM && (ph->kind == KIND_KEYWORD ||
-		    ph->kind == KIND_WEAPON) && ph->cat >= 0)
-			dismissed |= 1u << ph->cat;
+		if ((m[j].dead == CLS_DEAD_NEGATED ||
+		    m[j].dead == CLS_DEAD_CONTEXT) && (ph->kind ==
+		    KIND_KEYWORD || ph->kind == KIND_WEAPON) && ph->cat >= 0)
+			negated |= 1u << ph->cat;
 	}
-	for (i = 0; i < CATEGORY_N; i++)
-		if (pcat[i] > pcat[best] && !(dismissed & (1u << i)))
-			best = i;
-	mk = &category_table[best];
-	words = cls_content_words(c, m, n, res->ntokens, gradetok);
-	if (mk->id != k->id && mk->id != CATEGORY_OTHER &&
-	    words >= CLS_MODEL_MINTOK &&
-	    ((!ruled &&
-	    pcat[best] >= c->model_cat) || (ruled &&
-	    res->score < c->model_weak && pcat[best] >= c->model_override))) {
-		k = mk;
-		res->category = k->code;
-		res->model = 1;
-		ruled = 0;
-		if (!res->urgent && category_is_urgent(k, res->many, 0)) {
-			res->urgent = 1;
-			res->urgent_reason = (k->flags & CATEGORY_F_URGENT) ?
-			    "category" : "many";
+	if (!cls_urgent_by(res, "weapon") &&
+	    res->ntokens <= CLS_MODEL_MAXTOK && cls_content_words(c, m, n,
+	    res->ntokens, gradetok) >= CLS_MODEL_MINTOK) {
+		mk = &category_table[cls_combine(pcat, scores, negated)];
+		if (mk->id != k->id && !((k->flags & CATEGORY_F_URGENT) &&
+		    res->score >= CLS_PROTECT)) {
+			/* Undone with the category, where the model reads
+			 * the report as not urgent: its own urgency, and a
+			 * now word's when no incident is left. */
+			if (purg < CLS_DEMOTE_URGENT &&
+			    ((cls_urgent_by(res, "category") &&
+			    !(mk->flags & CATEGORY_F_URGENT)) ||
+			    (cls_urgent_by(res, "now") &&
+			    mk->id == CATEGORY_OTHER))) {
+				res->urgent = 0;
+				res->urgent_reason = NULL;
+			}
+			k = mk;
+			res->category = k->code;
+			res->model = 1;
+			ruled = 0;
+			if (!res->urgent && category_is_urgent(k, res->many,
+			    0)) {
+				res->urgent = 1;
+				res->urgent_reason = (k->flags &
+				    CATEGORY_F_URGENT) ? "category" : "many";
+			}
 		}
-	}
-	pother = pcat[CATEGORY_OTHER];
-	if (ruled && best == CATEGORY_OTHER && (res->score < c->model_weak ?
-	    (!res->urgent && pother >= c->model_override) ||
-	    (pother >= CLS_DEMOTE_OTHER && purg < CLS_DEMOTE_URGENT &&
-	    cls_urgent_by(res, "category")) :
-	    !res->urgent && pother >= CLS_DEMOTE_OTHER &&
-	    words >= CLS_MODEL_MINTOK)) {
-		/* Weak words in what the model reads as harmless, with
-		 * nothing urgent or only their category's urgency, or
-		 * strong words with nothing urgent in what it reads as
-		 * surely harmless: not recognised (first in the triage
-		 * queue), rather than a wrong category. */
+	} else if (ruled && !res->urgent && res->score < c->model_weak &&
+	    pcat[CATEGORY_OTHER] >= c->model_override) {
+		/* A few weak words in what the model reads as harmless:
+		 * not recognised (first in the triage queue). */
 		k = &category_table[CATEGORY_OTHER];
 		res->category = k->code;
-		res->urgent = 0;
-		res->urgent_reason = NULL;
 		res->model = 1;
 		ruled = 0;
 	}
@@ -1769,6 +1780,29 @@ cls_second_opinion(const struct classifier *c, const struct cls_match *m,
 	}
 	p = pcat[k->id];
 	res->confidence = ruled ? 1.0 - (1.0 - p) * (1.0 - s) : p;
+}
+
+/*
+ * The category that rules and model name together: the highest
+ * log(p) + CLS_RULES_WEIGHT * log(1 + score), p the model's probability and
+ * score the rules' (0 where they found none), a negated category left out.
+ */
+static int
+cls_combine(const double *pcat, const double *scores, unsigned int negated)
+{
+	double	 v, bv = -HUGE_VAL;
+	int	 i, best = CATEGORY_OTHER;
+
+	for (i = 0; i < CATEGORY_N; i++) {
+		if (negated & (1u << i))
+			continue;
+		v = log(pcat[i] + 1e-9) + CLS_RULES_WEIGHT * log1p(scores[i]);
+		if (v > bv) {
+			bv = v;
+			best = i;
+		}
+	}
+	return (best);
 }
 
 /* Appends s to the buffer as a JSON string; returns -1 when it is full. */

@@ -53,7 +53,6 @@ struct classify_result {
 extern const char classifier_builtin_keywords[];
 
 /* The model's default thresholds (classifier_set_model). */
-#define CLASSIFY_MODEL_CAT	0.40
 #define CLASSIFY_MODEL_OVERRIDE	0.60
 #define CLASSIFY_MODEL_URGENT	0.80
 
@@ -61,7 +60,7 @@ struct model;
 
 struct classifier *classifier_new(void);
 void	 classifier_set_model(struct classifier *, const struct model *,
-	    double, double, double);
+	    double, double);
 void	 classifier_set_model_weak(struct classifier *, double);
 int	 classifier_load_builtin(struct classifier *);
 int	 classifier_load_keywords(struct classifier *, const char *,

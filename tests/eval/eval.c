@@ -50,15 +50,15 @@
 static struct model_params eval_pp, eval_pp_x;
 static int	 eval_pp_set;
 static int	 eval_by_file;	/* -g: one fold per set */
-static double	 eval_t[4] = { CLASSIFY_MODEL_CAT, CLASSIFY_MODEL_OVERRIDE,
-		    CLASSIFY_MODEL_URGENT, 0 };
+static double	 eval_t[3] = { CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT,
+		    0 };
 
 static void
 eval_model(struct classifier *c, const struct model *m)
 {
-	classifier_set_model(c, m, eval_t[0], eval_t[1], eval_t[2]);
-	if (eval_t[3] > 0)
-		classifier_set_model_weak(c, eval_t[3]);
+	classifier_set_model(c, m, eval_t[0], eval_t[1]);
+	if (eval_t[2] > 0)
+		classifier_set_model_weak(c, eval_t[2]);
 }
 
 /* Reads every line of the sets as parsed JSON and as model examples. */
@@ -159,19 +159,19 @@ eval_cv(struct classifier *c, struct classifier *bare, int k, int argc,
 				tr[nt++] = ex[i];
 		m = model_train(&pp, tr, nt);
 		eval_model(c, m);
-		classifier_set_model(bare, m, 0, 0, 0.5);
+		classifier_set_model(bare, m, 0, 0.5);
 		for (i = 0; i < n; i++)
 			if (fold[i] == f) {
 				eval_line(c, lines[i], &both, verbose);
 				eval_line(bare, lines[i], &alone, NULL);
 			}
 		eval_model(c, NULL);
-		classifier_set_model(bare, NULL, 0, 0, 0);
+		classifier_set_model(bare, NULL, 0, 0);
 		model_free(m);
 	}
 	printf("== %d-fold cross-validation%s, %zu messages (model thresholds "
-	    "%.2f %.2f %.2f)\n", k, eval_by_file ? " by set (one fold a set)" :
-	    "", n, eval_t[0], eval_t[1], eval_t[2]);
+	    "%.2f %.2f)\n", k, eval_by_file ? " by set (one fold a set)" :
+	    "", n, eval_t[0], eval_t[1]);
 	eval_print(&both, "rules + model (cross-validated)", stdout);
 	eval_summary(&rules, "rules alone", stdout);
 	eval_summary(&both, "rules + model", stdout);
@@ -253,8 +253,8 @@ main(int argc, char *argv[])
 			nomodel = 1;
 			break;
 		case 't':
-			if (sscanf(optarg, "%lf,%lf,%lf,%lf", &eval_t[0],
-			    &eval_t[1], &eval_t[2], &eval_t[3]) < 3)
+			if (sscanf(optarg, "%lf,%lf,%lf", &eval_t[0],
+			    &eval_t[1], &eval_t[2]) < 2)
 				goto usage;
 			break;
 		case 'v':
@@ -350,7 +350,7 @@ main(int argc, char *argv[])
 	model_free(xm);
 	return (status);
 usage:
-	fprintf(stderr, "usage: eval [-v] [-M] [-t cat,override,urgent] "
+	fprintf(stderr, "usage: eval [-v] [-M] [-t override,urgent[,weak]] "
 	    "schools.csv set.jsonl ...\n"
 	    "       eval -k folds [-p b,e,r,l2,uw] [-t ...] schools.csv "
 	    "set.jsonl ...\n"

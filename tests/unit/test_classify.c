@@ -115,9 +115,9 @@ expect_rules(void **state, const char *text, const char *category, int urgent)
 {
 	struct fixture		*f = *state;
 
-	classifier_set_model(f->c, NULL, 0, 0, 0);
+	classifier_set_model(f->c, NULL, 0, 0);
 	expect(state, text, category, urgent, NULL);
-	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	classifier_set_model(f->c, &model_builtin,
 	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
 }
 
@@ -205,7 +205,7 @@ test_diacritics_as_written(void **state)
 {
 	struct fixture	*f = *state;
 
-	classifier_set_model(f->c, NULL, 0, 0, 0);
+	classifier_set_model(f->c, NULL, 0, 0);
 	/* "đăng" (posted) is not "đang" (happening now) */
 	expect(state, "Bạn em đăng lên nhóm zalo clip đánh nhau", "violence",
 	    0, "");
@@ -219,7 +219,7 @@ test_diacritics_as_written(void **state)
 	    "");
 	/* a lone unaccented word is not enough to call a text accented */
 	expect(state, "tui no dang danh nhau ở cổng", "violence", 1, "");
-	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	classifier_set_model(f->c, &model_builtin,
 	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
 }
 
@@ -229,7 +229,7 @@ test_indirect(void **state)
 {
 	struct fixture	*f = *state;
 
-	classifier_set_model(f->c, NULL, 0, 0, 0);
+	classifier_set_model(f->c, NULL, 0, 0);
 	expect(state, "sau bữa trưa bán trú nhiều bạn bị ói mửa", "health",
 	    1, "");
 	expect(state, "em bị đau bụng xin nghỉ", "other", 0, "");
@@ -242,7 +242,7 @@ test_indirect(void **state)
 	    "mang gậy", "violence", 1, "");
 	expect(state, "tụi lớp em chơi trò nín thở trên mạng", "self_harm", 1,
 	    "");
-	classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+	classifier_set_model(f->c, &model_builtin,
 	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
 }
 
@@ -662,18 +662,18 @@ test_model_rulings(void **state)
 		    "other", 0, "fire", 1 },
 		{ "nồi cơm nhà em bị khét chút xíu hihi, mẹ cười quá trời",
 		    "fire", 1, "other", 0 },
-		{ "chuyện bạn em bị đánh tháng trước nhà trường đang giải "
-		    "quyết rồi ạ, cảm ơn cô", "violence", 1, "violence", 0 },
+		{ "dạ vụ đánh nhau tuần trước thầy hiệu trưởng đang giải "
+		    "quyết rồi, cảm ơn anh chị", "violence", 1, "violence", 0 },
 	};
 	size_t			 i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		classifier_set_model(f->c, NULL, 0, 0, 0);
+		classifier_set_model(f->c, NULL, 0, 0);
 		assert_int_equal(classify(f->c, cases[i].text,
 		    strlen(cases[i].text), &res), 0);
 		assert_string_equal(res.category, cases[i].rules);
 		assert_int_equal(res.urgent, cases[i].rurgent);
-		classifier_set_model(f->c, &model_builtin, CLASSIFY_MODEL_CAT,
+		classifier_set_model(f->c, &model_builtin,
 		    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
 		expect(state, cases[i].text, cases[i].both, cases[i].urgent,
 		    NULL);
@@ -695,14 +695,14 @@ test_heldout_targets(void **state)
 	assert_int_equal(classifier_load_builtin(c), 0);
 	assert_int_equal(eval_load_schools(c, "deploy/sample/schools.csv"), 0);
 	assert_int_equal(classifier_compile(c), 0);
-	classifier_set_model(c, NULL, 0, 0, 0);
+	classifier_set_model(c, NULL, 0, 0);
 	heldout_stats(c, &rules);
-	classifier_set_model(c, &model_builtin, CLASSIFY_MODEL_CAT,
+	classifier_set_model(c, &model_builtin,
 	    CLASSIFY_MODEL_OVERRIDE, CLASSIFY_MODEL_URGENT);
 	heldout_stats(c, &st);
 	eval_summary(&rules, "held-out, rules alone", stderr);
 	eval_summary(&st, "held-out, rules + model", stderr);
-	assert_true(st.n >= 4200);
+	assert_true(st.n >= 5100);
 
 	/* The model is there on merit: more urgent reports found. */
 	recall = eval_frac(st.urgent_hit, st.urgent_gold);
@@ -710,21 +710,21 @@ test_heldout_targets(void **state)
 	fu = eval_frac(st.calm_urgent, st.calm_gold);
 	assert_true(recall > rrecall);
 
-	/* Missed targets: what was reached on the twenty-eight writing
-	 * passes' held-out files (4,270 messages: urgent recall 0.920;
-	 * sexual abuse 0.965, self harm 0.934, fire 0.977; category 0.891;
-	 * false urgent 0.108, over the 0.10 aimed at), less a small margin.
+	/* Missed targets: what was reached on the thirty-four writing
+	 * passes' held-out files (5,135 messages: urgent recall 0.933;
+	 * sexual abuse 0.973, self harm 0.943, fire 0.973; category 0.903;
+	 * false urgent 0.109, over the 0.10 aimed at), less a small margin.
 	 * The build is deterministic, so the thin margins do not flake. */
-	assert_true(recall >= 0.91);
+	assert_true(recall >= 0.92);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SEXUAL_ABUSE],
-	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.95);
+	    st.urgent_gold_cat[CATEGORY_SEXUAL_ABUSE]) >= 0.96);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_SELF_HARM],
-	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.92);
+	    st.urgent_gold_cat[CATEGORY_SELF_HARM]) >= 0.93);
 	assert_true(eval_frac(st.urgent_hit_cat[CATEGORY_FIRE],
 	    st.urgent_gold_cat[CATEGORY_FIRE]) >= 0.96);
-	assert_true(eval_frac(st.correct, st.n) >= 0.88);
-	assert_true(fu <= 0.11);
-	/* Met target, as issue 14 gives it: school 0.989. */
+	assert_true(eval_frac(st.correct, st.n) >= 0.89);
+	assert_true(fu <= 0.115);
+	/* Met target, as issue 14 gives it: school 0.990. */
 	assert_true(eval_frac(st.school_hit, st.school_gold) >= 0.95);
 	classifier_free(c);
 }
