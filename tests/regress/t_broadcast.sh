@@ -20,8 +20,11 @@ export TZ
 setup
 directory
 # Quiet hours from 3 to 4 hours from now: not now, so the gateway sends.
-qs=$(date -d '+3 hours' +%H:%M)
-qe=$(date -d '+4 hours' +%H:%M)
+# One reading of the clock for every time below: a minute that turns
+# between two readings would move the quiet hours' end by 60 s.
+base=$(date +%s)
+qs=$(date -d "@$((base + 3 * 3600))" +%H:%M)
+qe=$(date -d "@$((base + 4 * 3600))" +%H:%M)
 printf '\n[broadcast]\nquiet_hours = %s-%s\n' "$qs" "$qe" >> "$CONF"
 {
 	echo 'group,phone,name'
@@ -45,8 +48,8 @@ eq "the police by role" "$(tb broadcast --role police --commune 'Mỹ Phú' --te
 check "an unknown template is a usage error" sh -c "\"$TINBAO\" -c \"$CONF\" broadcast --group lop9 --template nope 2>/dev/null; [ \$? -eq 2 ]"
 
 # Asked for in quiet hours: held until they end.
-quiet_now=$(date -d "+3 hours 30 minutes" +%s)
-quiet_end=$(date -d "$(date -d '+4 hours' '+%Y-%m-%d %H:%M'):00" +%s)
+quiet_now=$((base + 3 * 3600 + 30 * 60))
+quiet_end=$(date -d "$(date -d "@$((base + 4 * 3600))" '+%Y-%m-%d %H:%M'):00" +%s)
 [ "$quiet_end" -lt "$quiet_now" ] && quiet_end=$((quiet_end + 86400))
 out=$(TINBAO_TEST_NOW=$quiet_now tb broadcast --group lop9 --template giao-thong)
 check "queued ($out)" sh -c "printf %s \"\$1\" | grep -q '^queued broadcast=1 messages=5'" _ "$out"
